@@ -1,0 +1,94 @@
+// Lab Portal's one process: HTTP goes to Next, WebSocket upgrades to src/server/console/upgrade.ts.
+// Run with tsx (Next does not compile this file): `npm run dev` or `npm start`.
+import { createServer, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import next from "next";
+import { EnvError, parseEnv } from "./src/env";
+
+let config: ReturnType<typeof parseEnv>;
+try {
+  config = parseEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const { closeAllSockets, routeUpgrade } = await import("./src/server/console/upgrade");
+const { prepareServer } = await import("./src/server/lifecycle/startup");
+const { flushAudit } = await import("./src/server/audit/record");
+const { disconnectDb } = await import("./src/server/db/client");
+const { CLIENT_IP_HEADER } = await import("./src/server/http/client-ip");
+
+const dev = config.NODE_ENV !== "production";
+const log = (line: string) => console.log(line);
+process.env.NEXTAUTH_URL ??= config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+
+/** The caller's address, from the socket (or X-Forwarded-For behind a trusted proxy); never from the client alone. */
+function stampClientIp(req: IncomingMessage): void {
+  let ip = req.socket.remoteAddress ?? "";
+  if (config.TRUST_PROXY) {
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim();
+    if (forwarded) ip = forwarded;
+  }
+  req.headers[CLIENT_IP_HEADER] = ip.replace(/^::ffff:/, "");
+}
+
+try {
+  await prepareServer(log);
+} catch (error) {
+  console.error(`✗ could not prepare the database: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+const app = next({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
+await app.prepare();
+const handle = app.getRequestHandler();
+const nextUpgrade = app.getUpgradeHandler();
+
+const sockets = new Set<Socket>();
+const server = createServer((req, res) => {
+  stampClientIp(req);
+  void handle(req, res);
+});
+server.on("connection", (socket) => {
+  sockets.add(socket);
+  socket.on("close", () => sockets.delete(socket));
+});
+server.on("upgrade", (req, socket, head) => {
+  stampClientIp(req);
+  routeUpgrade(req, socket, head, { dev, nextUpgrade }).catch((error) => {
+    console.error("[ws] upgrade router failed", error);
+    socket.destroy();
+  });
+});
+
+server.listen(config.PORT, config.HOST, () => {
+  log(`✓ Lab Portal ${dev ? "(development)" : ""} listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping — no new connections, closing sockets`);
+  const force = setTimeout(() => {
+    console.error("shutdown took longer than 10 s; exiting anyway");
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  server.close();
+  closeAllSockets();
+  server.closeIdleConnections();
+  setTimeout(() => {
+    for (const socket of sockets) socket.destroy();
+  }, 3000).unref();
+  await flushAudit();
+  await disconnectDb().catch(() => {});
+  log("stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

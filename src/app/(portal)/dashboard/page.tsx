@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { EmptyState } from "@/components/empty-state";
+import { requirePageActor } from "@/server/auth/page-actor";
+import { getDashboard } from "@/server/dashboard/get-dashboard";
+
+export const metadata: Metadata = { title: "Dashboard" };
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+  const actor = await requirePageActor();
+  const { denied } = await searchParams;
+  const data = await getDashboard(actor);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Welcome, {actor.name}</h1>
+      {denied && (
+        <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
+          That page is not available to your account.
+        </p>
+      )}
+      {data.role === "ADMIN" && (
+        <>
+          <section aria-labelledby="counts" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+            <h2 id="counts" className="sr-only">Totals</h2>
+            {Object.entries(data.counts).map(([label, value]) => (
+              <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">
+                <div className="text-2xl font-semibold" data-testid={`count-${label}`}>{value}</div>
+                <div className="text-sm capitalize text-slate-600">{label}</div>
+              </div>
+            ))}
+          </section>
+          <div className="grid gap-6 lg:grid-cols-2">
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <div className="mb-3 flex items-center justify-between">
+                <h2 className="font-semibold">Newest users</h2>
+                <Link href="/admin/users" className="text-sm text-brand-600 hover:underline">Manage users</Link>
+              </div>
+              <ul className="divide-y divide-slate-100 text-sm">
+                {data.recentUsers.map((u) => (
+                  <li key={u.id} className="flex justify-between py-2"><span>{u.name} <span className="text-slate-500">{u.email}</span></span><span className="text-xs uppercase text-slate-500">{u.role}</span></li>
+                ))}
+              </ul>
+            </section>
+            <section className="rounded-lg border border-slate-200 bg-white p-4">
+              <div className="mb-3 flex items-center justify-between">
+                <h2 className="font-semibold">Recent activity</h2>
+                <Link href="/admin/audit" className="text-sm text-brand-600 hover:underline">Audit log</Link>
+              </div>
+              {data.recentEvents.length === 0 ? (
+                <p className="text-sm text-slate-600">Nothing has happened yet.</p>
+              ) : (
+                <ul className="divide-y divide-slate-100 text-sm">
+                  {data.recentEvents.map((e) => (
+                    <li key={e.id} className="py-2"><span className="font-mono text-xs">{e.action}</span> {e.targetName && <span>· {e.targetName}</span>} <span className="text-slate-500">by {e.actorEmail ?? "system"}</span></li>
+                  ))}
+                </ul>
+              )}
+            </section>
+          </div>
+        </>
+      )}
+      {data.role === "TEACHER" && (
+        <section>
+          <h2 className="mb-3 font-semibold">Your classes</h2>
+          {data.classes.length === 0 ? (
+            <EmptyState title="No classes yet — create one">A class gives each of your students a lab machine from a template you choose.</EmptyState>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2">
+              {data.classes.map((c) => (
+                <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4"><div className="font-medium">{c.name}</div><div className="text-sm text-slate-600">{c.students} students · {c.machines} machines</div></li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {data.role === "STUDENT" && (
+        <section>
+          <h2 className="mb-3 font-semibold">My labs</h2>
+          {data.machines.length === 0 ? (
+            <EmptyState title="No lab machines yet">When your teacher sends you an invite link, open it to join the class and get your machine.</EmptyState>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2">
+              {data.machines.map((m) => (
+                <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4"><div className="font-medium">{m.name}</div><div className="text-sm text-slate-600">{m.className ?? "Personal"} · {m.state.toLowerCase()}</div></li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

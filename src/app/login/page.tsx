@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentActor } from "@/server/auth/page-actor";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+function safeNext(next: string | undefined): string {
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/dashboard";
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  if (await currentActor()) redirect(safeNext(next));
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 className="mb-1 text-xl font-semibold">Lab Portal</h1>
+        <p className="mb-6 text-sm text-slate-600">Sign in to reach your lab machines.</p>
+        <LoginForm next={safeNext(next)} />
+      </div>
+    </main>
+  );
+}

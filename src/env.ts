@@ -1,0 +1,78 @@
+// Every environment variable the portal reads, declared once with its default and a clear message.
+// Imported by next.config.mjs (through scripts/check-env) so a bad value fails the build, and by server.ts.
+import { z } from "zod";
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const str = () => z.preprocess(emptyAsUndefined, z.string().optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const bool = (def: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+      .default(def ? "true" : "false")
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  );
+
+export const ZEnv = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(["development", "production", "test"]).default("development")),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
+  PORT: int(3000, 1, 65535),
+  PUBLIC_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ message: "must be an absolute URL such as https://labs.example.edu" }).optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default("file:./data/lab-portal.db")
+      .refine((v) => v.startsWith("file:") || /^postgres(ql)?:\/\//.test(v), {
+        message: "must be file:<path> (SQLite) or postgresql://user:pass@host:port/db",
+      }),
+  ),
+  AUTH_SECRET: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { message: "must be at least 32 characters (run: openssl rand -base64 48)" }).optional(),
+  ),
+  SESSION_MAX_AGE_HOURS: int(12, 1, 24 * 30),
+  ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email({ message: "must be an email address" }).default("admin@lab.local")),
+  ADMIN_PASSWORD: str(),
+  ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().default("Administrator")),
+  TRUST_PROXY: bool(false),
+  API_MAX_BODY_KB: int(1024, 1, 1024 * 1024),
+  LOGIN_MAX_FAILURES_ACCOUNT: int(5, 1, 1000),
+  LOGIN_MAX_FAILURES_IP: int(30, 1, 100000),
+  LOGIN_LOCK_MAX_SECONDS: int(900, 1, 86400),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("data")),
+  LOG_DIR: z.preprocess(emptyAsUndefined, z.string().default("logs")),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): TEnv {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const value = source[name];
+    return `  ✗ ${name}${value === undefined ? "" : ` (= ${JSON.stringify(value)})`}: ${issue.message}`;
+  });
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+}
+
+const globalForEnv = globalThis as unknown as { __labEnv?: TEnv };
+
+/** The parsed environment, read once per process (shared by server.ts and Next's module graph). */
+export function env(): TEnv {
+  globalForEnv.__labEnv ??= parseEnv();
+  return globalForEnv.__labEnv;
+}
+
+export function isPostgres(url = env().DATABASE_URL): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}

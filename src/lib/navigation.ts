@@ -1,0 +1,16 @@
+// Navigation per role: one list, used by the shell on wide and narrow screens.
+export type NavItem = { href: string; label: string; roles: readonly ("ADMIN" | "TEACHER" | "STUDENT")[] };
+
+const ALL = ["ADMIN", "TEACHER", "STUDENT"] as const;
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", roles: ALL },
+  { href: "/admin/users", label: "Users", roles: ["ADMIN"] },
+  { href: "/admin/audit", label: "Audit log", roles: ["ADMIN"] },
+  { href: "/docs/api", label: "API docs", roles: ["ADMIN", "TEACHER"] },
+  { href: "/profile", label: "Profile", roles: ALL },
+];
+
+export function navFor(role: NavItem["roles"][number]): NavItem[] {
+  return NAV_ITEMS.filter((item) => item.roles.includes(role));
+}

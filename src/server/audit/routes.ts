@@ -1,0 +1,2 @@
+// Route contracts of the audit domain. Filled in by the audit slice.
+export const auditRoutes = {};

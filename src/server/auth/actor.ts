@@ -1,0 +1,64 @@
+// Who is asking: a signed-in person (session cookie) or an API client (Bearer token). Both are checked against
+// the database on every request, so disabling a user, changing a role or revoking a token takes effect at once.
+import type { Role } from "@/generated/sqlite/enums";
+import { db } from "@/server/db/client";
+import { AppError } from "@/server/http/app-error";
+import { hashApiToken, parseScopes, type TokenScope } from "./api-tokens";
+import { readSessionClaims } from "./session-token";
+
+export type Actor = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  mustChangePassword: boolean;
+  via: "session" | "token";
+  /** Scopes of the API token; a session has every scope its role allows. */
+  scopes: readonly TokenScope[];
+  tokenId?: string;
+};
+
+const userSelect = { id: true, email: true, name: true, role: true, mustChangePassword: true, disabledAt: true, sessionVersion: true } as const;
+
+export async function actorFromSession(cookieHeader: string | null | undefined): Promise<Actor | null> {
+  const claims = await readSessionClaims(cookieHeader);
+  if (!claims) return null;
+  const user = await db().user.findUnique({ where: { id: claims.uid }, select: userSelect });
+  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    mustChangePassword: user.mustChangePassword,
+    via: "session",
+    scopes: user.role === "ADMIN" ? ["read", "write", "admin"] : ["read", "write"],
+  };
+}
+
+export async function actorFromBearer(authorization: string, ip: string | null): Promise<Actor> {
+  const token = authorization.replace(/^Bearer\s+/i, "").trim();
+  const invalid = new AppError("UNAUTHENTICATED", "This API token is not valid, has expired or was revoked.");
+  if (!token.startsWith("lpt_")) throw invalid;
+  const row = await db().apiToken.findUnique({ where: { hash: hashApiToken(token) }, include: { user: { select: userSelect } } });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || row.user.disabledAt) throw invalid;
+  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(), lastUsedIp: ip } });
+  const scopes = parseScopes(row.scopes).filter((s) => s !== "admin" || row.user.role === "ADMIN");
+  return {
+    id: row.user.id,
+    email: row.user.email,
+    name: row.user.name,
+    role: row.user.role,
+    mustChangePassword: false,
+    via: "token",
+    scopes,
+    tokenId: row.id,
+  };
+}
+
+/** Resolves the actor from request headers; null when there is no credential at all. */
+export async function actorFromHeaders(headers: Headers, ip: string | null): Promise<Actor | null> {
+  const authorization = headers.get("authorization");
+  if (authorization && /^Bearer\s/i.test(authorization)) return actorFromBearer(authorization, ip);
+  return actorFromSession(headers.get("cookie"));
+}

@@ -1,0 +1,66 @@
+// One query set per role, each bounded (take: N) and served by an index, so the dashboard stays fast with
+// thousands of users and machines.
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import type { TDashboard } from "./routes";
+
+const LIST_SIZE = 20;
+
+export async function getDashboard(actor: Pick<Actor, "id" | "role">): Promise<TDashboard> {
+  if (actor.role === "ADMIN") return adminDashboard();
+  if (actor.role === "TEACHER") return teacherDashboard(actor.id);
+  return studentDashboard(actor.id);
+}
+
+async function adminDashboard(): Promise<TDashboard> {
+  const [byRole, disabled, classes, machines, recentUsers, recentEvents] = await Promise.all([
+    db().user.groupBy({ by: ["role"], _count: { _all: true } }),
+    db().user.count({ where: { disabledAt: { not: null } } }),
+    db().class.count({ where: { archivedAt: null } }),
+    db().machine.count(),
+    db().user.findMany({ orderBy: { createdAt: "desc" }, take: 5, select: { id: true, email: true, name: true, role: true, createdAt: true } }),
+    db().auditEvent.findMany({ orderBy: { at: "desc" }, take: 8, select: { id: true, at: true, actorEmail: true, action: true, targetName: true } }),
+  ]);
+  const count = (role: string) => byRole.find((r) => r.role === role)?._count._all ?? 0;
+  return {
+    role: "ADMIN",
+    counts: { admins: count("ADMIN"), teachers: count("TEACHER"), students: count("STUDENT"), disabled, classes, machines },
+    recentUsers: recentUsers.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
+    recentEvents: recentEvents.map((e) => ({ ...e, at: e.at.toISOString() })),
+  };
+}
+
+async function teacherDashboard(userId: string): Promise<TDashboard> {
+  const where = { ownerId: userId, archivedAt: null };
+  const [classes, totalClasses] = await Promise.all([
+    db().class.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      take: LIST_SIZE,
+      select: { id: true, name: true, createdAt: true, _count: { select: { enrollments: true, machines: true } } },
+    }),
+    db().class.count({ where }),
+  ]);
+  return {
+    role: "TEACHER",
+    totalClasses,
+    classes: classes.map((c) => ({ id: c.id, name: c.name, students: c._count.enrollments, machines: c._count.machines, createdAt: c.createdAt.toISOString() })),
+  };
+}
+
+async function studentDashboard(userId: string): Promise<TDashboard> {
+  const [machines, enrollments] = await Promise.all([
+    db().machine.findMany({
+      where: { ownerId: userId },
+      orderBy: { createdAt: "desc" },
+      take: LIST_SIZE,
+      select: { id: true, name: true, state: true, class: { select: { name: true } } },
+    }),
+    db().enrollment.findMany({ where: { userId }, take: LIST_SIZE, select: { class: { select: { id: true, name: true } } } }),
+  ]);
+  return {
+    role: "STUDENT",
+    machines: machines.map((m) => ({ id: m.id, name: m.name, state: m.state, className: m.class?.name ?? null })),
+    classes: enrollments.map((e) => e.class),
+  };
+}

@@ -1,0 +1,19 @@
+// Every API route contract, by domain. The OpenAPI document and the authorization matrix test read this list;
+// a route file under src/app/api whose method has no contract here fails the matrix test.
+import { auditRoutes } from "@/server/audit/routes";
+import { dashboardRoutes } from "@/server/dashboard/routes";
+import { healthRoutes } from "@/server/health/routes";
+import { usersRoutes } from "@/server/users/routes";
+import type { RouteSpec } from "./route-spec";
+
+export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
+  health: healthRoutes,
+  dashboard: dashboardRoutes,
+  users: usersRoutes,
+  audit: auditRoutes,
+};
+
+export const ALL_ROUTES: RouteSpec[] = Object.values(ALL_ROUTE_GROUPS).flatMap((group) => Object.values(group));
+
+/** next-auth's own endpoints: public, outside withAuth, documented here for the matrix test. */
+export const NEXT_AUTH_PATH = "/api/auth/[...nextauth]";

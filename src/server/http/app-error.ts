@@ -1,0 +1,55 @@
+// The one error table: every failure the portal reports has a code, an HTTP status and a WebSocket close code
+// (4000 + status for client errors, so a console page can show the same reason an API call would get).
+
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, ws: 4400, message: "The request is not valid." },
+  INVALID_JSON: { status: 400, ws: 4400, message: "The request body is not valid JSON." },
+  UNAUTHENTICATED: { status: 401, ws: 4401, message: "Please sign in." },
+  FORBIDDEN: { status: 403, ws: 4403, message: "You do not have permission to do this." },
+  ORIGIN_MISMATCH: { status: 403, ws: 4408, message: "This connection comes from another site and was refused." },
+  NOT_FOUND: { status: 404, ws: 4404, message: "Not found." },
+  METHOD_NOT_ALLOWED: { status: 405, ws: 4405, message: "This method is not allowed here." },
+  CONFLICT: { status: 409, ws: 4409, message: "This conflicts with existing data." },
+  PAYLOAD_TOO_LARGE: { status: 413, ws: 4413, message: "The request body is too large." },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, ws: 4415, message: "This content type is not supported." },
+  VALIDATION_FAILED: { status: 422, ws: 4422, message: "Some fields are not valid." },
+  RATE_LIMITED: { status: 429, ws: 4429, message: "Too many attempts. Please wait and try again." },
+  INTERNAL: { status: 500, ws: 1011, message: "Something went wrong on our side. It has been logged." },
+  UNAVAILABLE: { status: 503, ws: 1013, message: "The service is not available right now." },
+  SHUTTING_DOWN: { status: 503, ws: 1001, message: "The portal is restarting. Reconnecting…" },
+} as const satisfies Record<string, { status: number; ws: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; fields?: Record<string, string> } };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+
+  constructor(code: ErrorCode, message?: string, options?: { fields?: Record<string, string>; headers?: Record<string, string> }) {
+    super(message ?? ERRORS[code].message);
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options?.fields;
+    this.headers = options?.headers;
+  }
+
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+
+  get wsCloseCode(): number {
+    return ERRORS[this.code].ws;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}
+
+export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
+export const conflict = (message: string, fields?: Record<string, string>) => new AppError("CONFLICT", message, { fields });
+export const invalid = (fields: Record<string, string>, message?: string) =>
+  new AppError("VALIDATION_FAILED", message ?? ERRORS.VALIDATION_FAILED.message, { fields });

@@ -1,0 +1,38 @@
+// On the first start (no admin yet) create the admin from ADMIN_EMAIL / ADMIN_PASSWORD. Without a password,
+// one is generated and printed once; the admin is asked to change it at first sign-in.
+import { env } from "@/env";
+import { recordAudit } from "@/server/audit/record";
+import { generatePassword, hashPassword } from "@/server/auth/passwords";
+import { db } from "@/server/db/client";
+import { searchTextOf } from "./search-text";
+
+export async function ensureFirstAdmin(log: (line: string) => void = console.log): Promise<void> {
+  if (await db().user.findFirst({ where: { role: "ADMIN" }, select: { id: true } })) return;
+  const { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME } = env();
+  const email = ADMIN_EMAIL.toLowerCase();
+  const password = ADMIN_PASSWORD ?? generatePassword();
+  const user = await db().user.upsert({
+    where: { email },
+    create: {
+      email,
+      name: ADMIN_NAME,
+      searchText: searchTextOf(email, ADMIN_NAME),
+      role: "ADMIN",
+      passwordHash: await hashPassword(password),
+      mustChangePassword: !ADMIN_PASSWORD,
+    },
+    update: { role: "ADMIN", disabledAt: null },
+  });
+  await recordAudit({ action: "user.seed-admin", target: { type: "user", id: user.id, name: email } });
+  if (ADMIN_PASSWORD) {
+    log(`First admin created: ${email} (password from ADMIN_PASSWORD)`);
+  } else {
+    log("");
+    log("  ┌──────────────────────────────────────────────────────────────");
+    log(`  │ First admin created: ${email}`);
+    log(`  │ Password (shown once): ${password}`);
+    log("  │ You will be asked to choose your own at first sign-in.");
+    log("  └──────────────────────────────────────────────────────────────");
+    log("");
+  }
+}
