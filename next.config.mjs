@@ -6,6 +6,8 @@ execFileSync(process.execPath, ["--import", "tsx", "scripts/check-env.ts"], { st
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // Tests may run several development servers side by side; each gets its own build folder.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // Native and Node-only modules stay outside the bundle (they are loaded by server.ts too).
   serverExternalPackages: ["@node-rs/argon2", "better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "ws"],

@@ -1,0 +1,24 @@
+// vitest global setup for the integration project: one real portal for the run.
+import type { TestProject } from "vitest/node";
+import { startPortal, TEST_ADMIN } from "./portal-process";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    portalUrl: string;
+    databaseUrl: string;
+    dataDir: string;
+    admin: { email: string; password: string };
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const portal = await startPortal();
+  project.provide("portalUrl", portal.url);
+  project.provide("databaseUrl", portal.databaseUrl);
+  project.provide("dataDir", portal.dataDir);
+  project.provide("admin", TEST_ADMIN);
+  return async () => {
+    const code = await portal.stop();
+    if (code !== 0) console.error(`portal exited with ${code}:\n${portal.output().slice(-4000)}`);
+  };
+}
