@@ -1,9 +1,13 @@
 // Lab Portal's one process: HTTP goes to Next, WebSocket upgrades to src/server/console/upgrade.ts.
 // Run with tsx (Next does not compile this file): `npm run dev` or `npm start`.
+import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
 import { EnvError, parseEnv } from "./src/env";
+
+// .env fills in what the environment does not already set (the environment wins).
+if (existsSync(".env")) process.loadEnvFile(".env");
 
 let config: ReturnType<typeof parseEnv>;
 try {

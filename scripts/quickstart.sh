@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Quick start on a fresh Debian machine (as root): installs what the portal needs, builds it, migrates the
+# SQLite database in data/, seeds the first admin and starts Lab Portal on http://localhost:3000 in the
+# background (logs in logs/portal.log, pid in data/portal.pid). Safe to rerun: restarts the portal.
+#   --foreground   run in this terminal instead (Ctrl-C stops it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+export NEXT_TELEMETRY_DISABLED=1
+
+step "System packages"
+command -v node >/dev/null || fail "Node.js 20.19+ is required (https://nodejs.org or your distribution's nodejs package)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || fail "Node.js 20.19+ is required, found $(node --version)"
+ok "Node.js $(node --version)"
+if [ "$(id -u)" -eq 0 ]; then apt_install python3 make g++ openssl; fi
+
+step "Dependencies and build"
+[ -f .env ] || { cp .env.example .env; ok "created .env from .env.example (edit it to change settings)"; }
+npm ci --no-audit --no-fund >/dev/null && ok "npm packages installed"
+npx next build >logs/build.log 2>&1 || { tail -40 logs/build.log; fail "build failed (full log: logs/build.log)"; }
+ok "production build ready"
+
+step "Start"
+if [ -f data/portal.pid ] && kill -0 "$(cat data/portal.pid)" 2>/dev/null; then
+  kill -TERM "$(cat data/portal.pid)"; sleep 2; ok "stopped the previous portal"
+fi
+set -a; . ./.env; set +a
+PORT=${PORT:-3000}
+if [ "${1:-}" = "--foreground" ]; then exec env NODE_ENV=production node --import tsx server.ts; fi
+mkdir -p logs data
+nohup env NODE_ENV=production node --import tsx server.ts >>logs/portal.log 2>&1 &
+echo $! >data/portal.pid
+wait_for 120 "Lab Portal on port $PORT" curl -fsS "http://127.0.0.1:$PORT/api/health"
+echo
+grep -A3 "First admin created" logs/portal.log | tail -4 | sed 's/^/  /' || true
+echo "  Open http://localhost:$PORT and sign in as ${ADMIN_EMAIL:-admin@lab.local}."
+echo "  (The generated admin password is printed once above, on the first start only; it is also in logs/portal.log.)"
+echo "  Stop: kill \$(cat data/portal.pid)    Logs: tail -f logs/portal.log"
