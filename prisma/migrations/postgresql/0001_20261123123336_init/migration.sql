@@ -111,6 +111,9 @@ CREATE INDEX "User_role_idx" ON "User"("role");
 CREATE INDEX "User_createdAt_idx" ON "User"("createdAt");
 
 -- CreateIndex
+CREATE INDEX "User_disabledAt_idx" ON "User"("disabledAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "ApiToken_hash_key" ON "ApiToken"("hash");
 
 -- CreateIndex
