@@ -23,7 +23,7 @@ const pgUrl = process.env.MIGRATION_PG_URL ?? "postgresql://labportal:labportal@
 const current = readFileSync(join(root, "prisma/schema.prisma"), "utf8");
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 
-async function diff(provider, factory, fromSchema, toSchema) {
+async function diff(factory, fromSchema, toSchema) {
   const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", toSchema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
   const target = (content) => (content ? { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content }] } : { tag: "empty" });
   const result = await engine.diff({ from: target(fromSchema), to: target(toSchema), script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
@@ -39,7 +39,7 @@ for (const provider of ["sqlite", "postgresql"]) {
   const toSchema = provider === "sqlite" ? current : postgresSchemaFrom(current);
   const fromSchema = existsSync(snapshotFile) ? readFileSync(snapshotFile, "utf8") : null;
   const factory = provider === "sqlite" ? new PrismaBetterSqlite3({ url: "file::memory:" }) : new PrismaPg({ connectionString: pgUrl });
-  const sql = await diff(provider, factory, fromSchema, toSchema);
+  const sql = await diff(factory, fromSchema, toSchema);
   if (!sql || sql === "-- This is an empty migration.") {
     console.log(`✓ ${provider}: schema unchanged, no migration written`);
     continue;

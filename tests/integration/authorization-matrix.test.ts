@@ -6,7 +6,7 @@ import WebSocket from "ws";
 import { newApiToken } from "../../src/server/auth/api-tokens";
 import { WS_ROUTES } from "../../src/server/console/upgrade";
 import { ALL_ROUTES, NEXT_AUTH_PATH } from "../../src/server/http/all-routes";
-import { requiredScope, type RouteSpec } from "../../src/server/http/route-spec";
+import { type RouteSpec, requiredScope } from "../../src/server/http/route-spec";
 import { PortalClient } from "../support/client";
 import { concretePath, discoverRoutes } from "../support/route-discovery";
 import { createUser, signedIn, testDb } from "../support/users";
@@ -127,7 +127,7 @@ describe("HTTP matrix", () => {
 
 type WsOutcome = { kind: "closed"; code: number; reason: string } | { kind: "http"; status: number } | { kind: "open"; firstMessage: string };
 
-export function tryWebSocket(path: string, headers: Record<string, string>): Promise<WsOutcome> {
+function tryWebSocket(path: string, headers: Record<string, string>): Promise<WsOutcome> {
   const wsUrl = inject("portalUrl").replace(/^http/, "ws") + path;
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl, { headers });

@@ -9,7 +9,10 @@ const globalForSecret = globalThis as unknown as { __labAuthSecret?: string };
 export function authSecret(): string {
   if (globalForSecret.__labAuthSecret) return globalForSecret.__labAuthSecret;
   const fromEnv = env().AUTH_SECRET;
-  if (fromEnv) return (globalForSecret.__labAuthSecret = fromEnv);
+  if (fromEnv) {
+    globalForSecret.__labAuthSecret = fromEnv;
+    return fromEnv;
+  }
   const dir = resolve(env().DATA_DIR);
   const file = join(dir, "auth-secret");
   if (!existsSync(file)) {

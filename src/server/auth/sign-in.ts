@@ -26,7 +26,9 @@ export async function signInWithPassword(input: { email: string; password: strin
   }
 
   const user = email && input.password ? await db().user.findUnique({ where: { email } }) : null;
-  const valid = user ? await verifyPassword(user.passwordHash, input.password) : (await burnPasswordCheck(input.password), false);
+  let valid = false;
+  if (user) valid = await verifyPassword(user.passwordHash, input.password);
+  else await burnPasswordCheck(input.password);
 
   if (!user || !valid || user.disabledAt) {
     await recordFailure(accountKey, LOGIN_MAX_FAILURES_ACCOUNT, LOGIN_LOCK_MAX_SECONDS);

@@ -2,6 +2,7 @@
 // a route file under src/app/api whose method has no contract here fails the matrix test.
 import { auditRoutes } from "@/server/audit/routes";
 import { dashboardRoutes } from "@/server/dashboard/routes";
+import { docsRoutes } from "@/server/docs/routes";
 import { healthRoutes } from "@/server/health/routes";
 import { usersRoutes } from "@/server/users/routes";
 import type { RouteSpec } from "./route-spec";
@@ -11,6 +12,7 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   dashboard: dashboardRoutes,
   users: usersRoutes,
   audit: auditRoutes,
+  docs: docsRoutes,
 };
 
 export const ALL_ROUTES: RouteSpec[] = Object.values(ALL_ROUTE_GROUPS).flatMap((group) => Object.values(group));
