@@ -9,6 +9,8 @@ import { join, resolve } from "node:path";
 import pg from "pg";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
+// One dev build folder for test runs (Next adds each folder it sees to tsconfig.json, so keep it fixed).
+const DEV_DIST_DIR = ".next-test-dev";
 export const TEST_ADMIN = { email: "admin@test.local", password: "admin-password-123" };
 const PG_BASE = process.env.TEST_PG_URL ?? "postgresql://labportal:labportal@127.0.0.1:5432/labportal";
 
@@ -70,7 +72,7 @@ export async function startPortal(options: { env?: Record<string, string>; mode?
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       TRUST_PROXY: "true",
-      ...(mode === "development" ? { NEXT_DIST_DIR: `.next-dev-${port}` } : {}),
+      ...(mode === "development" ? { NEXT_DIST_DIR: DEV_DIST_DIR } : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -107,7 +109,6 @@ export async function startPortal(options: { env?: Record<string, string>; mode?
       const code = await exited;
       await database.drop().catch(() => {});
       rmSync(dataDir, { recursive: true, force: true });
-      if (mode === "development") rmSync(join(ROOT, `.next-dev-${port}`), { recursive: true, force: true });
       return code;
     },
   };

@@ -1,0 +1,24 @@
+// An admin resets a user's password. A typed password is used as given, otherwise one is generated and returned
+// once. Either way the user must choose their own at next sign-in, and their current sessions end.
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { generatePassword, hashPassword } from "@/server/auth/passwords";
+import { db } from "@/server/db/client";
+import { notFound } from "@/server/http/app-error";
+import type { TResetPassword } from "./routes";
+
+export async function resetPassword(actor: Actor, id: string, input: TResetPassword, ip: string | null): Promise<{ temporaryPassword?: string }> {
+  const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true } });
+  if (!user) throw notFound("User");
+  const temporaryPassword = input.password ? undefined : generatePassword();
+  const passwordHash = await hashPassword(input.password ?? temporaryPassword!);
+  await db().user.update({ where: { id }, data: { passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } } });
+  await recordAudit({
+    actor,
+    action: "user.password.reset",
+    target: { type: "user", id: user.id, name: user.email },
+    ip,
+    details: { generated: !input.password },
+  });
+  return temporaryPassword ? { temporaryPassword } : {};
+}
