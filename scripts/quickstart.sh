@@ -16,7 +16,7 @@ if [ "$(id -u)" -eq 0 ]; then apt_install python3 make g++ openssl; fi
 
 step "Dependencies and build"
 [ -f .env ] || { cp .env.example .env; ok "created .env from .env.example (edit it to change settings)"; }
-npm ci --no-audit --no-fund >/dev/null && ok "npm packages installed"
+npm install --no-audit --no-fund >/dev/null && ok "npm packages installed"
 npx next build >logs/build.log 2>&1 || { tail -40 logs/build.log; fail "build failed (full log: logs/build.log)"; }
 ok "production build ready"
 

@@ -21,7 +21,7 @@ if [ "$(id -u)" -eq 0 ]; then
 else
   echo "(not root: assuming PostgreSQL and Chromium are already installed and running)"
 fi
-[ -d node_modules ] || npm ci
+[ -d node_modules ] || npm install --no-audit --no-fund
 [ -d src/generated/sqlite ] || node scripts/db-generate.mjs
 
 run "typecheck" npx tsc --noEmit
