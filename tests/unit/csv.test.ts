@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CsvError, csvField, detectDelimiter, parseCsv } from "../../src/server/users/csv";
+import { csvCell } from "../../src/lib/csv";
+import { CsvError, detectDelimiter, parseCsv } from "../../src/server/users/csv";
 
 const fields = (text: string) => parseCsv(text).map((r) => r.fields);
 
@@ -93,12 +94,12 @@ describe("parseCsv", () => {
   });
 });
 
-describe("csvField", () => {
+describe("csvCell", () => {
   it("quotes only when needed and round-trips through parseCsv", () => {
-    expect(csvField("plain")).toBe("plain");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell("plain")).toBe("plain");
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     const values = ["a,b", 'q"q', "two\nlines", " padded ", "plain"];
-    expect(fields(values.map(csvField).join(","))).toEqual([values]);
+    expect(fields(values.map(csvCell).join(","))).toEqual([values]);
   });
 });

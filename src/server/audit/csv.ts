@@ -1,20 +1,12 @@
 // CSV export of the audit trail: RFC 4180 (CRLF line ends, every field with a comma, quote or line break quoted,
 // quotes doubled), safe to open in a spreadsheet (a cell starting with = + - @, tab or CR is prefixed with a single
 // quote so it is never evaluated as a formula), streamed in batches so 50,000 rows never sit in one string.
+import { csvLine } from "@/lib/csv";
 import { type AuditRow, auditRowBatches } from "./list-audit-events";
 import { AUDIT_EXPORT_MAX_ROWS, type TAuditFilters } from "./routes";
 
 export const CSV_COLUMNS = ["time", "actorId", "actorEmail", "action", "targetType", "targetId", "targetName", "ip", "details"] as const;
 
-export function csvCell(value: string | null | undefined): string {
-  let text = value ?? "";
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(cells: readonly (string | null | undefined)[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
-}
 
 export function auditCsvLine(row: AuditRow): string {
   return csvLine([row.at.toISOString(), row.actorId, row.actorEmail, row.action, row.targetType, row.targetId, row.targetName, row.ip, row.details]);

@@ -85,8 +85,3 @@ export function parseCsv(input: string, delimiter = detectDelimiter(input.replac
   if (field !== "" || fields.length > 0) endRecord();
   return records;
 }
-
-/** Quotes a value for CSV output when it needs it. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}

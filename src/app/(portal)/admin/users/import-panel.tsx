@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { TextAreaField } from "@/components/ui/field";
-import { csvField } from "@/server/users/csv";
+import { csvCell } from "@/lib/csv";
 import type { ImportResult } from "./types";
 
 const STATUS_LABEL = { created: "Created", exists: "Already exists", invalid: "Not imported" } as const;
@@ -14,7 +14,7 @@ const MAX_BYTES = 1024 * 1024;
 
 export function resultsCsv(result: ImportResult): string {
   const lines = [["line", "email", "status", "message", "temporary_password"].join(",")];
-  for (const r of result.rows) lines.push([String(r.line), r.email, r.status, r.message ?? "", r.temporaryPassword ?? ""].map(csvField).join(","));
+  for (const r of result.rows) lines.push([String(r.line), r.email, r.status, r.message ?? "", r.temporaryPassword ?? ""].map(csvCell).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }
 
