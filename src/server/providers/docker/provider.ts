@@ -1,0 +1,355 @@
+// Docker provider (dockerode): local socket, tcp+TLS or ssh endpoints. Containers get CPU and memory limits,
+// no privileges, no host network, the portal's labels, a per-class bridge network and ports published on the
+// host's publish address (127.0.0.1 unless an admin opens it). Revert = re-create from the template image.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Docker from "dockerode";
+import {
+  type Created,
+  type DisplayInfo,
+  type HostProbe,
+  type HostTarget,
+  type InventoryItem,
+  type MachineProvider,
+  type MachineSpec,
+  type MachineStats,
+  names,
+  ProviderError,
+  type ProviderEvent,
+  type ProviderState,
+  type StartResult,
+  type TerminalTarget,
+  type Watcher,
+} from "../types";
+
+export const LABEL = "lab-portal.machine";
+export const MANAGED = "lab-portal.managed";
+const DEFAULT_NETWORK = "lab-portal";
+/** Keeps a container without a command of its own alive, and stops at once on SIGTERM. */
+const IDLE_COMMAND = ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
+
+export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.DockerOptions {
+  const uri = host.uri.trim();
+  if (uri.startsWith("unix://")) return { socketPath: uri.slice("unix://".length) };
+  const url = new URL(uri);
+  if (url.protocol === "ssh:") {
+    const keyFile = process.env.DOCKER_SSH_KEY_FILE;
+    return {
+      protocol: "ssh",
+      host: url.hostname,
+      port: Number(url.port || 22),
+      username: decodeURIComponent(url.username || "root"),
+      sshOptions: keyFile ? { privateKey: readFileSync(keyFile) } : { agent: process.env.SSH_AUTH_SOCK },
+    } as Docker.DockerOptions;
+  }
+  if (url.protocol === "tcp:" || url.protocol === "https:" || url.protocol === "http:") {
+    const tls = url.protocol !== "http:" && Boolean(host.tlsDir);
+    return {
+      protocol: tls ? "https" : "http",
+      host: url.hostname,
+      port: Number(url.port || (tls ? 2376 : 2375)),
+      ...(tls && host.tlsDir
+        ? { ca: readFileSync(join(host.tlsDir, "ca.pem")), cert: readFileSync(join(host.tlsDir, "cert.pem")), key: readFileSync(join(host.tlsDir, "key.pem")) }
+        : {}),
+    };
+  }
+  throw new ProviderError("INVALID", `Unsupported Docker endpoint ${uri}: use unix:///var/run/docker.sock, tcp://host:2376 (TLS) or ssh://user@host.`);
+}
+
+export function mapContainerState(status: string | undefined): ProviderState {
+  switch (status) {
+    case "running":
+    case "restarting":
+      return "running";
+    case "paused":
+      return "paused";
+    default:
+      return "stopped";
+  }
+}
+
+function toProviderError(error: unknown, uri: string): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const e = error as { statusCode?: number; code?: string; message?: string; json?: { message?: string } };
+  const message = e.json?.message ?? e.message ?? String(error);
+  if (e.code === "ECONNREFUSED" || e.code === "ENOENT" || e.code === "EHOSTUNREACH" || e.code === "ETIMEDOUT" || e.code === "ENOTFOUND" || e.code === "EACCES") {
+    return new ProviderError("UNREACHABLE", `Cannot connect to Docker at ${uri}: ${e.code}`, message);
+  }
+  if (e.statusCode === 404) return new ProviderError("NOT_FOUND", message);
+  if (e.statusCode === 409) return new ProviderError("CONFLICT", message);
+  if (/no space left/i.test(message)) return new ProviderError("NO_SPACE", `The host's disk is full: ${message}`);
+  return new ProviderError("FAILED", message);
+}
+
+export class DockerProvider implements MachineProvider {
+  readonly kind = "DOCKER" as const;
+  private readonly docker: Docker;
+  private readonly networksReady = new Set<string>();
+
+  constructor(readonly host: HostTarget) {
+    this.docker = new Docker({ ...dockerOptions(host), timeout: 120_000 });
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toProviderError(error, this.host.uri);
+    }
+  }
+
+  async probe(): Promise<HostProbe> {
+    const info = await this.call(() => this.docker.info() as Promise<{ ServerVersion: string; NCPU: number; MemTotal: number; SecurityOptions?: string[] }>);
+    return { version: `Docker ${info.ServerVersion}`, vcpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024), warnings: [] };
+  }
+
+  async prepareTemplate(template: { id: string; dockerImage?: string | null }): Promise<{ volume: string }> {
+    const image = template.dockerImage;
+    if (!image) throw new ProviderError("INVALID", "This template names no Docker image.");
+    try {
+      await this.docker.getImage(image).inspect();
+    } catch (error) {
+      const e = toProviderError(error, this.host.uri);
+      if (e.reason === "NOT_FOUND") throw new ProviderError("NOT_FOUND", `The image ${image} is not on host ${this.host.name}. Load it there first (docker load or docker import).`);
+      throw e;
+    }
+    return { volume: image };
+  }
+
+  async removeTemplate(): Promise<void> {
+    // Images are the admin's to manage on the host; the portal never deletes them.
+  }
+
+  private containerOptions(spec: MachineSpec): Docker.ContainerCreateOptions {
+    const t = spec.template;
+    if (!t.dockerImage) throw new ProviderError("INVALID", "This template names no Docker image.");
+    const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    if (t.consoleKinds.includes("ssh")) ports[`${t.sshPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
+    if (t.consoleKinds.includes("rdp")) ports[`${t.rdpPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
+    const network = spec.network ?? DEFAULT_NETWORK;
+    return {
+      name: names.domain(spec.machineId),
+      Image: t.dockerImage,
+      Cmd: t.dockerCommand && t.dockerCommand.length > 0 ? t.dockerCommand : IDLE_COMMAND,
+      Hostname: spec.name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "lab",
+      Tty: false,
+      Labels: { [MANAGED]: "true", [LABEL]: spec.machineId, "lab-portal.template": t.id, ...(spec.labels ?? {}) },
+      ExposedPorts: Object.fromEntries(Object.keys(ports).map((p) => [p, {}])),
+      HostConfig: {
+        NanoCpus: Math.round(spec.vcpus * 1e9),
+        Memory: spec.memoryMb * 1024 * 1024,
+        MemorySwap: spec.memoryMb * 1024 * 1024,
+        PidsLimit: 2048,
+        Privileged: false,
+        Init: true,
+        NetworkMode: network,
+        PortBindings: ports,
+        SecurityOpt: ["no-new-privileges"],
+        RestartPolicy: { Name: "no" },
+        Binds: t.keepDataDisk ? [`${names.domain(spec.machineId)}-data:/data`] : [],
+      },
+    };
+  }
+
+  async create(spec: MachineSpec): Promise<Created> {
+    await this.ensureNetwork(spec.network ?? DEFAULT_NETWORK);
+    const container = await this.call(() => this.docker.createContainer(this.containerOptions(spec)));
+    return { ref: names.domain(spec.machineId), diskVolume: container.id };
+  }
+
+  async start(ref: string): Promise<StartResult> {
+    await this.call(() => this.docker.getContainer(ref).start()).catch((error) => {
+      if (error instanceof ProviderError && /already started|304/.test(error.message)) return;
+      throw error;
+    });
+    return { display: null };
+  }
+
+  async stop(ref: string, options: { timeoutMs?: number; force?: boolean } = {}): Promise<{ forced: boolean }> {
+    if ((await this.state(ref)) !== "running") return { forced: false };
+    const t = options.force ? 0 : Math.ceil((options.timeoutMs ?? 30_000) / 1000);
+    const started = Date.now();
+    await this.call(() => this.docker.getContainer(ref).stop({ t })).catch((error) => {
+      if (error instanceof ProviderError && /not running|304/i.test(error.message)) return;
+      throw error;
+    });
+    return { forced: Boolean(options.force) || Date.now() - started >= t * 1000 };
+  }
+
+  async reboot(ref: string, _spec: MachineSpec, options: { timeoutMs?: number } = {}): Promise<StartResult> {
+    await this.call(() => this.docker.getContainer(ref).restart({ t: Math.ceil((options.timeoutMs ?? 30_000) / 1000) }));
+    return { display: null };
+  }
+
+  async revert(ref: string, spec: MachineSpec): Promise<Created> {
+    await this.call(() => this.docker.getContainer(ref).remove({ force: true, v: true })).catch(ignoreNotFound);
+    return this.create(spec);
+  }
+
+  async delete(ref: string, spec: Pick<MachineSpec, "machineId" | "template">): Promise<void> {
+    await this.call(() => this.docker.getContainer(ref).remove({ force: true, v: true })).catch(ignoreNotFound);
+    if (spec.template.keepDataDisk) await this.call(() => this.docker.getVolume(`${names.domain(spec.machineId)}-data`).remove()).catch(ignoreNotFound);
+  }
+
+  private async inspect(ref: string) {
+    return this.call(() => this.docker.getContainer(ref).inspect());
+  }
+
+  async state(ref: string): Promise<ProviderState> {
+    try {
+      return mapContainerState((await this.inspect(ref)).State.Status);
+    } catch (error) {
+      if (error instanceof ProviderError && error.reason === "NOT_FOUND") return "missing";
+      throw error;
+    }
+  }
+
+  async displayInfo(): Promise<Omit<DisplayInfo, "password"> | null> {
+    return null;
+  }
+
+  async terminalTarget(ref: string, spec: MachineSpec, sshUser: string | null): Promise<TerminalTarget | null> {
+    const kinds = spec.template.consoleKinds;
+    if (kinds.includes("exec") && !sshUser) {
+      const info = await this.inspect(ref);
+      return { kind: "exec", containerId: info.Id, shell: spec.template.shell };
+    }
+    if (kinds.includes("ssh")) {
+      const info = await this.inspect(ref);
+      const binding = info.NetworkSettings.Ports?.[`${spec.template.sshPort}/tcp`]?.[0];
+      if (binding?.HostPort) return { kind: "ssh", host: binding.HostIp && binding.HostIp !== "0.0.0.0" ? binding.HostIp : this.host.publishAddress, port: Number(binding.HostPort), user: sshUser };
+      const [address] = ipsOf(info);
+      if (address) return { kind: "ssh", host: address, port: spec.template.sshPort, user: sshUser };
+      return null;
+    }
+    if (kinds.includes("exec")) {
+      const info = await this.inspect(ref);
+      return { kind: "exec", containerId: info.Id, shell: spec.template.shell };
+    }
+    return null;
+  }
+
+  /** Published port of a container port (for .rdp files and SSH). */
+  async publishedPort(ref: string, port: number): Promise<{ host: string; port: number } | null> {
+    const info = await this.inspect(ref);
+    const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.[0];
+    return binding?.HostPort ? { host: binding.HostIp || this.host.publishAddress, port: Number(binding.HostPort) } : null;
+  }
+
+  async addresses(ref: string): Promise<string[]> {
+    return ipsOf(await this.inspect(ref));
+  }
+
+  async stats(ref: string): Promise<MachineStats> {
+    const s = (await this.call(() => this.docker.getContainer(ref).stats({ stream: false }))) as unknown as {
+      cpu_stats?: { cpu_usage?: { total_usage?: number } };
+      memory_stats?: { usage?: number; limit?: number };
+    };
+    const cpu = s.cpu_stats?.cpu_usage?.total_usage;
+    return { cpuSeconds: cpu === undefined ? null : cpu / 1e9, memoryBytes: s.memory_stats?.usage ?? null, memoryLimitBytes: s.memory_stats?.limit ?? null };
+  }
+
+  async inventory(): Promise<InventoryItem[]> {
+    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [`${MANAGED}=true`] } }));
+    return list.map((c) => ({
+      ref: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+      machineId: c.Labels[LABEL] ?? null,
+      state: mapContainerState(c.State),
+    }));
+  }
+
+  watch(onEvent: (event: ProviderEvent) => void, onError?: (error: Error) => void): Watcher {
+    let closed = false;
+    let stream: NodeJS.ReadableStream | null = null;
+    let backoff = 1000;
+    const connect = () => {
+      if (closed) return;
+      this.docker.getEvents({ filters: { type: ["container"], label: [`${MANAGED}=true`] } }, (error, s) => {
+        if (error || !s) {
+          onError?.(toProviderError(error, this.host.uri));
+          backoff = Math.min(backoff * 2, 30_000);
+          if (!closed) setTimeout(connect, backoff).unref();
+          return;
+        }
+        backoff = 1000;
+        stream = s;
+        let buffer = "";
+        s.setEncoding?.("utf8");
+        s.on("data", (chunk: string | Buffer) => {
+          buffer += chunk.toString();
+          let nl = buffer.indexOf("\n");
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl);
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf("\n");
+            try {
+              const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+              const attrs = e.Actor?.Attributes ?? {};
+              const state: ProviderState | null =
+                e.Action === "start" || e.Action === "unpause" || e.Action === "restart"
+                  ? "running"
+                  : e.Action === "die" || e.Action === "stop"
+                    ? "stopped"
+                    : e.Action === "pause"
+                      ? "paused"
+                      : e.Action === "destroy"
+                        ? "missing"
+                        : null;
+              if (state && attrs.name) onEvent({ ref: attrs.name, machineId: attrs[LABEL] ?? null, state });
+            } catch {
+              // a partial or foreign line: ignore
+            }
+          }
+        });
+        s.on("end", () => {
+          stream = null;
+          if (!closed) setTimeout(connect, backoff).unref();
+        });
+        s.on("error", (e: Error) => onError?.(e));
+      });
+    };
+    connect();
+    return {
+      close() {
+        closed = true;
+        (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
+      },
+    };
+  }
+
+  async ensureNetwork(name: string, options: { isolated?: boolean } = {}): Promise<void> {
+    if (this.networksReady.has(name)) return;
+    const existing = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
+    if (!existing.some((n) => n.Name === name)) {
+      await this.call(() =>
+        this.docker.createNetwork({
+          Name: name,
+          Driver: "bridge",
+          Internal: Boolean(options.isolated),
+          CheckDuplicate: true,
+          Labels: { [MANAGED]: "true" },
+        }),
+      ).catch((error) => {
+        if (error instanceof ProviderError && (error.reason === "CONFLICT" || /already exists/.test(error.message))) return;
+        throw error;
+      });
+    }
+    this.networksReady.add(name);
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.networksReady.delete(name);
+    await this.call(() => this.docker.getNetwork(name).remove()).catch(ignoreNotFound);
+  }
+}
+
+function ipsOf(info: Docker.ContainerInspectInfo): string[] {
+  return Object.values(info.NetworkSettings.Networks ?? {})
+    .map((n) => n.IPAddress)
+    .filter((ip): ip is string => Boolean(ip));
+}
+
+function ignoreNotFound(error: unknown) {
+  if (error instanceof ProviderError && error.reason === "NOT_FOUND") return undefined;
+  throw error;
+}
