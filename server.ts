@@ -21,7 +21,7 @@ try {
 }
 
 const { closeAllSockets, routeUpgrade } = await import("./src/server/console/upgrade");
-const { prepareServer } = await import("./src/server/lifecycle/startup");
+const { prepareServer, stopBackgroundWork } = await import("./src/server/lifecycle/startup");
 const { flushAudit } = await import("./src/server/audit/record");
 const { disconnectDb } = await import("./src/server/db/client");
 const { CLIENT_IP_HEADER } = await import("./src/server/http/client-ip");
@@ -83,6 +83,7 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 10_000);
   force.unref();
+  stopBackgroundWork();
   server.close();
   closeAllSockets();
   server.closeIdleConnections();

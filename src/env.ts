@@ -47,6 +47,15 @@ export const ZEnv = z.object({
   LOGIN_LOCK_MAX_SECONDS: int(900, 1, 86400),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("data")),
   LOG_DIR: z.preprocess(emptyAsUndefined, z.string().default("logs")),
+  // key for secrets sealed in the database; default: derived from the auth secret
+  SECRETS_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
+  HOST_PROBE_SECONDS: int(30, 2, 3600),
+  RECONCILE_SECONDS: int(30, 2, 3600),
+  MACHINE_STOP_TIMEOUT_SECONDS: int(60, 1, 3600),
+  JOB_CONCURRENCY: int(4, 1, 32),
+  UPLOAD_MAX_MB: int(20480, 1, 1024 * 1024),
+  // "false" turns off host probes, event watchers and the sweep (one-off scripts, some tests)
+  BACKGROUND_WORKERS: bool(true),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
 });
 

@@ -24,8 +24,8 @@ export const isBusy = (s: string) => (BUSY_STATES as readonly string[]).includes
 export const canStart = (s: string) => s === "STOPPED";
 export const canStop = (s: string) => s === "RUNNING" || s === "UNKNOWN";
 export const canReboot = (s: string) => s === "RUNNING";
-export const canRevert = (s: string) => s === "STOPPED" || s === "RUNNING" || s === "FAILED";
-export const canDelete = (s: string) => !isBusy(s) || s === "PROVISIONING";
+export const canRevert = (s: string) => s === "STOPPED" || s === "RUNNING" || s === "FAILED" || s === "UNKNOWN";
+export const canDelete = (s: string) => !isBusy(s);
 export const canOpenConsole = (s: string) => s === "RUNNING";
 
 export function allowed(action: MachineAction, state: string): boolean {

@@ -5,6 +5,9 @@ const ALL = ["ADMIN", "TEACHER", "STUDENT"] as const;
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dashboard", label: "Dashboard", roles: ALL },
+  { href: "/machines", label: "Machines", roles: ALL },
+  { href: "/templates", label: "Templates", roles: ["ADMIN", "TEACHER"] },
+  { href: "/admin/hosts", label: "Hosts", roles: ["ADMIN"] },
   { href: "/admin/users", label: "Users", roles: ["ADMIN"] },
   { href: "/admin/audit", label: "Audit log", roles: ["ADMIN"] },
   { href: "/docs/api", label: "API docs", roles: ["ADMIN", "TEACHER"] },

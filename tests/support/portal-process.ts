@@ -49,10 +49,17 @@ export async function createTestDatabase(kind = process.env.TEST_DATABASE ?? "sq
   };
 }
 
-export async function startPortal(options: { env?: Record<string, string>; mode?: "production" | "development" } = {}): Promise<PortalProcess> {
+export async function startPortal(
+  options: {
+    env?: Record<string, string>;
+    mode?: "production" | "development";
+    /** Start on an existing database and data folder (a restart); stop() then leaves both in place. */
+    reuse?: { databaseUrl: string; dataDir: string; authSecret?: string };
+  } = {},
+): Promise<PortalProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "lab-portal-test-"));
-  const database = await createTestDatabase(undefined, dataDir);
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), "lab-portal-test-"));
+  const database = options.reuse ? { url: options.reuse.databaseUrl, drop: async () => {} } : await createTestDatabase(undefined, dataDir);
   const mode = options.mode ?? (process.env.PORTAL_TEST_DEV ? "development" : "production");
   const url = `http://127.0.0.1:${port}`;
   let output = "";
@@ -68,7 +75,11 @@ export async function startPortal(options: { env?: Record<string, string>; mode?
       DATABASE_URL: database.url,
       DATA_DIR: dataDir,
       LOG_DIR: join(dataDir, "logs"),
-      AUTH_SECRET: randomBytes(32).toString("hex"),
+      AUTH_SECRET: options.reuse?.authSecret ?? randomBytes(32).toString("hex"),
+      // quick reconciler and short stop timeouts for tests
+      HOST_PROBE_SECONDS: "5",
+      RECONCILE_SECONDS: "2",
+      MACHINE_STOP_TIMEOUT_SECONDS: "20",
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       TRUST_PROXY: "true",
@@ -107,8 +118,10 @@ export async function startPortal(options: { env?: Record<string, string>; mode?
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;
-      await database.drop().catch(() => {});
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.reuse) {
+        await database.drop().catch(() => {});
+        rmSync(dataDir, { recursive: true, force: true });
+      }
       return code;
     },
   };

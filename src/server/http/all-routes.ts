@@ -4,6 +4,9 @@ import { auditRoutes } from "@/server/audit/routes";
 import { dashboardRoutes } from "@/server/dashboard/routes";
 import { docsRoutes } from "@/server/docs/routes";
 import { healthRoutes } from "@/server/health/routes";
+import { hostsRoutes } from "@/server/hosts/routes";
+import { machinesRoutes } from "@/server/machines/routes";
+import { templatesRoutes } from "@/server/templates/routes";
 import { usersRoutes } from "@/server/users/routes";
 import type { RouteSpec } from "./route-spec";
 
@@ -12,6 +15,9 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   dashboard: dashboardRoutes,
   users: usersRoutes,
   audit: auditRoutes,
+  hosts: hostsRoutes,
+  templates: templatesRoutes,
+  machines: machinesRoutes,
   docs: docsRoutes,
 };
 

@@ -10,11 +10,17 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, ws: 4404, message: "Not found." },
   METHOD_NOT_ALLOWED: { status: 405, ws: 4405, message: "This method is not allowed here." },
   CONFLICT: { status: 409, ws: 4409, message: "This conflicts with existing data." },
+  INVALID_STATE: { status: 409, ws: 4409, message: "This cannot be done in the machine's current state." },
+  NO_CAPACITY: { status: 409, ws: 4409, message: "No host has room for this machine." },
+  IN_USE: { status: 409, ws: 4409, message: "This is still in use." },
   PAYLOAD_TOO_LARGE: { status: 413, ws: 4413, message: "The request body is too large." },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, ws: 4415, message: "This content type is not supported." },
   VALIDATION_FAILED: { status: 422, ws: 4422, message: "Some fields are not valid." },
   RATE_LIMITED: { status: 429, ws: 4429, message: "Too many attempts. Please wait and try again." },
   INTERNAL: { status: 500, ws: 1011, message: "Something went wrong on our side. It has been logged." },
+  HOST_UNREACHABLE: { status: 502, ws: 1014, message: "The host could not be reached." },
+  PROVIDER_FAILED: { status: 502, ws: 1014, message: "The host refused the operation." },
+  INSUFFICIENT_STORAGE: { status: 507, ws: 1011, message: "The host's disk is full." },
   UNAVAILABLE: { status: 503, ws: 1013, message: "The service is not available right now." },
   SHUTTING_DOWN: { status: 503, ws: 1001, message: "The portal is restarting. Reconnecting…" },
 } as const satisfies Record<string, { status: number; ws: number; message: string }>;
@@ -53,3 +59,20 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was
 export const conflict = (message: string, fields?: Record<string, string>) => new AppError("CONFLICT", message, { fields });
 export const invalid = (fields: Record<string, string>, message?: string) =>
   new AppError("VALIDATION_FAILED", message ?? ERRORS.VALIDATION_FAILED.message, { fields });
+
+/** A provider failure as an API error: the reason picks the code, the message is the provider's own words. */
+export function fromProviderError(error: { reason: string; message: string }): AppError {
+  const code: ErrorCode =
+    error.reason === "UNREACHABLE"
+      ? "HOST_UNREACHABLE"
+      : error.reason === "NOT_FOUND"
+        ? "NOT_FOUND"
+        : error.reason === "CONFLICT"
+          ? "CONFLICT"
+          : error.reason === "NO_SPACE"
+            ? "INSUFFICIENT_STORAGE"
+            : error.reason === "INVALID"
+              ? "VALIDATION_FAILED"
+              : "PROVIDER_FAILED";
+  return new AppError(code, error.message);
+}

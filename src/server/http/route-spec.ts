@@ -20,7 +20,9 @@ export type RouteSpec = {
   query?: z.ZodType;
   body?: z.ZodType;
   /** A request body that is not JSON (for example CSV), documented by its media type. */
-  rawBody?: { contentType: string; description: string };
+  rawBody?: { contentType: string; description: string; format?: "binary" };
+  /** The handler reads req.body as a stream itself (large uploads); withAuth does not buffer it. */
+  streamBody?: boolean;
   response?: z.ZodType;
   /** Status of a successful answer (default 200). */
   status?: number;

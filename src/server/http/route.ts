@@ -5,7 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { env } from "@/env";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
-import { AppError } from "./app-error";
+import { ProviderError } from "@/server/providers/types";
+import { AppError, fromProviderError } from "./app-error";
 import { clientIp } from "./client-ip";
 import { errorResponse, json } from "./responses";
 import { type RouteSpec, requiredScope } from "./route-spec";
@@ -83,6 +84,7 @@ function authorize(spec: RouteSpec, actor: Actor | null): void {
 
 export function toErrorResponse(error: unknown, where: string): Response {
   if (error instanceof AppError) return errorResponse(error);
+  if (error instanceof ProviderError) return errorResponse(fromProviderError(error));
   const prismaCode = (error as { code?: unknown })?.code;
   if (prismaCode === "P2025") return errorResponse(new AppError("NOT_FOUND"));
   if (prismaCode === "P2002") return errorResponse(new AppError("CONFLICT"));
@@ -104,7 +106,7 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
 
       let body: unknown;
       let rawBody = "";
-      if (spec.body || spec.rawBody) {
+      if (spec.body || (spec.rawBody && !spec.streamBody)) {
         rawBody = await readBodyText(req, env().API_MAX_BODY_KB * 1024);
         if (spec.body) {
           const type = req.headers.get("content-type") ?? "";

@@ -7,7 +7,8 @@ import type { HostTarget, MachineProvider } from "./types";
 const globalForProviders = globalThis as unknown as { __labProviders?: Map<string, MachineProvider> };
 
 export function providerFor(host: HostTarget): MachineProvider {
-  const cache = (globalForProviders.__labProviders ??= new Map());
+  globalForProviders.__labProviders ??= new Map();
+  const cache = globalForProviders.__labProviders;
   const key = JSON.stringify([host.id, host.kind, host.uri, host.virtType, host.storagePool, host.consoleAddress, host.publishAddress, host.tlsDir]);
   let provider = cache.get(key);
   if (!provider) {

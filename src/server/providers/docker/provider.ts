@@ -120,7 +120,21 @@ export class DockerProvider implements MachineProvider {
     // Images are the admin's to manage on the host; the portal never deletes them.
   }
 
-  private containerOptions(spec: MachineSpec): Docker.ContainerCreateOptions {
+  private readonly imageHasCmd = new Map<string, boolean>();
+
+  /** The template's command, else the image's own CMD, else an idle init that keeps the container up. */
+  private async command(image: string, command: string[] | null | undefined): Promise<string[] | undefined> {
+    if (command && command.length > 0) return command;
+    let has = this.imageHasCmd.get(image);
+    if (has === undefined) {
+      const info = await this.call(() => this.docker.getImage(image).inspect());
+      has = Boolean(info.Config?.Cmd?.length || info.Config?.Entrypoint?.length);
+      this.imageHasCmd.set(image, has);
+    }
+    return has ? undefined : IDLE_COMMAND;
+  }
+
+  private containerOptions(spec: MachineSpec, cmd: string[] | undefined): Docker.ContainerCreateOptions {
     const t = spec.template;
     if (!t.dockerImage) throw new ProviderError("INVALID", "This template names no Docker image.");
     const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -130,7 +144,7 @@ export class DockerProvider implements MachineProvider {
     return {
       name: names.domain(spec.machineId),
       Image: t.dockerImage,
-      Cmd: t.dockerCommand && t.dockerCommand.length > 0 ? t.dockerCommand : IDLE_COMMAND,
+      ...(cmd ? { Cmd: cmd } : {}),
       Hostname: spec.name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "lab",
       Tty: false,
       Labels: { [MANAGED]: "true", [LABEL]: spec.machineId, "lab-portal.template": t.id, ...(spec.labels ?? {}) },
@@ -153,7 +167,8 @@ export class DockerProvider implements MachineProvider {
 
   async create(spec: MachineSpec): Promise<Created> {
     await this.ensureNetwork(spec.network ?? DEFAULT_NETWORK);
-    const container = await this.call(() => this.docker.createContainer(this.containerOptions(spec)));
+    const cmd = await this.command(spec.template.dockerImage ?? "", spec.template.dockerCommand);
+    const container = await this.call(() => this.docker.createContainer(this.containerOptions(spec, cmd)));
     return { ref: names.domain(spec.machineId), diskVolume: container.id };
   }
 

@@ -259,6 +259,8 @@ export class LibvirtProvider implements MachineProvider {
     const disk = names.disk(spec.machineId);
     await this.virsh.run(["vol-delete", "--pool", this.pool, disk]).catch(ignoreReason("NOT_FOUND"));
     await this.createDisk(spec, disk, spec.template.volume ?? "");
+    // re-defined too, so a domain removed behind the portal's back comes back with its disk
+    await this.define(spec, displayPassword());
     return { ref, diskVolume: disk };
   }
 

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "Template" ADD COLUMN "dockerCommand" TEXT;

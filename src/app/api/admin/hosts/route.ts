@@ -1,0 +1,6 @@
+import { createHost, listHosts } from "@/server/hosts/hosts";
+import { hostsRoutes } from "@/server/hosts/routes";
+import { withAuth } from "@/server/http/route";
+
+export const GET = withAuth(() => listHosts(), hostsRoutes.list);
+export const POST = withAuth(({ actor, body, ip }) => createHost(actor, body, ip), hostsRoutes.create);

@@ -1,0 +1,5 @@
+import { testConnection } from "@/server/hosts/hosts";
+import { hostsRoutes } from "@/server/hosts/routes";
+import { withAuth } from "@/server/http/route";
+
+export const POST = withAuth(({ body }) => testConnection(body), hostsRoutes.testNew);

@@ -1,0 +1,6 @@
+import { withAuth } from "@/server/http/route";
+import { templatesRoutes } from "@/server/templates/routes";
+import { createTemplate, listTemplates } from "@/server/templates/templates";
+
+export const GET = withAuth(({ actor }) => listTemplates(actor), templatesRoutes.list);
+export const POST = withAuth(({ actor, body, ip }) => createTemplate(actor, body, ip), templatesRoutes.create);

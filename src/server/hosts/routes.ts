@@ -1,0 +1,114 @@
+// Route contracts of the hosts domain (admin): register, edit, test, cordon/drain, remove.
+import { z } from "zod";
+import { defineRoute } from "@/server/http/route-spec";
+
+const ZName = z.string({ message: "Enter a name." }).trim().min(1, { message: "Enter a name." }).max(80, { message: "Use at most 80 characters." });
+const ZAddress = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F.:]{2,45}$/, { message: "Enter an IP address such as 127.0.0.1 or 10.0.0.5." });
+
+export const ZHostUri = z
+  .string({ message: "Enter the connection URI." })
+  .trim()
+  .min(3)
+  .max(500)
+  .refine((v) => !/[\s;`$|&<>]/.test(v), { message: "The URI must not contain spaces or shell characters." });
+
+const capacity = {
+  vcpus: z.coerce.number().int().min(1, { message: "At least 1 vCPU." }).max(4096),
+  memoryMb: z.coerce.number().int().min(64, { message: "At least 64 MiB." }).max(64 * 1024 * 1024),
+  diskGb: z.coerce.number().int().min(1, { message: "At least 1 GB." }).max(1024 * 1024),
+  maxMachines: z.coerce.number().int().min(1, { message: "At least 1 machine." }).max(100_000),
+};
+
+export const ZHostKind = z.enum(["LIBVIRT", "DOCKER"]);
+
+export const ZCreateHost = z
+  .object({
+    name: ZName,
+    kind: ZHostKind,
+    uri: ZHostUri,
+    virtType: z.enum(["kvm", "qemu"]).default("kvm"),
+    storagePool: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}$/, { message: "Letters, digits, dot, dash and underscore only." })
+      .default("lab-portal"),
+    consoleAddress: ZAddress.default("127.0.0.1"),
+    publishAddress: ZAddress.default("127.0.0.1"),
+    tlsDir: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(500).optional()),
+    ...capacity,
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === "LIBVIRT" && !/^qemu(\+\w+)?:\/\//.test(v.uri)) ctx.addIssue({ code: "custom", path: ["uri"], message: "A libvirt URI looks like qemu:///system or qemu+ssh://user@host/system." });
+    if (v.kind === "DOCKER" && !/^(unix|tcp|ssh|https?):\/\//.test(v.uri))
+      ctx.addIssue({ code: "custom", path: ["uri"], message: "A Docker endpoint looks like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host." });
+  });
+export type TCreateHost = z.infer<typeof ZCreateHost>;
+
+export const ZUpdateHost = z
+  .object({
+    name: ZName.optional(),
+    virtType: z.enum(["kvm", "qemu"]).optional(),
+    consoleAddress: ZAddress.optional(),
+    publishAddress: ZAddress.optional(),
+    cordoned: z.boolean().optional(),
+    draining: z.boolean().optional(),
+    vcpus: capacity.vcpus.optional(),
+    memoryMb: capacity.memoryMb.optional(),
+    diskGb: capacity.diskGb.optional(),
+    maxMachines: capacity.maxMachines.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: "Send at least one field to change." });
+export type TUpdateHost = z.infer<typeof ZUpdateHost>;
+
+export const ZHostRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: ZHostKind,
+  uri: z.string(),
+  virtType: z.string(),
+  storagePool: z.string(),
+  consoleAddress: z.string(),
+  publishAddress: z.string(),
+  tlsDir: z.string().nullable(),
+  vcpus: z.number(),
+  memoryMb: z.number(),
+  diskGb: z.number(),
+  maxMachines: z.number(),
+  status: z.enum(["UNKNOWN", "ONLINE", "DEGRADED", "OFFLINE"]),
+  statusDetail: z.string().nullable(),
+  lastSeenAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  cordoned: z.boolean(),
+  draining: z.boolean(),
+  used: z.object({ vcpus: z.number(), memoryMb: z.number(), diskGb: z.number(), machines: z.number() }),
+  orphans: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type THostRow = z.infer<typeof ZHostRow>;
+
+export const ZHostTest = z.object({ ok: z.boolean(), version: z.string().optional(), vcpus: z.number().optional(), memoryMb: z.number().optional(), warnings: z.array(z.string()), error: z.string().optional() });
+
+const ZId = z.object({ id: z.string().min(1).max(64) });
+
+export const hostsRoutes = {
+  list: defineRoute({ method: "GET", path: "/api/admin/hosts", summary: "List hosts with status and used capacity", tag: "Hosts", access: ["ADMIN"], response: z.object({ items: z.array(ZHostRow) }) }),
+  create: defineRoute({
+    method: "POST",
+    path: "/api/admin/hosts",
+    summary: "Register a host (the connection is tested first; nothing is saved when it fails)",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    body: ZCreateHost,
+    response: ZHostRow,
+    status: 201,
+  }),
+  testNew: defineRoute({ method: "POST", path: "/api/admin/hosts/test", summary: "Test a connection without saving", tag: "Hosts", access: ["ADMIN"], body: ZCreateHost, response: ZHostTest }),
+  get: defineRoute({ method: "GET", path: "/api/admin/hosts/{id}", summary: "One host", tag: "Hosts", access: ["ADMIN"], params: ZId, response: ZHostRow }),
+  update: defineRoute({ method: "PATCH", path: "/api/admin/hosts/{id}", summary: "Edit a host, cordon or drain it", tag: "Hosts", access: ["ADMIN"], params: ZId, body: ZUpdateHost, response: ZHostRow }),
+  remove: defineRoute({ method: "DELETE", path: "/api/admin/hosts/{id}", summary: "Remove a host that has no machines", tag: "Hosts", access: ["ADMIN"], params: ZId, status: 204 }),
+  probe: defineRoute({ method: "POST", path: "/api/admin/hosts/{id}/probe", summary: "Probe a host now", tag: "Hosts", access: ["ADMIN"], params: ZId, response: ZHostRow }),
+};

@@ -1,0 +1,157 @@
+// Jobs: multi-machine work with per-item status. Items run with bounded concurrency in this process; every
+// step is written to the database first, so a crash (kill -9) leaves a record that recoverJobs() uses at the
+// next start: an item caught in the middle is cleaned up on the host and run again, the rest resume.
+
+import { env } from "@/env";
+import type { Job, JobItem } from "@/generated/sqlite/client";
+import { db } from "@/server/db/client";
+import { publish } from "@/server/events/bus";
+import { notFound } from "@/server/http/app-error";
+import { mapLimit } from "@/server/providers/exec";
+
+export type JobHandler = {
+  /** Does one item's work; throws with a readable message when it fails. */
+  run(item: JobItem, job: Job): Promise<void>;
+  /** Removes whatever a run interrupted by a crash may have left on a host (must be idempotent). */
+  cleanup(item: JobItem, job: Job): Promise<void>;
+};
+
+const globalForJobs = globalThis as unknown as { __labJobHandlers?: Map<string, JobHandler>; __labJobsRunning?: Set<string> };
+const handlers = () => {
+  globalForJobs.__labJobHandlers ??= new Map();
+  return globalForJobs.__labJobHandlers;
+};
+const running = () => {
+  globalForJobs.__labJobsRunning ??= new Set();
+  return globalForJobs.__labJobsRunning;
+};
+
+export function registerJobHandler(kind: string, handler: JobHandler): void {
+  handlers().set(kind, handler);
+}
+
+export type JobView = {
+  id: string;
+  kind: string;
+  title: string;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  items: { position: number; label: string; machineId: string | null; status: string; error: string | null }[];
+};
+
+export function jobView(job: Job & { items: JobItem[] }): JobView {
+  return {
+    id: job.id,
+    kind: job.kind,
+    title: job.title,
+    status: job.status,
+    total: job.total,
+    done: job.done,
+    failed: job.failed,
+    error: job.error,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    items: job.items
+      .sort((a, b) => a.position - b.position)
+      .map((i) => ({ position: i.position, label: i.label, machineId: i.machineId, status: i.status, error: i.error })),
+  };
+}
+
+export async function getJob(id: string): Promise<JobView> {
+  const job = await db().job.findUnique({ where: { id }, include: { items: true } });
+  if (!job) throw notFound("This job");
+  return jobView(job);
+}
+
+function publishJob(job: Pick<Job, "id" | "createdById" | "status" | "done" | "failed" | "total" | "title">) {
+  publish({
+    type: "job.updated",
+    audience: { userIds: job.createdById ? [job.createdById] : [], roles: ["ADMIN"] },
+    data: { id: job.id, status: job.status, done: job.done, failed: job.failed, total: job.total, title: job.title },
+  });
+}
+
+/** Starts a job in the background (it must already exist with its items). */
+export function startJob(jobId: string): void {
+  if (running().has(jobId)) return;
+  running().add(jobId);
+  void runJob(jobId)
+    .catch((error) => console.error(`[jobs] job ${jobId} crashed`, error))
+    .finally(() => running().delete(jobId));
+}
+
+async function runJob(jobId: string): Promise<void> {
+  const job = await db().job.update({ where: { id: jobId }, data: { status: "RUNNING", startedAt: new Date(), ownerPid: process.pid }, include: { items: true } });
+  const handler = handlers().get(job.kind);
+  if (!handler) {
+    await db().job.update({ where: { id: jobId }, data: { status: "FAILED", error: `No handler for jobs of kind ${job.kind}.`, finishedAt: new Date() } });
+    return;
+  }
+  publishJob(job);
+  const pending = job.items.filter((i) => i.status === "PENDING").sort((a, b) => a.position - b.position);
+  await mapLimit(pending, env().JOB_CONCURRENCY, async (item) => {
+    await db().jobItem.update({ where: { id: item.id }, data: { status: "RUNNING", startedAt: new Date() } });
+    let error: string | null = null;
+    try {
+      await handler.run(item, job);
+    } catch (e) {
+      error = (e as Error)?.message ?? String(e);
+    }
+    await db().jobItem.update({ where: { id: item.id }, data: { status: error ? "FAILED" : "DONE", error, finishedAt: new Date() } });
+    const updated = await db().job.update({ where: { id: jobId }, data: error ? { failed: { increment: 1 } } : { done: { increment: 1 } } });
+    publishJob(updated);
+  });
+  const final = await db().job.findUniqueOrThrow({ where: { id: jobId } });
+  const status = final.failed === 0 ? "SUCCEEDED" : final.done === 0 ? "FAILED" : "PARTIAL";
+  const finished = await db().job.update({
+    where: { id: jobId },
+    data: { status, finishedAt: new Date(), ownerPid: null, error: final.failed ? `${final.failed} of ${final.total} failed.` : null },
+  });
+  publishJob(finished);
+}
+
+/**
+ * At start: jobs left RUNNING or PENDING by a process that is gone. Interrupted items are cleaned up on their
+ * host and run again; the job then continues with what was left.
+ */
+export async function recoverJobs(log: (line: string) => void = () => {}): Promise<number> {
+  const stale = await db().job.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, include: { items: true } });
+  for (const job of stale) {
+    if (running().has(job.id)) continue;
+    const handler = handlers().get(job.kind);
+    const interrupted = job.items.filter((i) => i.status === "RUNNING");
+    for (const item of interrupted) {
+      try {
+        await handler?.cleanup(item, job);
+        await db().jobItem.update({ where: { id: item.id }, data: { status: "PENDING", startedAt: null, error: null } });
+      } catch (error) {
+        await db().jobItem.update({
+          where: { id: item.id },
+          data: { status: "FAILED", error: `Interrupted by a restart and could not be cleaned up: ${(error as Error).message}`, finishedAt: new Date() },
+        });
+        await db().job.update({ where: { id: job.id }, data: { failed: { increment: 1 } } });
+      }
+    }
+    log(`↻ resuming job ${job.id} (${job.title}): ${interrupted.length} interrupted item(s) cleaned up`);
+    startJob(job.id);
+  }
+  return stale.length;
+}
+
+/** Waits until a job has finished (scripts and tests). */
+export async function waitForJob(jobId: string, timeoutMs = 600_000): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(jobId);
+    if (!["PENDING", "RUNNING"].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`Job ${jobId} did not finish in time (${job.done}/${job.total}).`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,178 @@
+// Power actions, revert and delete. Each one first moves the machine into a transitional state with a
+// conditional update (so two clicks or two users can never run two actions at once), answers 202 at once, and
+// finishes in the background; the result reaches pages through the live channel.
+
+import { env } from "@/env";
+import type { Machine } from "@/generated/sqlite/client";
+import { allowed, MACHINE_STATES, type MachineAction, refusal } from "@/lib/machine-states";
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { seal } from "@/server/crypto/seal";
+import { db } from "@/server/db/client";
+import { AppError } from "@/server/http/app-error";
+import { ProviderError } from "@/server/providers/types";
+import { inFlight, loadForActor, loadMachine, type MachineWith, machineInclude, machineRow, providerAndSpec, publishMachine, publishMachineDeleted } from "./machine-core";
+import { removeFromHost } from "./provision";
+import type { TMachineRow } from "./routes";
+
+const TRANSITION: Record<Exclude<MachineAction, "console">, string> = {
+  start: "STARTING",
+  stop: "STOPPING",
+  reboot: "REBOOTING",
+  revert: "REVERTING",
+  delete: "DELETING",
+};
+
+const statesAllowing = (action: MachineAction) => MACHINE_STATES.filter((s) => allowed(action, s));
+
+type Op = (m: MachineWith) => Promise<Partial<Machine>>;
+
+export async function machineAction(actor: Actor, id: string, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean }, ip: string | null): Promise<TMachineRow> {
+  const m = await loadForActor(actor, id);
+  if (!allowed(action, m.state)) throw new AppError("INVALID_STATE", refusal(action, m.state));
+  if (action !== "delete" && (!m.template || !m.host)) throw new AppError("INVALID_STATE", "This machine's template or host was removed; it can only be deleted.");
+  if (action === "start" && m.host?.status === "OFFLINE")
+    throw new AppError("HOST_UNREACHABLE", `Host ${m.host?.name} is offline${m.host?.lastError ? `: ${m.host?.lastError}` : ""}.`);
+  const to = TRANSITION[action];
+  if (inFlight().has(id)) throw new AppError("INVALID_STATE", refusal(action, to));
+  inFlight().add(id);
+  const claimed = await db()
+    .machine.updateMany({ where: { id, state: { in: statesAllowing(action) } }, data: { state: to, stateDetail: null } })
+    .catch((error) => {
+      inFlight().delete(id);
+      throw error;
+    });
+  if (claimed.count !== 1) {
+    inFlight().delete(id);
+    const now = await loadMachine(id);
+    throw new AppError("INVALID_STATE", refusal(action, now.state));
+  }
+  await recordAudit({ actor, action: `machine.${action}`, target: { type: "machine", id, name: m.name }, ip, details: options.force ? { force: true } : null });
+  const fresh = await loadMachine(id);
+  publishMachine(fresh, fresh.class?.ownerId);
+  runInBackground(fresh, action, options);
+  return machineRow(fresh, actor);
+}
+
+function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean }) {
+  inFlight().add(m.id);
+  const ops: Record<typeof action, Op> = { start: doStart, stop: (x) => doStop(x, options.force), reboot: doReboot, revert: doRevert, delete: doDelete };
+  void (async () => {
+    try {
+      const data = await ops[action](m);
+      if (action === "delete") {
+        await db().machine.delete({ where: { id: m.id } });
+        publishMachineDeleted(m, m.class?.ownerId);
+        return;
+      }
+      const updated = await db().machine.update({ where: { id: m.id }, data: { ...data, drift: null, driftAt: null } });
+      publishMachine(updated, m.class?.ownerId);
+      if (action === "start" || action === "reboot") void refreshAddresses(m.id);
+    } catch (error) {
+      const reason = error instanceof ProviderError ? error.message : (error as Error).message;
+      const state = await observedState(m).catch(() => "UNKNOWN");
+      const verb = { start: "start", stop: "stop", reboot: "restart", revert: "revert", delete: "delete" }[action];
+      const updated = await db().machine.update({ where: { id: m.id }, data: { state, stateDetail: `Could not ${verb}: ${reason}` } }).catch(() => null);
+      if (updated) publishMachine(updated, m.class?.ownerId);
+    } finally {
+      inFlight().delete(m.id);
+    }
+  })();
+}
+
+async function observedState(m: MachineWith): Promise<string> {
+  const { provider } = await providerAndSpec(m);
+  const s = await provider.state(m.providerRef ?? "");
+  return s === "running" ? "RUNNING" : s === "stopped" ? "STOPPED" : s === "missing" ? "FAILED" : "UNKNOWN";
+}
+
+const doStart: Op = async (m) => {
+  const { provider, spec } = await providerAndSpec(m);
+  const { display } = await provider.start(m.providerRef ?? "", spec);
+  return {
+    state: "RUNNING",
+    stateDetail: null,
+    lastStartedAt: new Date(),
+    vncPort: display?.vncPort ?? null,
+    spicePort: display?.spicePort ?? null,
+    displaySecret: display ? seal(display.password) : null,
+    ipAddresses: null,
+  };
+};
+
+async function doStop(m: MachineWith, force?: boolean): Promise<Partial<Machine>> {
+  const { provider } = await providerAndSpec(m);
+  const timeout = env().MACHINE_STOP_TIMEOUT_SECONDS;
+  const { forced } = await provider.stop(m.providerRef ?? "", { timeoutMs: timeout * 1000, force });
+  return {
+    state: "STOPPED",
+    stateDetail: forced && !force ? `Did not shut down within ${timeout} s and was powered off.` : null,
+    lastStoppedAt: new Date(),
+    vncPort: null,
+    spicePort: null,
+    displaySecret: null,
+    ipAddresses: null,
+  };
+}
+
+const doReboot: Op = async (m) => {
+  const { provider, spec } = await providerAndSpec(m);
+  const { display } = await provider.reboot(m.providerRef ?? "", spec, { timeoutMs: env().MACHINE_STOP_TIMEOUT_SECONDS * 1000 });
+  return {
+    state: "RUNNING",
+    stateDetail: null,
+    lastStartedAt: new Date(),
+    vncPort: display?.vncPort ?? null,
+    spicePort: display?.spicePort ?? null,
+    displaySecret: display ? seal(display.password) : null,
+    ipAddresses: null,
+  };
+};
+
+const doRevert: Op = async (m) => {
+  const { provider, spec } = await providerAndSpec(m);
+  const created = await provider.revert(m.providerRef ?? "", spec);
+  return {
+    state: "STOPPED",
+    stateDetail: "Reverted to the template's baseline.",
+    providerRef: created.ref,
+    diskVolume: created.diskVolume,
+    lastStoppedAt: new Date(),
+    vncPort: null,
+    spicePort: null,
+    displaySecret: null,
+    ipAddresses: null,
+  };
+};
+
+const doDelete: Op = async (m) => {
+  await removeFromHost(m.id);
+  return {};
+};
+
+/** After a start: ask for the guest's addresses for up to a minute (DHCP takes a while). */
+async function refreshAddresses(id: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, i === 0 ? 500 : 3000));
+    const m = await db().machine.findUnique({ where: { id }, include: machineInclude });
+    if (!m || m.state !== "RUNNING" || !m.host || !m.template) return;
+    try {
+      const { provider } = await providerAndSpec(m);
+      const ips = await provider.addresses(m.providerRef ?? "");
+      if (ips.length) {
+        const updated = await db().machine.update({ where: { id }, data: { ipAddresses: ips.join(",") } });
+        publishMachine(updated, m.class?.ownerId);
+        return;
+      }
+    } catch {
+      return;
+    }
+  }
+}
+
+/** At start: deletes interrupted by a restart are finished. */
+export async function resumeInterruptedDeletes(): Promise<number> {
+  const stuck = await db().machine.findMany({ where: { state: "DELETING" }, include: machineInclude });
+  for (const m of stuck) runInBackground(m, "delete", {});
+  return stuck.length;
+}

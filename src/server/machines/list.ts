@@ -1,0 +1,40 @@
+// Listing machines: mine, a class's (its teacher or an admin) or all (admins).
+import type { Prisma } from "@/generated/sqlite/client";
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { AppError } from "@/server/http/app-error";
+import { loadForActor, machineInclude, machineRow } from "./machine-core";
+import type { TListMachinesQuery, TMachineRow } from "./routes";
+
+export async function listMachines(actor: Actor, q: TListMachinesQuery) {
+  const where: Prisma.MachineWhereInput = {};
+  if (q.scope === "all") {
+    if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only admins can list all machines.");
+  } else if (q.scope === "class") {
+    if (!q.classId) throw new AppError("VALIDATION_FAILED", "Name the class.", { fields: { classId: "Name the class." } });
+    const cls = await db().class.findUnique({ where: { id: q.classId }, select: { ownerId: true } });
+    if (!cls || (actor.role !== "ADMIN" && cls.ownerId !== actor.id)) throw new AppError("NOT_FOUND", "This class was not found.");
+    where.classId = q.classId;
+  } else {
+    where.ownerId = actor.id;
+  }
+  if (q.state) where.state = q.state;
+  if (q.hostId) where.hostId = q.hostId;
+  if (q.q) where.name = { contains: q.q };
+  const [total, rows] = await Promise.all([
+    db().machine.count({ where }),
+    db().machine.findMany({ where, include: machineInclude, orderBy: [{ createdAt: "desc" }, { name: "asc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+  ]);
+  return { items: rows.map((m) => machineRow(m, actor)), total, page: q.page, pageSize: q.pageSize };
+}
+
+export async function getMachine(actor: Actor, id: string): Promise<TMachineRow> {
+  return machineRow(await loadForActor(actor, id), actor);
+}
+
+export async function getJobFor(actor: Actor, id: string) {
+  const job = await db().job.findUnique({ where: { id }, select: { createdById: true } });
+  if (!job || (actor.role !== "ADMIN" && job.createdById !== actor.id)) throw new AppError("NOT_FOUND", "This job was not found.");
+  const { getJob } = await import("@/server/jobs/jobs");
+  return getJob(id);
+}

@@ -1,0 +1,129 @@
+// Creating machines: placement + rows in one locked step, then a deploy job that puts each machine on its host.
+// The machine rows exist before anything is made on a host, and names on hosts derive from the row id, so a
+// crash at any point can be cleaned up from the database alone.
+import type { Job, JobItem } from "@/generated/sqlite/client";
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { hostTarget } from "@/server/hosts/hosts";
+import { placeMachines } from "@/server/hosts/placement";
+import { AppError, invalid, notFound } from "@/server/http/app-error";
+import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
+import { withLock } from "@/server/jobs/lock";
+import { providerFor } from "@/server/providers";
+import { names, ProviderError } from "@/server/providers/types";
+import { inFlight, loadMachine, machineInclude, machineRow, machineSpec, publishMachine } from "./machine-core";
+import type { TCreateMachines } from "./routes";
+
+/** Puts the template's base image on the host once (libvirt upload; Docker image check). */
+export async function ensureTemplateOnHost(templateId: string, hostId: string): Promise<string> {
+  return withLock(`template-on-host:${templateId}:${hostId}`, async () => {
+    const existing = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId, hostId } } });
+    if (existing) return existing.volume;
+    const [template, host] = await Promise.all([db().template.findUniqueOrThrow({ where: { id: templateId } }), db().host.findUniqueOrThrow({ where: { id: hostId } })]);
+    const { volume } = await providerFor(hostTarget(host)).prepareTemplate({ id: template.id, imagePath: template.imagePath, dockerImage: template.dockerImage });
+    await db().templateHost.create({ data: { templateId, hostId, volume } });
+    return volume;
+  });
+}
+
+export async function createMachines(actor: Actor, input: TCreateMachines, ip: string | null) {
+  const template = await db().template.findUnique({ where: { id: input.templateId } });
+  if (!template || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id)) throw notFound("This template");
+  if (template.status !== "READY") throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
+  if (actor.role !== "ADMIN" && (input.hostId || (input.ownerId && input.ownerId !== actor.id) || input.fullCopy))
+    throw new AppError("FORBIDDEN", "Only admins choose the host, the owner or full-copy disks.");
+  const ownerId = input.ownerId ?? actor.id;
+  if (input.ownerId && !(await db().user.findUnique({ where: { id: input.ownerId }, select: { id: true } }))) throw invalid({ ownerId: "No such user." });
+
+  const needs = { vcpus: template.vcpus, memoryMb: template.memoryMb, diskGb: template.diskGb };
+  const { job, machineIds } = await withLock("placement", async () => {
+    const hosts = await placeMachines(template.kind, needs, input.count, { hostId: input.hostId });
+    return db().$transaction(async (tx) => {
+      const job = await tx.job.create({
+        data: {
+          kind: "deploy",
+          title: input.count === 1 ? `Create ${input.name}` : `Create ${input.count} × ${input.name}`,
+          createdById: actor.id,
+          total: input.count,
+          payload: JSON.stringify({ templateId: template.id }),
+        },
+      });
+      const machineIds: string[] = [];
+      for (let i = 0; i < input.count; i++) {
+        const name = input.count === 1 ? input.name : `${input.name}-${String(i + 1).padStart(String(input.count).length, "0")}`;
+        const m = await tx.machine.create({
+          data: {
+            name,
+            ownerId,
+            templateId: template.id,
+            hostId: (hosts[i] as { id: string }).id,
+            kind: template.kind,
+            role: "PERSONAL",
+            state: "PROVISIONING",
+            stateDetail: "Waiting to be created…",
+            fullCopy: input.fullCopy,
+            vcpus: template.vcpus,
+            memoryMb: template.memoryMb,
+            diskGb: template.diskGb,
+            jobId: job.id,
+          },
+        });
+        machineIds.push(m.id);
+        await tx.jobItem.create({ data: { jobId: job.id, position: i, label: name, machineId: m.id } });
+      }
+      return { job, machineIds };
+    });
+  });
+  await recordAudit({ actor, action: "machine.create", target: { type: "template", id: template.id, name: template.name }, ip, details: { count: input.count, jobId: job.id, fullCopy: input.fullCopy } });
+  startJob(job.id);
+  const machines = await db().machine.findMany({ where: { id: { in: machineIds } }, include: machineInclude, orderBy: { name: "asc" } });
+  return { job: await getJob(job.id), machines: machines.map((m) => machineRow(m, actor)) };
+}
+
+/** One deploy item: the base image on the host, then the machine (disk + domain, or container). */
+export async function provisionMachine(machineId: string): Promise<void> {
+  const m = await loadMachine(machineId);
+  if (!m.host || !m.template) throw new Error("The machine has no host or template.");
+  inFlight().add(m.id);
+  try {
+    await db().machine.update({ where: { id: m.id }, data: { stateDetail: "Preparing the template on the host…" } });
+    const volume = await ensureTemplateOnHost(m.template.id, m.host.id);
+    await db().machine.update({ where: { id: m.id }, data: { stateDetail: "Creating…" } });
+    const created = await providerFor(hostTarget(m.host)).create(machineSpec(m, m.template, volume));
+    const done = await db().machine.update({ where: { id: m.id }, data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume } });
+    publishMachine(done, m.class?.ownerId);
+  } catch (error) {
+    const reason = error instanceof ProviderError ? error.message : (error as Error).message;
+    await removeFromHost(m.id).catch(() => undefined);
+    const failed = await db().machine.update({ where: { id: m.id }, data: { state: "FAILED", stateDetail: `Could not be created: ${reason}` } });
+    publishMachine(failed, m.class?.ownerId);
+    throw new Error(reason);
+  } finally {
+    inFlight().delete(m.id);
+  }
+}
+
+/** Removes whatever exists on the host for this machine (idempotent). */
+export async function removeFromHost(machineId: string): Promise<void> {
+  const m = await loadMachine(machineId);
+  if (!m.host) return;
+  await providerFor(hostTarget(m.host)).delete(names.domain(m.id), {
+    machineId: m.id,
+    template: { keepDataDisk: m.template?.keepDataDisk ?? true } as never,
+  });
+}
+
+registerJobHandler("deploy", {
+  async run(item: JobItem) {
+    if (!item.machineId) throw new Error("No machine for this item.");
+    await provisionMachine(item.machineId);
+  },
+  async cleanup(item: JobItem, _job: Job) {
+    if (!item.machineId) return;
+    const exists = await db().machine.findUnique({ where: { id: item.machineId }, select: { id: true } });
+    if (!exists) return;
+    await removeFromHost(item.machineId);
+    await db().machine.update({ where: { id: item.machineId }, data: { state: "PROVISIONING", stateDetail: "Resumed after a restart…", providerRef: null, diskVolume: null } });
+  },
+});

@@ -1,0 +1,114 @@
+// Route contracts of the machines domain: list, details, create (a deploy job), power actions, revert, delete.
+import { z } from "zod";
+import { MACHINE_STATES } from "@/lib/machine-states";
+import { defineRoute } from "@/server/http/route-spec";
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const ZMachineRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["LIBVIRT", "DOCKER"]),
+  role: z.string(),
+  state: z.enum(MACHINE_STATES),
+  stateDetail: z.string().nullable(),
+  owner: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  class: z.object({ id: z.string(), name: z.string() }).nullable(),
+  template: z.object({ id: z.string(), name: z.string(), consoleKinds: z.array(z.string()), osType: z.string() }).nullable(),
+  host: z.object({ id: z.string(), name: z.string(), status: z.string() }).nullable(),
+  vcpus: z.number(),
+  memoryMb: z.number(),
+  diskGb: z.number(),
+  fullCopy: z.boolean(),
+  ipAddresses: z.array(z.string()),
+  drift: z.string().nullable(),
+  driftAt: z.string().nullable(),
+  /** Only for admins: where the VNC/SPICE displays listen for the current run. */
+  display: z.object({ host: z.string(), vncPort: z.number().nullable(), spicePort: z.number().nullable() }).nullable(),
+  lastStartedAt: z.string().nullable(),
+  lastStoppedAt: z.string().nullable(),
+  jobId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type TMachineRow = z.infer<typeof ZMachineRow>;
+
+export const ZListMachinesQuery = z.object({
+  scope: z.preprocess(emptyAsUndefined, z.enum(["mine", "class", "all"]).default("mine")),
+  classId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
+  state: z.preprocess(emptyAsUndefined, z.enum(MACHINE_STATES).optional()),
+  hostId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
+  q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
+  page: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  pageSize: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(50)),
+});
+export type TListMachinesQuery = z.infer<typeof ZListMachinesQuery>;
+
+export const ZCreateMachines = z.object({
+  templateId: z.string({ message: "Choose a template." }).min(1, { message: "Choose a template." }).max(64),
+  name: z
+    .string({ message: "Enter a name." })
+    .trim()
+    .min(1, { message: "Enter a name." })
+    .max(60, { message: "Use at most 60 characters." })
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, { message: "Letters, digits, spaces, dot, dash and underscore." }),
+  count: z.coerce.number().int().min(1, { message: "At least 1." }).max(100, { message: "At most 100 at once." }).default(1),
+  hostId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
+  ownerId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
+  fullCopy: z.boolean().default(false),
+});
+export type TCreateMachines = z.infer<typeof ZCreateMachines>;
+
+export const ZJobView = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  status: z.string(),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  items: z.array(z.object({ position: z.number(), label: z.string(), machineId: z.string().nullable(), status: z.string(), error: z.string().nullable() })),
+});
+
+const ZId = z.object({ id: z.string().min(1).max(64) });
+const ZAction = z.object({ id: z.string().min(1).max(64), action: z.enum(["start", "stop", "reboot", "revert"]) });
+export const ZActionBody = z.object({ force: z.boolean().default(false) });
+
+export const machinesRoutes = {
+  list: defineRoute({
+    method: "GET",
+    path: "/api/machines",
+    summary: "Machines: mine, a class's (its teacher) or all (admin)",
+    tag: "Machines",
+    access: "any",
+    query: ZListMachinesQuery,
+    response: z.object({ items: z.array(ZMachineRow), total: z.number(), page: z.number(), pageSize: z.number() }),
+  }),
+  create: defineRoute({
+    method: "POST",
+    path: "/api/machines",
+    summary: "Create machines from a template (a deploy job with per-machine progress)",
+    tag: "Machines",
+    access: ["ADMIN", "TEACHER"],
+    body: ZCreateMachines,
+    response: z.object({ job: ZJobView, machines: z.array(ZMachineRow) }),
+    status: 202,
+  }),
+  get: defineRoute({ method: "GET", path: "/api/machines/{id}", summary: "One machine with live state", tag: "Machines", access: "any", params: ZId, response: ZMachineRow }),
+  action: defineRoute({
+    method: "POST",
+    path: "/api/machines/{id}/{action}",
+    summary: "Start, stop (force: true to power off at once), reboot or revert to the baseline (discards changes)",
+    tag: "Machines",
+    access: "any",
+    params: ZAction,
+    body: ZActionBody,
+    response: ZMachineRow,
+    status: 202,
+  }),
+  remove: defineRoute({ method: "DELETE", path: "/api/machines/{id}", summary: "Delete a machine and its disks", tag: "Machines", access: "any", params: ZId, response: ZMachineRow, status: 202 }),
+  job: defineRoute({ method: "GET", path: "/api/jobs/{id}", summary: "A job's progress with per-item status", tag: "Machines", access: "any", params: ZId, response: ZJobView }),
+};

@@ -1,0 +1,276 @@
+// Templates: list/create/edit/delete, and the disk-image upload (streamed to a per-user folder, never held in
+// memory, size-limited, checked with qemu-img, then moved into data/images).
+import { createWriteStream } from "node:fs";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { env } from "@/env";
+import type { Template } from "@/generated/sqlite/client";
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { publish } from "@/server/events/bus";
+import { hostTarget } from "@/server/hosts/hosts";
+import { AppError, invalid, notFound } from "@/server/http/app-error";
+import { providerFor } from "@/server/providers";
+import { CommandError, run } from "@/server/providers/exec";
+import { ProviderError } from "@/server/providers/types";
+import type { TCreateTemplate, TTemplateRow, TUpdateTemplate } from "./routes";
+
+type Row = Template & { owner: { id: string; name: string } | null; _count: { machines: number } };
+const include = { owner: { select: { id: true, name: true } }, _count: { select: { machines: true } } } as const;
+
+export function canEditTemplate(actor: Actor, t: Pick<Template, "ownerId">): boolean {
+  return actor.role === "ADMIN" || (actor.role === "TEACHER" && t.ownerId === actor.id);
+}
+
+export function templateRow(t: Row, actor: Actor): TTemplateRow {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    kind: t.kind,
+    status: t.status,
+    statusDetail: t.statusDetail,
+    owner: t.owner,
+    imageFormat: t.imageFormat,
+    imageBytes: t.imageBytes === null ? null : Number(t.imageBytes),
+    dockerImage: t.dockerImage,
+    dockerCommand: t.dockerCommand ? (JSON.parse(t.dockerCommand) as string[]) : null,
+    shell: t.shell,
+    vcpus: t.vcpus,
+    memoryMb: t.memoryMb,
+    diskGb: t.diskGb,
+    osType: t.osType,
+    consoleKinds: t.consoleKinds.split(",").filter(Boolean),
+    sshUser: t.sshUser,
+    sshPort: t.sshPort,
+    rdpPort: t.rdpPort,
+    keepDataDisk: t.keepDataDisk,
+    machines: t._count.machines,
+    canEdit: canEditTemplate(actor, t),
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+async function loadTemplate(id: string): Promise<Row> {
+  const t = await db().template.findUnique({ where: { id }, include });
+  if (!t) throw notFound("This template");
+  return t;
+}
+
+async function loadVisible(actor: Actor, id: string): Promise<Row> {
+  const t = await loadTemplate(id);
+  if (actor.role !== "ADMIN" && t.status !== "READY" && t.ownerId !== actor.id) throw notFound("This template");
+  return t;
+}
+
+export async function listTemplates(actor: Actor): Promise<{ items: TTemplateRow[] }> {
+  const where = actor.role === "ADMIN" ? {} : { OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
+  const rows = await db().template.findMany({ where, include, orderBy: { name: "asc" } });
+  return { items: rows.map((t) => templateRow(t, actor)) };
+}
+
+export async function getTemplate(actor: Actor, id: string): Promise<TTemplateRow> {
+  return templateRow(await loadVisible(actor, id), actor);
+}
+
+/** Checks that a Docker image exists on at least one reachable Docker host. */
+async function dockerImageAvailable(image: string): Promise<string | null> {
+  const hosts = await db().host.findMany({ where: { kind: "DOCKER", status: { in: ["ONLINE", "DEGRADED"] } } });
+  if (hosts.length === 0) return "No Docker host is online. An admin adds one under Hosts.";
+  const reasons: string[] = [];
+  for (const host of hosts) {
+    try {
+      await providerFor(hostTarget(host)).prepareTemplate({ id: "check", dockerImage: image });
+      return null;
+    } catch (error) {
+      reasons.push(error instanceof ProviderError ? error.message : String(error));
+    }
+  }
+  return reasons.join(" ");
+}
+
+export async function createTemplate(actor: Actor, input: TCreateTemplate, ip: string | null): Promise<TTemplateRow> {
+  if (input.kind === "DOCKER" && input.dockerImage) {
+    const problem = await dockerImageAvailable(input.dockerImage);
+    if (problem) throw invalid({ dockerImage: problem }, problem);
+  }
+  const t = await db().template.create({
+    data: {
+      name: input.name,
+      description: input.description,
+      kind: input.kind,
+      ownerId: actor.id,
+      status: input.kind === "DOCKER" ? "READY" : "DRAFT",
+      statusDetail: input.kind === "DOCKER" ? null : "Upload a disk image (qcow2 or raw) to finish this template.",
+      dockerImage: input.kind === "DOCKER" ? (input.dockerImage ?? null) : null,
+      dockerCommand: input.dockerCommand?.length ? JSON.stringify(input.dockerCommand) : null,
+      shell: input.shell,
+      vcpus: input.vcpus,
+      memoryMb: input.memoryMb,
+      diskGb: input.diskGb,
+      osType: input.osType,
+      consoleKinds: input.consoleKinds.join(","),
+      sshUser: input.sshUser ?? null,
+      sshPort: input.sshPort,
+      rdpPort: input.rdpPort,
+      keepDataDisk: input.keepDataDisk,
+    },
+    include,
+  });
+  await recordAudit({ actor, action: "template.create", target: { type: "template", id: t.id, name: t.name }, ip, details: { kind: t.kind } });
+  publishTemplate(t.id);
+  return templateRow(t, actor);
+}
+
+export async function updateTemplate(actor: Actor, id: string, input: TUpdateTemplate, ip: string | null): Promise<TTemplateRow> {
+  const before = await loadVisible(actor, id);
+  if (!canEditTemplate(actor, before)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
+  if (input.dockerImage && before.kind !== "DOCKER") throw invalid({ dockerImage: "Only Docker templates have an image name." });
+  if (input.dockerImage) {
+    const problem = await dockerImageAvailable(input.dockerImage);
+    if (problem) throw invalid({ dockerImage: problem }, problem);
+  }
+  const { consoleKinds, ...rest } = input;
+  const t = await db().template.update({ where: { id }, data: { ...rest, ...(consoleKinds ? { consoleKinds: consoleKinds.join(",") } : {}) }, include });
+  await recordAudit({ actor, action: "template.update", target: { type: "template", id, name: t.name }, ip, details: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
+  publishTemplate(id);
+  return templateRow(t, actor);
+}
+
+export async function deleteTemplate(actor: Actor, id: string, ip: string | null): Promise<void> {
+  const t = await loadVisible(actor, id);
+  if (!canEditTemplate(actor, t)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can delete it.");
+  if (t._count.machines > 0) throw new AppError("IN_USE", `${t._count.machines} machine${t._count.machines === 1 ? " uses" : "s use"} this template. Delete them first.`);
+  await removeFromHosts(id);
+  await db().template.delete({ where: { id } });
+  if (t.imagePath) await rm(t.imagePath, { force: true });
+  await recordAudit({ actor, action: "template.delete", target: { type: "template", id, name: t.name }, ip });
+  publishTemplate(id);
+}
+
+async function removeFromHosts(templateId: string) {
+  const copies = await db().templateHost.findMany({ where: { templateId }, include: { host: true } });
+  for (const c of copies) {
+    await providerFor(hostTarget(c.host))
+      .removeTemplate(c.volume)
+      .catch((error) => console.warn(`[templates] could not remove ${c.volume} from ${c.host.name}:`, (error as Error).message));
+    await db().templateHost.delete({ where: { templateId_hostId: { templateId, hostId: c.hostId } } });
+  }
+}
+
+/** A file name a person chose, reduced to something safe for a path component. */
+export function safeFileName(name: string | null): string {
+  const base = (name ?? "image").split(/[\\/]/).pop() ?? "image";
+  const cleaned = base.normalize("NFKD").replace(/[^\w.-]+/g, "_").replace(/^[.]+/, "").slice(0, 100);
+  return cleaned || "image";
+}
+
+type ImageInfo = { format: "qcow2" | "raw"; virtualSize: number };
+
+/** Checks an uploaded image with qemu-img; throws a 422 with the reason when it is not a usable disk. */
+export async function inspectImage(path: string): Promise<ImageInfo> {
+  let info: { format?: string; "virtual-size"?: number; "backing-filename"?: string };
+  try {
+    info = JSON.parse((await run("qemu-img", ["info", "--output=json", path], { timeoutMs: 60_000 })).stdout);
+  } catch (error) {
+    throw invalid({ file: "This file is not a disk image qemu-img can read." }, `This file is not a disk image qemu-img can read: ${error instanceof CommandError ? error.stderr.trim() : (error as Error).message}`);
+  }
+  if (info.format !== "qcow2" && info.format !== "raw") throw invalid({ file: `Images must be qcow2 or raw; this one is ${info.format}.` });
+  if (info["backing-filename"]) throw invalid({ file: "This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2)." });
+  if (info.format === "qcow2") {
+    try {
+      await run("qemu-img", ["check", "-q", "-f", "qcow2", path], { timeoutMs: 10 * 60_000 });
+    } catch (error) {
+      const text = error instanceof CommandError ? error.stderr.trim() : "";
+      throw invalid({ file: "The qcow2 image is damaged or truncated." }, `The qcow2 image is damaged or truncated${text ? `: ${text.split("\n")[0]}` : "."}`);
+    }
+  } else {
+    const size = (await stat(path)).size;
+    if (size < 1024 * 1024 || size % 512 !== 0) throw invalid({ file: "A raw disk image must be a whole number of 512-byte sectors and at least 1 MiB." });
+    const fh = await open(path, "r");
+    try {
+      const buf = Buffer.alloc(2);
+      await fh.read(buf, 0, 2, 510);
+      if (buf[0] !== 0x55 || buf[1] !== 0xaa) throw invalid({ file: "This raw file has no boot sector (MBR/GPT); it is not a bootable disk image." });
+    } finally {
+      await fh.close();
+    }
+  }
+  return { format: info.format, virtualSize: Number(info["virtual-size"] ?? 0) };
+}
+
+/** Streams the request body to disk (size-limited), checks it and makes it the template's image. */
+export async function uploadTemplateImage(actor: Actor, id: string, req: Request, ip: string | null): Promise<TTemplateRow> {
+  const t = await loadVisible(actor, id);
+  if (!canEditTemplate(actor, t)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can upload its image.");
+  if (t.kind !== "LIBVIRT") throw invalid({ file: "Docker templates use an image on the host, not an upload." });
+  if (t.status === "UPLOADING") throw new AppError("CONFLICT", "An upload for this template is already running.");
+  if (t._count.machines > 0) throw new AppError("IN_USE", "Machines use this template's current image. Create a new template instead.");
+  const limit = env().UPLOAD_MAX_MB * 1024 * 1024;
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The image is larger than the ${env().UPLOAD_MAX_MB} MB limit.`);
+  if (!req.body) throw invalid({ file: "The upload is empty." });
+
+  const data = resolve(env().DATA_DIR);
+  const folder = join(data, "uploads", actor.id);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const part = join(folder, `${t.id}-${safeFileName(req.headers.get("x-file-name"))}.part`);
+  const previous = { status: t.status, statusDetail: t.statusDetail };
+  await db().template.update({ where: { id }, data: { status: "UPLOADING", statusDetail: "Receiving the image…" } });
+  publishTemplate(id);
+  try {
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        if (received > limit) done(new AppError("PAYLOAD_TOO_LARGE", `The image is larger than the ${env().UPLOAD_MAX_MB} MB limit.`));
+        else done(null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, createWriteStream(part, { mode: 0o600 }));
+    if (Number.isFinite(declared) && received !== declared) throw invalid({ file: `The upload was cut short (${received} of ${declared} bytes arrived).` });
+    if (received === 0) throw invalid({ file: "The upload is empty." });
+    const info = await inspectImage(part);
+    const imagesDir = join(data, "images");
+    await mkdir(imagesDir, { recursive: true });
+    const imagePath = join(imagesDir, `tpl-${t.id}.${info.format}`);
+    await removeFromHosts(id);
+    await rename(part, imagePath);
+    const diskGb = Math.max(t.diskGb, Math.ceil(info.virtualSize / 1024 ** 3));
+    const updated = await db().template.update({
+      where: { id },
+      data: { status: "READY", statusDetail: null, imagePath, imageFormat: info.format, imageBytes: BigInt(received), diskGb },
+      include,
+    });
+    await recordAudit({ actor, action: "template.upload", target: { type: "template", id, name: t.name }, ip, details: { bytes: received, format: info.format } });
+    publishTemplate(id);
+    return templateRow(updated, actor);
+  } catch (error) {
+    await rm(part, { force: true });
+    const reason = error instanceof AppError ? error.message : "The upload did not complete.";
+    await db().template.update({ where: { id }, data: { status: previous.status, statusDetail: `Last upload failed: ${reason}` } });
+    publishTemplate(id);
+    if (error instanceof AppError) throw error;
+    throw invalid({ file: "The upload did not complete. Try again." }, `The upload did not complete: ${(error as Error).message}`);
+  }
+}
+
+function publishTemplate(id: string) {
+  publish({ type: "template.updated", audience: { roles: ["ADMIN", "TEACHER"] }, data: { id } });
+}
+
+/** At start: uploads cut off by a restart are marked failed and their partial files removed. */
+export async function resetInterruptedUploads(): Promise<number> {
+  const stuck = await db().template.findMany({ where: { status: "UPLOADING" }, select: { id: true, imagePath: true } });
+  for (const t of stuck) {
+    await db().template.update({
+      where: { id: t.id },
+      data: { status: t.imagePath ? "READY" : "DRAFT", statusDetail: "The last upload was interrupted by a restart; upload again." },
+    });
+  }
+  await rm(join(resolve(env().DATA_DIR), "uploads"), { recursive: true, force: true }).catch(() => undefined);
+  return stuck.length;
+}
