@@ -57,6 +57,10 @@ const server = createServer((req, res) => {
   stampClientIp(req);
   void handle(req, res);
 });
+// Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s is common), so the
+// server is never the side that closes a connection a client is about to reuse.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.on("connection", (socket) => {
   sockets.add(socket);
   socket.on("close", () => sockets.delete(socket));

@@ -6,8 +6,8 @@ describe("error table", () => {
     for (const [code, entry] of Object.entries(ERRORS)) {
       expect(entry.status, code).toBeGreaterThanOrEqual(400);
       expect(entry.status, code).toBeLessThan(600);
-      // 4000–4999 are the application's own close codes; 1001/1011/1013 are standard ones for shutdown and errors
-      expect(entry.ws >= 4000 && entry.ws <= 4999 ? true : [1001, 1011, 1013].includes(entry.ws), code).toBe(true);
+      // 4000–4999 are the application's own close codes; 1001/1011/1013/1014 are standard ones (going away, error, try again later, bad gateway)
+      expect(entry.ws >= 4000 && entry.ws <= 4999 ? true : [1001, 1011, 1013, 1014].includes(entry.ws), code).toBe(true);
       if (entry.status < 500) expect(entry.ws, code).toBeGreaterThanOrEqual(4000);
       expect(entry.message.length, code).toBeGreaterThan(5);
     }

@@ -1,0 +1,203 @@
+"use client";
+
+// One machine with its live state, the same action buttons as the list, and (for admins) where its display listens.
+import Link from "next/link";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { api } from "@/components/ui/api";
+import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
+import { type MachineRow, useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
+import { MachineActions } from "./machine-actions";
+import { DriftBadge, formatDate, formatMemory, kindLabel, type Role, StateBadge } from "./machine-bits";
+
+function Item({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="py-2 sm:grid sm:grid-cols-[12rem_1fr] sm:gap-4">
+      <dt className="text-sm font-medium text-slate-600">{label}</dt>
+      <dd className="mt-0.5 min-w-0 break-words text-sm text-slate-900 sm:mt-0">{children}</dd>
+    </div>
+  );
+}
+
+export function MachineDetails({ id, role }: { id: string; role: Role }) {
+  const machine = useMachinesStore((s) => s.byId[id]);
+  const gone = useMachinesStore((s) => Boolean(s.gone[id]));
+  const upsert = useMachinesStore((s) => s.upsert);
+  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+  const [deletedHere, setDeletedHere] = useState(false);
+  const liveText = liveStatusText(useLiveStatus());
+
+  const load = useCallback(async () => {
+    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(id)}`);
+    if (res.ok) {
+      upsert([res.data]);
+      setError(null);
+    } else {
+      setError({ status: res.error.status, message: res.error.message });
+    }
+  }, [id, upsert]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useMachineLiveSync({
+    onUnknown: (eventId) => {
+      if (eventId === id) void load();
+    },
+    onReconnected: () => void load(),
+  });
+
+  const back = (
+    <Link href="/machines" className="text-sm text-brand-700 hover:underline">
+      ← All machines
+    </Link>
+  );
+
+  if (gone && !machine) {
+    return (
+      <div className="space-y-4">
+        {back}
+        <Alert tone={deletedHere ? "success" : "info"} testId="machine-gone">
+          {deletedHere ? "The machine and its disk were deleted." : "This machine no longer exists. It was deleted."}
+        </Alert>
+      </div>
+    );
+  }
+
+  if (!machine) {
+    return (
+      <div className="space-y-4">
+        {back}
+        {error ? (
+          <Alert tone="error">
+            {error.status === 404 ? "This machine was not found, or you may not see it." : error.message}{" "}
+            {error.status !== 404 && (
+              <button type="button" className="font-medium underline" onClick={() => void load()}>
+                Try again
+              </button>
+            )}
+          </Alert>
+        ) : (
+          <p className="text-sm text-slate-600" role="status">
+            Loading the machine…
+          </p>
+        )}
+      </div>
+    );
+  }
+
+  const m = machine;
+  const staff = role !== "STUDENT";
+  return (
+    <div className="space-y-6" data-testid="machine-details" data-machine-id={m.id}>
+      {back}
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h1 className="text-2xl font-semibold break-words">{m.name}</h1>
+          <p className="text-sm text-slate-600">
+            {kindLabel(m.kind)} · {m.template ? m.template.name : "template deleted"}
+          </p>
+        </div>
+        <StateBadge state={m.state} testId="machine-state" />
+      </div>
+
+      {liveText && (
+        <p role="status" className="text-sm text-amber-800">
+          {liveText}
+        </p>
+      )}
+
+      <section aria-label="State and actions" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+        {m.stateDetail && (
+          <p className="text-sm text-slate-700" data-testid="machine-state-detail">
+            {m.stateDetail}
+          </p>
+        )}
+        {m.drift && <DriftBadge drift={m.drift} driftAt={m.driftAt} />}
+        <MachineActions machine={m} size="md" onDeleted={() => setDeletedHere(true)} />
+      </section>
+
+      <section aria-labelledby="machine-facts" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="machine-facts" className="mb-2 font-semibold">
+          Details
+        </h2>
+        <dl className="divide-y divide-slate-100">
+          <Item label="Addresses">{m.ipAddresses.length ? <span className="font-mono">{m.ipAddresses.join(", ")}</span> : "None reported yet"}</Item>
+          <Item label="Size">
+            {m.vcpus} vCPU · {formatMemory(m.memoryMb)} RAM · {m.diskGb} GB disk{m.kind === "LIBVIRT" ? (m.fullCopy ? " (full copy)" : " (linked to the template)") : ""}
+          </Item>
+          {m.template && (
+            <>
+              <Item label="Template">
+                {staff ? (
+                  <Link href="/templates" className="text-brand-700 hover:underline">
+                    {m.template.name}
+                  </Link>
+                ) : (
+                  m.template.name
+                )}{" "}
+                <span className="text-slate-500">({m.template.osType === "WINDOWS" ? "Windows" : "Linux"})</span>
+              </Item>
+              <Item label="Consoles">
+                {m.template.consoleKinds.length ? (
+                  <span className="flex flex-wrap gap-1">
+                    {m.template.consoleKinds.map((k) => (
+                      <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700">
+                        {k}
+                      </span>
+                    ))}
+                  </span>
+                ) : (
+                  "None"
+                )}
+              </Item>
+            </>
+          )}
+          {staff && (
+            <Item label="Owner">
+              {m.owner ? (
+                <>
+                  {m.owner.name} <span className="text-slate-500">({m.owner.email})</span>
+                </>
+              ) : (
+                "Nobody"
+              )}
+            </Item>
+          )}
+          {m.class && <Item label="Class">{m.class.name}</Item>}
+          {role === "ADMIN" && (
+            <Item label="Host">
+              {m.host ? (
+                <>
+                  <Link href="/admin/hosts" className="text-brand-700 hover:underline">
+                    {m.host.name}
+                  </Link>{" "}
+                  <span className="text-slate-500">({m.host.status.toLowerCase()})</span>
+                </>
+              ) : (
+                "None yet"
+              )}
+            </Item>
+          )}
+          {role === "ADMIN" && (
+            <Item label="Display">
+              {m.display ? (
+                <span className="font-mono" data-testid="machine-display">
+                  {m.display.host}
+                  {m.display.vncPort !== null && ` · VNC ${m.display.vncPort}`}
+                  {m.display.spicePort !== null && ` · SPICE ${m.display.spicePort}`}
+                </span>
+              ) : (
+                "Not listening (the machine is not running, or it is a container)"
+              )}
+            </Item>
+          )}
+          <Item label="Created">{formatDate(m.createdAt)}</Item>
+          <Item label="Last started">{formatDate(m.lastStartedAt)}</Item>
+          <Item label="Last stopped">{formatDate(m.lastStoppedAt)}</Item>
+        </dl>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { EmptyState } from "@/components/empty-state";
+import { Alert } from "@/components/ui/alert";
+import { api } from "@/components/ui/api";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/dialog";
+import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { ImageUpload } from "./image-upload";
+import { TemplateForm } from "./template-form";
+import { CONSOLE_LABEL, formatBytes, formatMemory, type Role, STATUS_CLASS, STATUS_LABEL, type TemplateRow } from "./types";
+
+const byName = (a: TemplateRow, b: TemplateRow) => a.name.localeCompare(b.name);
+type Open = { id: string; what: "edit" | "upload" } | null;
+type NewStep = { step: "form" } | { step: "upload"; template: TemplateRow } | { step: "done"; template: TemplateRow };
+
+export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb: number }) {
+  const [templates, setTemplates] = useState<TemplateRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [showNew, setShowNew] = useState(false);
+  const [newFocus, setNewFocus] = useState(0);
+  const [newStep, setNewStep] = useState<NewStep>({ step: "form" });
+  const [open, setOpen] = useState<Open>(null);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [deleting, setDeleting] = useState<TemplateRow | null>(null);
+  const [deletePending, setDeletePending] = useState(false);
+  const [deleteError, setDeleteError] = useState<string | null>(null);
+  const liveText = liveStatusText(useLiveStatus());
+
+  const load = useCallback(async () => {
+    const res = await api<{ items: TemplateRow[] }>("/api/templates");
+    if (res.ok) {
+      setTemplates(res.data.items);
+      setError(null);
+    } else {
+      setError(res.error.message);
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const upsert = useCallback((row: TemplateRow) => setTemplates((list) => [...(list ?? []).filter((t) => t.id !== row.id), row].sort(byName)), []);
+  const remove = useCallback((id: string) => setTemplates((list) => (list ? list.filter((t) => t.id !== id) : list)), []);
+
+  useLiveEvents(["template.updated", "live.reconnected"], (data, type) => {
+    if (type === "live.reconnected") {
+      void load();
+      return;
+    }
+    const id = (data as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") return;
+    void (async () => {
+      const res = await api<TemplateRow>(`/api/templates/${encodeURIComponent(id)}`);
+      if (res.ok) upsert(res.data);
+      else if (res.error.status === 404) remove(id);
+    })();
+  });
+
+  function openNew() {
+    setShowNew(true);
+    setNewStep({ step: "form" });
+    setNewFocus((n) => n + 1);
+  }
+
+  function created(row: TemplateRow) {
+    upsert(row);
+    setNewStep(row.kind === "LIBVIRT" ? { step: "upload", template: row } : { step: "done", template: row });
+  }
+
+  function note(id: string, text: string) {
+    setNotes((n) => ({ ...n, [id]: text }));
+  }
+
+  async function confirmDelete() {
+    if (!deleting) return;
+    setDeletePending(true);
+    setDeleteError(null);
+    const res = await api<null>(`/api/templates/${encodeURIComponent(deleting.id)}`, { method: "DELETE" });
+    setDeletePending(false);
+    if (!res.ok) {
+      setDeleteError(res.error.message);
+      return;
+    }
+    remove(deleting.id);
+    setDeleting(null);
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">Templates</h1>
+          <p className="mt-1 text-sm text-slate-600">
+            What machines are made from.{role === "TEACHER" ? " You see the ready templates and your own." : ""}
+          </p>
+        </div>
+        <Button aria-expanded={showNew} aria-controls="new-template-panel" onClick={openNew} data-testid="new-template-open">
+          New template
+        </Button>
+      </div>
+
+      {showNew && (
+        <section id="new-template-panel" className="rounded-lg border border-slate-200 bg-white p-4">
+          <div className="mb-3 flex items-center justify-between gap-2">
+            <h2 className="font-semibold">{newStep.step === "upload" ? `Step 2 of 2: upload the disk image` : "New template"}</h2>
+            <Button variant="ghost" size="sm" onClick={() => setShowNew(false)} aria-label="Close the new template panel">
+              Close
+            </Button>
+          </div>
+          {newStep.step === "form" && <TemplateForm onSaved={created} focusKey={newFocus} />}
+          {newStep.step === "upload" && (
+            <div className="space-y-3">
+              <Alert tone="info">
+                Draft <strong>{newStep.template.name}</strong> saved. Upload its disk image to make it ready; you can also do this later from its card.
+              </Alert>
+              <ImageUpload
+                template={newStep.template}
+                maxMb={uploadMaxMb}
+                onUploaded={(row) => {
+                  upsert(row);
+                  setNewStep({ step: "done", template: row });
+                }}
+              />
+            </div>
+          )}
+          {newStep.step === "done" && (
+            <div className="space-y-3">
+              <Alert tone="success" testId="template-created">
+                Template <strong>{newStep.template.name}</strong> is {newStep.template.status === "READY" ? "ready" : STATUS_LABEL[newStep.template.status].toLowerCase()}.
+                {newStep.template.status === "READY" && " Machines can now be made from it."}
+              </Alert>
+              <div className="flex flex-wrap gap-2">
+                <Button variant="secondary" onClick={openNew}>
+                  Create another
+                </Button>
+                <Button variant="ghost" onClick={() => setShowNew(false)}>
+                  Done
+                </Button>
+              </div>
+            </div>
+          )}
+        </section>
+      )}
+
+      {liveText && (
+        <p role="status" className="text-sm text-amber-800">
+          {liveText}
+        </p>
+      )}
+      {error && (
+        <Alert tone="error">
+          {error}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void load()}>
+            Try again
+          </button>
+        </Alert>
+      )}
+      {!templates && !error && (
+        <p role="status" className="text-sm text-slate-600">
+          Loading templates…
+        </p>
+      )}
+      {templates && templates.length === 0 && (
+        <EmptyState title="No templates yet">A Docker template names an image on the Docker hosts; a VM template gets a disk image you upload.</EmptyState>
+      )}
+
+      {templates && templates.length > 0 && (
+        <ul className="grid gap-4 lg:grid-cols-2" data-testid="templates-list">
+          {templates.map((t) => {
+            const isOpen = open?.id === t.id ? open.what : null;
+            const canUpload = t.kind === "LIBVIRT" && t.canEdit && t.machines === 0 && t.status !== "UPLOADING";
+            return (
+              <li key={t.id} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4" data-testid={`template-card-${t.name}`}>
+                <div className="flex flex-wrap items-start justify-between gap-2">
+                  <div className="min-w-0">
+                    <h2 className="font-semibold break-words text-slate-900">{t.name}</h2>
+                    <p className="text-sm text-slate-600">{t.kind === "DOCKER" ? "Docker container" : "libvirt VM"}</p>
+                  </div>
+                  <span className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_CLASS[t.status]}`} data-testid="template-status">
+                    {STATUS_LABEL[t.status]}
+                  </span>
+                </div>
+                {t.statusDetail && <p className="mt-1 text-sm break-words text-slate-700">{t.statusDetail}</p>}
+                {t.description && <p className="mt-2 text-sm whitespace-pre-line text-slate-700">{t.description}</p>}
+
+                <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+                  <dt className="text-slate-500">Image</dt>
+                  <dd className="min-w-0 break-words">
+                    {t.kind === "DOCKER" ? (
+                      <>
+                        <code className="font-mono text-xs">{t.dockerImage}</code>
+                        {t.dockerCommand && t.dockerCommand.length > 0 && <div className="font-mono text-xs text-slate-600">$ {t.dockerCommand.join(" ")}</div>}
+                      </>
+                    ) : t.imageFormat ? (
+                      `${t.imageFormat}${t.imageBytes !== null ? `, ${formatBytes(t.imageBytes)}` : ""}`
+                    ) : (
+                      <span className="text-slate-500">No image yet</span>
+                    )}
+                  </dd>
+                  <dt className="text-slate-500">Size</dt>
+                  <dd>
+                    {t.vcpus} vCPU · {formatMemory(t.memoryMb)} RAM · {t.diskGb} GB disk · {t.osType === "WINDOWS" ? "Windows" : "Linux"}
+                  </dd>
+                  <dt className="text-slate-500">Consoles</dt>
+                  <dd className="flex flex-wrap gap-1">
+                    {t.consoleKinds.map((k) => (
+                      <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
+                        {CONSOLE_LABEL[k] ?? k}
+                      </span>
+                    ))}
+                    {t.consoleKinds.includes("ssh") && (
+                      <span className="text-xs text-slate-500">
+                        SSH {t.sshUser ? `${t.sshUser}@` : ""}port {t.sshPort}
+                      </span>
+                    )}
+                    {t.consoleKinds.includes("rdp") && <span className="text-xs text-slate-500">RDP port {t.rdpPort}</span>}
+                  </dd>
+                  {t.keepDataDisk && (
+                    <>
+                      <dt className="text-slate-500">Data disk</dt>
+                      <dd>Kept across reverts</dd>
+                    </>
+                  )}
+                  <dt className="text-slate-500">Owner</dt>
+                  <dd>{t.owner?.name ?? "—"}</dd>
+                  <dt className="text-slate-500">Machines</dt>
+                  <dd data-testid="template-machines">{t.machines}</dd>
+                </dl>
+
+                {t.canEdit && (
+                  <div className="mt-3 flex flex-wrap gap-1.5">
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      aria-expanded={isOpen === "edit"}
+                      onClick={() => setOpen(isOpen === "edit" ? null : { id: t.id, what: "edit" })}
+                      aria-label={`Edit ${t.name}`}
+                    >
+                      Edit
+                    </Button>
+                    {t.kind === "LIBVIRT" && (
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={!canUpload}
+                        title={
+                          canUpload
+                            ? undefined
+                            : t.status === "UPLOADING"
+                              ? "An upload is running."
+                              : "Machines use this template's image. Create a new template instead."
+                        }
+                        aria-expanded={isOpen === "upload"}
+                        onClick={() => setOpen(isOpen === "upload" ? null : { id: t.id, what: "upload" })}
+                        aria-label={`${t.imageFormat ? "Replace the image of" : "Upload the image of"} ${t.name}`}
+                      >
+                        {t.imageFormat ? "Replace image" : "Upload image"}
+                      </Button>
+                    )}
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      onClick={() => {
+                        setDeleteError(null);
+                        setDeleting(t);
+                      }}
+                      aria-label={`Delete ${t.name}`}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                )}
+                {notes[t.id] && (
+                  <p role="status" className="mt-2 text-sm text-green-700">
+                    {notes[t.id]}
+                  </p>
+                )}
+                {isOpen === "edit" && (
+                  <div className="mt-4 border-t border-slate-200 pt-4">
+                    <TemplateForm
+                      template={t}
+                      onCancel={() => setOpen(null)}
+                      onSaved={(row) => {
+                        upsert(row);
+                        setOpen(null);
+                        note(row.id, "Saved.");
+                      }}
+                    />
+                  </div>
+                )}
+                {isOpen === "upload" && (
+                  <div className="mt-4 border-t border-slate-200 pt-4">
+                    <ImageUpload
+                      template={t}
+                      maxMb={uploadMaxMb}
+                      onUploaded={(row) => {
+                        upsert(row);
+                        note(row.id, "Image uploaded and checked.");
+                      }}
+                    />
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      <ConfirmDialog
+        open={deleting !== null}
+        title={deleting ? `Delete template ${deleting.name}?` : ""}
+        confirmLabel="Delete template"
+        tone="danger"
+        pending={deletePending}
+        error={deleteError}
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => setDeleting(null)}
+        testId="template-delete-dialog"
+      >
+        {deleting && (
+          <p>
+            <strong>{deleting.name}</strong> and its image are removed from the portal and from every host. A template that machines still use cannot be deleted.
+          </p>
+        )}
+      </ConfirmDialog>
+    </div>
+  );
+}
