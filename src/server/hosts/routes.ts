@@ -24,27 +24,34 @@ const capacity = {
 
 export const ZHostKind = z.enum(["LIBVIRT", "DOCKER"]);
 
+const hostFields = {
+  name: ZName,
+  kind: ZHostKind,
+  uri: ZHostUri,
+  virtType: z.enum(["kvm", "qemu"]).default("kvm"),
+  storagePool: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}$/, { message: "Letters, digits, dot, dash and underscore only." })
+    .default("lab-portal"),
+  consoleAddress: ZAddress.default("127.0.0.1"),
+  publishAddress: ZAddress.default("127.0.0.1"),
+  tlsDir: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(500).optional()),
+};
+
+function checkUri(v: { kind: string; uri: string }, ctx: z.RefinementCtx) {
+  if (v.kind === "LIBVIRT" && !/^qemu(\+\w+)?:\/\//.test(v.uri)) ctx.addIssue({ code: "custom", path: ["uri"], message: "A libvirt URI looks like qemu:///system or qemu+ssh://user@host/system." });
+  if (v.kind === "DOCKER" && !/^(unix|tcp|ssh|https?):\/\//.test(v.uri))
+    ctx.addIssue({ code: "custom", path: ["uri"], message: "A Docker endpoint looks like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host." });
+}
+
+/** Testing a connection needs only how to reach the host (name and capacity are optional). */
+export const ZTestHost = z.object({ ...hostFields, name: ZName.default("new host") }).passthrough().superRefine(checkUri);
+export type TTestHost = z.infer<typeof ZTestHost>;
+
 export const ZCreateHost = z
-  .object({
-    name: ZName,
-    kind: ZHostKind,
-    uri: ZHostUri,
-    virtType: z.enum(["kvm", "qemu"]).default("kvm"),
-    storagePool: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}$/, { message: "Letters, digits, dot, dash and underscore only." })
-      .default("lab-portal"),
-    consoleAddress: ZAddress.default("127.0.0.1"),
-    publishAddress: ZAddress.default("127.0.0.1"),
-    tlsDir: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(500).optional()),
-    ...capacity,
-  })
-  .superRefine((v, ctx) => {
-    if (v.kind === "LIBVIRT" && !/^qemu(\+\w+)?:\/\//.test(v.uri)) ctx.addIssue({ code: "custom", path: ["uri"], message: "A libvirt URI looks like qemu:///system or qemu+ssh://user@host/system." });
-    if (v.kind === "DOCKER" && !/^(unix|tcp|ssh|https?):\/\//.test(v.uri))
-      ctx.addIssue({ code: "custom", path: ["uri"], message: "A Docker endpoint looks like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host." });
-  });
+  .object({ ...hostFields, ...capacity })
+  .superRefine(checkUri);
 export type TCreateHost = z.infer<typeof ZCreateHost>;
 
 export const ZUpdateHost = z
@@ -106,7 +113,7 @@ export const hostsRoutes = {
     response: ZHostRow,
     status: 201,
   }),
-  testNew: defineRoute({ method: "POST", path: "/api/admin/hosts/test", summary: "Test a connection without saving", tag: "Hosts", access: ["ADMIN"], body: ZCreateHost, response: ZHostTest }),
+  testNew: defineRoute({ method: "POST", path: "/api/admin/hosts/test", summary: "Test a connection without saving", tag: "Hosts", access: ["ADMIN"], body: ZTestHost, response: ZHostTest }),
   get: defineRoute({ method: "GET", path: "/api/admin/hosts/{id}", summary: "One host", tag: "Hosts", access: ["ADMIN"], params: ZId, response: ZHostRow }),
   update: defineRoute({ method: "PATCH", path: "/api/admin/hosts/{id}", summary: "Edit a host, cordon or drain it", tag: "Hosts", access: ["ADMIN"], params: ZId, body: ZUpdateHost, response: ZHostRow }),
   remove: defineRoute({ method: "DELETE", path: "/api/admin/hosts/{id}", summary: "Remove a host that has no machines", tag: "Hosts", access: ["ADMIN"], params: ZId, status: 204 }),

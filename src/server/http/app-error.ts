@@ -57,8 +57,11 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
 export const conflict = (message: string, fields?: Record<string, string>) => new AppError("CONFLICT", message, { fields });
-export const invalid = (fields: Record<string, string>, message?: string) =>
-  new AppError("VALIDATION_FAILED", message ?? ERRORS.VALIDATION_FAILED.message, { fields });
+/** A 422 with per-field reasons; with one field and no message, that field's reason is the message. */
+export const invalid = (fields: Record<string, string>, message?: string) => {
+  const reasons = Object.values(fields);
+  return new AppError("VALIDATION_FAILED", message ?? (reasons.length === 1 ? (reasons[0] as string) : ERRORS.VALIDATION_FAILED.message), { fields });
+};
 
 /** A provider failure as an API error: the reason picks the code, the message is the provider's own words. */
 export function fromProviderError(error: { reason: string; message: string }): AppError {

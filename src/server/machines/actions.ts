@@ -155,7 +155,7 @@ async function refreshAddresses(id: string): Promise<void> {
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, i === 0 ? 500 : 3000));
     const m = await db().machine.findUnique({ where: { id }, include: machineInclude });
-    if (!m || m.state !== "RUNNING" || !m.host || !m.template) return;
+    if (m?.state !== "RUNNING" || !m.host || !m.template) return;
     try {
       const { provider } = await providerAndSpec(m);
       const ips = await provider.addresses(m.providerRef ?? "");

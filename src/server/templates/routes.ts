@@ -56,6 +56,7 @@ export const ZUpdateTemplate = z
     name: ZName.optional(),
     description: specs.description.optional(),
     dockerImage: ZDockerImage.optional(),
+    dockerCommand: z.array(z.string().max(500)).max(50).nullable().optional(),
     vcpus: specs.vcpus.optional(),
     memoryMb: specs.memoryMb.optional(),
     diskGb: specs.diskGb.optional(),

@@ -133,8 +133,17 @@ export async function updateTemplate(actor: Actor, id: string, input: TUpdateTem
     const problem = await dockerImageAvailable(input.dockerImage);
     if (problem) throw invalid({ dockerImage: problem }, problem);
   }
-  const { consoleKinds, ...rest } = input;
-  const t = await db().template.update({ where: { id }, data: { ...rest, ...(consoleKinds ? { consoleKinds: consoleKinds.join(",") } : {}) }, include });
+  const { consoleKinds, dockerCommand, ...rest } = input;
+  if (dockerCommand !== undefined && before.kind !== "DOCKER") throw invalid({ dockerCommand: "Only Docker templates have a command." });
+  const t = await db().template.update({
+    where: { id },
+    data: {
+      ...rest,
+      ...(consoleKinds ? { consoleKinds: consoleKinds.join(",") } : {}),
+      ...(dockerCommand !== undefined ? { dockerCommand: dockerCommand?.length ? JSON.stringify(dockerCommand) : null } : {}),
+    },
+    include,
+  });
   await recordAudit({ actor, action: "template.update", target: { type: "template", id, name: t.name }, ip, details: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
   publishTemplate(id);
   return templateRow(t, actor);

@@ -14,7 +14,7 @@ import { MachineList } from "./machine-list";
 import { NewMachinesForm } from "./new-machines-form";
 import type { MachineList as MachineListData } from "./types";
 
-type Scope = "mine" | "class" | "all";
+type Scope = "mine" | "all";
 const PAGE_SIZE = 50;
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -26,16 +26,12 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+/** Scope tabs. Only admins have a second one: "class" needs a class id, which belongs on a class page. */
 function scopesFor(role: Role): { value: Scope; label: string }[] {
   if (role === "ADMIN")
     return [
       { value: "mine", label: "Mine" },
       { value: "all", label: "All machines" },
-    ];
-  if (role === "TEACHER")
-    return [
-      { value: "mine", label: "Mine" },
-      { value: "class", label: "My classes" },
     ];
   return [];
 }
@@ -170,7 +166,7 @@ export function MachinesClient({ role }: { role: Role }) {
             id="machine-search"
             label="Search"
             type="search"
-            placeholder={role === "STUDENT" ? "Machine name" : "Machine, template or owner"}
+            placeholder="Machine name"
             value={q}
             onChange={(e) => setQ(e.target.value)}
             autoComplete="off"

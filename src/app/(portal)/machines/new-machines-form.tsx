@@ -73,7 +73,7 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
     setPending(true);
     const res = await api<CreateMachinesResult>("/api/machines", {
       method: "POST",
-      json: { templateId, name: name.trim(), count: n, fullCopy: template?.kind === "LIBVIRT" ? fullCopy : false, hostId: isAdmin && hostId ? hostId : undefined },
+      json: { templateId, name: name.trim(), count: n, fullCopy: isAdmin && template?.kind === "LIBVIRT" ? fullCopy : false, hostId: isAdmin && hostId ? hostId : undefined },
     });
     setPending(false);
     if (!res.ok) {
@@ -124,7 +124,7 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
           onChange={(e) => setName(e.target.value)}
           autoComplete="off"
           maxLength={60}
-          hint="Letters, digits, spaces, dot, dash and underscore. With more than one machine, each name gets a number."
+          hint="Letters, digits, spaces, dot, dash and underscore. With more than one machine, each gets a number: lab-01, lab-02, …"
           error={fields.name}
           data-testid="new-machine-name"
         />
@@ -161,7 +161,7 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
             ))}
           </SelectField>
         )}
-        {template?.kind === "LIBVIRT" && (
+        {isAdmin && template?.kind === "LIBVIRT" && (
           <div className="sm:col-span-2">
             <label className="flex items-start gap-2 text-sm">
               <input type="checkbox" checked={fullCopy} onChange={(e) => setFullCopy(e.target.checked)} className="mt-0.5 h-4 w-4" data-testid="new-machine-full-copy" />

@@ -33,7 +33,8 @@ export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.
   if (uri.startsWith("unix://")) return { socketPath: uri.slice("unix://".length) };
   const url = new URL(uri);
   if (url.protocol === "ssh:") {
-    const keyFile = process.env.DOCKER_SSH_KEY_FILE;
+    // the key: ?keyfile=/path (like libvirt's URIs), else DOCKER_SSH_KEY_FILE, else the ssh agent
+    const keyFile = url.searchParams.get("keyfile") ?? process.env.DOCKER_SSH_KEY_FILE;
     return {
       protocol: "ssh",
       host: url.hostname,
@@ -87,7 +88,9 @@ export class DockerProvider implements MachineProvider {
   private readonly networksReady = new Set<string>();
 
   constructor(readonly host: HostTarget) {
-    this.docker = new Docker({ ...dockerOptions(host), timeout: 120_000 });
+    const options = dockerOptions(host);
+    // docker-modem's ssh transport has no socket timeouts (setting one throws); ssh2 keeps its own keepalive
+    this.docker = new Docker(options.protocol === "ssh" ? options : { ...options, timeout: 120_000 });
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -128,7 +131,11 @@ export class DockerProvider implements MachineProvider {
     let has = this.imageHasCmd.get(image);
     if (has === undefined) {
       const info = await this.call(() => this.docker.getImage(image).inspect());
-      has = Boolean(info.Config?.Cmd?.length || info.Config?.Entrypoint?.length);
+      const cmd = info.Config?.Cmd ?? [];
+      const entry = info.Config?.Entrypoint ?? [];
+      // an image whose command is just an interactive shell (debian, ubuntu, …) would exit at once without a TTY
+      const bareShell = entry.length === 0 && cmd.length === 1 && /^(\/usr)?(\/bin\/)?(ba|a|z|da)?sh$/.test(cmd[0] ?? "");
+      has = (cmd.length > 0 || entry.length > 0) && !bareShell;
       this.imageHasCmd.set(image, has);
     }
     return has ? undefined : IDLE_COMMAND;
@@ -172,7 +179,7 @@ export class DockerProvider implements MachineProvider {
     return { ref: names.domain(spec.machineId), diskVolume: container.id };
   }
 
-  async start(ref: string): Promise<StartResult> {
+  async start(ref: string, _spec?: MachineSpec): Promise<StartResult> {
     await this.call(() => this.docker.getContainer(ref).start()).catch((error) => {
       if (error instanceof ProviderError && /already started|304/.test(error.message)) return;
       throw error;

@@ -236,8 +236,9 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   async stop(ref: string, options: { timeoutMs?: number; force?: boolean } = {}): Promise<{ forced: boolean }> {
-    if ((await this.state(ref)) !== "running") return { forced: false };
-    if (!options.force) {
+    const state = await this.state(ref);
+    if (state === "stopped" || state === "missing") return { forced: false };
+    if (!options.force && state === "running") {
       await this.virsh.run(["shutdown", ref]).catch(ignoreMessage(/not running/));
       const deadline = Date.now() + (options.timeoutMs ?? 60_000);
       while (Date.now() < deadline) {
