@@ -1,8 +1,9 @@
 // Real KVM/QEMU machines through the portal: host registration, template upload, deploy job, start (display
 // ports answer VNC), graceful stop, revert, delete, drift and placement errors.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireAssets } from "../support/assets";
@@ -165,4 +166,60 @@ describe("libvirt machines through the portal", () => {
     await admin.json(`/api/machines/${id}`, { method: "DELETE" });
     await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404);
   });
+});
+
+describe("a template installed from an ISO", () => {
+  it("uploads the ISO, runs an installation machine, and converts its disk into the template's image", async () => {
+    await requireAssets("libvirt");
+    const admin = await signedInAdmin();
+    await ensureHosts(admin);
+    const dir = mkdtempSync(join(tmpdir(), "lp-iso-"));
+    try {
+      writeFileSync(join(dir, "README.TXT"), "installer\n");
+      execFileSync("xorriso", ["-as", "mkisofs", "-quiet", "-V", "LABINSTALL", "-o", join(dir, "installer.iso"), join(dir, "README.TXT")]);
+      const draft = await admin.json<{ id: string }>("/api/templates", { method: "POST", json: { name: "from-iso", kind: "LIBVIRT", memoryMb: 64, diskGb: 1 } });
+      const notIso = await admin.fetch(`/api/templates/${draft.body.id}/iso`, { method: "PUT", headers: { "content-type": "application/octet-stream", "x-file-name": "x.iso" }, body: Buffer.alloc(40_000, 1) });
+      expect(notIso.status).toBe(422);
+      const iso = await admin.fetch(`/api/templates/${draft.body.id}/iso`, {
+        method: "PUT",
+        headers: { "content-type": "application/octet-stream", "x-file-name": "installer.iso" },
+        body: readFileSync(join(dir, "installer.iso")),
+      });
+      expect(iso.status).toBe(200);
+      const installing = await admin.json<{ status: string; installMachineId: string }>(`/api/templates/${draft.body.id}/install`, { method: "POST" });
+      expect(installing.status).toBe(202);
+      expect(installing.body.status).toBe("INSTALLING");
+      const machineId = installing.body.installMachineId;
+      await waitForState(admin, machineId, "RUNNING");
+      expect(virsh("dumpxml", `lp-${machineId}`)).toMatch(/device='cdrom'[\s\S]*lp-iso-/);
+      // converting a running machine is refused with the reason
+      const early = await admin.json<{ error: { code: string; message: string } }>(`/api/templates/${draft.body.id}/convert`, { method: "POST" });
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toMatch(/Shut the installation machine down/);
+      await admin.json(`/api/machines/${machineId}/stop`, { method: "POST", json: { force: true } });
+      await waitForState(admin, machineId, "STOPPED");
+      // "install" something: a pattern on the machine's disk, which must end up in the template's image
+      const disk = virsh("vol-path", "--pool", "lab-portal-it", `lp-${machineId}.qcow2`).trim();
+      execFileSync("qemu-io", ["-f", "qcow2", "-c", "write -P 0x5a 2M 64k", disk], { stdio: "ignore" });
+      const converted = await admin.json<{ status: string; installMachineId: string | null; isoUploaded: boolean; imageFormat: string }>(`/api/templates/${draft.body.id}/convert`, { method: "POST" });
+      expect(converted.status).toBe(200);
+      expect(converted.body).toMatchObject({ status: "READY", installMachineId: null, isoUploaded: false, imageFormat: "qcow2" });
+      expect((await admin.fetch(`/api/machines/${machineId}`)).status).toBe(404);
+      expect(virshOk("dominfo", `lp-${machineId}`)).toBe(false);
+      expect(virsh("vol-list", "--pool", "lab-portal-it")).not.toContain(`lp-iso-${draft.body.id}`);
+      // a machine made from the new template sees the installed data
+      const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: draft.body.id, name: "installed" } });
+      expect((await waitForJob(admin, created.body.job.id)).status).toBe("SUCCEEDED");
+      const id = created.body.machines[0]?.id as string;
+      const overlay = virsh("vol-path", "--pool", "lab-portal-it", `lp-${id}.qcow2`).trim();
+      const read = spawnSync("qemu-io", ["-f", "qcow2", "-c", "read -P 0x5a 2M 64k", overlay], { encoding: "utf8" });
+      expect(read.stdout).not.toMatch(/Pattern verification failed/);
+      expect(read.status).toBe(0);
+      await admin.json(`/api/machines/${id}`, { method: "DELETE" });
+      await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404);
+      expect((await admin.fetch(`/api/templates/${draft.body.id}`, { method: "DELETE" })).status).toBe(204);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -62,6 +62,10 @@ function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "
       const data = await ops[action](m);
       if (action === "delete") {
         await db().machine.delete({ where: { id: m.id } });
+        if (m.role === "INSTALL" && m.templateId) {
+          // deleting an installation machine abandons the installation; the ISO stays for another try
+          await db().template.updateMany({ where: { id: m.templateId, installMachineId: m.id }, data: { installMachineId: null, status: "DRAFT", statusDetail: "The installation machine was deleted." } });
+        }
         publishMachineDeleted(m, m.class?.ownerId);
         return;
       }

@@ -8,7 +8,7 @@ import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
 import { notFound } from "@/server/http/app-error";
 import { providerFor } from "@/server/providers";
-import type { MachineProvider, MachineSpec } from "@/server/providers/types";
+import { type MachineProvider, type MachineSpec, names } from "@/server/providers/types";
 import type { TMachineRow } from "./routes";
 
 export const machineInclude = {
@@ -80,6 +80,7 @@ export function machineSpec(m: Machine, t: Template, volume: string | null): Mac
     diskGb: m.diskGb,
     fullCopy: m.fullCopy,
     network: null,
+    install: m.role === "INSTALL" ? { isoVolume: names.isoVolume(t.id) } : null,
     labels: { "lab-portal.owner": m.ownerId ?? "", "lab-portal.class": m.classId ?? "" },
     template: {
       id: t.id,

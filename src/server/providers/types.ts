@@ -54,6 +54,8 @@ export type MachineSpec = {
   template: TemplateSpec;
   /** Copy the whole base image instead of an overlay (teacher machines, benchmark comparison). */
   fullCopy?: boolean;
+  /** An installation machine: a blank disk and the template's ISO in a CD drive (libvirt only). */
+  install?: { isoVolume: string } | null;
   /** Network to attach to (a class network); default: the host's portal network. */
   network?: string | null;
   labels?: Record<string, string>;
@@ -117,6 +119,11 @@ export interface MachineProvider {
   /** Live state changes; reconnects by itself until closed. */
   watch(onEvent: (event: ProviderEvent) => void, onError?: (error: Error) => void): Watcher;
   ensureNetwork(name: string, options?: { isolated?: boolean }): Promise<void>;
+  /** Puts an installer ISO in the host's pool (libvirt only). */
+  importIso?(templateId: string, isoPath: string): Promise<{ volume: string }>;
+  removeVolume?(volume: string): Promise<void>;
+  /** Copies a stopped machine's system disk to a file on the portal's machine (libvirt only). */
+  exportDisk?(machineId: string, toPath: string): Promise<void>;
   removeNetwork(name: string): Promise<void>;
 }
 
@@ -138,7 +145,8 @@ export const names = {
   disk: (machineId: string) => `lp-${machineId}.qcow2`,
   dataDisk: (machineId: string) => `lp-${machineId}-data.qcow2`,
   baseVolume: (templateId: string) => `lp-tpl-${templateId}.qcow2`,
-  machineIdOf: (ref: string) => (ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") ? ref.slice(3) : null),
+  isoVolume: (templateId: string) => `lp-iso-${templateId}.iso`,
+  machineIdOf: (ref: string) => (ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") ? ref.slice(3) : null),
 };
 
 /** 8 characters (VNC's limit) from an alphabet without look-alikes; 46 bits, valid for one run only. */

@@ -19,7 +19,7 @@ import { ProviderError } from "@/server/providers/types";
 import type { TCreateTemplate, TTemplateRow, TUpdateTemplate } from "./routes";
 
 type Row = Template & { owner: { id: string; name: string } | null; _count: { machines: number } };
-const include = { owner: { select: { id: true, name: true } }, _count: { select: { machines: true } } } as const;
+export const include = { owner: { select: { id: true, name: true } }, _count: { select: { machines: true } } } as const;
 
 export function canEditTemplate(actor: Actor, t: Pick<Template, "ownerId">): boolean {
   return actor.role === "ADMIN" || (actor.role === "TEACHER" && t.ownerId === actor.id);
@@ -48,6 +48,8 @@ export function templateRow(t: Row, actor: Actor): TTemplateRow {
     sshPort: t.sshPort,
     rdpPort: t.rdpPort,
     keepDataDisk: t.keepDataDisk,
+    isoUploaded: Boolean(t.isoPath),
+    installMachineId: t.installMachineId,
     machines: t._count.machines,
     canEdit: canEditTemplate(actor, t),
     createdAt: t.createdAt.toISOString(),
@@ -60,7 +62,7 @@ async function loadTemplate(id: string): Promise<Row> {
   return t;
 }
 
-async function loadVisible(actor: Actor, id: string): Promise<Row> {
+export async function loadVisible(actor: Actor, id: string): Promise<Row> {
   const t = await loadTemplate(id);
   if (actor.role !== "ADMIN" && t.status !== "READY" && t.ownerId !== actor.id) throw notFound("This template");
   return t;
@@ -211,6 +213,38 @@ export async function inspectImage(path: string): Promise<ImageInfo> {
   return { format: info.format, virtualSize: Number(info["virtual-size"] ?? 0) };
 }
 
+/**
+ * Streams a request body into the user's upload folder, never holding it in memory; refuses more than
+ * UPLOAD_MAX_MB and a body shorter than its Content-Length. The caller removes or moves the file.
+ */
+export async function receiveUpload(req: Request, userId: string, templateId: string): Promise<{ path: string; bytes: number }> {
+  const limit = env().UPLOAD_MAX_MB * 1024 * 1024;
+  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`);
+  if (!req.body) throw invalid({ file: "The upload is empty." });
+  const folder = join(resolve(env().DATA_DIR), "uploads", userId);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const path = join(folder, `${templateId}-${safeFileName(req.headers.get("x-file-name"))}.part`);
+  let received = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      received += chunk.length;
+      if (received > limit) done(new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`));
+      else done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, createWriteStream(path, { mode: 0o600 }));
+    if (Number.isFinite(declared) && received !== declared) throw invalid({ file: `The upload was cut short (${received} of ${declared} bytes arrived).` });
+    if (received === 0) throw invalid({ file: "The upload is empty." });
+  } catch (error) {
+    await rm(path, { force: true });
+    if (error instanceof AppError) throw error;
+    throw invalid({ file: `The upload did not complete: ${(error as Error).message}` });
+  }
+  return { path, bytes: received };
+}
+
 /** Streams the request body to disk (size-limited), checks it and makes it the template's image. */
 export async function uploadTemplateImage(actor: Actor, id: string, req: Request, ip: string | null): Promise<TTemplateRow> {
   const t = await loadVisible(actor, id);
@@ -218,30 +252,15 @@ export async function uploadTemplateImage(actor: Actor, id: string, req: Request
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Docker templates use an image on the host, not an upload." });
   if (t.status === "UPLOADING") throw new AppError("CONFLICT", "An upload for this template is already running.");
   if (t._count.machines > 0) throw new AppError("IN_USE", "Machines use this template's current image. Create a new template instead.");
-  const limit = env().UPLOAD_MAX_MB * 1024 * 1024;
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The image is larger than the ${env().UPLOAD_MAX_MB} MB limit.`);
-  if (!req.body) throw invalid({ file: "The upload is empty." });
-
-  const data = resolve(env().DATA_DIR);
-  const folder = join(data, "uploads", actor.id);
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  const part = join(folder, `${t.id}-${safeFileName(req.headers.get("x-file-name"))}.part`);
   const previous = { status: t.status, statusDetail: t.statusDetail };
   await db().template.update({ where: { id }, data: { status: "UPLOADING", statusDetail: "Receiving the image…" } });
   publishTemplate(id);
+  let part: string | null = null;
   try {
-    let received = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        if (received > limit) done(new AppError("PAYLOAD_TOO_LARGE", `The image is larger than the ${env().UPLOAD_MAX_MB} MB limit.`));
-        else done(null, chunk);
-      },
-    });
-    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, createWriteStream(part, { mode: 0o600 }));
-    if (Number.isFinite(declared) && received !== declared) throw invalid({ file: `The upload was cut short (${received} of ${declared} bytes arrived).` });
-    if (received === 0) throw invalid({ file: "The upload is empty." });
+    const upload = await receiveUpload(req, actor.id, t.id);
+    part = upload.path;
+    const received = upload.bytes;
+    const data = resolve(env().DATA_DIR);
     const info = await inspectImage(part);
     const imagesDir = join(data, "images");
     await mkdir(imagesDir, { recursive: true });
@@ -258,7 +277,7 @@ export async function uploadTemplateImage(actor: Actor, id: string, req: Request
     publishTemplate(id);
     return templateRow(updated, actor);
   } catch (error) {
-    await rm(part, { force: true });
+    if (part) await rm(part, { force: true });
     const reason = error instanceof AppError ? error.message : "The upload did not complete.";
     await db().template.update({ where: { id }, data: { status: previous.status, statusDetail: `Last upload failed: ${reason}` } });
     publishTemplate(id);
@@ -267,7 +286,7 @@ export async function uploadTemplateImage(actor: Actor, id: string, req: Request
   }
 }
 
-function publishTemplate(id: string) {
+export function publishTemplate(id: string) {
   publish({ type: "template.updated", audience: { roles: ["ADMIN", "TEACHER"] }, data: { id } });
 }
 

@@ -155,15 +155,39 @@ export class LibvirtProvider implements MachineProvider {
     return { volume };
   }
 
+  async importIso(templateId: string, isoPath: string): Promise<{ volume: string }> {
+    await this.ensurePool();
+    const volume = names.isoVolume(templateId);
+    await this.removeVolume(volume);
+    const size = (await stat(isoPath)).size;
+    await this.virsh.run(["vol-create-as", this.pool, volume, String(size), "--format", "raw"]);
+    try {
+      await this.virsh.run(["vol-upload", "--pool", this.pool, volume, isoPath], { timeoutMs: 60 * 60_000 });
+    } catch (error) {
+      await this.removeVolume(volume);
+      throw error;
+    }
+    return { volume };
+  }
+
+  async removeVolume(volume: string): Promise<void> {
+    await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")]).catch(ignoreReason("NOT_FOUND"));
+  }
+
+  async exportDisk(machineId: string, toPath: string): Promise<void> {
+    if ((await this.state(names.domain(machineId))) === "running") throw new ProviderError("CONFLICT", "Shut the machine down before turning its disk into a template.");
+    await this.virsh.run(["vol-download", "--pool", this.pool, names.disk(machineId), toPath], { timeoutMs: 60 * 60_000 });
+  }
+
   async removeTemplate(volume: string): Promise<void> {
     await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")]).catch(ignoreReason("NOT_FOUND"));
   }
 
   async create(spec: MachineSpec): Promise<Created> {
     const base = spec.template.volume;
-    if (!base) throw new ProviderError("INVALID", "The template's image is not on this host yet.");
+    if (!base && !spec.install) throw new ProviderError("INVALID", "The template's image is not on this host yet.");
     const disk = names.disk(spec.machineId);
-    await this.createDisk(spec, disk, base);
+    await this.createDisk(spec, disk, base ?? "");
     try {
       if (spec.template.keepDataDisk) {
         await this.virsh
@@ -180,6 +204,10 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   private async createDisk(spec: MachineSpec, disk: string, base: string) {
+    if (spec.install) {
+      await this.virsh.run(["vol-create-as", this.pool, disk, `${spec.diskGb}G`, "--format", "qcow2"]);
+      return;
+    }
     const format = spec.template.volumeFormat ?? "qcow2";
     if (spec.fullCopy) {
       await this.virsh.run(["vol-clone", "--pool", this.pool, base, disk], { timeoutMs: 60 * 60_000 });
@@ -201,7 +229,8 @@ export class LibvirtProvider implements MachineProvider {
 
   private async define(spec: MachineSpec, password: string): Promise<void> {
     const kinds = spec.template.consoleKinds;
-    const disks = [{ path: await this.volPath(names.disk(spec.machineId)), format: (spec.fullCopy ? (spec.template.volumeFormat ?? "qcow2") : "qcow2") as "qcow2" | "raw", target: "vda" }];
+    const diskFormat = spec.fullCopy && !spec.install ? (spec.template.volumeFormat ?? "qcow2") : "qcow2";
+    const disks = [{ path: await this.volPath(names.disk(spec.machineId)), format: diskFormat as "qcow2" | "raw", target: "vda" }];
     if (spec.template.keepDataDisk) disks.push({ path: await this.volPath(names.dataDisk(spec.machineId)), format: "qcow2", target: "vdb" });
     const xml = domainXml({
       name: names.domain(spec.machineId),
@@ -211,6 +240,7 @@ export class LibvirtProvider implements MachineProvider {
       vcpus: spec.vcpus,
       memoryMb: spec.memoryMb,
       disks,
+      cdrom: spec.install ? await this.volPath(spec.install.isoVolume) : null,
       network: spec.network ?? DEFAULT_NETWORK,
       graphics: { listen: this.host.consoleAddress, password, vnc: kinds.includes("vnc") || !kinds.includes("spice"), spice: kinds.includes("spice") },
       osType: spec.template.osType === "WINDOWS" ? "WINDOWS" : "LINUX",
