@@ -12,7 +12,11 @@ step "System packages"
 command -v node >/dev/null || fail "Node.js 20.19+ is required (https://nodejs.org or your distribution's nodejs package)"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' || fail "Node.js 20.19+ is required, found $(node --version)"
 ok "Node.js $(node --version)"
-if [ "$(id -u)" -eq 0 ]; then apt_install python3 make g++ openssl; fi
+if [ "$(id -u)" -eq 0 ]; then
+  apt_install python3 make g++ openssl
+  # libvirt/KVM, Docker and the demo guest image + container image (built from Debian packages)
+  bash scripts/setup-services.sh libvirt docker assets
+fi
 
 step "Dependencies and build"
 [ -f .env ] || { cp .env.example .env; ok "created .env from .env.example (edit it to change settings)"; }
@@ -31,6 +35,8 @@ mkdir -p logs data
 nohup env NODE_ENV=production node --import tsx server.ts >>logs/portal.log 2>&1 &
 echo $! >data/portal.pid
 wait_for 120 "Lab Portal on port $PORT" curl -fsS "http://127.0.0.1:$PORT/api/health"
+step "Demo hosts and templates"
+npx tsx scripts/seed-demo.ts || fail "could not register the local hosts and demo templates"
 echo
 grep -A3 "First admin created" logs/portal.log | tail -4 | sed 's/^/  /' || true
 echo "  Open http://localhost:$PORT and sign in as ${ADMIN_EMAIL:-admin@lab.local}."

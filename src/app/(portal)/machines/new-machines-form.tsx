@@ -1,13 +1,14 @@
 "use client";
 
-// "New machines" for admins and teachers: a READY template, a name, how many; admins may pick the host. The
-// server answers with a deploy job at once; its progress is shown below the form until it ends.
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+// "New machines" for admins and teachers: a READY template, a name, how many; admins may pick the host. The
+// server answers with a deploy job at once; its progress is shown below the form until it ends.
+import { focusFirstInvalid } from "@/lib/focus";
 import { useMachinesStore } from "@/stores/machines-store";
 import { JobProgress } from "./job-progress";
 import { formatMemory, type Role } from "./machine-bits";
@@ -67,7 +68,7 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
     setFields(clientErrors);
     setError(null);
     if (Object.keys(clientErrors).length) {
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     setPending(true);
@@ -80,7 +81,7 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
       const f = res.error.fields ?? {};
       setFields(f);
       setError(Object.keys(f).length ? "Please correct the marked fields." : res.error.message);
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     upsert(res.data.machines);

@@ -1,12 +1,13 @@
 "use client";
 
-// "Add host": kind, connection URI with a "Test connection" button (the result shows under the URI), display
-// and publish addresses, capacity. Saving tests the connection again on the server; a failure comes back on the URI.
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+// "Add host": kind, connection URI with a "Test connection" button (the result shows under the URI), display
+// and publish addresses, capacity. Saving tests the connection again on the server; a failure comes back on the URI.
+import { focusFirstInvalid } from "@/lib/focus";
 import { formatMemory, type HostKind, type HostRow, type HostTest } from "./types";
 
 type Values = {
@@ -128,7 +129,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
     setFields(clientErrors);
     setError(null);
     if (Object.keys(clientErrors).length) {
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     setSaving(true);
@@ -139,7 +140,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
       setFields(f);
       setError(Object.keys(f).length ? (f.uri && Object.keys(f).length === 1 ? "The connection test failed; nothing was saved." : "Please correct the marked fields.") : res.error.message);
       if (f.uri) setTest(null);
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     setCreated(res.data);
