@@ -1,5 +1,6 @@
 // vitest global setup for the integration project: one real portal for the run.
 import type { TestProject } from "vitest/node";
+import { removeMachinesOf } from "./host-cleanup";
 import { startPortal, TEST_ADMIN } from "./portal-process";
 
 declare module "vitest" {
@@ -18,6 +19,8 @@ export default async function setup(project: TestProject) {
   project.provide("dataDir", portal.dataDir);
   project.provide("admin", TEST_ADMIN);
   return async () => {
+    const removed = await removeMachinesOf(portal.databaseUrl).catch(() => 0);
+    if (removed) console.log(`(cleanup: ${removed} leftover machine(s) of this run removed from the hosts)`);
     const code = await portal.stop();
     if (code !== 0) console.error(`portal exited with ${code}:\n${portal.output().slice(-4000)}`);
   };

@@ -31,7 +31,7 @@ export async function machineAction(actor: Actor, id: string, action: "start" | 
   const m = await loadForActor(actor, id);
   if (!allowed(action, m.state)) throw new AppError("INVALID_STATE", refusal(action, m.state));
   if (action !== "delete" && (!m.template || !m.host)) throw new AppError("INVALID_STATE", "This machine's template or host was removed; it can only be deleted.");
-  if (action === "start" && m.host?.status === "OFFLINE")
+  if (action !== "delete" && m.host?.status === "OFFLINE")
     throw new AppError("HOST_UNREACHABLE", `Host ${m.host?.name} is offline${m.host?.lastError ? `: ${m.host?.lastError}` : ""}.`);
   const to = TRANSITION[action];
   if (inFlight().has(id)) throw new AppError("INVALID_STATE", refusal(action, to));

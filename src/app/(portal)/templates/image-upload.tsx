@@ -1,18 +1,79 @@
 "use client";
 
-// Uploads a disk image to PUT /api/templates/{id}/image with XMLHttpRequest (fetch cannot report upload
-// progress): a progress bar with percent and MB sent, a Cancel button, then "Checking the image…" while the
-// server runs qemu-img, and the server's verdict next to the file input.
+// Uploads a file to a template with XMLHttpRequest (fetch cannot report upload progress): a progress bar with
+// percent and MB sent, a Cancel button, then "Checking…" while the server inspects it, and the server's verdict
+// next to the file input. Two targets share this: the disk image (PUT /api/templates/{id}/image, checked with
+// qemu-img) and the installer ISO (PUT /api/templates/{id}/iso, checked for an ISO 9660 signature).
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { formatBytes, type TemplateRow } from "./types";
 
-type Phase = { kind: "idle" } | { kind: "sending"; loaded: number; total: number } | { kind: "checking" } | { kind: "done"; row: TemplateRow };
+export type UploadTarget = "image" | "iso";
 
-const ACCEPT = ".qcow2,.img,.raw";
-const EXTENSIONS = /\.(qcow2|img|raw)$/i;
+type Phase =
+  | { kind: "idle" }
+  | { kind: "sending"; loaded: number; total: number }
+  | { kind: "checking" }
+  | { kind: "done"; row: TemplateRow; name: string; size: number };
 
-function parseError(xhr: XMLHttpRequest): string {
+/** Everything that differs between the two targets: endpoint, accepted files, texts and test ids. */
+const TARGETS: Record<
+  UploadTarget,
+  {
+    path: string;
+    accept: string;
+    extensions: RegExp;
+    testId: string;
+    label: string;
+    wrongType: string;
+    chooseFirst: string;
+    tooLargeNoun: string;
+    hint: (max: string) => string;
+    checkingStatus: string;
+    checkingText: string;
+    checkingValue: string;
+    barNoun: string;
+    uploadLabel: string;
+    tooLarge: string;
+  }
+> = {
+  image: {
+    path: "image",
+    accept: ".qcow2,.img,.raw",
+    extensions: /\.(qcow2|img|raw)$/i,
+    testId: "image",
+    label: "Disk image for",
+    wrongType: "Choose a .qcow2, .img or .raw disk image.",
+    chooseFirst: "Choose a disk image first.",
+    tooLargeNoun: "images",
+    hint: (max) => `A bootable qcow2 or raw image (.qcow2, .img, .raw), up to ${max}. It is checked with qemu-img after the upload.`,
+    checkingStatus: "Uploaded. Checking the image…",
+    checkingText: "Checking the image…",
+    checkingValue: "Uploaded; checking the image",
+    barNoun: "the image",
+    uploadLabel: "Upload image",
+    tooLarge: "The image is larger than the portal accepts.",
+  },
+  iso: {
+    path: "iso",
+    accept: ".iso",
+    extensions: /\.iso$/i,
+    testId: "iso",
+    label: "Installer ISO for",
+    wrongType: "Choose an installer .iso file.",
+    chooseFirst: "Choose an installer ISO first.",
+    tooLargeNoun: "ISOs",
+    hint: (max) => `The operating system's installer disc (.iso), up to ${max}. It is checked for an ISO 9660 signature after the upload.`,
+    checkingStatus: "Uploaded. Checking the ISO…",
+    checkingText: "Checking the ISO…",
+    checkingValue: "Uploaded; checking the ISO",
+    barNoun: "the ISO",
+    uploadLabel: "Upload ISO",
+    tooLarge: "The ISO is larger than the portal accepts.",
+  },
+};
+
+function parseError(xhr: XMLHttpRequest, tooLarge: string): string {
   try {
     const body = JSON.parse(xhr.responseText) as { error?: { message?: string; fields?: Record<string, string> } };
     const message = body.error?.message;
@@ -24,11 +85,26 @@ function parseError(xhr: XMLHttpRequest): string {
     // not JSON (a proxy's error page, for instance)
   }
   if (xhr.status === 401) return "Your session has ended. Please sign in again.";
-  if (xhr.status === 413) return "The image is larger than the portal accepts.";
+  if (xhr.status === 413) return tooLarge;
   return `The upload failed (HTTP ${xhr.status}).`;
 }
 
-export function ImageUpload({ template, maxMb, onUploaded }: { template: TemplateRow; maxMb: number; onUploaded: (row: TemplateRow) => void }) {
+export function ImageUpload({
+  template,
+  maxMb,
+  onUploaded,
+  target = "image",
+  onBusyChange,
+}: {
+  template: TemplateRow;
+  maxMb: number;
+  onUploaded: (row: TemplateRow) => void;
+  /** What is uploaded: the template's disk image (default) or an installer ISO. */
+  target?: UploadTarget;
+  /** Told when an upload starts and ends (so a caller can hold back what depends on it). */
+  onBusyChange?: (busy: boolean) => void;
+}) {
+  const t = TARGETS[target];
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const xhrRef = useRef<XMLHttpRequest | null>(null);
@@ -40,14 +116,22 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
   // Leaving the page stops a running upload (the server discards the partial file).
   useEffect(() => () => xhrRef.current?.abort(), []);
 
+  const busyChangeRef = useRef(onBusyChange);
+  useEffect(() => {
+    busyChangeRef.current = onBusyChange;
+  });
+  useEffect(() => {
+    busyChangeRef.current?.(busy);
+  }, [busy]);
+
   function choose(event: React.ChangeEvent<HTMLInputElement>) {
     const chosen = event.target.files?.[0] ?? null;
     setError(null);
     setPhase({ kind: "idle" });
     setFile(null);
     if (!chosen) return;
-    if (!EXTENSIONS.test(chosen.name)) {
-      setError("Choose a .qcow2, .img or .raw disk image.");
+    if (!t.extensions.test(chosen.name)) {
+      setError(t.wrongType);
       return;
     }
     if (chosen.size === 0) {
@@ -55,7 +139,7 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
       return;
     }
     if (chosen.size > maxMb * 1024 * 1024) {
-      setError(`This file is ${formatBytes(chosen.size)}; the portal accepts images up to ${formatBytes(maxMb * 1024 * 1024)}.`);
+      setError(`This file is ${formatBytes(chosen.size)}; the portal accepts ${t.tooLargeNoun} up to ${formatBytes(maxMb * 1024 * 1024)}.`);
       return;
     }
     setFile(chosen);
@@ -63,14 +147,14 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
 
   function upload() {
     if (!file) {
-      setError("Choose a disk image first.");
+      setError(t.chooseFirst);
       inputRef.current?.focus();
       return;
     }
     setError(null);
     const xhr = new XMLHttpRequest();
     xhrRef.current = xhr;
-    xhr.open("PUT", `/api/templates/${encodeURIComponent(template.id)}/image`);
+    xhr.open("PUT", `/api/templates/${encodeURIComponent(template.id)}/${t.path}`);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     // Header values must be Latin-1; the server keeps only safe characters of the name anyway.
     xhr.setRequestHeader("X-File-Name", file.name.replace(/[^\x20-\x7e]/g, "_"));
@@ -90,7 +174,7 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
           row = null;
         }
         if (row?.id) {
-          setPhase({ kind: "done", row });
+          setPhase({ kind: "done", row, name: file.name, size: file.size });
           setFile(null);
           if (inputRef.current) inputRef.current.value = "";
           onUploaded(row);
@@ -98,7 +182,7 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
         }
       }
       setPhase({ kind: "idle" });
-      setError(parseError(xhr));
+      setError(parseError(xhr, t.tooLarge));
     };
     xhr.onerror = () => {
       xhrRef.current = null;
@@ -118,56 +202,61 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
   const mb = (n: number) => (n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0);
 
   return (
-    <div className="space-y-3" data-testid="image-upload">
+    <div className="space-y-3" data-testid={`${t.testId}-upload`}>
       <div>
         <label htmlFor={`${id}-file`} className="block text-sm font-medium text-slate-800">
-          Disk image for {template.name}
+          {t.label} {template.name}
         </label>
         <input
           ref={inputRef}
           id={`${id}-file`}
           type="file"
-          accept={ACCEPT}
+          accept={t.accept}
           disabled={busy}
           onChange={choose}
           aria-invalid={error ? true : undefined}
           aria-describedby={`${id}-hint${error ? ` ${id}-error` : ""}`}
           className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-slate-50"
-          data-testid="image-file"
+          data-testid={`${t.testId}-file`}
         />
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          A bootable qcow2 or raw image (.qcow2, .img, .raw), up to {formatBytes(maxMb * 1024 * 1024)}. It is checked with qemu-img after the upload.
+          {t.hint(formatBytes(maxMb * 1024 * 1024))}
           {file && ` Chosen: ${file.name} (${formatBytes(file.size)}).`}
         </p>
         {error && (
-          <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700" data-testid="image-upload-error">
+          <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700" data-testid={`${t.testId}-upload-error`}>
             {error}
           </p>
         )}
       </div>
 
       <p role="status" className="sr-only">
-        {phase.kind === "sending" ? "Uploading." : phase.kind === "checking" ? "Uploaded. Checking the image…" : ""}
+        {phase.kind === "sending" ? "Uploading." : phase.kind === "checking" ? t.checkingStatus : ""}
       </p>
       {(phase.kind === "sending" || phase.kind === "checking") && (
         <div className="space-y-1">
           <div
             role="progressbar"
-            aria-label={`Uploading ${file?.name ?? "the image"}`}
+            aria-label={`Uploading ${file?.name ?? t.barNoun}`}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={pct}
-            aria-valuetext={phase.kind === "checking" ? "Uploaded; checking the image" : `${pct}%`}
+            aria-valuetext={phase.kind === "checking" ? t.checkingValue : `${pct}%`}
             className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
           >
             <div className={`h-full bg-brand-600 transition-[width] ${phase.kind === "checking" ? "animate-pulse motion-reduce:animate-none" : ""}`} style={{ width: `${pct}%` }} />
           </div>
-          <p className="text-sm text-slate-700 tabular-nums" data-testid="image-upload-progress">
-            {phase.kind === "sending" ? `${pct}% — ${mb(phase.loaded)} MB of ${mb(phase.total)} MB sent` : "Checking the image…"}
+          <p className="text-sm text-slate-700 tabular-nums" data-testid={`${t.testId}-upload-progress`}>
+            {phase.kind === "sending" ? `${pct}% — ${mb(phase.loaded)} MB of ${mb(phase.total)} MB sent` : t.checkingText}
           </p>
         </div>
       )}
-      {phase.kind === "done" && (
+      {phase.kind === "done" && target === "iso" && (
+        <p role="status" className="text-sm text-green-800" data-testid="iso-upload-done">
+          ISO accepted ({phase.name}, {formatBytes(phase.size)}). Start the installation next.
+        </p>
+      )}
+      {phase.kind === "done" && target === "image" && (
         <p role="status" className="text-sm text-green-800" data-testid="image-upload-done">
           Image accepted ({phase.row.imageFormat ?? "disk"}
           {phase.row.imageBytes !== null ? `, ${formatBytes(phase.row.imageBytes)}` : ""}). The template is {phase.row.status === "READY" ? "ready" : phase.row.status.toLowerCase()}.
@@ -175,11 +264,11 @@ export function ImageUpload({ template, maxMb, onUploaded }: { template: Templat
       )}
 
       <div className="flex flex-wrap gap-2">
-        <Button onClick={upload} disabled={busy || !file} data-testid="image-upload-start">
-          {phase.kind === "sending" ? "Uploading…" : phase.kind === "checking" ? "Checking…" : "Upload image"}
+        <Button onClick={upload} disabled={busy || !file} data-testid={`${t.testId}-upload-start`}>
+          {phase.kind === "sending" ? "Uploading…" : phase.kind === "checking" ? "Checking…" : t.uploadLabel}
         </Button>
         {phase.kind === "sending" && (
-          <Button variant="secondary" onClick={() => xhrRef.current?.abort()} data-testid="image-upload-cancel">
+          <Button variant="secondary" onClick={() => xhrRef.current?.abort()} data-testid={`${t.testId}-upload-cancel`}>
             Cancel upload
           </Button>
         )}

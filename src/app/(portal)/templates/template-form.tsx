@@ -1,12 +1,13 @@
 "use client";
 
-// Create or edit a template: kind (on create), the Docker image and command, and the specs every machine made
-// from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+// Create or edit a template: kind (on create), the Docker image and command, and the specs every machine made
+// from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
+import { focusFirstInvalid } from "@/lib/focus";
 import { CONSOLE_LABEL, CONSOLES_FOR, DEFAULT_CONSOLE, joinCommand, splitCommand, type TemplateKind, type TemplateRow } from "./types";
 
 type Values = {
@@ -172,7 +173,7 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
     setFields(clientErrors);
     setError(null);
     if (Object.keys(clientErrors).length) {
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     const json = payload();
@@ -189,7 +190,7 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
       const f = foldFields(res.error.fields);
       setFields(f);
       setError(Object.keys(f).length ? (f.dockerImage && Object.keys(f).length === 1 ? res.error.message : "Please correct the marked fields.") : res.error.message);
-      requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
+      focusFirstInvalid(form);
       return;
     }
     onSaved(res.data);

@@ -8,11 +8,12 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { ImageUpload } from "./image-upload";
+import { IsoInstall } from "./iso-install";
 import { TemplateForm } from "./template-form";
 import { CONSOLE_LABEL, formatBytes, formatMemory, type Role, STATUS_CLASS, STATUS_LABEL, type TemplateRow } from "./types";
 
 const byName = (a: TemplateRow, b: TemplateRow) => a.name.localeCompare(b.name);
-type Open = { id: string; what: "edit" | "upload" } | null;
+type Open = { id: string; what: "edit" | "upload" | "iso" } | null;
 type NewStep = { step: "form" } | { step: "upload"; template: TemplateRow } | { step: "done"; template: TemplateRow };
 
 export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb: number }) {
@@ -74,6 +75,17 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
     setNotes((n) => ({ ...n, [id]: text }));
   }
 
+  /** From the new-template panel: continue this draft on its card with "Install from an ISO". */
+  function installInstead(row: TemplateRow) {
+    setShowNew(false);
+    setOpen({ id: row.id, what: "iso" });
+    requestAnimationFrame(() => {
+      const title = document.querySelector<HTMLElement>(`[data-iso-install-title="${CSS.escape(row.id)}"]`);
+      title?.scrollIntoView({ block: "center" });
+      title?.focus({ preventScroll: true });
+    });
+  }
+
   async function confirmDelete() {
     if (!deleting) return;
     setDeletePending(true);
@@ -124,6 +136,12 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                   setNewStep({ step: "done", template: row });
                 }}
               />
+              <p className="text-sm text-slate-600">
+                No disk image yet?{" "}
+                <button type="button" className="font-medium text-brand-700 underline" onClick={() => installInstead(newStep.template)} data-testid="new-template-iso">
+                  Install from an ISO instead
+                </button>
+              </p>
             </div>
           )}
           {newStep.step === "done" && (
@@ -172,6 +190,10 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
           {templates.map((t) => {
             const isOpen = open?.id === t.id ? open.what : null;
             const canUpload = t.kind === "LIBVIRT" && t.canEdit && t.machines === 0 && t.status !== "UPLOADING";
+            // Installing from an ISO is for a VM template without a disk image; a running installation stays shown.
+            const installing = t.kind === "LIBVIRT" && (t.installMachineId !== null || t.status === "INSTALLING");
+            const canIso = t.kind === "LIBVIRT" && t.canEdit && !t.imageFormat && !installing;
+            const showIso = t.kind === "LIBVIRT" && t.canEdit && (installing || (isOpen === "iso" && canIso));
             return (
               <li key={t.id} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4" data-testid={`template-card-${t.name}`}>
                 <div className="flex flex-wrap items-start justify-between gap-2">
@@ -251,13 +273,29 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                             ? undefined
                             : t.status === "UPLOADING"
                               ? "An upload is running."
-                              : "Machines use this template's image. Create a new template instead."
+                              : installing
+                                ? "An installation from an ISO is running; convert it to make the template ready."
+                                : "Machines use this template's image. Create a new template instead."
                         }
                         aria-expanded={isOpen === "upload"}
                         onClick={() => setOpen(isOpen === "upload" ? null : { id: t.id, what: "upload" })}
                         aria-label={`${t.imageFormat ? "Replace the image of" : "Upload the image of"} ${t.name}`}
                       >
                         {t.imageFormat ? "Replace image" : "Upload image"}
+                      </Button>
+                    )}
+                    {canIso && (
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={t.status === "UPLOADING"}
+                        title={t.status === "UPLOADING" ? "An upload is running." : undefined}
+                        aria-expanded={isOpen === "iso"}
+                        onClick={() => setOpen(isOpen === "iso" ? null : { id: t.id, what: "iso" })}
+                        aria-label={`Install from an ISO: ${t.name}`}
+                        data-testid="template-iso-open"
+                      >
+                        Install from an ISO
                       </Button>
                     )}
                     <Button
@@ -287,6 +325,20 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                         upsert(row);
                         setOpen(null);
                         note(row.id, "Saved.");
+                      }}
+                    />
+                  </div>
+                )}
+                {showIso && (
+                  <div className="mt-4 border-t border-slate-200 pt-4">
+                    <IsoInstall
+                      template={t}
+                      maxMb={uploadMaxMb}
+                      onChange={upsert}
+                      onConverted={(row) => {
+                        upsert(row);
+                        if (open?.id === row.id) setOpen(null);
+                        note(row.id, `Converted: the installed disk is now the template's image. The template is ${row.status === "READY" ? "ready" : STATUS_LABEL[row.status].toLowerCase()}.`);
                       }}
                     />
                   </div>
