@@ -112,10 +112,17 @@ describe("remote hosts over SSH", () => {
     await expect(p.probe()).rejects.toMatchObject({ reason: "UNREACHABLE" });
   });
 
-  it("runs a container through Docker over ssh://", async () => {
-    const p = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}`));
+  it("runs a container through Docker over ssh:// with a pinned host key, and refuses another key", async () => {
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", join(dir, "host_key.pub")], { encoding: "utf8" }).split(" ")[1] as string;
+    expect(fingerprint).toMatch(/^SHA256:/);
+    const unpinned = await new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}`)).probe();
+    expect(unpinned.warnings.join(" ")).toMatch(/not pinned/);
+    const wrong = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=SHA256:${"A".repeat(43)}`));
+    await expect(wrong.probe()).rejects.toMatchObject({ reason: "UNREACHABLE", message: expect.stringMatching(/does not match the pinned fingerprint/) });
+    const p = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=${encodeURIComponent(fingerprint)}`));
     const probe = await p.probe();
     expect(probe.version).toMatch(/Docker/);
+    expect(probe.warnings).toEqual([]);
     const id = `rmt${Date.now().toString(36)}`;
     const spec = {
       machineId: id,

@@ -1,6 +1,7 @@
 // Docker provider (dockerode): local socket, tcp+TLS or ssh endpoints. Containers get CPU and memory limits,
 // no privileges, no host network, the portal's labels, a per-class bridge network and ports published on the
 // host's publish address (127.0.0.1 unless an admin opens it). Revert = re-create from the template image.
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -35,12 +36,17 @@ export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.
   if (url.protocol === "ssh:") {
     // the key: ?keyfile=/path (like libvirt's URIs), else DOCKER_SSH_KEY_FILE, else the ssh agent
     const keyFile = url.searchParams.get("keyfile") ?? process.env.DOCKER_SSH_KEY_FILE;
+    const fingerprint = url.searchParams.get("fingerprint")?.replace(/ /g, "+") ?? null;
     return {
       protocol: "ssh",
       host: url.hostname,
       port: Number(url.port || 22),
       username: decodeURIComponent(url.username || "root"),
-      sshOptions: keyFile ? { privateKey: readFileSync(keyFile) } : { agent: process.env.SSH_AUTH_SOCK },
+      sshOptions: {
+        ...(keyFile ? { privateKey: readFileSync(keyFile) } : { agent: process.env.SSH_AUTH_SOCK }),
+        // ?fingerprint=SHA256:… pins the host key (as `ssh-keygen -lf` prints it); a different key is refused
+        ...(fingerprint ? { hostVerifier: (key: Buffer) => sshFingerprint(key) === fingerprint } : {}),
+      },
     } as Docker.DockerOptions;
   }
   if (url.protocol === "tcp:" || url.protocol === "https:" || url.protocol === "http:") {
@@ -55,6 +61,11 @@ export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.
     };
   }
   throw new ProviderError("INVALID", `Unsupported Docker endpoint ${uri}: use unix:///var/run/docker.sock, tcp://host:2376 (TLS) or ssh://user@host.`);
+}
+
+/** OpenSSH's SHA256 fingerprint of a raw host key: "SHA256:" + unpadded base64 of its SHA-256. */
+export function sshFingerprint(key: Buffer): string {
+  return `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`;
 }
 
 export function mapContainerState(status: string | undefined): ProviderState {
@@ -76,6 +87,8 @@ function toProviderError(error: unknown, uri: string): ProviderError {
   if (e.code === "ECONNREFUSED" || e.code === "ENOENT" || e.code === "EHOSTUNREACH" || e.code === "ETIMEDOUT" || e.code === "ENOTFOUND" || e.code === "EACCES") {
     return new ProviderError("UNREACHABLE", `Cannot connect to Docker at ${uri}: ${e.code}`, message);
   }
+  if (/verification failed|Host denied/i.test(message)) return new ProviderError("UNREACHABLE", `The SSH host key of ${uri.split("?")[0]} does not match the pinned fingerprint: refused.`, message);
+  if (/All configured authentication methods failed|authentication/i.test(message)) return new ProviderError("UNREACHABLE", `SSH sign-in to ${uri.split("?")[0]} failed: ${message}`);
   if (e.statusCode === 404) return new ProviderError("NOT_FOUND", message);
   if (e.statusCode === 409) return new ProviderError("CONFLICT", message);
   if (/no space left/i.test(message)) return new ProviderError("NO_SPACE", `The host's disk is full: ${message}`);
@@ -103,7 +116,9 @@ export class DockerProvider implements MachineProvider {
 
   async probe(): Promise<HostProbe> {
     const info = await this.call(() => this.docker.info() as Promise<{ ServerVersion: string; NCPU: number; MemTotal: number; SecurityOptions?: string[] }>);
-    return { version: `Docker ${info.ServerVersion}`, vcpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024), warnings: [] };
+    const warnings: string[] = [];
+    if (/^ssh:/.test(this.host.uri) && !/[?&]fingerprint=/.test(this.host.uri)) warnings.push("The SSH host key is not pinned: add ?fingerprint=SHA256:… (ssh-keygen -lf) to the URI.");
+    return { version: `Docker ${info.ServerVersion}`, vcpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024), warnings };
   }
 
   async prepareTemplate(template: { id: string; dockerImage?: string | null }): Promise<{ volume: string }> {
