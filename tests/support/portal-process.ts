@@ -10,7 +10,8 @@ import pg from "pg";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 // One dev build folder for test runs (Next adds each folder it sees to tsconfig.json, so keep it fixed).
-const DEV_DIST_DIR = ".next-test-dev";
+// several people can each run a dev portal in one checkout with their own folder (PORTAL_TEST_DEV_DIR)
+const DEV_DIST_DIR = process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev";
 export const TEST_ADMIN = { email: "admin@test.local", password: "admin-password-123" };
 const PG_BASE = process.env.TEST_PG_URL ?? "postgresql://labportal:labportal@127.0.0.1:5432/labportal";
 

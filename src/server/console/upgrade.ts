@@ -9,6 +9,7 @@ import type { Role } from "@/generated/sqlite/enums";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
 import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { CONSOLE_PATH, handleConsole, prepareConsole } from "./console-socket";
 import { handleEventsSocket } from "./events-socket";
 import { originAllowed } from "./origin";
 
@@ -17,11 +18,15 @@ export type WsRoute = {
   path: string;
   match: (pathname: string) => boolean;
   access: "any" | readonly Role[];
-  handle: (ws: WebSocket, actor: Actor, req: IncomingMessage) => void;
+  /** Checks that must pass before the socket is accepted (a console ticket, …); throws AppErrors. */
+  prepare?: (actor: Actor, req: IncomingMessage) => Promise<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: each route's handler takes what its own prepare returned
+  handle: (ws: WebSocket, actor: Actor, req: IncomingMessage, prepared: any) => void;
 };
 
 export const WS_ROUTES: readonly WsRoute[] = [
   { path: "/ws/events", match: (p) => p === "/ws/events", access: "any", handle: handleEventsSocket },
+  { path: "/ws/machines/{id}/console", match: (p) => CONSOLE_PATH.test(p), access: "any", prepare: prepareConsole, handle: handleConsole },
 ];
 
 const HEARTBEAT_MS = 25_000;
@@ -95,8 +100,10 @@ export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: B
   if (state().closing) return acceptAndClose(req, socket, head, new AppError("SHUTTING_DOWN"));
 
   let actor: Actor;
+  let prepared: unknown;
   try {
     actor = await authorizeUpgrade(route, req);
+    prepared = route.prepare ? await route.prepare(actor, req) : undefined;
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError("INTERNAL");
     if (!(error instanceof AppError)) console.error("[ws] upgrade failed", error);
@@ -104,7 +111,7 @@ export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: B
   }
   state().wss.handleUpgrade(req, socket, head, (ws) => {
     state().wss.emit("connection", ws, req);
-    route.handle(ws, actor, req);
+    route.handle(ws, actor, req, prepared);
   });
 }
 

@@ -110,5 +110,16 @@ export const machinesRoutes = {
     status: 202,
   }),
   remove: defineRoute({ method: "DELETE", path: "/api/machines/{id}", summary: "Delete a machine and its disks", tag: "Machines", access: "any", params: ZId, response: ZMachineRow, status: 202 }),
+  console: defineRoute({
+    method: "POST",
+    path: "/api/machines/{id}/console",
+    summary: "A console ticket (≤ 60 s, single use, bound to you, this machine and the kind) and the WebSocket URL to use it on",
+    tag: "Consoles",
+    access: "any",
+    params: ZId,
+    body: z.object({ kind: z.enum(["vnc", "spice", "ssh", "exec"], { message: "Choose vnc, spice, ssh or exec." }), viewOnly: z.boolean().default(false) }),
+    response: z.object({ ticket: z.string(), kind: z.string(), viewOnly: z.boolean(), expiresAt: z.string(), url: z.string() }),
+    status: 201,
+  }),
   job: defineRoute({ method: "GET", path: "/api/jobs/{id}", summary: "A job's progress with per-item status", tag: "Machines", access: "any", params: ZId, response: ZJobView }),
 };

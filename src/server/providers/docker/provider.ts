@@ -266,6 +266,21 @@ export class DockerProvider implements MachineProvider {
     return null;
   }
 
+  /** An interactive shell in a running container (TTY), for the browser terminal. */
+  async openExec(containerId: string, shell: string, size: { cols: number; rows: number }) {
+    const container = this.docker.getContainer(containerId);
+    const exec = await this.call(() =>
+      container.exec({ Cmd: [shell], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"] }),
+    );
+    const stream = await this.call(() => exec.start({ hijack: true, stdin: true, Tty: true }));
+    await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
+    return {
+      stream,
+      resize: (cols: number, rows: number) => exec.resize({ h: rows, w: cols }).catch(() => undefined),
+      exitCode: async () => (await exec.inspect()).ExitCode,
+    };
+  }
+
   /** Published port of a container port (for .rdp files and SSH). */
   async publishedPort(ref: string, port: number): Promise<{ host: string; port: number } | null> {
     const info = await this.inspect(ref);

@@ -1,0 +1,196 @@
+// /ws/machines/{id}/console?ticket=…: one path for every console kind. Before the WebSocket is accepted the
+// ticket is consumed (single use, same user, this machine) and the target is resolved from the database and the
+// provider — never from the client. Then: VNC through the TCP bridge (the bridge answers VNC authentication),
+// exec through a Docker TTY. Each refusal closes with its own code from the error table.
+
+import type { IncomingMessage } from "node:http";
+import { connect, type Socket } from "node:net";
+import type { WebSocket } from "ws";
+import { allowed } from "@/lib/machine-states";
+import type { Actor } from "@/server/auth/actor";
+import { unseal } from "@/server/crypto/seal";
+import { AppError } from "@/server/http/app-error";
+import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
+import { DockerProvider } from "@/server/providers/docker/provider";
+import { closeSession, type OpenSession, openSession } from "./sessions";
+import { runSsh } from "./ssh-terminal";
+import { bridge } from "./tcp-bridge";
+import { type ConsoleKind, consumeTicket } from "./tickets";
+import { authenticateToDisplay, greetBrowser } from "./vnc-auth";
+
+export const CONSOLE_PATH = /^\/ws\/machines\/([A-Za-z0-9_-]{1,64})\/console$/;
+
+export type ConsoleContext = { machine: MachineWith; kind: ConsoleKind; viewOnly: boolean; target: VncTarget | ExecTarget | SshTarget };
+type VncTarget = { kind: "vnc"; host: string; port: number; password: string | null };
+type ExecTarget = { kind: "exec"; provider: DockerProvider; containerId: string; shell: string };
+type SshTarget = { kind: "ssh"; host: string; port: number; user: string };
+
+export async function prepareConsole(actor: Actor, req: IncomingMessage): Promise<ConsoleContext> {
+  const url = new URL(req.url ?? "/", "http://placeholder");
+  const machineId = CONSOLE_PATH.exec(url.pathname)?.[1] as string;
+  const { kind, viewOnly } = await consumeTicket(url.searchParams.get("ticket") ?? "", actor, machineId);
+  const machine = await loadMachine(machineId).catch(() => {
+    throw new AppError("TICKET_WRONG_MACHINE", "This machine no longer exists.");
+  });
+  if (!canControl(actor, machine)) throw new AppError("FORBIDDEN", "You no longer have access to this machine.");
+  if (!allowed("console", machine.state)) throw new AppError("MACHINE_NOT_RUNNING");
+  return { machine, kind, viewOnly, target: await resolveTarget(machine, kind) };
+}
+
+async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<ConsoleContext["target"]> {
+  if (!m.host) throw new AppError("BACKEND_UNREACHABLE", "This machine has no host.");
+  if (kind === "vnc") {
+    let port = m.vncPort;
+    if (!port) {
+      const { provider } = await providerAndSpec(m);
+      port = (await provider.displayInfo(m.providerRef ?? ""))?.vncPort ?? null;
+    }
+    if (!port) throw new AppError("CONSOLE_UNAVAILABLE", "This machine has no VNC display.");
+    return { kind: "vnc", host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
+  }
+  if (kind === "exec") {
+    const { provider, spec } = await providerAndSpec(m);
+    if (!(provider instanceof DockerProvider)) throw new AppError("CONSOLE_UNAVAILABLE", "Only containers have an exec console.");
+    const target = await provider.terminalTarget(m.providerRef ?? "", { ...spec, template: { ...spec.template, consoleKinds: ["exec"] } }, null);
+    if (target?.kind !== "exec") throw new AppError("CONSOLE_UNAVAILABLE");
+    return { kind: "exec", provider, containerId: target.containerId, shell: target.shell };
+  }
+  if (kind === "ssh") {
+    const { provider, spec } = await providerAndSpec(m);
+    const user = m.template?.sshUser ?? null;
+    if (!user) throw new AppError("CONSOLE_UNAVAILABLE", "This machine's template names no SSH user.");
+    const target = await provider.terminalTarget(m.providerRef ?? "", { ...spec, template: { ...spec.template, consoleKinds: ["ssh"] } }, user);
+    if (target?.kind !== "ssh") throw new AppError("CONSOLE_UNAVAILABLE", "The machine has no network address yet — try again in a moment.");
+    return { kind: "ssh", host: target.host, port: target.port, user };
+  }
+  throw new AppError("CONSOLE_UNAVAILABLE", `${kind.toUpperCase()} consoles are not available yet.`);
+}
+
+function dial(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new AppError("BACKEND_UNREACHABLE", "The machine's display did not answer."));
+    }, 10_000);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once("error", () => {
+      clearTimeout(timer);
+      reject(new AppError("BACKEND_UNREACHABLE"));
+    });
+  });
+}
+
+export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage, ctx: ConsoleContext): void {
+  const ip = (req.headers[CLIENT_IP_HEADER] as string | undefined) ?? null;
+  let session: OpenSession | null = null;
+  let ended = false;
+  const end = (code: number, reason: string) => {
+    if (ended) return;
+    ended = true;
+    if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
+    if (session) void closeSession(session, reason);
+  };
+  // hold what the browser sends until the console behind it is ready (each runner resumes once it listens)
+  ws.pause();
+  void (async () => {
+    try {
+      session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, end);
+      if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
+      else if (ctx.target.kind === "ssh") await runSsh(ws, ctx.target, { machineId: ctx.machine.id, viewOnly: ctx.viewOnly, session, end, privateKey: null });
+      else await runExec(ws, ctx.target, ctx.viewOnly, session, end);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
+      end(appError.wsCloseCode, appError.message);
+    }
+  })();
+  ws.on("close", () => end(1000, "closed by the browser"));
+}
+
+async function runVnc(ws: WebSocket, t: VncTarget, viewOnly: boolean, session: OpenSession, end: (code: number, reason: string) => void) {
+  const tcp = await dial(t.host, t.port);
+  try {
+    const { leftover } = await authenticateToDisplay(tcp, t.password);
+    const greeting = greetBrowser(ws);
+    ws.resume();
+    const client = await greeting;
+    if (client.leftover.length) tcp.write(client.leftover);
+    // view-only: the browser may still send its ClientInit/SetEncodings/…; only input events are dropped
+    const stats = bridge(ws, tcp, {
+      leftover,
+      onClose: (reason) => end(1000, reason),
+    });
+    if (viewOnly) filterInput(ws);
+    session.stats = stats;
+  } catch (error) {
+    tcp.destroy();
+    throw error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
+  }
+}
+
+/** For view-only VNC: drop KeyEvent (4), PointerEvent (5) and ClientCutText (6) messages from the browser. */
+function filterInput(ws: WebSocket) {
+  const listeners = ws.listeners("message") as ((data: Buffer, isBinary: boolean) => void)[];
+  ws.removeAllListeners("message");
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer);
+    const type = chunk[0];
+    if (type === 4 || type === 5 || type === 6) return;
+    for (const l of listeners) l(chunk, isBinary);
+  });
+}
+
+async function runExec(ws: WebSocket, t: ExecTarget, viewOnly: boolean, session: OpenSession, end: (code: number, reason: string) => void) {
+  const term = await t.provider.openExec(t.containerId, t.shell, { cols: 80, rows: 24 });
+  // batch output: collect for a few ms, send one frame
+  let pending: Buffer[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length === 0 || ws.readyState !== ws.OPEN) return;
+    const chunk = Buffer.concat(pending);
+    pending = [];
+    session.stats.bytesOut += chunk.length;
+    ws.send(chunk, { binary: true });
+    if (ws.bufferedAmount > 1024 * 1024) term.stream.pause();
+  };
+  term.stream.on("data", (chunk: Buffer) => {
+    pending.push(chunk);
+    if (!timer) timer = setTimeout(flush, 4);
+  });
+  const drainCheck = setInterval(() => {
+    if (term.stream.isPaused() && ws.bufferedAmount < 256 * 1024) term.stream.resume();
+  }, 50);
+  term.stream.on("end", async () => {
+    flush();
+    const code = await term.exitCode().catch(() => null);
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "exit", code }));
+    end(1000, "The shell ended.");
+  });
+  ws.on("message", (data: Buffer, isBinary: boolean) => {
+    if (!isBinary) {
+      try {
+        const msg = JSON.parse(data.toString("utf8")) as { type?: string; cols?: number; rows?: number };
+        if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+          void term.resize(Math.min(Math.max(msg.cols as number, 2), 1000), Math.min(Math.max(msg.rows as number, 2), 500));
+        }
+      } catch {
+        // not a control message: ignore
+      }
+      return;
+    }
+    if (viewOnly) return;
+    session.stats.bytesIn += data.length;
+    term.stream.write(data);
+  });
+  ws.resume();
+  ws.on("close", () => {
+    clearInterval(drainCheck);
+    term.stream.end();
+    (term.stream as unknown as { destroy?: () => void }).destroy?.();
+  });
+}

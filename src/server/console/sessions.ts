@@ -1,0 +1,104 @@
+// The registry of open consoles: each one is a ConsoleSession row (opened/closed, bytes each way), an audit
+// line at open and at close, and an entry here so admins can list and disconnect them, idle shutdown can
+// count them, and a machine that stops ends its consoles.
+
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { bus, type PortalEvent } from "@/server/events/bus";
+
+export type OpenSession = {
+  id: string;
+  userId: string;
+  userEmail: string;
+  machineId: string;
+  kind: string;
+  viewOnly: boolean;
+  openedAt: Date;
+  stats: { bytesIn: number; bytesOut: number };
+  /** Ends the console from the portal's side with a reason the page shows. */
+  kick: (code: number, reason: string) => void;
+};
+
+type Registry = { sessions: Map<string, OpenSession>; listening: boolean };
+const globalForSessions = globalThis as unknown as { __labConsoleSessions?: Registry };
+
+function registry(): Registry {
+  globalForSessions.__labConsoleSessions ??= { sessions: new Map(), listening: false };
+  const r = globalForSessions.__labConsoleSessions;
+  if (!r.listening) {
+    r.listening = true;
+    // a machine that leaves RUNNING ends its consoles
+    bus().on("event", (event: PortalEvent) => {
+      if (event.type !== "machine.updated" && event.type !== "machine.deleted") return;
+      const data = event.data as { id: string; state?: string };
+      if (event.type === "machine.deleted" || (data.state && data.state !== "RUNNING")) {
+        for (const s of r.sessions.values()) if (s.machineId === data.id) s.kick(4466, "The machine stopped.");
+      }
+    });
+  }
+  return r;
+}
+
+export async function openSession(
+  actor: Actor,
+  input: { machineId: string; machineName: string; kind: string; viewOnly: boolean; ip: string | null },
+  kick: OpenSession["kick"],
+): Promise<OpenSession> {
+  const row = await db().consoleSession.create({
+    data: { userId: actor.id, machineId: input.machineId, kind: input.kind, viewOnly: input.viewOnly, ip: input.ip },
+  });
+  const session: OpenSession = {
+    id: row.id,
+    userId: actor.id,
+    userEmail: actor.email,
+    machineId: input.machineId,
+    kind: input.kind,
+    viewOnly: input.viewOnly,
+    openedAt: row.openedAt,
+    stats: { bytesIn: 0, bytesOut: 0 },
+    kick,
+  };
+  registry().sessions.set(row.id, session);
+  await recordAudit({ actor, action: "console.open", target: { type: "machine", id: input.machineId, name: input.machineName }, ip: input.ip, details: { kind: input.kind, viewOnly: input.viewOnly, session: row.id } });
+  return session;
+}
+
+export async function closeSession(session: OpenSession, reason: string): Promise<void> {
+  if (!registry().sessions.delete(session.id)) return;
+  const seconds = Math.round((Date.now() - session.openedAt.getTime()) / 1000);
+  await db()
+    .consoleSession.update({
+      where: { id: session.id },
+      data: { closedAt: new Date(), closeReason: reason.slice(0, 200), bytesIn: BigInt(session.stats.bytesIn), bytesOut: BigInt(session.stats.bytesOut) },
+    })
+    .catch(() => undefined);
+  await recordAudit({
+    actor: { id: session.userId, email: session.userEmail },
+    action: "console.close",
+    target: { type: "machine", id: session.machineId },
+    details: { kind: session.kind, seconds, bytesIn: session.stats.bytesIn, bytesOut: session.stats.bytesOut, reason },
+  }).catch(() => undefined);
+}
+
+export function openSessions(): OpenSession[] {
+  return [...registry().sessions.values()];
+}
+
+export function openSessionCount(machineId: string): number {
+  let n = 0;
+  for (const s of registry().sessions.values()) if (s.machineId === machineId) n++;
+  return n;
+}
+
+/** Ends every console of a user (disabled, lost access) or of a machine. */
+export function kickSessions(filter: { userId?: string; machineId?: string }, reason: string, code = 4403): number {
+  let n = 0;
+  for (const s of registry().sessions.values()) {
+    if ((filter.userId && s.userId === filter.userId) || (filter.machineId && s.machineId === filter.machineId)) {
+      s.kick(code, reason);
+      n++;
+    }
+  }
+  return n;
+}

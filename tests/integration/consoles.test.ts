@@ -1,0 +1,194 @@
+// Consoles through the portal, against a real VM and a real container: tickets (single use, ≤ 60 s, bound to
+// user + machine + kind), every refusal with its own close code, the VNC bridge answering VNC authentication
+// itself (the page never sees the password), and a docker exec terminal.
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { requireAssets } from "../support/assets";
+import type { PortalClient } from "../support/client";
+import { createContainerTemplate, createVmTemplate, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { signedIn, signedInAdmin, testDb } from "../support/users";
+
+type Ticket = { ticket: string; url: string; expiresAt: string };
+
+function wsUrl(path: string) {
+  return `${inject("portalUrl").replace(/^http/, "ws")}${path}`;
+}
+
+function open(client: PortalClient | null, path: string, origin: string | null = inject("portalUrl")) {
+  const headers: Record<string, string> = {};
+  if (client) {
+    headers.cookie = client.cookieHeader();
+    headers["x-forwarded-for"] = client.ip;
+  }
+  if (origin) headers.origin = origin;
+  return new WebSocket(wsUrl(path), { headers });
+}
+
+/** Resolves with the close code (and collects what arrived before). */
+function closed(ws: WebSocket): Promise<{ code: number; reason: string; received: Buffer[] }> {
+  const received: Buffer[] = [];
+  ws.on("message", (d: Buffer) => received.push(Buffer.from(d)));
+  return new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString(), received })));
+}
+
+/** Reads exactly n bytes from a WebSocket's binary frames. */
+function reader(ws: WebSocket) {
+  let buf = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  ws.on("message", (d: Buffer) => {
+    buf = Buffer.concat([buf, Buffer.from(d)]);
+    for (const w of waiters.splice(0)) w();
+  });
+  return async (n: number, timeoutMs = 15_000): Promise<Buffer> => {
+    const deadline = Date.now() + timeoutMs;
+    while (buf.length < n) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} bytes (have ${buf.length})`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    const out = buf.subarray(0, n);
+    buf = buf.subarray(n);
+    return Buffer.from(out);
+  };
+}
+
+async function ticket(client: PortalClient, machineId: string, kind: string, viewOnly = false) {
+  return client.json<Ticket & { error?: { code: string; message: string } }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind, viewOnly } });
+}
+
+describe("consoles", () => {
+  let admin: PortalClient;
+  let vm: string;
+  let ct: string;
+  let stoppedVm: string;
+
+  beforeAll(async () => {
+    await requireAssets("libvirt", "docker");
+    admin = await signedInAdmin();
+    await ensureHosts(admin);
+    const vmTemplate = await createVmTemplate(admin);
+    const ctTemplate = await createContainerTemplate(admin);
+    const a = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: vmTemplate, name: "console vm", count: 2 } });
+    const b = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: ctTemplate, name: "console ct" } });
+    await waitForJob(admin, a.body.job.id);
+    await waitForJob(admin, b.body.job.id);
+    vm = a.body.machines[0]?.id as string;
+    stoppedVm = a.body.machines[1]?.id as string;
+    ct = b.body.machines[0]?.id as string;
+    for (const id of [vm, ct]) await admin.json(`/api/machines/${id}/start`, { method: "POST", json: {} });
+    await waitForState(admin, vm, "RUNNING");
+    await waitForState(admin, ct, "RUNNING");
+  }, 180_000);
+
+  it("bridges VNC with the portal answering the display's password: the browser gets RFB with no authentication", async () => {
+    const t = await ticket(admin, vm, "vnc");
+    expect(t.status).toBe(201);
+    expect(t.body.ticket).toMatch(/^lct_/);
+    expect(new Date(t.body.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(60_000);
+    const ws = open(admin, t.body.url);
+    const read = reader(ws);
+    expect((await read(12)).toString("latin1")).toBe("RFB 003.008\n");
+    ws.send(Buffer.from("RFB 003.008\n", "latin1"));
+    expect([...(await read(2))]).toEqual([1, 1]); // one security type: None
+    ws.send(Buffer.from([1]));
+    expect([...(await read(4))]).toEqual([0, 0, 0, 0]); // SecurityResult OK
+    ws.send(Buffer.from([1])); // ClientInit, shared
+    const init = await read(24);
+    const width = init.readUInt16BE(0);
+    const height = init.readUInt16BE(2);
+    expect(width).toBeGreaterThan(0);
+    expect(height).toBeGreaterThan(0);
+    const name = (await read(init.readUInt32BE(20))).toString("utf8");
+    expect(name).toContain(`lp-${vm}`);
+    ws.close();
+    // the session was recorded with bytes both ways
+    await waitFor("session closed", () => testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } }), (s) => Boolean(s?.closedAt), 10_000);
+    const s = await testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } });
+    expect(Number(s?.bytesOut)).toBeGreaterThan(24);
+  });
+
+  it("runs a shell in a container over docker exec", async () => {
+    const t = await ticket(admin, ct, "exec");
+    const ws = open(admin, t.body.url);
+    let text = "";
+    ws.on("message", (d: Buffer, binary: boolean) => {
+      if (binary) text += d.toString("utf8");
+    });
+    await new Promise((r) => ws.once("open", r));
+    ws.send(JSON.stringify({ type: "resize", cols: 100, rows: 30 }));
+    // the resize is a call to the Docker daemon; give it a moment before asking the shell for its size
+    await waitFor("prompt", async () => text, (t) => t.includes("#") || t.includes("$"), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    ws.send(Buffer.from("echo exec-$((6*7)); stty size\n"));
+    await waitFor("shell output", async () => text, (t) => t.includes("exec-42") && t.includes("30 100"), 15_000);
+    ws.close();
+  });
+
+  it("refuses a replayed ticket (4463)", async () => {
+    const t = await ticket(admin, ct, "exec");
+    const first = open(admin, t.body.url);
+    await new Promise((r) => first.once("open", r));
+    const second = await closed(open(admin, t.body.url));
+    expect(second.code).toBe(4463);
+    first.close();
+  });
+
+  it("refuses a forged ticket (4461) and an expired one (4462)", async () => {
+    expect((await closed(open(admin, `/ws/machines/${ct}/console?ticket=lct_${"A".repeat(43)}`))).code).toBe(4461);
+    expect((await closed(open(admin, `/ws/machines/${ct}/console?ticket=nonsense`))).code).toBe(4461);
+    const t = await ticket(admin, ct, "exec");
+    await testDb().consoleTicket.updateMany({ where: { machineId: ct, usedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const res = await closed(open(admin, t.body.url));
+    expect(res.code).toBe(4462);
+    expect(res.reason).toMatch(/expired/);
+  });
+
+  it("refuses another user's ticket (4464), a ticket on another machine (4465), no cookie (4401) and a wrong Origin (4408)", async () => {
+    const { client: teacher } = await signedIn("TEACHER");
+    const t1 = await ticket(admin, ct, "exec");
+    expect((await closed(open(teacher, t1.body.url))).code).toBe(4464);
+    const t2 = await ticket(admin, ct, "exec");
+    expect((await closed(open(admin, t2.body.url.replace(ct, vm)))).code).toBe(4465);
+    const t3 = await ticket(admin, ct, "exec");
+    expect((await closed(open(null, t3.body.url))).code).toBe(4401);
+    expect((await closed(open(admin, t3.body.url, "https://evil.example"))).code).toBe(4408);
+    // the ticket survived the refused attempts that never reached it, and still works once
+    const ok = open(admin, t3.body.url);
+    await new Promise((r, j) => {
+      ok.once("open", r);
+      ok.once("close", j);
+    });
+    ok.close();
+  });
+
+  it("refuses a student who may not use the machine, a stopped machine and a kind the template does not offer", async () => {
+    const { client: student } = await signedIn("STUDENT");
+    expect((await ticket(student, ct, "exec")).status).toBe(404);
+    const stopped = await ticket(admin, stoppedVm, "vnc");
+    expect(stopped.status).toBe(409);
+    expect(stopped.body.error?.code).toBe("MACHINE_NOT_RUNNING");
+    const wrongKind = await ticket(admin, ct, "vnc");
+    expect(wrongKind.status).toBe(409);
+    expect(wrongKind.body.error?.code).toBe("CONSOLE_UNAVAILABLE");
+    const bad = await admin.json<{ error: { code: string } }>(`/api/machines/${ct}/console`, { method: "POST", json: { kind: "telnet" } });
+    expect(bad.status).toBe(422);
+  });
+
+  it("ends open consoles when the machine stops, and refuses a ticket issued before it stopped (4466)", async () => {
+    const live = await ticket(admin, ct, "exec");
+    const ws = open(admin, live.body.url);
+    await new Promise((r) => ws.once("open", r));
+    const ending = closed(ws);
+    const pending = await ticket(admin, ct, "exec");
+    await admin.json(`/api/machines/${ct}/stop`, { method: "POST", json: { force: true } });
+    await waitForState(admin, ct, "STOPPED");
+    expect((await ending).code).toBe(4466);
+    expect((await closed(open(admin, pending.body.url))).code).toBe(4466);
+    // audit: open and close lines with the duration
+    const events = await testDb().auditEvent.findMany({ where: { targetId: ct, action: { in: ["console.open", "console.close"] } } });
+    expect(events.some((e) => e.action === "console.open")).toBe(true);
+    expect(events.some((e) => e.action === "console.close" && /"seconds":\d+/.test(e.details ?? ""))).toBe(true);
+  });
+});
