@@ -192,3 +192,57 @@ describe("consoles", () => {
     expect(events.some((e) => e.action === "console.close" && /"seconds":\d+/.test(e.details ?? ""))).toBe(true);
   });
 });
+
+describe("watching and administering consoles", () => {
+  it("tells the student who is watching, keeps a view-only console from typing, and lets an admin list and close consoles", async () => {
+    await requireAssets("docker");
+    const admin = await signedInAdmin();
+    await ensureHosts(admin);
+    const { client: student, user } = await signedIn("STUDENT");
+    const templateId = await createContainerTemplate(admin);
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "watched", ownerId: user.id } });
+    await waitForJob(admin, created.body.job.id);
+    const id = created.body.machines[0]?.id as string;
+    await admin.json(`/api/machines/${id}/start`, { method: "POST", json: {} });
+    await waitForState(admin, id, "RUNNING");
+
+    const events: { type: string; data: { machineId?: string; by?: string; viewOnly?: boolean; open?: boolean } }[] = [];
+    const feed = open(student, "/ws/events");
+    feed.on("message", (d: Buffer) => events.push(JSON.parse(d.toString())));
+    await new Promise((r) => feed.once("open", r));
+
+    const t = await ticket(admin, id, "exec", true);
+    const watcher = open(admin, t.body.url);
+    let screen = "";
+    watcher.on("close", (c, r) => events.push({ type: `closed ${c} ${r}`, data: {} }));
+    watcher.on("message", (d: Buffer, binary: boolean) => {
+      if (binary) screen += d.toString("utf8");
+    });
+    await new Promise((r) => watcher.once("open", r));
+    const watching = await waitFor("banner event", async () => events.find((e) => e.type === "console.watching" && e.data.open) ?? JSON.stringify(events).slice(0, 600), (e) => typeof e !== "string", 10_000);
+    if (typeof watching === "string") throw new Error(watching);
+    expect(watching?.data).toMatchObject({ machineId: id, viewOnly: true });
+    expect(watching?.data.by).toBeTruthy();
+    // view-only: typing does nothing
+    watcher.send(Buffer.from("touch /tmp/typed-by-watcher\n"));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(screen).not.toContain("typed-by-watcher");
+
+    const list = await admin.json<{ items: { id: string; machine: { id: string }; viewOnly: boolean }[] }>("/api/admin/consoles");
+    const mine = list.body.items.find((s) => s.machine.id === id);
+    expect(mine?.viewOnly).toBe(true);
+    expect((await student.json("/api/admin/consoles")).status).toBe(403);
+    const ending = closed(watcher);
+    expect((await admin.fetch(`/api/admin/consoles/${mine?.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await ending).code).toBe(4469);
+    await waitFor("banner cleared", async () => events.find((e) => e.type === "console.watching" && e.data.open === false), Boolean, 10_000);
+    expect((await admin.fetch(`/api/admin/consoles/${mine?.id}`, { method: "DELETE" })).status).toBe(404);
+    feed.close();
+
+    // the student's own console works and nobody is "watching" it
+    const own = await ticket(student, id, "exec");
+    expect(own.status).toBe(201);
+    await admin.json(`/api/machines/${id}`, { method: "DELETE" });
+    await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 30_000);
+  }, 120_000);
+});

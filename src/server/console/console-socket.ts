@@ -99,7 +99,7 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
   ws.pause();
   void (async () => {
     try {
-      session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, end);
+      session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, ownerId: ctx.machine.ownerId, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, end);
       if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
       else if (ctx.target.kind === "ssh") await runSsh(ws, ctx.target, { machineId: ctx.machine.id, viewOnly: ctx.viewOnly, session, end, privateKey: null });
       else await runExec(ws, ctx.target, ctx.viewOnly, session, end);

@@ -5,7 +5,7 @@
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
-import { bus, type PortalEvent } from "@/server/events/bus";
+import { bus, type PortalEvent, publish } from "@/server/events/bus";
 
 export type OpenSession = {
   id: string;
@@ -18,6 +18,7 @@ export type OpenSession = {
   stats: { bytesIn: number; bytesOut: number };
   /** Ends the console from the portal's side with a reason the page shows. */
   kick: (code: number, reason: string) => void;
+  onClose?: () => void;
 };
 
 type Registry = { sessions: Map<string, OpenSession>; listening: boolean };
@@ -42,7 +43,7 @@ function registry(): Registry {
 
 export async function openSession(
   actor: Actor,
-  input: { machineId: string; machineName: string; kind: string; viewOnly: boolean; ip: string | null },
+  input: { machineId: string; machineName: string; ownerId: string | null; kind: string; viewOnly: boolean; ip: string | null },
   kick: OpenSession["kick"],
 ): Promise<OpenSession> {
   const row = await db().consoleSession.create({
@@ -60,12 +61,23 @@ export async function openSession(
     kick,
   };
   registry().sessions.set(row.id, session);
+  if (input.ownerId && input.ownerId !== actor.id) {
+    // the student sees a banner: who is watching (or has taken over) their console
+    publish({
+      type: "console.watching",
+      audience: { userIds: [input.ownerId] },
+      data: { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly, open: true },
+    });
+    session.onClose = () =>
+      publish({ type: "console.watching", audience: { userIds: [input.ownerId as string] }, data: { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly, open: false } });
+  }
   await recordAudit({ actor, action: "console.open", target: { type: "machine", id: input.machineId, name: input.machineName }, ip: input.ip, details: { kind: input.kind, viewOnly: input.viewOnly, session: row.id } });
   return session;
 }
 
 export async function closeSession(session: OpenSession, reason: string): Promise<void> {
   if (!registry().sessions.delete(session.id)) return;
+  session.onClose?.();
   const seconds = Math.round((Date.now() - session.openedAt.getTime()) / 1000);
   await db()
     .consoleSession.update({
@@ -101,4 +113,12 @@ export function kickSessions(filter: { userId?: string; machineId?: string }, re
     }
   }
   return n;
+}
+
+/** An admin ends one console. */
+export function disconnectSession(id: string): OpenSession | null {
+  const s = registry().sessions.get(id);
+  if (!s) return null;
+  s.kick(4469, "An administrator closed this console.");
+  return s;
 }

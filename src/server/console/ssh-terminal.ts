@@ -173,6 +173,8 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
   });
   ws.on("close", () => finish(1000, "closed by the browser"));
   ws.on("error", () => finish(1011, "WebSocket error"));
+  // the console socket holds the browser's frames until the runner listens (handleConsole pauses it)
+  ws.resume();
 
   // ---- portal → browser: batched, with backpressure
   const flush = () => {

@@ -1,6 +1,7 @@
 // Every API route contract, by domain. The OpenAPI document and the authorization matrix test read this list;
 // a route file under src/app/api whose method has no contract here fails the matrix test.
 import { auditRoutes } from "@/server/audit/routes";
+import { consoleRoutes } from "@/server/console/routes";
 import { dashboardRoutes } from "@/server/dashboard/routes";
 import { docsRoutes } from "@/server/docs/routes";
 import { healthRoutes } from "@/server/health/routes";
@@ -18,6 +19,7 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   hosts: hostsRoutes,
   templates: templatesRoutes,
   machines: machinesRoutes,
+  consoles: consoleRoutes,
   docs: docsRoutes,
 };
 

@@ -1,7 +1,9 @@
 // An admin renames a user, changes their role, or disables / enables the account. Disabling and role changes end
 // the user's sessions (sessionVersion + 1). Admins cannot lock themselves out, and the last active admin stays.
+
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { kickSessions } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import type { TUpdateUser, TUserRow } from "./routes";
@@ -50,6 +52,8 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
   const target = { type: "user", id: after.id, name: after.email };
   if (after.name !== before.name) await recordAudit({ actor, action: "user.update", target, ip, details: { name: { from: before.name, to: after.name } } });
   if (after.role !== before.role) await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
+  // a disabled user or one whose role changed loses their open consoles at once, like their sessions
+  if ((!before.disabledAt && after.disabledAt) || before.role !== after.role) kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
   if (!before.disabledAt && after.disabledAt) await recordAudit({ actor, action: "user.disable", target, ip, details: null });
   if (before.disabledAt && !after.disabledAt) await recordAudit({ actor, action: "user.enable", target, ip, details: null });
   return toUserRow(after);

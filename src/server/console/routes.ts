@@ -1,0 +1,21 @@
+// Route contracts for console administration: who is connected to what, since when, and disconnect.
+import { z } from "zod";
+import { defineRoute } from "@/server/http/route-spec";
+
+export const ZConsoleSessionRow = z.object({
+  id: z.string(),
+  user: z.object({ id: z.string(), email: z.string() }),
+  machine: z.object({ id: z.string(), name: z.string() }),
+  kind: z.string(),
+  viewOnly: z.boolean(),
+  openedAt: z.string(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+});
+
+const ZId = z.object({ id: z.string().min(1).max(64) });
+
+export const consoleRoutes = {
+  list: defineRoute({ method: "GET", path: "/api/admin/consoles", summary: "Open consoles: who, which machine, since when, bytes", tag: "Consoles", access: ["ADMIN"], response: z.object({ items: z.array(ZConsoleSessionRow) }) }),
+  disconnect: defineRoute({ method: "DELETE", path: "/api/admin/consoles/{id}", summary: "Close one open console", tag: "Consoles", access: ["ADMIN"], params: ZId, status: 204 }),
+};
