@@ -154,19 +154,19 @@ describe("WebSocket matrix", () => {
 
   for (const route of WS_ROUTES) {
     it(`${route.path}: anonymous → closed with 4401`, async () => {
-      const outcome = await tryWebSocket(route.path, { origin: origin() });
+      const outcome = await tryWebSocket(concretePath(route.path), { origin: origin() });
       expect(outcome).toMatchObject({ kind: "closed", code: 4401 });
     });
 
     it(`${route.path}: signed in but from another origin → closed with 4408`, async () => {
       const { client } = await signedIn("ADMIN");
-      const outcome = await tryWebSocket(route.path, { origin: "http://evil.example", cookie: client.cookieHeader() });
+      const outcome = await tryWebSocket(concretePath(route.path), { origin: "http://evil.example", cookie: client.cookieHeader() });
       expect(outcome).toMatchObject({ kind: "closed", code: 4408 });
     });
 
     it(`${route.path}: signed in with a session cookie but no Origin → refused`, async () => {
       const { client } = await signedIn("ADMIN");
-      const outcome = await tryWebSocket(route.path, { cookie: client.cookieHeader() });
+      const outcome = await tryWebSocket(concretePath(route.path), { cookie: client.cookieHeader() });
       expect(outcome).toMatchObject({ kind: "closed", code: 4408 });
     });
 
@@ -174,16 +174,25 @@ describe("WebSocket matrix", () => {
     for (const role of ROLES.filter((r) => !allowed.includes(r))) {
       it(`${route.path}: ${role} → closed with 4403`, async () => {
         const { client } = await signedIn(role);
-        const outcome = await tryWebSocket(route.path, { origin: origin(), cookie: client.cookieHeader() });
+        const outcome = await tryWebSocket(concretePath(route.path), { origin: origin(), cookie: client.cookieHeader() });
         expect(outcome).toMatchObject({ kind: "closed", code: 4403 });
       });
     }
 
-    it(`${route.path}: an allowed signed-in user gets through`, async () => {
-      const { client } = await signedIn(allowed[0]!);
-      const outcome = await tryWebSocket(route.path, { origin: origin(), cookie: client.cookieHeader() });
-      expect(outcome.kind).toBe("open");
-    });
+    if (route.prepare) {
+      // ticket-guarded paths (consoles): sign-in and Origin pass, then a missing ticket is refused on its own
+      it(`${route.path}: an allowed signed-in user without a ticket → closed with 4461`, async () => {
+        const { client } = await signedIn(allowed[0]!);
+        const outcome = await tryWebSocket(concretePath(route.path), { origin: origin(), cookie: client.cookieHeader() });
+        expect(outcome).toMatchObject({ kind: "closed", code: 4461 });
+      });
+    } else {
+      it(`${route.path}: an allowed signed-in user gets through`, async () => {
+        const { client } = await signedIn(allowed[0]!);
+        const outcome = await tryWebSocket(route.path, { origin: origin(), cookie: client.cookieHeader() });
+        expect(outcome.kind).toBe("open");
+      });
+    }
   }
 
   it("an unknown /ws path is refused with HTTP 404", async () => {

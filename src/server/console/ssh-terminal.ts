@@ -190,6 +190,7 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
     if (ws.bufferedAmount > WS_HIGH_WATER) shell?.pause();
   };
   const output = (chunk: Buffer) => {
+    if (finished) return;
     pending.push(chunk);
     flushTimer ??= setTimeout(flush, BATCH_MS);
   };
@@ -278,7 +279,8 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
     if (error.level === "client-authentication") {
       return finish(ERRORS.CONSOLE_CLOSED.ws, "The machine refused the login. Open the console again to retry.");
     }
-    const detail = (error as { code?: string }).code ?? error.message;
+    const code = (error as { code?: unknown }).code;
+    const detail = typeof code === "string" ? code : error.message;
     finish(ERRORS.BACKEND_UNREACHABLE.ws, `The machine's SSH server could not be reached (${detail}).`);
   });
   client.on("close", () => finish(ERRORS.BACKEND_UNREACHABLE.ws, "The SSH connection to the machine closed."));

@@ -139,6 +139,8 @@ const doRevert: Op = async (m) => {
   return {
     state: "STOPPED",
     stateDetail: "Reverted to the template's baseline.",
+    // a re-created machine has new SSH host keys: pin again on first use
+    sshHostKey: null,
     providerRef: created.ref,
     diskVolume: created.diskVolume,
     lastStoppedAt: new Date(),

@@ -121,5 +121,14 @@ export const machinesRoutes = {
     response: z.object({ ticket: z.string(), kind: z.string(), viewOnly: z.boolean(), expiresAt: z.string(), url: z.string() }),
     status: 201,
   }),
+  resetHostKey: defineRoute({
+    method: "DELETE",
+    path: "/api/machines/{id}/host-key",
+    summary: "Forget the machine's pinned SSH host key (after checking the new key is legitimate); the next connection pins again",
+    tag: "Consoles",
+    access: ["ADMIN"],
+    params: ZId,
+    status: 204,
+  }),
   job: defineRoute({ method: "GET", path: "/api/jobs/{id}", summary: "A job's progress with per-item status", tag: "Machines", access: "any", params: ZId, response: ZJobView }),
 };

@@ -1,22 +1,49 @@
 "use client";
 
-// Start / Stop / Restart / Revert / Delete for one machine. Each button is enabled exactly when the state allows
-// the action (the same predicates the API checks); a disabled button says why in its title. Stop, Revert and
-// Delete ask first. An error from the API stays next to the buttons of the machine it concerns.
+// Start / Stop / Restart / Revert / Delete for one machine, and a link to each console its template offers. Each
+// button is enabled exactly when the state allows the action (the same predicates the API checks); a disabled button
+// says why in its title. Stop, Revert and Delete ask first. An error from the API stays next to the buttons of the
+// machine it concerns.
+import Link from "next/link";
 import { useState } from "react";
 import { api } from "@/components/ui/api";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { allowed, type MachineAction, refusal } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
+import { type ConsoleKind, consoleHref, offeredKinds } from "./[id]/console/console-shared";
 
 type Action = Exclude<MachineAction, "console">;
 type Asking = "stop" | "revert" | "delete" | null;
 
 const LABELS: Record<Action, string> = { start: "Start", stop: "Stop", reboot: "Restart", revert: "Revert", delete: "Delete" };
 const PENDING: Record<Action, string> = { start: "Starting…", stop: "Stopping…", reboot: "Restarting…", revert: "Reverting…", delete: "Deleting…" };
+const CONSOLE_LABELS: Record<ConsoleKind, string> = { vnc: "Console", exec: "Terminal", ssh: "SSH", spice: "SPICE" };
+const CONSOLE_TITLES: Record<ConsoleKind, string> = {
+  vnc: "Open the screen in the browser (VNC)",
+  exec: "Open a shell in the browser",
+  ssh: "Open an SSH terminal in the browser",
+  spice: "SPICE console",
+};
 
-export function MachineActions({ machine, size = "sm", onDeleted }: { machine: MachineRow; size?: "sm" | "md"; onDeleted?: () => void }) {
+/** A link to the machine's console of one kind; a disabled button saying why while the machine cannot have one. */
+function ConsoleLink({ machine, kind, size }: { machine: MachineRow; kind: ConsoleKind; size: "sm" | "md" }) {
+  const label = CONSOLE_LABELS[kind];
+  if (!allowed("console", machine.state)) {
+    return (
+      <Button size={size} variant="secondary" disabled title={refusal("console", machine.state)} aria-label={`${label} for ${machine.name}`} data-testid={`machine-console-${kind}`}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <Link href={consoleHref(machine.id, kind)} className={buttonClass("secondary", size)} title={CONSOLE_TITLES[kind]} aria-label={`${label} for ${machine.name}`} data-testid={`machine-console-${kind}`}>
+      {label}
+    </Link>
+  );
+}
+
+export function MachineActions({ machine, size = "sm", onDeleted, showConsoles = true }: { machine: MachineRow; size?: "sm" | "md"; onDeleted?: () => void; showConsoles?: boolean }) {
   const upsert = useMachinesStore((s) => s.upsert);
   const [working, setWorking] = useState<Action | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -92,6 +119,7 @@ export function MachineActions({ machine, size = "sm", onDeleted }: { machine: M
         {button("reboot", () => void run("reboot"))}
         {button("revert", () => ask("revert"))}
         {button("delete", () => ask("delete"), "danger")}
+        {showConsoles && offeredKinds(machine.kind, machine.template?.consoleKinds ?? []).map((k) => <ConsoleLink key={k} machine={machine} kind={k} size={size} />)}
       </div>
       {error && (
         <p role="alert" className="text-sm text-red-700" data-testid="machine-action-error">

@@ -1,0 +1,81 @@
+// What the VNC and terminal consoles share: which kinds a machine offers, fetching a ticket, the WebSocket URL,
+// and the words for each close code (the same reasons as the server's error table, src/server/http/app-error.ts,
+// which is server-only; the server also sends its own words as the close reason, preferred when present).
+import { api } from "@/components/ui/api";
+
+export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";
+export const KIND_ORDER: readonly ConsoleKind[] = ["vnc", "exec", "ssh", "spice"];
+
+export const KIND_LABELS: Record<ConsoleKind, string> = { vnc: "Screen (VNC)", exec: "Terminal", ssh: "SSH", spice: "SPICE" };
+
+export function isConsoleKind(value: unknown): value is ConsoleKind {
+  return value === "vnc" || value === "spice" || value === "ssh" || value === "exec";
+}
+
+/** The kinds a machine offers: the template's list, filtered by what its kind can do (as the server does). */
+export function offeredKinds(kind: "LIBVIRT" | "DOCKER", consoleKinds: readonly string[]): ConsoleKind[] {
+  const possible: readonly ConsoleKind[] = kind === "LIBVIRT" ? ["vnc", "spice", "ssh"] : ["exec", "ssh"];
+  return KIND_ORDER.filter((k) => possible.includes(k) && consoleKinds.includes(k));
+}
+
+export function consoleHref(machineId: string, kind: ConsoleKind, viewOnly = false): string {
+  return `/machines/${encodeURIComponent(machineId)}/console?kind=${kind}${viewOnly ? "&view=1" : ""}`;
+}
+
+export type Ticket = { ticket: string; kind: string; viewOnly: boolean; expiresAt: string; url: string };
+
+/** A fresh ticket (≤ 60 s, single use): asked for before every connect and reconnect. */
+export async function requestTicket(machineId: string, kind: ConsoleKind, viewOnly: boolean) {
+  return api<Ticket>(`/api/machines/${encodeURIComponent(machineId)}/console`, { method: "POST", json: { kind, viewOnly } });
+}
+
+/** The absolute ws(s) URL for a ticket's `url` (a path on this portal). */
+export function socketUrl(path: string): string {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
+}
+
+const CLOSE_MESSAGES: Record<number, string> = {
+  1000: "The console was closed.",
+  1001: "The portal is restarting. Reconnecting…",
+  1006: "The connection to the console was lost.",
+  1011: "Something went wrong on our side. It has been logged.",
+  1013: "The service is not available right now.",
+  1014: "The host could not be reached.",
+  4400: "The request is not valid.",
+  4401: "Please sign in.",
+  4403: "You do not have permission to do this.",
+  4404: "Not found.",
+  4408: "This connection comes from another site and was refused.",
+  4409: "This cannot be done in the machine's current state.",
+  4429: "Too many attempts. Please wait and try again.",
+  4461: "This console link is not valid. Open the console again.",
+  4462: "This console link expired — reconnecting…",
+  4463: "This console link was already used. Open the console again.",
+  4464: "This console link belongs to someone else.",
+  4465: "This console link is for another machine.",
+  4466: "The machine is not running. Start it first.",
+  4467: "This kind of console is not offered for this machine.",
+  4468: "The machine's SSH host key changed. This can mean someone is intercepting the connection; an admin must confirm the new key.",
+  4469: "The console was closed.",
+  4502: "The machine's console could not be reached.",
+};
+
+/** Why a console socket closed, in words for the person looking at it. */
+export function closeMessage(code: number, reason: string): string {
+  if (reason.trim()) return reason.trim();
+  return CLOSE_MESSAGES[code] ?? `The console closed (code ${code}).`;
+}
+
+/** Close codes after which one automatic reconnect (with a fresh ticket) is worth it. */
+const RETRY_CODES = new Set([1001, 1006, 4462]);
+export const shouldAutoReconnect = (code: number) => RETRY_CODES.has(code);
+
+export type ConnState = { phase: "idle" | "connecting" | "connected" | "closed"; message: string; code?: number };
+
+export const CONNECTING: ConnState = { phase: "connecting", message: "Connecting…" };
+
+export function statusTone(state: ConnState): string {
+  if (state.phase === "connected") return "text-green-800";
+  if (state.phase === "closed") return "text-red-800";
+  return "text-slate-700";
+}
