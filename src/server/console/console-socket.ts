@@ -14,28 +14,30 @@ import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import { DockerProvider } from "@/server/providers/docker/provider";
 import { closeSession, type OpenSession, openSession } from "./sessions";
+import { proxySpiceLink } from "./spice-link";
 import { runSsh } from "./ssh-terminal";
 import { bridge } from "./tcp-bridge";
-import { type ConsoleKind, consumeTicket } from "./tickets";
+import { type ConsoleKind, consumeTicket, type SpiceGrant } from "./tickets";
 import { authenticateToDisplay, greetBrowser } from "./vnc-auth";
 
 export const CONSOLE_PATH = /^\/ws\/machines\/([A-Za-z0-9_-]{1,64})\/console$/;
 
-export type ConsoleContext = { machine: MachineWith; kind: ConsoleKind; viewOnly: boolean; target: VncTarget | ExecTarget | SshTarget };
+export type ConsoleContext = { machine: MachineWith; kind: ConsoleKind; viewOnly: boolean; grant?: SpiceGrant; target: VncTarget | SpiceTarget | ExecTarget | SshTarget };
 type VncTarget = { kind: "vnc"; host: string; port: number; password: string | null };
+type SpiceTarget = { kind: "spice"; host: string; port: number; password: string | null };
 type ExecTarget = { kind: "exec"; provider: DockerProvider; containerId: string; shell: string };
 type SshTarget = { kind: "ssh"; host: string; port: number; user: string };
 
 export async function prepareConsole(actor: Actor, req: IncomingMessage): Promise<ConsoleContext> {
   const url = new URL(req.url ?? "/", "http://placeholder");
   const machineId = CONSOLE_PATH.exec(url.pathname)?.[1] as string;
-  const { kind, viewOnly } = await consumeTicket(url.searchParams.get("ticket") ?? "", actor, machineId);
+  const { kind, viewOnly, grant } = await consumeTicket(url.searchParams.get("ticket") ?? "", actor, machineId);
   const machine = await loadMachine(machineId).catch(() => {
     throw new AppError("TICKET_WRONG_MACHINE", "This machine no longer exists.");
   });
   if (!canControl(actor, machine)) throw new AppError("FORBIDDEN", "You no longer have access to this machine.");
   if (!allowed("console", machine.state)) throw new AppError("MACHINE_NOT_RUNNING");
-  return { machine, kind, viewOnly, target: await resolveTarget(machine, kind) };
+  return { machine, kind, viewOnly, grant, target: await resolveTarget(machine, kind) };
 }
 
 async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<ConsoleContext["target"]> {
@@ -48,6 +50,15 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
     }
     if (!port) throw new AppError("CONSOLE_UNAVAILABLE", "This machine has no VNC display.");
     return { kind: "vnc", host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
+  }
+  if (kind === "spice") {
+    let port = m.spicePort;
+    if (!port) {
+      const { provider } = await providerAndSpec(m);
+      port = (await provider.displayInfo(m.providerRef ?? ""))?.spicePort ?? null;
+    }
+    if (!port) throw new AppError("CONSOLE_UNAVAILABLE", "This machine has no SPICE display.");
+    return { kind: "spice", host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
   }
   if (kind === "exec") {
     const { provider, spec } = await providerAndSpec(m);
@@ -64,7 +75,7 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
     if (target?.kind !== "ssh") throw new AppError("CONSOLE_UNAVAILABLE", "The machine has no network address yet — try again in a moment.");
     return { kind: "ssh", host: target.host, port: target.port, user };
   }
-  throw new AppError("CONSOLE_UNAVAILABLE", `${kind.toUpperCase()} consoles are not available yet.`);
+  throw new AppError("CONSOLE_UNAVAILABLE", `${String(kind).toUpperCase()} consoles are not available.`);
 }
 
 function dial(host: string, port: number): Promise<Socket> {
@@ -101,6 +112,7 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
     try {
       session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, ownerId: ctx.machine.ownerId, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, end);
       if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
+      else if (ctx.target.kind === "spice") await runSpice(ws, ctx.target, ctx.viewOnly, ctx.grant, session, end);
       else if (ctx.target.kind === "ssh") await runSsh(ws, ctx.target, { machineId: ctx.machine.id, viewOnly: ctx.viewOnly, session, end, privateKey: null });
       else await runExec(ws, ctx.target, ctx.viewOnly, session, end);
     } catch (error) {
@@ -126,6 +138,28 @@ async function runVnc(ws: WebSocket, t: VncTarget, viewOnly: boolean, session: O
     });
     if (viewOnly) filterInput(ws);
     session.stats = stats;
+  } catch (error) {
+    tcp.destroy();
+    throw error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
+  }
+}
+
+/** One SPICE channel connection: the link exchange with the real password, then plain bytes. */
+async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant: SpiceGrant | undefined, session: OpenSession, end: (code: number, reason: string) => void) {
+  const tcp = await dial(t.host, t.port);
+  if (grant) {
+    grant.open++;
+    ws.once("close", () => {
+      grant.open--;
+      if (grant.open === 0) grant.until = Date.now() + 10_000;
+    });
+  }
+  try {
+    const { toServer, toClient, channelType } = await proxySpiceLink(ws, tcp, t.password);
+    // view-only: the inputs channel (3) is not connected at all
+    if (viewOnly && channelType === 3) throw new AppError("CONSOLE_CLOSED", "View only: keyboard and mouse are not connected.");
+    if (toServer.length) tcp.write(toServer);
+    session.stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason) });
   } catch (error) {
     tcp.destroy();
     throw error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);

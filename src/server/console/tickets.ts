@@ -11,6 +11,14 @@ import { loadForActor } from "@/server/machines/machine-core";
 export const TICKET_TTL_MS = 60_000;
 export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";
 
+/** The channel connections a SPICE ticket covers (this instance): open count, and how long after the last closes. */
+export type SpiceGrant = { open: number; channels: number; until: number };
+const globalForGrants = globalThis as unknown as { __labSpiceGrants?: Map<string, SpiceGrant> };
+function spiceGrants(): Map<string, SpiceGrant> {
+  globalForGrants.__labSpiceGrants ??= new Map();
+  return globalForGrants.__labSpiceGrants;
+}
+
 const hash = (ticket: string) => createHash("sha256").update(ticket).digest("hex");
 
 /** Which console kinds a machine offers now (template's list, filtered by what its kind can do). */
@@ -35,7 +43,7 @@ export async function issueTicket(actor: Actor, machineId: string, kind: Console
  * Consumes a ticket for `actor` on `machineId`. Every refusal is its own error (and WebSocket close code).
  * A ticket presented by the wrong user or for the wrong machine is burnt as well.
  */
-export async function consumeTicket(ticket: string, actor: Actor, machineId: string): Promise<{ kind: ConsoleKind; viewOnly: boolean }> {
+export async function consumeTicket(ticket: string, actor: Actor, machineId: string): Promise<{ kind: ConsoleKind; viewOnly: boolean; grant?: SpiceGrant }> {
   if (!/^lct_[A-Za-z0-9_-]{43}$/.test(ticket)) throw new AppError("TICKET_INVALID");
   const row = await db().consoleTicket.findUnique({ where: { hash: hash(ticket) } });
   if (!row) throw new AppError("TICKET_INVALID");
@@ -48,9 +56,24 @@ export async function consumeTicket(ticket: string, actor: Actor, machineId: str
     await burn();
     throw new AppError("TICKET_WRONG_MACHINE");
   }
-  if (row.usedAt) throw new AppError("TICKET_USED");
+  if (row.usedAt) {
+    // SPICE opens one connection per channel, all with the session's ticket: allowed while its first
+    // connection's session lives (and briefly after), for the same user and machine only
+    const grant = row.kind === "spice" ? spiceGrants().get(row.hash) : undefined;
+    if (grant && grant.channels < 16 && (grant.open > 0 || Date.now() < grant.until)) {
+      grant.channels++;
+      return { kind: "spice", viewOnly: row.viewOnly, grant };
+    }
+    throw new AppError("TICKET_USED");
+  }
   if (row.expiresAt.getTime() <= Date.now()) throw new AppError("TICKET_EXPIRED");
   const claimed = await db().consoleTicket.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
   if (claimed.count !== 1) throw new AppError("TICKET_USED");
+  if (row.kind === "spice") {
+    const grant: SpiceGrant = { open: 0, channels: 1, until: Date.now() + 30_000 };
+    spiceGrants().set(row.hash, grant);
+    setTimeout(() => spiceGrants().delete(row.hash), 12 * 3600_000).unref();
+    return { kind: "spice", viewOnly: row.viewOnly, grant };
+  }
   return { kind: row.kind as ConsoleKind, viewOnly: row.viewOnly };
 }
