@@ -9,6 +9,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/templates", label: "Templates", roles: ["ADMIN", "TEACHER"] },
   { href: "/admin/hosts", label: "Hosts", roles: ["ADMIN"] },
   { href: "/admin/users", label: "Users", roles: ["ADMIN"] },
+  { href: "/admin/consoles", label: "Consoles", roles: ["ADMIN"] },
   { href: "/admin/audit", label: "Audit log", roles: ["ADMIN"] },
   { href: "/docs/api", label: "API docs", roles: ["ADMIN", "TEACHER"] },
   { href: "/profile", label: "Profile", roles: ALL },

@@ -12,7 +12,7 @@ import { unseal } from "@/server/crypto/seal";
 import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
-import { DockerProvider } from "@/server/providers/docker/provider";
+import type { DockerProvider } from "@/server/providers/docker/provider";
 import { closeSession, type OpenSession, openSession } from "./sessions";
 import { proxySpiceLink } from "./spice-link";
 import { runSsh } from "./ssh-terminal";
@@ -62,10 +62,11 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
   }
   if (kind === "exec") {
     const { provider, spec } = await providerAndSpec(m);
-    if (!(provider instanceof DockerProvider)) throw new AppError("CONSOLE_UNAVAILABLE", "Only containers have an exec console.");
+    // by kind, not instanceof: provider instances are shared between Next's bundle and server.ts, each with its own class
+    if (provider.kind !== "DOCKER") throw new AppError("CONSOLE_UNAVAILABLE", "Only containers have an exec console.");
     const target = await provider.terminalTarget(m.providerRef ?? "", { ...spec, template: { ...spec.template, consoleKinds: ["exec"] } }, null);
     if (target?.kind !== "exec") throw new AppError("CONSOLE_UNAVAILABLE");
-    return { kind: "exec", provider, containerId: target.containerId, shell: target.shell };
+    return { kind: "exec", provider: provider as DockerProvider, containerId: target.containerId, shell: target.shell };
   }
   if (kind === "ssh") {
     const { provider, spec } = await providerAndSpec(m);

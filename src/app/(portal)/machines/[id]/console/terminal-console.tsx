@@ -22,6 +22,8 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
   const { generation, conn, setConn, reconnect, closed } = useConsoleConnection(running);
   const [exited, setExited] = useState<{ code: number | null } | null>(null);
   const [authPrompt, setAuthPrompt] = useState<string | null>(null);
+  /** A {"type":"status"} message from the portal (e.g. "Wrong password"), shown until the terminal moves on. */
+  const [notice, setNotice] = useState<string | null>(null);
   const [password, setPassword] = useState("");
   const passwordId = useId();
 
@@ -108,6 +110,7 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
     setConn({ phase: "connecting", message: "Connecting…" });
     setExited(null);
     setAuthPrompt(null);
+    setNotice(null);
     (async () => {
       const res = await requestTicket(machineId, kind, viewOnlyTicket);
       if (cancelled) return;
@@ -137,6 +140,7 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
         if (cancelled) return;
         markConnected();
         if (typeof event.data !== "string") {
+          setNotice(null);
           term.write(new Uint8Array(event.data as ArrayBuffer));
           return;
         }
@@ -151,8 +155,10 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
           setExited({ code: typeof msg.code === "number" ? msg.code : null });
         } else if (msg.type === "auth") {
           setAuthPrompt(typeof msg.prompt === "string" && msg.prompt.trim() ? msg.prompt : "Password");
+        } else if (msg.type === "status" && typeof msg.message === "string" && msg.message.trim()) {
+          setNotice(msg.message.trim().slice(0, 300));
         }
-        // {"type":"status"} and unknown messages: nothing to show yet
+        // unknown messages: ignored
       };
       socket.onclose = (event) => {
         clearTimeout(openTimer);
@@ -187,6 +193,7 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "auth", password }));
     setPassword("");
     setAuthPrompt(null);
+    setNotice(null);
     termRef.current?.focus();
   };
 
@@ -195,9 +202,14 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
   return (
     <div className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
       <div className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5" role="toolbar" aria-label="Console controls">
-        <p className={`mr-auto min-w-0 flex-1 basis-48 truncate text-sm ${exitText ? "text-slate-800" : statusTone(conn)}`} data-testid="console-status" data-state={exited ? "exited" : conn.phase} role="status" aria-live="polite" title={exitText ?? conn.message}>
+        <p className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${exitText ? "text-slate-800" : statusTone(conn)}`} data-testid="console-status" data-state={exited ? "exited" : conn.phase} role="status" aria-live="polite" title={exitText ?? conn.message}>
           {exitText ?? conn.message}
         </p>
+        {notice && (
+          <span className="text-sm font-medium text-amber-800" role="alert" data-testid="terminal-notice">
+            {notice}
+          </span>
+        )}
         <span className="hidden text-xs text-slate-500 lg:inline">Copy: select, then Ctrl+Shift+C · Paste: Ctrl+Shift+V</span>
         {exited ? (
           <Button size="sm" onClick={startOver} data-testid="terminal-new-shell">

@@ -21,7 +21,8 @@ const COMBOS: { label: string; keys: Key[] }[] = [
 /** Pause between typed characters, so a guest's keyboard buffer keeps up. */
 const TYPE_DELAY_MS = 12;
 
-const toggleClass = (on: boolean) => (on ? "border-brand-500 bg-brand-50 text-brand-700 hover:bg-brand-100" : "");
+/** The on/off light of a toggle button (aria-pressed says the same to assistive technology). */
+const Light = ({ on }: { on: boolean }) => <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${on ? "bg-green-600" : "bg-slate-300"}`} />;
 
 export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: string; viewOnlyTicket: boolean; running: boolean }) {
   const wrapRef = useRef<HTMLDivElement>(null);
@@ -193,7 +194,7 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
   return (
     <div ref={wrapRef} className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
       <div className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5" role="toolbar" aria-label="Console controls">
-        <p className={`mr-auto min-w-0 flex-1 basis-48 truncate text-sm ${statusTone(conn)}`} data-testid="console-status" data-state={conn.phase} role="status" aria-live="polite" title={conn.message}>
+        <p className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`} data-testid="console-status" data-state={conn.phase} role="status" aria-live="polite" title={conn.message}>
           {typing ? `Typing… ${typing.done} of ${typing.total} characters` : conn.message}
         </p>
         {typing && (
@@ -201,7 +202,8 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
             Stop typing
           </Button>
         )}
-        <Button size="sm" variant="secondary" aria-pressed={scale} className={toggleClass(scale)} onClick={() => setScale(!scale)} data-testid="vnc-scale">
+        <Button size="sm" variant="secondary" aria-pressed={scale} onClick={() => setScale(!scale)} data-testid="vnc-scale">
+          <Light on={scale} />
           Scale to window
         </Button>
         <Button size="sm" variant="secondary" aria-pressed={fullscreen} onClick={() => void toggleFullscreen()} data-testid="vnc-fullscreen">
@@ -231,19 +233,29 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
           size="sm"
           variant="secondary"
           aria-pressed={viewOnly || forcedViewOnly}
-          className={toggleClass(viewOnly || forcedViewOnly)}
           disabled={forcedViewOnly}
           title={forcedViewOnly ? "This console was opened view-only." : "Watch without sending keys or mouse"}
           onClick={() => setViewOnly(!viewOnly)}
           data-testid="vnc-view-only"
         >
+          <Light on={viewOnly || forcedViewOnly} />
           View only
         </Button>
         <Button size="sm" variant="secondary" onClick={reconnect} data-testid="console-reconnect">
           Reconnect
         </Button>
       </div>
-      <div ref={screenRef} className="relative min-h-0 flex-1" data-testid="vnc-screen" data-connected={connected || undefined} />
+      <div className="relative min-h-0 flex-1">
+        <div ref={screenRef} className="h-full w-full" data-testid="vnc-screen" data-connected={connected || undefined} />
+        {conn.phase === "closed" && (
+          <div className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100" data-testid="vnc-closed">
+            <p className="max-w-md text-sm">{conn.message}</p>
+            <Button size="sm" onClick={reconnect}>
+              Reconnect
+            </Button>
+          </div>
+        )}
+      </div>
 
       <Dialog
         open={pasteOpen}
