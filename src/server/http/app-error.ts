@@ -1,42 +1,10 @@
 // The one error table: every failure the portal reports has a code, an HTTP status and a WebSocket close code
 // (4000 + status for client errors, so a console page can show the same reason an API call would get).
 
-export const ERRORS = {
-  BAD_REQUEST: { status: 400, ws: 4400, message: "The request is not valid." },
-  INVALID_JSON: { status: 400, ws: 4400, message: "The request body is not valid JSON." },
-  UNAUTHENTICATED: { status: 401, ws: 4401, message: "Please sign in." },
-  FORBIDDEN: { status: 403, ws: 4403, message: "You do not have permission to do this." },
-  ORIGIN_MISMATCH: { status: 403, ws: 4408, message: "This connection comes from another site and was refused." },
-  NOT_FOUND: { status: 404, ws: 4404, message: "Not found." },
-  METHOD_NOT_ALLOWED: { status: 405, ws: 4405, message: "This method is not allowed here." },
-  CONFLICT: { status: 409, ws: 4409, message: "This conflicts with existing data." },
-  INVALID_STATE: { status: 409, ws: 4409, message: "This cannot be done in the machine's current state." },
-  NO_CAPACITY: { status: 409, ws: 4409, message: "No host has room for this machine." },
-  IN_USE: { status: 409, ws: 4409, message: "This is still in use." },
-  // console refusals: each has its own close code so the console page can say exactly why
-  TICKET_INVALID: { status: 403, ws: 4461, message: "This console link is not valid. Open the console again." },
-  TICKET_EXPIRED: { status: 410, ws: 4462, message: "This console link expired — reconnecting…" },
-  TICKET_USED: { status: 409, ws: 4463, message: "This console link was already used. Open the console again." },
-  TICKET_WRONG_USER: { status: 403, ws: 4464, message: "This console link belongs to someone else." },
-  TICKET_WRONG_MACHINE: { status: 403, ws: 4465, message: "This console link is for another machine." },
-  MACHINE_NOT_RUNNING: { status: 409, ws: 4466, message: "The machine is not running. Start it first." },
-  CONSOLE_UNAVAILABLE: { status: 409, ws: 4467, message: "This kind of console is not offered for this machine." },
-  HOST_KEY_CHANGED: { status: 409, ws: 4468, message: "The machine's SSH host key changed. This can mean someone is intercepting the connection; an admin must confirm the new key." },
-  BACKEND_UNREACHABLE: { status: 502, ws: 4502, message: "The machine's console could not be reached." },
-  CONSOLE_CLOSED: { status: 409, ws: 4469, message: "The console was closed." },
-  PAYLOAD_TOO_LARGE: { status: 413, ws: 4413, message: "The request body is too large." },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, ws: 4415, message: "This content type is not supported." },
-  VALIDATION_FAILED: { status: 422, ws: 4422, message: "Some fields are not valid." },
-  RATE_LIMITED: { status: 429, ws: 4429, message: "Too many attempts. Please wait and try again." },
-  INTERNAL: { status: 500, ws: 1011, message: "Something went wrong on our side. It has been logged." },
-  HOST_UNREACHABLE: { status: 502, ws: 1014, message: "The host could not be reached." },
-  PROVIDER_FAILED: { status: 502, ws: 1014, message: "The host refused the operation." },
-  INSUFFICIENT_STORAGE: { status: 507, ws: 1011, message: "The host's disk is full." },
-  UNAVAILABLE: { status: 503, ws: 1013, message: "The service is not available right now." },
-  SHUTTING_DOWN: { status: 503, ws: 1001, message: "The portal is restarting. Reconnecting…" },
-} as const satisfies Record<string, { status: number; ws: number; message: string }>;
+import { ERRORS, type ErrorCode } from "@/lib/errors";
 
-export type ErrorCode = keyof typeof ERRORS;
+export { ERRORS, type ErrorCode };
+
 
 export type ErrorBody = { error: { code: ErrorCode; message: string; fields?: Record<string, string> } };
 

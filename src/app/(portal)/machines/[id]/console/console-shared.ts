@@ -2,6 +2,7 @@
 // and the words for each close code (the same reasons as the server's error table, src/server/http/app-error.ts,
 // which is server-only; the server also sends its own words as the close reason, preferred when present).
 import { api } from "@/components/ui/api";
+import { wsCloseMessage } from "@/lib/errors";
 
 export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";
 export const KIND_ORDER: readonly ConsoleKind[] = ["vnc", "exec", "ssh", "spice"];
@@ -34,36 +35,16 @@ export function socketUrl(path: string): string {
   return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
 }
 
-const CLOSE_MESSAGES: Record<number, string> = {
+// close codes outside the portal's error table (standard WebSocket ones)
+const STANDARD_CLOSE_MESSAGES: Record<number, string> = {
   1000: "The console was closed.",
-  1001: "The portal is restarting. Reconnecting…",
   1006: "The connection to the console was lost.",
-  1011: "Something went wrong on our side. It has been logged.",
-  1013: "The service is not available right now.",
-  1014: "The host could not be reached.",
-  4400: "The request is not valid.",
-  4401: "Please sign in.",
-  4403: "You do not have permission to do this.",
-  4404: "Not found.",
-  4408: "This connection comes from another site and was refused.",
-  4409: "This cannot be done in the machine's current state.",
-  4429: "Too many attempts. Please wait and try again.",
-  4461: "This console link is not valid. Open the console again.",
-  4462: "This console link expired — reconnecting…",
-  4463: "This console link was already used. Open the console again.",
-  4464: "This console link belongs to someone else.",
-  4465: "This console link is for another machine.",
-  4466: "The machine is not running. Start it first.",
-  4467: "This kind of console is not offered for this machine.",
-  4468: "The machine's SSH host key changed. This can mean someone is intercepting the connection; an admin must confirm the new key.",
-  4469: "The console was closed.",
-  4502: "The machine's console could not be reached.",
 };
 
 /** Why a console socket closed, in words for the person looking at it. */
 export function closeMessage(code: number, reason: string): string {
   if (reason.trim()) return reason.trim();
-  return CLOSE_MESSAGES[code] ?? `The console closed (code ${code}).`;
+  return wsCloseMessage(code) ?? STANDARD_CLOSE_MESSAGES[code] ?? `The console closed (code ${code}).`;
 }
 
 /** Close codes after which one automatic reconnect (with a fresh ticket) is worth it. */
