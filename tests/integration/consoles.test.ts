@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createContainerTemplate, createVmTemplate, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { createContainerTemplate, createVmTemplate, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type Ticket = { ticket: string; url: string; expiresAt: string };
@@ -156,6 +156,25 @@ describe("consoles", () => {
     display.ws.close();
     main.ws.close();
     await main.ending;
+  });
+
+  it("downloads a .vv file for remote-viewer with this run's SPICE port and password", async () => {
+    const res = await admin.fetch(`/api/machines/${vm}/console.vv`);
+    expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/x-virt-viewer");
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="console_vm-1\.vv"$/);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const text = await res.text();
+    const fields = Object.fromEntries(text.split("\r\n").filter((l) => l.includes("=")).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const m = await testDb().machine.findUniqueOrThrow({ where: { id: vm } });
+    expect(text.startsWith("[virt-viewer]\r\n")).toBe(true);
+    expect(fields).toMatchObject({ type: "spice", host: "127.0.0.1", port: String(m.spicePort), "delete-this-file": "1" });
+    expect(fields.password).toMatch(/^[A-Za-z0-9]{8}$/);
+    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).toContain(`passwd='${fields.password}'`);
+    const { client: student } = await signedIn("STUDENT");
+    expect((await student.fetch(`/api/machines/${vm}/console.vv`)).status).toBe(404);
+    expect((await admin.fetch(`/api/machines/${stoppedVm}/console.vv`)).status).toBe(409);
+    expect((await admin.fetch(`/api/machines/${ct}/console.vv`)).status).toBe(409);
   });
 
   it("runs a shell in a container over docker exec", async () => {

@@ -61,7 +61,7 @@ export async function ensureHosts(admin: PortalClient, pool = "lab-portal-it") {
 export async function createVmTemplate(client: PortalClient, name = `vm-${Date.now().toString(36)}`) {
   const created = await client.json<{ id: string }>("/api/templates", {
     method: "POST",
-    json: { name, kind: "LIBVIRT", vcpus: 1, memoryMb: 96, diskGb: 1, consoleKinds: ["vnc", "spice"] },
+    json: { name, kind: "LIBVIRT", vcpus: 1, memoryMb: 128, diskGb: 1, consoleKinds: ["vnc", "spice"] },
   });
   if (created.status !== 201) throw new Error(`template create: ${created.status} ${JSON.stringify(created.body)}`);
   const image = readFileSync(guestImagePath());

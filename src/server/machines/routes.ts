@@ -121,6 +121,15 @@ export const machinesRoutes = {
     response: z.object({ ticket: z.string(), kind: z.string(), viewOnly: z.boolean(), expiresAt: z.string(), url: z.string() }),
     status: 201,
   }),
+  vv: defineRoute({
+    method: "GET",
+    path: "/api/machines/{id}/console.vv",
+    summary: "A .vv file for remote-viewer (SPICE): host, port and this run's password, deleted by remote-viewer after reading",
+    tag: "Consoles",
+    access: "any",
+    params: ZId,
+    produces: "application/x-virt-viewer",
+  }),
   resetHostKey: defineRoute({
     method: "DELETE",
     path: "/api/machines/{id}/host-key",

@@ -11,6 +11,7 @@ import { type MachineRow, useMachineLiveSync, useMachinesStore } from "@/stores/
 import { MachineActions } from "../../machine-actions";
 import { StateBadge } from "../../machine-bits";
 import { type ConsoleKind, consoleHref, KIND_LABELS, offeredKinds } from "./console-shared";
+import { SpiceConsole } from "./spice-console";
 import { TerminalConsole } from "./terminal-console";
 import { VncConsole } from "./vnc-console";
 
@@ -91,12 +92,6 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
         This machine does not offer a {kind ? KIND_LABELS[kind] : ""} console. Choose one of the consoles above.
       </Alert>
     );
-  } else if (kind === "spice") {
-    body = (
-      <Alert tone="info" testId="console-spice">
-        SPICE in the browser is coming; download is not available yet.
-      </Alert>
-    );
   } else if (!opened) {
     body = (
       <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="console-not-running">
@@ -106,6 +101,8 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
     );
   } else if (kind === "vnc") {
     body = <VncConsole key={`vnc-${viewOnly}`} machineId={m.id} viewOnlyTicket={viewOnly} running={running} />;
+  } else if (kind === "spice") {
+    body = <SpiceConsole key={`spice-${viewOnly}`} machineId={m.id} viewOnlyTicket={viewOnly} running={running} />;
   } else {
     body = <TerminalConsole key={`${kind}-${viewOnly}`} machineId={m.id} kind={kind} viewOnlyTicket={viewOnly} running={running} />;
   }
