@@ -96,6 +96,12 @@ if want sshd; then
   wait_for 15 "sshd on 127.0.0.1:22" bash -c 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3 | grep -q SSH-'
 fi
 
+if want bench; then
+  step "Benchmark tools (websockify, the reference bridge for npm run bench:console)"
+  apt_install websockify
+  command -v websockify >/dev/null && ok "websockify $(dpkg-query -W -f='${Version}' websockify) at $(command -v websockify)"
+fi
+
 if want assets; then
   step "Test assets (guest disk image, container image, KVM probe)"
   apt_install linux-image-amd64 busybox-static syslinux syslinux-common mtools dosfstools fdisk cpio qemu-utils \
