@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 want() { [ $# -eq 0 ] && return 0; for w in "${WANT[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(postgres chromium libvirt docker assets)
+[ ${#WANT[@]} -eq 0 ] && WANT=(postgres chromium libvirt docker sshd assets)
 
 PG_USER=${LAB_PG_USER:-labportal}
 PG_PASS=${LAB_PG_PASSWORD:-labportal}
@@ -66,7 +66,7 @@ fi
 
 if want libvirt; then
   step "libvirt + QEMU"
-  apt_install libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iptables
+  apt_install libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base iptables iproute2
   if [ -e /dev/kvm ]; then
     chmod 666 /dev/kvm && ok "/dev/kvm is usable by everyone (whether KVM can boot a guest: see assets)"
   else

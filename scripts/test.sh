@@ -18,7 +18,7 @@ run() { # run NAME COMMAND...
 }
 
 if [ "$(id -u)" -eq 0 ]; then
-  bash scripts/setup-services.sh postgres chromium libvirt docker assets || fail "services could not be started"
+  bash scripts/setup-services.sh postgres chromium libvirt docker sshd assets || fail "services could not be started"
 else
   echo "(not root: assuming PostgreSQL, Chromium, libvirtd, dockerd and the test assets are already in place)"
 fi
