@@ -36,10 +36,19 @@ function describeFailure(message: string | null): string {
   }
 }
 
-/** Stops every channel of a session. stop() throws when the screen element is already gone (it removes the
- *  canvas by id first); the main channel's socket is then closed directly. */
+const ignore = () => {};
+
+/** Stops every channel of a session. The channels the main one opened have no error handler, so closing one that
+ *  is still connecting would throw its error event from a socket listener: each is marked as closing (as stop()
+ *  marks the main one) and gets a silent handler first. stop() throws when the screen element is already gone
+ *  (it removes the canvas by id first); the main channel's socket is then closed directly. */
 function stopQuietly(conn: SpiceMainConn | null) {
   if (!conn) return;
+  for (const channel of [conn.display, conn.inputs, conn.cursor, ...(conn.extra_channels ?? []), ...(conn.ports ?? [])]) {
+    if (!channel) continue;
+    channel.state = "closing";
+    channel.onerror ??= ignore;
+  }
   try {
     conn.stop();
   } catch {

@@ -15,7 +15,8 @@ declare module "@spice-project/spice-html5" {
     onsuccess?: (message: string) => void;
   };
 
-  type SpiceChannel = { ws?: WebSocket; state: string };
+  /** One channel. Without `onerror` (the channels the main one opens have none), its errors are thrown. */
+  export type SpiceChannel = { ws?: WebSocket; state: string; onerror?: (error: Error | Event) => void };
 
   export class SpiceMainConn {
     constructor(options: SpiceMainConnOptions);
@@ -23,6 +24,9 @@ declare module "@spice-project/spice-html5" {
     state: string;
     display?: SpiceChannel;
     inputs?: SpiceChannel;
+    cursor?: SpiceChannel;
+    extra_channels?: (SpiceChannel | undefined)[];
+    ports?: SpiceChannel[];
     /** Closes every channel and removes the display's canvas. */
     stop(): void;
     /** Closes this (main) channel's socket only. */
