@@ -156,6 +156,39 @@ describe("consoles", () => {
     display.ws.close();
     main.ws.close();
     await main.ending;
+    // both channels made one console session, closed when the last channel closed, with both channels' bytes
+    const sessions = await waitFor(
+      "one closed SPICE session",
+      () => testDb().consoleSession.findMany({ where: { machineId: vm, kind: "spice" } }),
+      (rows) => rows.length === 1 && rows[0]?.closedAt !== null,
+      10_000,
+    );
+    expect(Number(sessions[0]?.bytesOut)).toBeGreaterThan(0);
+
+    // view-only: the inputs channel (3) is refused before anything reaches the display
+    const viewOnly = await ticket(admin, vm, "spice", true);
+    const v = open(admin, viewOnly.body.url);
+    const vMain = reader(v);
+    await new Promise((r) => v.once("open", r));
+    void vMain;
+    v.close();
+    const inputs = open(admin, viewOnly.body.url);
+    await new Promise((r) => inputs.once("open", r));
+    const refused = closed(inputs);
+    const header = Buffer.alloc(16);
+    header.writeUInt32LE(0x51444552, 0);
+    header.writeUInt32LE(2, 4);
+    header.writeUInt32LE(2, 8);
+    header.writeUInt32LE(22, 12);
+    const body = Buffer.alloc(22);
+    body.writeUInt8(3, 4);
+    body.writeUInt32LE(1, 6);
+    body.writeUInt32LE(18, 14);
+    body.writeUInt32LE(0b1011, 18);
+    inputs.send(Buffer.concat([header, body]));
+    const result = await refused;
+    expect(result.code).toBe(4469);
+    expect(result.received).toHaveLength(0);
   });
 
   it("downloads a .vv file for remote-viewer with this run's SPICE port and password", async () => {

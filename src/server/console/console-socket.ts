@@ -14,7 +14,7 @@ import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import type { DockerProvider } from "@/server/providers/docker/provider";
 import { closeSession, type OpenSession, openSession } from "./sessions";
-import { proxySpiceLink } from "./spice-link";
+import { proxySpiceLink, SpiceRefused } from "./spice-link";
 import { runSsh } from "./ssh-terminal";
 import { bridge } from "./tcp-bridge";
 import { type ConsoleKind, consumeTicket, type SpiceGrant } from "./tickets";
@@ -101,17 +101,37 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
   const ip = (req.headers[CLIENT_IP_HEADER] as string | undefined) ?? null;
   let session: OpenSession | null = null;
   let ended = false;
+  // SPICE: all channel connections of one ticket are one session; it ends when the last channel closes
+  const grant = ctx.kind === "spice" ? ctx.grant : undefined;
   const end = (code: number, reason: string) => {
     if (ended) return;
     ended = true;
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
-    if (session) void closeSession(session, reason);
+    if (!grant && session) void closeSession(session, reason);
   };
+  if (grant) {
+    grant.sockets ??= new Set();
+    grant.sockets.add(ws);
+    ws.once("close", () => {
+      grant.sockets?.delete(ws);
+      // after this channel's bytes are added (its own close handler runs after this one)
+      if (grant.sockets?.size === 0 && grant.session) setImmediate(() => grant.session && void closeSession(grant.session, "closed by the browser"));
+    });
+  }
   // hold what the browser sends until the console behind it is ready (each runner resumes once it listens)
   ws.pause();
   void (async () => {
     try {
-      session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, ownerId: ctx.machine.ownerId, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, end);
+      if (grant?.session) session = grant.session;
+      else {
+        const kick = grant
+          ? (code: number, reason: string) => {
+              for (const channel of grant.sockets ?? []) channel.close(code, reason.slice(0, 120));
+            }
+          : end;
+        session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, ownerId: ctx.machine.ownerId, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, kick);
+        if (grant) grant.session = session;
+      }
       if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
       else if (ctx.target.kind === "spice") await runSpice(ws, ctx.target, ctx.viewOnly, ctx.grant, session, end);
       else if (ctx.target.kind === "ssh") await runSsh(ws, ctx.target, { machineId: ctx.machine.id, viewOnly: ctx.viewOnly, session, end, privateKey: null });
@@ -156,13 +176,18 @@ async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant:
     });
   }
   try {
-    const { toServer, toClient, channelType } = await proxySpiceLink(ws, tcp, t.password);
-    // view-only: the inputs channel (3) is not connected at all
-    if (viewOnly && channelType === 3) throw new AppError("CONSOLE_CLOSED", "View only: keyboard and mouse are not connected.");
+    // view-only: the inputs channel (3) is refused before its link reaches the display
+    const { toServer, toClient } = await proxySpiceLink(ws, tcp, t.password, (type) => viewOnly && type === 3);
     if (toServer.length) tcp.write(toServer);
-    session.stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason) });
+    const stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason) });
+    // each channel adds its bytes to the session's
+    ws.once("close", () => {
+      session.stats.bytesIn += stats.bytesIn;
+      session.stats.bytesOut += stats.bytesOut;
+    });
   } catch (error) {
     tcp.destroy();
+    if (error instanceof SpiceRefused) throw new AppError("CONSOLE_CLOSED", error.message);
     throw error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
   }
 }

@@ -11,6 +11,8 @@ const MAGIC = 0x51444552; // "REDQ"
 const PUBKEY_BYTES = 162;
 
 export class SpiceLinkError extends Error {}
+/** A channel the console may not open (the inputs channel of a view-only console). */
+export class SpiceRefused extends Error {}
 
 function wsBytes(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
   return Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
@@ -22,7 +24,12 @@ export function encryptSpicePassword(publicKeyDer: Buffer, password: string): Bu
 }
 
 /** Runs one channel's link exchange; afterwards the caller bridges the two sides as plain bytes. */
-export async function proxySpiceLink(ws: WebSocket, tcp: Socket, password: string | null): Promise<{ toServer: Buffer; toClient: Buffer; channelType: number }> {
+export async function proxySpiceLink(
+  ws: WebSocket,
+  tcp: Socket,
+  password: string | null,
+  refuseChannel: (channelType: number) => boolean = () => false,
+): Promise<{ toServer: Buffer; toClient: Buffer; channelType: number }> {
   const client = new ByteReader();
   const server = new ByteReader();
   const onWs = (d: Buffer | ArrayBuffer | Buffer[]) => client.push(wsBytes(d));
@@ -42,6 +49,7 @@ export async function proxySpiceLink(ws: WebSocket, tcp: Socket, password: strin
     if (size > 4096) throw new SpiceLinkError("The SPICE link message is too large.");
     const link = await client.read(size, 30_000);
     const channelType = link[4] ?? 0;
+    if (refuseChannel(channelType)) throw new SpiceRefused("View only: keyboard and mouse are not connected.");
     tcp.write(Buffer.concat([header, link]));
 
     const replyHeader = await server.read(16);

@@ -12,7 +12,15 @@ export const TICKET_TTL_MS = 60_000;
 export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";
 
 /** The channel connections a SPICE ticket covers (this instance): open count, and how long after the last closes. */
-export type SpiceGrant = { open: number; channels: number; until: number };
+export type SpiceGrant = {
+  open: number;
+  channels: number;
+  until: number;
+  /** The one console session all of this SPICE connection's channels count towards. */
+  session?: import("./sessions").OpenSession;
+  /** Every open channel socket, so ending the session ends them all. */
+  sockets?: Set<import("ws").WebSocket>;
+};
 const globalForGrants = globalThis as unknown as { __labSpiceGrants?: Map<string, SpiceGrant> };
 function spiceGrants(): Map<string, SpiceGrant> {
   globalForGrants.__labSpiceGrants ??= new Map();
