@@ -33,10 +33,12 @@ export function reconcile(dbState: string, observed: ProviderState, hostName: st
   return { state: "STOPPED", stateDetail: dbState === "RUNNING" ? "Shut down from inside the machine." : null };
 }
 
-async function apply(machineId: string, observed: ProviderState, host: Pick<Host, "id" | "name">): Promise<boolean> {
+async function apply(machineId: string, observed: ProviderState, host: Pick<Host, "id" | "name">, observedAt: Date): Promise<boolean> {
   if (inFlight().has(machineId)) return false;
   const m = await db().machine.findUnique({ where: { id: machineId }, include: { class: { select: { ownerId: true } } } });
   if (!m || m.hostId !== host.id) return false;
+  // the row changed after this observation was made (an action just finished): the observation is stale
+  if (m.updatedAt.getTime() >= observedAt.getTime()) return false;
   const next = reconcile(m.state, observed, host.name);
   if (!next) return false;
   if (inFlight().has(machineId)) return false;
@@ -58,6 +60,7 @@ async function apply(machineId: string, observed: ProviderState, host: Pick<Host
 export async function sweepHost(hostId: string): Promise<number> {
   const host = await db().host.findUnique({ where: { id: hostId } });
   if (!host || host.status === "OFFLINE") return 0;
+  const observedAt = new Date();
   const inventory = await providerFor(hostTarget(host)).inventory();
   const seen = new Map(inventory.filter((i) => i.machineId).map((i) => [i.machineId as string, i]));
   const machines = await db().machine.findMany({ where: { hostId }, select: { id: true, providerRef: true } });
@@ -65,7 +68,7 @@ export async function sweepHost(hostId: string): Promise<number> {
   let changed = 0;
   for (const m of machines) {
     if (!m.providerRef) continue;
-    if (await apply(m.id, seen.get(m.id)?.state ?? "missing", host)) changed++;
+    if (await apply(m.id, seen.get(m.id)?.state ?? "missing", host, observedAt)) changed++;
   }
   setOrphans(
     hostId,
@@ -95,7 +98,7 @@ async function syncWatchers(r: Running) {
     current?.watcher.close();
     const watcher = providerFor(hostTarget(host)).watch(
       (event) => {
-        if (event.machineId) void apply(event.machineId, event.state, host).catch(() => undefined);
+        if (event.machineId) void apply(event.machineId, event.state, host, event.at ?? new Date()).catch(() => undefined);
       },
       () => undefined,
     );

@@ -81,7 +81,7 @@ export type MachineStats = { cpuSeconds: number | null; memoryBytes: number | nu
 
 export type InventoryItem = { ref: string; machineId: string | null; state: ProviderState };
 
-export type ProviderEvent = { ref: string; machineId: string | null; state: ProviderState };
+export type ProviderEvent = { ref: string; machineId: string | null; state: ProviderState; /** when the host saw it, if it says */ at?: Date };
 
 export type HostProbe = {
   version: string;

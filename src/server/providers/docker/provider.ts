@@ -335,7 +335,7 @@ export class DockerProvider implements MachineProvider {
             buffer = buffer.slice(nl + 1);
             nl = buffer.indexOf("\n");
             try {
-              const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+              const e = JSON.parse(line) as { Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
               const attrs = e.Actor?.Attributes ?? {};
               const state: ProviderState | null =
                 e.Action === "start" || e.Action === "unpause" || e.Action === "restart"
@@ -347,7 +347,7 @@ export class DockerProvider implements MachineProvider {
                       : e.Action === "destroy"
                         ? "missing"
                         : null;
-              if (state && attrs.name) onEvent({ ref: attrs.name, machineId: attrs[LABEL] ?? null, state });
+              if (state && attrs.name) onEvent({ ref: attrs.name, machineId: attrs[LABEL] ?? null, state, at: e.timeNano ? new Date(e.timeNano / 1e6) : undefined });
             } catch {
               // a partial or foreign line: ignore
             }
