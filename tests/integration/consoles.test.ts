@@ -151,9 +151,11 @@ describe("consoles", () => {
     const mini = await main.read(6);
     expect(mini.readUInt16LE(0)).toBe(103);
     const init = await main.read(mini.readUInt32LE(2));
-    const display = await link(2, init.readUInt32LE(0));
-    expect(display.auth).toBe(0);
-    display.ws.close();
+    // a second channel joins the session on the same ticket (the inputs channel: QEMU 7.2's SPICE worker
+    // thread segfaults when a display channel is closed before its DISPLAY_INIT, so the test does not do that)
+    const second = await link(3, init.readUInt32LE(0));
+    expect(second.auth).toBe(0);
+    second.ws.close();
     main.ws.close();
     await main.ending;
     // both channels made one console session, closed when the last channel closed, with both channels' bytes

@@ -108,11 +108,17 @@ async function runJob(jobId: string): Promise<void> {
     const updated = await db().job.update({ where: { id: jobId }, data: error ? { failed: { increment: 1 } } : { done: { increment: 1 } } });
     publishJob(updated);
   });
+  // the counters are recounted from the items: a crash between an item's update and the job's increment
+  // (recovered at the next start) must not leave them one short
+  const [done, failed] = await Promise.all([
+    db().jobItem.count({ where: { jobId, status: "DONE" } }),
+    db().jobItem.count({ where: { jobId, status: "FAILED" } }),
+  ]);
   const final = await db().job.findUniqueOrThrow({ where: { id: jobId } });
-  const status = final.failed === 0 ? "SUCCEEDED" : final.done === 0 ? "FAILED" : "PARTIAL";
+  const status = failed === 0 ? "SUCCEEDED" : done === 0 ? "FAILED" : "PARTIAL";
   const finished = await db().job.update({
     where: { id: jobId },
-    data: { status, finishedAt: new Date(), ownerPid: null, error: final.failed ? `${final.failed} of ${final.total} failed.` : null },
+    data: { status, done, failed, finishedAt: new Date(), ownerPid: null, error: failed ? `${failed} of ${final.total} failed.` : null },
   });
   publishJob(finished);
 }
