@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { requireAssets, virtType } from "../support/assets";
 import { PortalClient } from "../support/client";
+import { removeMachinesOf } from "../support/host-cleanup";
 import { createVmTemplate, virsh, waitFor, waitForJob } from "../support/machines";
 import { type PortalProcess, startPortal, TEST_ADMIN } from "../support/portal-process";
 
@@ -20,6 +21,9 @@ const ours = (ids: string[]) => (names: string) => names.split("\n").map((s) => 
 describe("a crash in the middle of a deploy", () => {
   const portals: PortalProcess[] = [];
   afterAll(async () => {
+    // whatever happened, nothing of this test stays on the host (both portals share the first one's database)
+    const first = portals[0];
+    if (first) await removeMachinesOf(first.databaseUrl).catch(() => 0);
     for (const p of portals.reverse()) await p.stop().catch(() => null);
   });
 
