@@ -7,13 +7,9 @@
 // spec creates is removed through the API afterwards, also when a step fails.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type APIResponse, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { admin, signIn } from "./fixtures";
-
-const ASSETS_DIR = process.env.LAB_ASSETS_DIR ?? "/var/lib/lab-portal/assets";
-const GUEST_IMAGE = `${ASSETS_DIR}/guest.qcow2`;
-const VIRT_TYPE = readFileSync(`${ASSETS_DIR}/virt-type`, "utf8").trim() === "kvm" ? "kvm" : "qemu";
-const DOCKER_IMAGE = "labportal/test-ssh:latest";
+import { cleanUp, DOCKER_IMAGE, GUEST_IMAGE, getMachine, type Machine, ok, VIRT_TYPE, waitForState } from "./lab";
 
 const run = randomBytes(3).toString("hex");
 const names = {
@@ -25,9 +21,6 @@ const names = {
   container: `e2e-con-ct-${run}`,
 };
 
-type Listed = { id: string; name: string; state?: string };
-type Machine = { id: string; name: string; state: string; stateDetail: string | null };
-
 test.beforeEach(({ browserName: _ }, info) => {
   test.skip(info.project.name !== "desktop", "desktop only");
 });
@@ -36,66 +29,11 @@ test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
   try {
     await signIn(page, admin().email, admin().password);
-    await cleanUp(page);
+    await cleanUp(page, run);
   } finally {
     await page.close();
   }
 });
-
-async function ok<T>(res: APIResponse, what: string): Promise<T> {
-  const text = await res.text();
-  expect(res.ok(), `${what}: HTTP ${res.status()} ${text}`).toBe(true);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function items(page: Page, url: string): Promise<Listed[]> {
-  const res = await page.request.get(url);
-  if (!res.ok()) return [];
-  return ((await res.json()) as { items: Listed[] }).items;
-}
-
-/** Deletes this run's machines (waiting until each is gone: deletes are jobs), then its templates and hosts. */
-async function cleanUp(page: Page) {
-  const ours = (x: Listed) => x.name.endsWith(`-${run}`);
-  const machines = (await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)).filter(ours);
-  const deadline = Date.now() + 90_000;
-  for (const m of machines) {
-    while (Date.now() < deadline) {
-      const res = await page.request.get(`/api/machines/${m.id}`);
-      if (res.status() === 404) break;
-      const state = res.ok() ? ((await res.json()) as Listed).state : undefined;
-      if (state === "RUNNING" || state === "STOPPED" || state === "FAILED" || state === "UNKNOWN") await page.request.delete(`/api/machines/${m.id}`);
-      await page.waitForTimeout(1000);
-    }
-  }
-  for (const t of (await items(page, "/api/templates")).filter(ours)) await page.request.delete(`/api/templates/${t.id}`);
-  for (const h of (await items(page, "/api/admin/hosts")).filter(ours)) await page.request.delete(`/api/admin/hosts/${h.id}`);
-  const left = [
-    ...(await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)),
-    ...(await items(page, "/api/templates")),
-    ...(await items(page, "/api/admin/hosts")),
-  ].filter(ours);
-  expect(left.map((x) => x.name), "left over after the clean-up").toEqual([]);
-}
-
-async function getMachine(page: Page, id: string): Promise<Machine> {
-  return ok<Machine>(await page.request.get(`/api/machines/${id}`), "GET machine");
-}
-
-/** Polls the machine until it is in `state` (a FAILED machine fails at once, with the portal's reason). */
-async function waitForState(page: Page, id: string, state: string, timeoutMs: number) {
-  let last: Machine | null = null;
-  await expect
-    .poll(
-      async () => {
-        last = await getMachine(page, id);
-        if (last.state === "FAILED" && state !== "FAILED") throw new Error(`the machine failed: ${last.stateDetail}`);
-        return last.state;
-      },
-      { timeout: timeoutMs, intervals: [1000], message: `machine ${id} to be ${state}` },
-    )
-    .toBe(state);
-}
 
 /** A host, a template and one started machine, all through the API. */
 async function runningMachine(page: Page, kind: "LIBVIRT" | "DOCKER"): Promise<Machine> {

@@ -3,14 +3,9 @@
 // creates, starts, stops and deletes a container and a VM while the machines list follows the state live over
 // /ws/events. Everything the spec creates is removed through the API afterwards, also when a step fails.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { expect, type Locator, type Page, test } from "@playwright/test";
 import { admin, signIn } from "./fixtures";
-
-const ASSETS_DIR = process.env.LAB_ASSETS_DIR ?? "/var/lib/lab-portal/assets";
-const GUEST_IMAGE = `${ASSETS_DIR}/guest.qcow2`;
-const VIRT_TYPE = readFileSync(`${ASSETS_DIR}/virt-type`, "utf8").trim() === "kvm" ? "kvm" : "qemu";
-const DOCKER_IMAGE = "labportal/test-ssh:latest";
+import { cleanUp, DOCKER_IMAGE, GUEST_IMAGE, VIRT_TYPE } from "./lab";
 
 const run = randomBytes(3).toString("hex");
 const names = {
@@ -29,42 +24,8 @@ test.beforeEach(({ browserName: _ }, info) => {
 });
 
 test.afterEach(async ({ page }) => {
-  await cleanUp(page);
+  await cleanUp(page, run);
 });
-
-type Listed = { id: string; name: string; state?: string };
-
-async function items(page: Page, url: string): Promise<Listed[]> {
-  const res = await page.request.get(url);
-  if (!res.ok()) return [];
-  return ((await res.json()) as { items: Listed[] }).items;
-}
-
-/** Deletes this run's machines (waiting until each is gone), then its templates and hosts. */
-async function cleanUp(page: Page) {
-  const ours = (x: Listed) => x.name.endsWith(`-${run}`);
-  const machines = (await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)).filter(ours);
-  const deadline = Date.now() + 90_000;
-  for (const m of machines) {
-    while (Date.now() < deadline) {
-      const res = await page.request.get(`/api/machines/${m.id}`);
-      if (res.status() === 404) break;
-      const state = res.ok() ? ((await res.json()) as Listed).state : undefined;
-      // A running machine is deleted as it is; one the portal is still working on has to settle first.
-      if (state === "RUNNING" || state === "STOPPED" || state === "FAILED" || state === "UNKNOWN") await page.request.delete(`/api/machines/${m.id}`);
-      await page.waitForTimeout(1000);
-    }
-  }
-  for (const t of (await items(page, "/api/templates")).filter(ours)) await page.request.delete(`/api/templates/${t.id}`);
-  for (const h of (await items(page, "/api/admin/hosts")).filter(ours)) await page.request.delete(`/api/admin/hosts/${h.id}`);
-  // anything left over would leak onto the real hosts: say so
-  const left = [
-    ...(await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)),
-    ...(await items(page, "/api/templates")),
-    ...(await items(page, "/api/admin/hosts")),
-  ].filter(ours);
-  expect(left.map((x) => x.name), "left over after the clean-up").toEqual([]);
-}
 
 async function openNav(page: Page, label: string, url: RegExp) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: label, exact: true }).click();

@@ -6,12 +6,9 @@
 // is removed through the API afterwards, also when a step fails.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { type APIResponse, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { admin, signIn } from "./fixtures";
-
-const ASSETS_DIR = process.env.LAB_ASSETS_DIR ?? "/var/lib/lab-portal/assets";
-const GUEST_IMAGE = `${ASSETS_DIR}/guest.qcow2`;
-const VIRT_TYPE = readFileSync(`${ASSETS_DIR}/virt-type`, "utf8").trim() === "kvm" ? "kvm" : "qemu";
+import { cleanUp, GUEST_IMAGE, getMachine, type Machine, ok, VIRT_TYPE, waitForState } from "./lab";
 
 const run = randomBytes(3).toString("hex");
 const names = {
@@ -19,9 +16,6 @@ const names = {
   template: `e2e-spice-tpl-${run}`,
   vm: `e2e-spice-vm-${run}`,
 };
-
-type Listed = { id: string; name: string; state?: string };
-type Machine = { id: string; name: string; state: string; stateDetail: string | null };
 
 test.beforeEach(({ browserName: _ }, info) => {
   test.skip(info.project.name !== "desktop", "desktop only");
@@ -31,65 +25,11 @@ test.afterAll(async ({ browser }) => {
   const page = await browser.newPage();
   try {
     await signIn(page, admin().email, admin().password);
-    await cleanUp(page);
+    await cleanUp(page, run);
   } finally {
     await page.close();
   }
 });
-
-async function ok<T>(res: APIResponse, what: string): Promise<T> {
-  const text = await res.text();
-  expect(res.ok(), `${what}: HTTP ${res.status()} ${text}`).toBe(true);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function items(page: Page, url: string): Promise<Listed[]> {
-  const res = await page.request.get(url);
-  if (!res.ok()) return [];
-  return ((await res.json()) as { items: Listed[] }).items;
-}
-
-/** Deletes this run's machine (waiting until it is gone: a delete is a job), then its template and host. */
-async function cleanUp(page: Page) {
-  const ours = (x: Listed) => x.name.endsWith(`-${run}`);
-  const machines = (await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)).filter(ours);
-  const deadline = Date.now() + 90_000;
-  for (const m of machines) {
-    while (Date.now() < deadline) {
-      const res = await page.request.get(`/api/machines/${m.id}`);
-      if (res.status() === 404) break;
-      const state = res.ok() ? ((await res.json()) as Listed).state : undefined;
-      if (state === "RUNNING" || state === "STOPPED" || state === "FAILED" || state === "UNKNOWN") await page.request.delete(`/api/machines/${m.id}`);
-      await page.waitForTimeout(1000);
-    }
-  }
-  for (const t of (await items(page, "/api/templates")).filter(ours)) await page.request.delete(`/api/templates/${t.id}`);
-  for (const h of (await items(page, "/api/admin/hosts")).filter(ours)) await page.request.delete(`/api/admin/hosts/${h.id}`);
-  const left = [
-    ...(await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)),
-    ...(await items(page, "/api/templates")),
-    ...(await items(page, "/api/admin/hosts")),
-  ].filter(ours);
-  expect(left.map((x) => x.name), "left over after the clean-up").toEqual([]);
-}
-
-async function getMachine(page: Page, id: string): Promise<Machine> {
-  return ok<Machine>(await page.request.get(`/api/machines/${id}`), "GET machine");
-}
-
-/** Polls the machine until it is in `state` (a FAILED machine fails at once, with the portal's reason). */
-async function waitForState(page: Page, id: string, state: string, timeoutMs: number) {
-  await expect
-    .poll(
-      async () => {
-        const m = await getMachine(page, id);
-        if (m.state === "FAILED" && state !== "FAILED") throw new Error(`the machine failed: ${m.stateDetail}`);
-        return m.state;
-      },
-      { timeout: timeoutMs, intervals: [1000], message: `machine ${id} to be ${state}` },
-    )
-    .toBe(state);
-}
 
 /** A libvirt host, a template offering VNC and SPICE, and one started machine, all through the API. */
 async function runningVm(page: Page): Promise<Machine> {
