@@ -1,6 +1,7 @@
 // Machine rows shared by the machines list and the details page, kept current by live events: an event patches
 // the state at once, then the row is fetched again (coalesced, a few at a time) for everything else that may have
 // changed with it (addresses, drift, display ports).
+import { useCallback, useEffect, useState } from "react";
 import { create } from "zustand";
 import { api } from "@/components/ui/api";
 import { useLiveEvents } from "@/hooks/use-live-events";
@@ -105,4 +106,38 @@ export function useMachineLiveSync(options: { onUnknown?: (id: string) => void; 
     if (Object.keys(change).length) store.patch(id, change);
     refreshMachine(id);
   });
+}
+
+/**
+ * One machine from the store, loaded now and kept live (reloaded on its events and after a reconnect). `error`
+ * is the load's failure (status 404: not found or not visible); `load` retries.
+ */
+export function useMachine(id: string) {
+  const machine = useMachinesStore((s) => s.byId[id]);
+  const gone = useMachinesStore((s) => Boolean(s.gone[id]));
+  const upsert = useMachinesStore((s) => s.upsert);
+  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+
+  const load = useCallback(async () => {
+    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(id)}`);
+    if (res.ok) {
+      upsert([res.data]);
+      setError(null);
+    } else {
+      setError({ status: res.error.status, message: res.error.message });
+    }
+  }, [id, upsert]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  useMachineLiveSync({
+    onUnknown: (eventId) => {
+      if (eventId === id) void load();
+    },
+    onReconnected: () => void load(),
+  });
+
+  return { machine, gone, error, load };
 }

@@ -2,11 +2,10 @@
 
 // One machine with its live state, the same action buttons as the list, and (for admins) where its display listens.
 import Link from "next/link";
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
-import { type MachineRow, useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
+import { useMachine } from "@/stores/machines-store";
 import { MachineActions } from "./machine-actions";
 import { DriftBadge, formatDate, formatMemory, kindLabel, type Role, StateBadge } from "./machine-bits";
 
@@ -20,33 +19,10 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export function MachineDetails({ id, role }: { id: string; role: Role }) {
-  const machine = useMachinesStore((s) => s.byId[id]);
-  const gone = useMachinesStore((s) => Boolean(s.gone[id]));
-  const upsert = useMachinesStore((s) => s.upsert);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+  const { machine, gone, error, load } = useMachine(id);
   const [deletedHere, setDeletedHere] = useState(false);
   const liveText = liveStatusText(useLiveStatus());
 
-  const load = useCallback(async () => {
-    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(id)}`);
-    if (res.ok) {
-      upsert([res.data]);
-      setError(null);
-    } else {
-      setError({ status: res.error.status, message: res.error.message });
-    }
-  }, [id, upsert]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useMachineLiveSync({
-    onUnknown: (eventId) => {
-      if (eventId === id) void load();
-    },
-    onReconnected: () => void load(),
-  });
 
   const back = (
     <Link href="/machines" className="text-sm text-brand-700 hover:underline">

@@ -3,11 +3,10 @@
 // The console page: the machine's name and state, a back link, the kinds of console its template offers, and the
 // console itself. A console opens only while the machine runs; once opened it stays (a restart keeps the page).
 import Link from "next/link";
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { type ReactNode, useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
-import { type MachineRow, useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
+import { useMachine } from "@/stores/machines-store";
 import { MachineActions } from "../../machine-actions";
 import { StateBadge } from "../../machine-bits";
 import { type ConsoleKind, consoleHref, KIND_LABELS, offeredKinds } from "./console-shared";
@@ -16,32 +15,9 @@ import { TerminalConsole } from "./terminal-console";
 import { VncConsole } from "./vnc-console";
 
 export function ConsoleClient({ id, requested, viewOnly }: { id: string; requested: ConsoleKind | null; viewOnly: boolean }) {
-  const machine = useMachinesStore((s) => s.byId[id]);
-  const gone = useMachinesStore((s) => Boolean(s.gone[id]));
-  const upsert = useMachinesStore((s) => s.upsert);
-  const [error, setError] = useState<{ status: number; message: string } | null>(null);
+  const { machine, gone, error, load } = useMachine(id);
   const [opened, setOpened] = useState(false);
 
-  const load = useCallback(async () => {
-    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(id)}`);
-    if (res.ok) {
-      upsert([res.data]);
-      setError(null);
-    } else {
-      setError({ status: res.error.status, message: res.error.message });
-    }
-  }, [id, upsert]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  useMachineLiveSync({
-    onUnknown: (eventId) => {
-      if (eventId === id) void load();
-    },
-    onReconnected: () => void load(),
-  });
 
   const running = machine ? canOpenConsole(machine.state) : false;
   useEffect(() => {
