@@ -42,23 +42,16 @@ export async function prepareConsole(actor: Actor, req: IncomingMessage): Promis
 
 async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<ConsoleContext["target"]> {
   if (!m.host) throw new AppError("BACKEND_UNREACHABLE", "This machine has no host.");
-  if (kind === "vnc") {
-    let port = m.vncPort;
+  if (kind === "vnc" || kind === "spice") {
+    // the ports recorded at start, else what the host reports now
+    let port = kind === "vnc" ? m.vncPort : m.spicePort;
     if (!port) {
       const { provider } = await providerAndSpec(m);
-      port = (await provider.displayInfo(m.providerRef ?? ""))?.vncPort ?? null;
+      const display = await provider.displayInfo(m.providerRef ?? "");
+      port = (kind === "vnc" ? display?.vncPort : display?.spicePort) ?? null;
     }
-    if (!port) throw new AppError("CONSOLE_UNAVAILABLE", "This machine has no VNC display.");
-    return { kind: "vnc", host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
-  }
-  if (kind === "spice") {
-    let port = m.spicePort;
-    if (!port) {
-      const { provider } = await providerAndSpec(m);
-      port = (await provider.displayInfo(m.providerRef ?? ""))?.spicePort ?? null;
-    }
-    if (!port) throw new AppError("CONSOLE_UNAVAILABLE", "This machine has no SPICE display.");
-    return { kind: "spice", host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
+    if (!port) throw new AppError("CONSOLE_UNAVAILABLE", `This machine has no ${kind.toUpperCase()} display.`);
+    return { kind, host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
   }
   if (kind === "exec") {
     const { provider, spec } = await providerAndSpec(m);

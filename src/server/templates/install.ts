@@ -13,6 +13,7 @@ import { AppError, invalid } from "@/server/http/app-error";
 import { withLock } from "@/server/jobs/lock";
 import { machineAction } from "@/server/machines/actions";
 import { loadMachine, machineSpec, publishMachine, publishMachineDeleted } from "@/server/machines/machine-core";
+import { removeFromHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names } from "@/server/providers/types";
 import type { TTemplateRow } from "./routes";
@@ -106,9 +107,8 @@ export async function startInstall(actor: Actor, id: string, ip: string | null):
 async function abandonInstall(templateId: string, machineId: string) {
   const m = await db().machine.findUnique({ where: { id: machineId }, include: { host: true } });
   if (m?.host) {
-    const provider = providerFor(hostTarget(m.host));
-    await provider.delete(names.domain(m.id), { machineId: m.id, template: { keepDataDisk: false } as never }).catch(() => undefined);
-    await provider.removeVolume?.(names.isoVolume(templateId)).catch(() => undefined);
+    await removeFromHost(m.id).catch(() => undefined);
+    await providerFor(hostTarget(m.host)).removeVolume?.(names.isoVolume(templateId)).catch(() => undefined);
   }
   if (m) {
     await db().machine.delete({ where: { id: m.id } });
