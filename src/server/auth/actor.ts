@@ -3,6 +3,7 @@
 import type { Role } from "@/generated/sqlite/enums";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
+import { noteTokenUse } from "@/server/tokens/usage";
 import { hashApiToken, parseScopes, type TokenScope } from "./api-tokens";
 import { readSessionClaims } from "./session-token";
 
@@ -16,7 +17,11 @@ export type Actor = {
   /** Scopes of the API token; a session has every scope its role allows. */
   scopes: readonly TokenScope[];
   tokenId?: string;
+  tokenName?: string;
 };
+
+/** What a token was used for, for the token.use audit event (path only: never a query string, it may hold a ticket). */
+export type TokenUseRequest = { method: string; path: string };
 
 const userSelect = { id: true, email: true, name: true, role: true, mustChangePassword: true, disabledAt: true, sessionVersion: true } as const;
 
@@ -36,14 +41,15 @@ export async function actorFromSession(cookieHeader: string | null | undefined):
   };
 }
 
-export async function actorFromBearer(authorization: string, ip: string | null): Promise<Actor> {
+export async function actorFromBearer(authorization: string, ip: string | null, request?: TokenUseRequest): Promise<Actor> {
   const token = authorization.replace(/^Bearer\s+/i, "").trim();
   const invalid = new AppError("UNAUTHENTICATED", "This API token is not valid, has expired or was revoked.");
   if (!token.startsWith("lpt_")) throw invalid;
   const row = await db().apiToken.findUnique({ where: { hash: hashApiToken(token) }, include: { user: { select: userSelect } } });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || row.user.disabledAt) throw invalid;
-  await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(), lastUsedIp: ip } });
   const scopes = parseScopes(row.scopes).filter((s) => s !== "admin" || row.user.role === "ADMIN");
+  // audited (token.use) and lastUsedAt/lastUsedIp written in the background, at most once a minute per token
+  noteTokenUse({ tokenId: row.id, tokenName: row.name, actor: { id: row.user.id, email: row.user.email }, ip, method: request?.method ?? "?", path: request?.path ?? "?" });
   return {
     id: row.user.id,
     email: row.user.email,
@@ -53,12 +59,13 @@ export async function actorFromBearer(authorization: string, ip: string | null):
     via: "token",
     scopes,
     tokenId: row.id,
+    tokenName: row.name,
   };
 }
 
 /** Resolves the actor from request headers; null when there is no credential at all. */
-export async function actorFromHeaders(headers: Headers, ip: string | null): Promise<Actor | null> {
+export async function actorFromHeaders(headers: Headers, ip: string | null, request?: TokenUseRequest): Promise<Actor | null> {
   const authorization = headers.get("authorization");
-  if (authorization && /^Bearer\s/i.test(authorization)) return actorFromBearer(authorization, ip);
+  if (authorization && /^Bearer\s/i.test(authorization)) return actorFromBearer(authorization, ip, request);
   return actorFromSession(headers.get("cookie"));
 }

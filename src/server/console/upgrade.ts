@@ -74,12 +74,13 @@ function acceptAndClose(req: IncomingMessage, socket: Duplex, head: Buffer, erro
   state().wss.handleUpgrade(req, socket, head, (ws) => ws.close(error.wsCloseCode, error.message.slice(0, 120)));
 }
 
-async function authorizeUpgrade(route: WsRoute, req: IncomingMessage): Promise<Actor> {
+async function authorizeUpgrade(route: WsRoute, req: IncomingMessage, pathname: string): Promise<Actor> {
   const headers = headersOf(req);
   const bearer = /^Bearer\s/i.test(headers.get("authorization") ?? "");
   // Browsers always send Origin on WebSocket handshakes; only a Bearer-token API client may omit it.
   if (req.headers.origin ? !originAllowed(req.headers) : !bearer) throw new AppError("ORIGIN_MISMATCH");
-  const actor = await actorFromHeaders(headers, headers.get(CLIENT_IP_HEADER));
+  // a token's use is audited with the path only (the query holds the console ticket)
+  const actor = await actorFromHeaders(headers, headers.get(CLIENT_IP_HEADER), { method: "GET", path: pathname });
   if (!actor) throw new AppError("UNAUTHENTICATED");
   if (route.access !== "any" && !route.access.includes(actor.role)) throw new AppError("FORBIDDEN");
   return actor;
@@ -102,7 +103,7 @@ export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: B
   let actor: Actor;
   let prepared: unknown;
   try {
-    actor = await authorizeUpgrade(route, req);
+    actor = await authorizeUpgrade(route, req, pathname);
     prepared = route.prepare ? await route.prepare(actor, req) : undefined;
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError("INTERNAL");

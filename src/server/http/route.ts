@@ -97,7 +97,7 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
   return async function routeHandler(req: Request, context?: NextContext): Promise<Response> {
     try {
       const ip = clientIp(req.headers);
-      const actor = await actorFromHeaders(req.headers, ip);
+      const actor = await actorFromHeaders(req.headers, ip, { method: req.method, path: new URL(req.url).pathname });
       authorize(spec, actor);
 
       const rawParams = (await context?.params) ?? {};

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
@@ -47,6 +48,15 @@ export function ProfileClient({ initial }: { initial: TMe }) {
         </h2>
         <p className="mb-3 text-sm text-slate-600">After the change you are signed out everywhere and sign in again with the new password.</p>
         <PasswordForm email={me.email} />
+      </section>
+      <section aria-labelledby="tokens-heading" className="rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="tokens-heading" className="mb-1 font-semibold">
+          API tokens
+        </h2>
+        <p className="mb-3 text-sm text-slate-600">Personal tokens let scripts and tools use the portal&apos;s API as you, limited to the scopes you choose.</p>
+        <Link href="/profile/tokens" className="text-sm font-medium text-brand-700 hover:underline" data-testid="profile-tokens-link">
+          Manage API tokens →
+        </Link>
       </section>
     </div>
   );

@@ -1,0 +1,6 @@
+import { withAuth } from "@/server/http/route";
+import { createMyToken, listMyTokens } from "@/server/tokens/my-tokens";
+import { tokensRoutes } from "@/server/tokens/routes";
+
+export const GET = withAuth(({ actor }) => listMyTokens(actor), tokensRoutes.listMine);
+export const POST = withAuth(({ actor, body, ip }) => createMyToken(actor, body, ip), tokensRoutes.create);
