@@ -1,0 +1,398 @@
+"use client";
+
+// Usage against limits per user: filter (search, role, plan), sort by any column, and per user a dialog to
+// assign a plan and set overrides, and one to grant extra hours (plan budget or one of their classes).
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { api } from "@/components/ui/api";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { SelectField, TextField } from "@/components/ui/field";
+import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import type { TQuotaUserDetail } from "@/server/quotas/routes";
+import { formatMb, formatSeconds, hoursText, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, ofLimit, type Plan, type QuotaList, type QuotaUserRow } from "../../requests/quota-format";
+import { UsageBar } from "../../requests/usage-bar";
+
+type Sort = "name" | "role" | "plan" | "machines" | "running" | "vcpus" | "memory" | "disk" | "hours";
+const ROLE_LABELS: Record<string, string> = { ADMIN: "Admin", TEACHER: "Teacher", STUDENT: "Student" };
+const PAGE_SIZE = 50;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+type OverrideForm = Record<LimitKey, string> & { note: string; planId: string };
+
+function overrideForm(row: QuotaUserRow): OverrideForm {
+  const f = { note: row.override?.note ?? "", planId: row.ownPlanId ?? "" } as OverrideForm;
+  for (const k of LIMIT_KEYS) {
+    const v = row.override?.[k] ?? null;
+    f[k] = v === null ? "" : v < 0 ? "unlimited" : String(v);
+  }
+  return f;
+}
+
+export function UsagePanel({ plans }: { plans: Plan[] }) {
+  const [q, setQ] = useState("");
+  const [role, setRole] = useState("");
+  const [planId, setPlanId] = useState("");
+  const [sort, setSort] = useState<Sort>("name");
+  const [dir, setDir] = useState<"asc" | "desc">("asc");
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<QuotaList | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [editing, setEditing] = useState<QuotaUserRow | null>(null);
+  const [form, setForm] = useState<OverrideForm | null>(null);
+  const [granting, setGranting] = useState<TQuotaUserDetail | null>(null);
+  const [grant, setGrant] = useState({ hours: "", classId: "", note: "" });
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const debouncedQ = useDebounced(q, 300);
+  const requestId = useRef(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const load = useCallback(async () => {
+    const id = ++requestId.current;
+    setLoading(true);
+    const params = new URLSearchParams({ sort, dir, page: String(page), pageSize: String(PAGE_SIZE) });
+    if (debouncedQ.trim()) params.set("q", debouncedQ.trim());
+    if (role) params.set("role", role);
+    if (planId) params.set("planId", planId);
+    const res = await api<QuotaList>(`/api/admin/quotas?${params}`);
+    if (id !== requestId.current) return;
+    setLoading(false);
+    if (res.ok) {
+      setData(res.data);
+      setError(null);
+    } else setError(res.error.message);
+  }, [debouncedQ, role, planId, sort, dir, page]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: back to page 1 when the filter changes
+  useEffect(() => setPage(1), [debouncedQ, role, planId, sort, dir]);
+  // usage moves as machines start, stop, appear and go: reload, at most once a second
+  useLiveEvents(["machine.updated", "machine.deleted", RECONNECTED], () => {
+    if (reloadTimer.current) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      void load();
+    }, 1000);
+  });
+  useEffect(() => () => {
+    if (reloadTimer.current) clearTimeout(reloadTimer.current);
+  }, []);
+
+  function sortBy(column: Sort) {
+    if (sort === column) setDir(dir === "asc" ? "desc" : "asc");
+    else {
+      setSort(column);
+      setDir(column === "name" || column === "role" || column === "plan" ? "asc" : "desc");
+    }
+  }
+
+  function openEdit(row: QuotaUserRow) {
+    setEditing(row);
+    setForm(overrideForm(row));
+    setFields({});
+    setDialogError(null);
+  }
+
+  async function openGrant(row: QuotaUserRow) {
+    setFields({});
+    setDialogError(null);
+    setGrant({ hours: "", classId: "", note: "" });
+    const res = await api<TQuotaUserDetail>(`/api/admin/quotas/${row.id}`);
+    if (!res.ok) return setError(res.error.message);
+    setGrant({ hours: "", classId: res.data.classes[0]?.classId ?? "", note: "" });
+    setGranting(res.data);
+  }
+
+  const replaceRow = (row: QuotaUserRow) => setData((d) => (d ? { ...d, items: d.items.map((r) => (r.id === row.id ? row : r)) } : d));
+
+  async function saveEdit(clear = false) {
+    if (!editing || !form) return;
+    const override: Record<string, unknown> = { note: form.note };
+    const local: Record<string, string> = {};
+    for (const k of LIMIT_KEYS) {
+      const raw = form[k].trim().toLowerCase();
+      if (raw === "") override[k] = null;
+      else if (raw === "unlimited" || raw === "∞") override[k] = -1;
+      else if (/^\d+$/.test(raw)) override[k] = Number(raw);
+      else local[`override.${k}`] = "A whole number, “unlimited”, or empty for the plan's value.";
+    }
+    if (!clear && Object.keys(local).length) return setFields(local);
+    const empty = LIMIT_KEYS.every((k) => override[k] === null) && !form.note.trim();
+    setSaving(true);
+    const res = await api<QuotaUserRow>(`/api/admin/quotas/${editing.id}`, { method: "PATCH", json: { planId: form.planId || null, override: clear || empty ? null : override } });
+    setSaving(false);
+    if (!res.ok) {
+      setFields(res.error.fields ?? {});
+      setDialogError(res.error.message);
+      return;
+    }
+    replaceRow(res.data);
+    setNote(`Limits of ${res.data.email} saved.`);
+    setEditing(null);
+  }
+
+  async function saveGrant() {
+    if (!granting) return;
+    setSaving(true);
+    const res = await api(`/api/quota-grants`, {
+      method: "POST",
+      json: { userId: granting.id, classId: grant.classId || null, hours: grant.hours.trim() === "" ? undefined : Number(grant.hours), note: grant.note || undefined },
+    });
+    setSaving(false);
+    if (!res.ok) {
+      setFields(res.error.fields ?? {});
+      setDialogError(res.error.message);
+      return;
+    }
+    setNote(`${grant.hours} h granted to ${granting.email} for this month.`);
+    setGranting(null);
+    void load();
+  }
+
+  const header = (column: Sort, label: string, className = "") => (
+    <th scope="col" className={`px-3 py-2 ${className}`} aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+      <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-slate-900" onClick={() => sortBy(column)}>
+        {label}
+        <span aria-hidden="true">{sort === column ? (dir === "asc" ? "▲" : "▼") : ""}</span>
+      </button>
+    </th>
+  );
+
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
+  const effectivePlanName = (row: QuotaUserRow) => row.limits.planName ?? "None (unlimited)";
+
+  return (
+    <section className="space-y-3" aria-label="Usage per user">
+      <search className="grid gap-3 sm:grid-cols-[1fr_auto_auto]">
+        <TextField id="quota-search" label="Search" type="search" placeholder="Email or name" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+        <SelectField id="quota-role" label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
+          <option value="">All roles</option>
+          <option value="STUDENT">Students</option>
+          <option value="TEACHER">Teachers</option>
+          <option value="ADMIN">Admins</option>
+        </SelectField>
+        <SelectField id="quota-plan" label="Plan" value={planId} onChange={(e) => setPlanId(e.target.value)}>
+          <option value="">All plans</option>
+          {plans.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+          <option value="none">No plan (unlimited)</option>
+        </SelectField>
+      </search>
+      {error && (
+        <Alert tone="error">
+          {error}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void load()}>
+            Try again
+          </button>
+        </Alert>
+      )}
+      {note && <Alert tone="success">{note}</Alert>}
+      <p className="text-sm text-slate-600" aria-live="polite">
+        {loading && !data ? "Loading…" : data ? (data.total === 0 ? "No users match." : `${data.total} users · hours for ${data.month}`) : ""}
+      </p>
+      {data && data.items.length > 0 && (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm" data-testid="quota-table" aria-busy={loading || undefined}>
+            <caption className="sr-only">Usage against limits per user</caption>
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-600">
+              <tr>
+                {header("name", "User")}
+                {header("role", "Role")}
+                {header("plan", "Plan")}
+                {header("machines", "Machines")}
+                {header("running", "Running")}
+                {header("vcpus", "vCPU")}
+                {header("memory", "RAM")}
+                {header("disk", "Disk")}
+                {header("hours", "Hours")}
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.items.map((r) => {
+                const u = r.usage;
+                const l = r.limits;
+                return (
+                  <tr key={r.id} data-testid={`quota-row-${r.email}`} className={r.disabled ? "bg-slate-50 text-slate-500" : undefined}>
+                    <td className="px-3 py-2 align-top">
+                      <div className="font-medium text-slate-900">{r.name}</div>
+                      <div className="text-xs text-slate-500">{r.email}</div>
+                    </td>
+                    <td className="px-3 py-2 align-top">{ROLE_LABELS[r.role]}</td>
+                    <td className="px-3 py-2 align-top">
+                      {effectivePlanName(r)}
+                      {!r.ownPlanId && l.planId && <div className="text-xs text-slate-500">role default</div>}
+                      {r.override && <div className="text-xs text-amber-800">override</div>}
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar used={u.machines} limit={l.maxMachines} label={`Machines of ${r.email}`} text={ofLimit(u.machines, l.maxMachines)} />
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar used={u.running} limit={l.maxRunning} label={`Running machines of ${r.email}`} text={ofLimit(u.running, l.maxRunning)} />
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar used={u.vcpus} limit={l.maxVcpus} label={`vCPUs of ${r.email}`} text={ofLimit(u.vcpus, l.maxVcpus)} />
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar used={u.memoryMb} limit={l.maxMemoryMb} label={`Memory of ${r.email}`} text={ofLimit(u.memoryMb, l.maxMemoryMb, formatMb)} />
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar used={u.diskGb} limit={l.maxDiskGb} label={`Disk of ${r.email}`} text={ofLimit(u.diskGb, l.maxDiskGb, (n) => `${n} GB`)} />
+                    </td>
+                    <td className="px-3 py-2 align-top">
+                      <UsageBar
+                        used={u.hoursUsedSeconds}
+                        limit={r.hoursTotalSeconds}
+                        label={`Hours of ${r.email}`}
+                        text={`${hoursText(u.hoursUsedSeconds, r.hoursTotalSeconds)}${r.hoursLeftSeconds !== null ? ` · ${formatSeconds(r.hoursLeftSeconds)} left` : ""}`}
+                      />
+                    </td>
+                    <td className="px-3 py-2 text-right align-top whitespace-nowrap">
+                      <Button size="sm" variant="ghost" onClick={() => openEdit(r)} aria-label={`Edit limits of ${r.email}`} data-testid="quota-edit">
+                        Limits…
+                      </Button>
+                      <Button size="sm" variant="ghost" onClick={() => void openGrant(r)} aria-label={`Grant hours to ${r.email}`} data-testid="quota-grant">
+                        Hours…
+                      </Button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {data && data.total > data.pageSize && (
+        <nav aria-label="Pages" className="flex items-center justify-between gap-2">
+          <Button variant="secondary" size="sm" disabled={page <= 1 || loading} onClick={() => setPage((p) => p - 1)}>
+            Previous
+          </Button>
+          <span className="text-sm text-slate-600">
+            Page {data.page} of {pages}
+          </span>
+          <Button variant="secondary" size="sm" disabled={page >= pages || loading} onClick={() => setPage((p) => p + 1)}>
+            Next
+          </Button>
+        </nav>
+      )}
+
+      <Dialog
+        open={editing !== null}
+        title={`Limits of ${editing?.name ?? ""}`}
+        onClose={() => setEditing(null)}
+        testId="limits-dialog"
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setEditing(null)} disabled={saving}>
+              Cancel
+            </Button>
+            {editing?.override && (
+              <Button variant="secondary" onClick={() => void saveEdit(true)} disabled={saving}>
+                Remove overrides
+              </Button>
+            )}
+            <Button onClick={() => void saveEdit()} pending={saving} data-testid="limits-save">
+              Save
+            </Button>
+          </>
+        }
+      >
+        {editing && form && (
+          <>
+            <SelectField
+              id="limits-plan"
+              label="Plan"
+              value={form.planId}
+              onChange={(e) => setForm({ ...form, planId: e.target.value })}
+              error={fields.planId}
+              hint="“Role default” follows whichever plan is the default for their role."
+            >
+              <option value="">Role default</option>
+              {plans.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </SelectField>
+            <p className="text-xs text-slate-500">Overrides replace single values of the plan. Empty: the plan's value. “unlimited”: no limit.</p>
+            <div className="grid grid-cols-2 gap-3">
+              {LIMIT_KEYS.map((k) => (
+                <TextField
+                  key={k}
+                  id={`limits-${k}`}
+                  label={LIMIT_LABELS[k]}
+                  placeholder="Plan's value"
+                  value={form[k]}
+                  onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+                  error={fields[`override.${k}`]}
+                />
+              ))}
+            </div>
+            <TextField id="limits-note" label="Note" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} error={fields["override.note"]} placeholder="Why (shown to admins)" />
+            {dialogError && (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
+                {dialogError}
+              </p>
+            )}
+          </>
+        )}
+      </Dialog>
+
+      <Dialog
+        open={granting !== null}
+        title={`Grant hours to ${granting?.name ?? ""}`}
+        onClose={() => setGranting(null)}
+        testId="grant-dialog"
+        footer={
+          <>
+            <Button variant="secondary" onClick={() => setGranting(null)} disabled={saving}>
+              Cancel
+            </Button>
+            <Button onClick={() => void saveGrant()} pending={saving} data-testid="grant-save">
+              Grant
+            </Button>
+          </>
+        }
+      >
+        {granting && (
+          <>
+            <SelectField id="grant-class" label="Budget" value={grant.classId} onChange={(e) => setGrant({ ...grant, classId: e.target.value })} error={fields.classId}>
+              {granting.classes.map((c) => (
+                <option key={c.classId} value={c.classId}>
+                  {c.className} — {hoursText(c.usedSeconds, c.totalSeconds)}
+                </option>
+              ))}
+              <option value="">Plan hours (all machines) — {hoursText(granting.usage.hoursUsedSeconds, granting.hoursTotalSeconds)}</option>
+            </SelectField>
+            <TextField id="grant-hours" label="Extra hours this month" type="number" min={1} max={1000} value={grant.hours} onChange={(e) => setGrant({ ...grant, hours: e.target.value })} error={fields.hours} />
+            <TextField id="grant-note" label="Note (optional)" value={grant.note} onChange={(e) => setGrant({ ...grant, note: e.target.value })} error={fields.note} />
+            {dialogError && (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
+                {dialogError}
+              </p>
+            )}
+          </>
+        )}
+      </Dialog>
+    </section>
+  );
+}

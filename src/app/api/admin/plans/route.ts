@@ -1,0 +1,6 @@
+import { withAuth } from "@/server/http/route";
+import { createPlan, listPlans } from "@/server/quotas/plans";
+import { quotasRoutes } from "@/server/quotas/routes";
+
+export const GET = withAuth(() => listPlans(), quotasRoutes.listPlans);
+export const POST = withAuth(({ actor, body, ip }) => createPlan(actor, body, ip), quotasRoutes.createPlan);
