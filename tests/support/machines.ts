@@ -28,7 +28,7 @@ export function waitForState(client: PortalClient, id: string, state: string, ti
 export function waitForJob(client: PortalClient, id: string, timeoutMs = 120_000) {
   return waitFor(
     `job ${id}`,
-    async () => (await client.json<{ status: string; done: number; failed: number; items: { status: string; error: string | null }[] }>(`/api/jobs/${id}`)).body,
+    async () => (await client.json<{ status: string; done: number; failed: number; items: { label: string; machineId: string | null; status: string; error: string | null }[] }>(`/api/jobs/${id}`)).body,
     (j) => !["PENDING", "RUNNING"].includes(j.status),
     timeoutMs,
   );
@@ -43,7 +43,7 @@ export async function ensureHosts(admin: PortalClient, pool = "lab-portal-it") {
     (
       await admin.json<{ id: string }>("/api/admin/hosts", {
         method: "POST",
-        json: { name: "it-libvirt", kind: "LIBVIRT", uri: "qemu:///system", virtType: virtType(), storagePool: pool, vcpus: 16, memoryMb: 8192, diskGb: 100, maxMachines: 40 },
+        json: { name: "it-libvirt", kind: "LIBVIRT", uri: "qemu:///system", virtType: virtType(), storagePool: pool, vcpus: 64, memoryMb: 32768, diskGb: 400, maxMachines: 150 },
       })
     ).body.id;
   const docker =
@@ -51,7 +51,7 @@ export async function ensureHosts(admin: PortalClient, pool = "lab-portal-it") {
     (
       await admin.json<{ id: string }>("/api/admin/hosts", {
         method: "POST",
-        json: { name: "it-docker", kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 16, memoryMb: 8192, diskGb: 100, maxMachines: 40 },
+        json: { name: "it-docker", kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 64, memoryMb: 32768, diskGb: 400, maxMachines: 150 },
       })
     ).body.id;
   if (!libvirt || !docker) throw new Error("could not register the test hosts");

@@ -14,6 +14,8 @@ export type JobHandler = {
   run(item: JobItem, job: Job): Promise<void>;
   /** Removes whatever a run interrupted by a crash may have left on a host (must be idempotent). */
   cleanup(item: JobItem, job: Job): Promise<void>;
+  /** After the last item (whatever the outcome): for example mark a class ready. Errors are logged. */
+  finish?(job: Job): Promise<void>;
 };
 
 const globalForJobs = globalThis as unknown as { __labJobHandlers?: Map<string, JobHandler>; __labJobsRunning?: Set<string> };
@@ -120,6 +122,7 @@ async function runJob(jobId: string): Promise<void> {
     where: { id: jobId },
     data: { status, done, failed, finishedAt: new Date(), ownerPid: null, error: failed ? `${failed} of ${final.total} failed.` : null },
   });
+  await handler.finish?.(finished).catch((error) => console.error(`[jobs] finishing job ${jobId} failed`, error));
   publishJob(finished);
 }
 

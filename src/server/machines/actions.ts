@@ -11,7 +11,8 @@ import { seal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { ProviderError } from "@/server/providers/types";
-import { inFlight, loadForActor, loadMachine, type MachineWith, machineInclude, machineRow, providerAndSpec, publishMachine, publishMachineDeleted } from "./machine-core";
+import { type Tx, withQuota } from "@/server/quotas/enforce";
+import { classTeacherIds, inFlight, loadForActor, loadMachine, type MachineWith, machineInclude, machineRow, providerAndSpec, publishMachine, publishMachineDeleted } from "./machine-core";
 import { removeFromHost } from "./provision";
 import type { TMachineRow } from "./routes";
 
@@ -36,8 +37,10 @@ export async function machineAction(actor: Actor, id: string, action: "start" | 
   const to = TRANSITION[action];
   if (inFlight().has(id)) throw new AppError("INVALID_STATE", refusal(action, to));
   inFlight().add(id);
-  const claimed = await db()
-    .machine.updateMany({ where: { id, state: { in: statesAllowing(action) } }, data: { state: to, stateDetail: null } })
+  const claim = (client: Tx) => client.machine.updateMany({ where: { id, state: { in: statesAllowing(action) } }, data: { state: to, stateDetail: null } });
+  // a start counts against the owner's quota (whoever clicks); the check and the claim are one transaction
+  const quota = action === "start" && m.ownerId ? { running: 1, vcpus: m.vcpus, memoryMb: m.memoryMb, hoursFor: { classId: m.classId } } : null;
+  const claimed = await (quota && m.ownerId ? withQuota(m.ownerId, quota, claim) : claim(db()))
     .catch((error) => {
       inFlight().delete(id);
       throw error;
@@ -49,14 +52,41 @@ export async function machineAction(actor: Actor, id: string, action: "start" | 
   }
   await recordAudit({ actor, action: `machine.${action}`, target: { type: "machine", id, name: m.name }, ip, details: options.force ? { force: true } : null });
   const fresh = await loadMachine(id);
-  publishMachine(fresh, fresh.class?.ownerId);
+  publishMachine(fresh, classTeacherIds(fresh.class));
   runInBackground(fresh, action, options);
   return machineRow(fresh, actor);
 }
 
-function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean }) {
+/**
+ * A stop the portal decides on its own (lab hours used up, idle): the same claim, background stop and live
+ * update as a user's stop, audited as a system action; `detail` stays as the machine's state detail. Only a
+ * RUNNING machine is claimed, so it never races a user's action. Returns false when nothing was claimed.
+ */
+export async function systemMachineAction(id: string, action: "stop", why: { reason: string; detail: string }): Promise<boolean> {
+  if (inFlight().has(id)) return false;
+  const m = await loadMachine(id);
+  if (m.state !== "RUNNING" || !m.template || !m.host || m.host.status === "OFFLINE") return false;
+  inFlight().add(id);
+  const claimed = await db()
+    .machine.updateMany({ where: { id, state: "RUNNING" }, data: { state: TRANSITION[action], stateDetail: why.detail } })
+    .catch((error) => {
+      inFlight().delete(id);
+      throw error;
+    });
+  if (claimed.count !== 1) {
+    inFlight().delete(id);
+    return false;
+  }
+  await recordAudit({ actor: null, action: `machine.${action}`, target: { type: "machine", id, name: m.name }, details: { reason: why.reason } });
+  const fresh = await loadMachine(id);
+  publishMachine(fresh, classTeacherIds(fresh.class));
+  runInBackground(fresh, action, { detail: why.detail });
+  return true;
+}
+
+function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean; detail?: string }) {
   inFlight().add(m.id);
-  const ops: Record<typeof action, Op> = { start: doStart, stop: (x) => doStop(x, options.force), reboot: doReboot, revert: doRevert, delete: doDelete };
+  const ops: Record<typeof action, Op> = { start: doStart, stop: (x) => doStop(x, options.force, options.detail), reboot: doReboot, revert: doRevert, delete: doDelete };
   void (async () => {
     try {
       const data = await ops[action](m);
@@ -66,18 +96,18 @@ function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "
           // deleting an installation machine abandons the installation; the ISO stays for another try
           await db().template.updateMany({ where: { id: m.templateId, installMachineId: m.id }, data: { installMachineId: null, status: "DRAFT", statusDetail: "The installation machine was deleted." } });
         }
-        publishMachineDeleted(m, m.class?.ownerId);
+        publishMachineDeleted(m, classTeacherIds(m.class));
         return;
       }
       const updated = await db().machine.update({ where: { id: m.id }, data: { ...data, drift: null, driftAt: null } });
-      publishMachine(updated, m.class?.ownerId);
+      publishMachine(updated, classTeacherIds(m.class));
       if (action === "start" || action === "reboot") void refreshAddresses(m.id);
     } catch (error) {
       const reason = error instanceof ProviderError ? error.message : (error as Error).message;
       const state = await observedState(m).catch(() => "UNKNOWN");
       const verb = { start: "start", stop: "stop", reboot: "restart", revert: "revert", delete: "delete" }[action];
       const updated = await db().machine.update({ where: { id: m.id }, data: { state, stateDetail: `Could not ${verb}: ${reason}` } }).catch(() => null);
-      if (updated) publishMachine(updated, m.class?.ownerId);
+      if (updated) publishMachine(updated, classTeacherIds(m.class));
     } finally {
       inFlight().delete(m.id);
     }
@@ -104,13 +134,13 @@ const doStart: Op = async (m) => {
   };
 };
 
-async function doStop(m: MachineWith, force?: boolean): Promise<Partial<Machine>> {
+async function doStop(m: MachineWith, force?: boolean, detail?: string): Promise<Partial<Machine>> {
   const { provider } = await providerAndSpec(m);
   const timeout = env().MACHINE_STOP_TIMEOUT_SECONDS;
   const { forced } = await provider.stop(m.providerRef ?? "", { timeoutMs: timeout * 1000, force });
   return {
     state: "STOPPED",
-    stateDetail: forced && !force ? `Did not shut down within ${timeout} s and was powered off.` : null,
+    stateDetail: detail ?? (forced && !force ? `Did not shut down within ${timeout} s and was powered off.` : null),
     lastStoppedAt: new Date(),
     vncPort: null,
     spicePort: null,
@@ -167,7 +197,7 @@ async function refreshAddresses(id: string): Promise<void> {
       const ips = await provider.addresses(m.providerRef ?? "");
       if (ips.length) {
         const updated = await db().machine.update({ where: { id }, data: { ipAddresses: ips.join(",") } });
-        publishMachine(updated, m.class?.ownerId);
+        publishMachine(updated, classTeacherIds(m.class));
         return;
       }
     } catch {

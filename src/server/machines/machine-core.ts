@@ -13,14 +13,14 @@ import type { TMachineRow } from "./routes";
 
 export const machineInclude = {
   owner: { select: { id: true, name: true, email: true } },
-  class: { select: { id: true, name: true, ownerId: true } },
+  class: { select: { id: true, name: true, ownerId: true, isolatedNetwork: true, coOwners: { select: { userId: true } } } },
   template: true,
   host: true,
 } as const;
 
 export type MachineWith = Machine & {
   owner: { id: string; name: string; email: string } | null;
-  class: { id: string; name: string; ownerId: string } | null;
+  class: { id: string; name: string; ownerId: string; isolatedNetwork: boolean; coOwners: { userId: string }[] } | null;
   template: Template | null;
   host: Host | null;
 };
@@ -31,9 +31,25 @@ export async function loadMachine(id: string): Promise<MachineWith> {
   return m;
 }
 
-/** Owner, the class's teacher, or an admin. */
+/** Teaches the class: its owner or a co-owner (teachers and admins). */
+export function teachesClass(actor: Pick<Actor, "id" | "role">, c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined): boolean {
+  if (!c || actor.role === "STUDENT") return false;
+  return c.ownerId === actor.id || c.coOwners.some((o) => o.userId === actor.id);
+}
+
+/** Owner, a teacher or co-owner of the machine's class, or an admin. */
 export function canControl(actor: Actor, m: Pick<MachineWith, "ownerId" | "class">): boolean {
-  return actor.role === "ADMIN" || m.ownerId === actor.id || (actor.role === "TEACHER" && m.class?.ownerId === actor.id);
+  return actor.role === "ADMIN" || m.ownerId === actor.id || teachesClass(actor, m.class);
+}
+
+/** The users besides the owner who follow a machine live: the class's teachers. */
+export function classTeacherIds(c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined): string[] {
+  return c ? [c.ownerId, ...c.coOwners.map((o) => o.userId)] : [];
+}
+
+/** A class machine's network: its own isolated network when the class asks for one. */
+export function classNetwork(m: Pick<Machine, "classId">, c: { isolatedNetwork: boolean } | null | undefined): string | null {
+  return m.classId && c?.isolatedNetwork ? `lpc-${m.classId.slice(-10)}` : null;
 }
 
 /** Loads a machine the actor may use; others' machines are "not found" (no existence leak). */
@@ -104,7 +120,9 @@ export async function providerAndSpec(m: MachineWith): Promise<{ provider: Machi
   if (!m.host) throw new Error("This machine has no host.");
   if (!m.template) throw new Error("This machine's template was deleted; it can only be deleted.");
   const copy = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId: m.template.id, hostId: m.host.id } } });
-  return { provider: providerFor(hostTarget(m.host)), spec: machineSpec(m, m.template, copy?.volume ?? m.template.dockerImage ?? null) };
+  const spec = machineSpec(m, m.template, copy?.volume ?? m.template.dockerImage ?? null);
+  spec.network = classNetwork(m, m.class);
+  return { provider: providerFor(hostTarget(m.host)), spec };
 }
 
 const globalForInFlight = globalThis as unknown as { __labInFlight?: Set<string> };
@@ -114,12 +132,12 @@ export function inFlight(): Set<string> {
   return globalForInFlight.__labInFlight;
 }
 
-export function publishMachine(m: Pick<Machine, "id" | "ownerId" | "classId" | "state" | "stateDetail">, teacherId?: string | null): void {
-  const userIds = [m.ownerId, teacherId].filter((x): x is string => Boolean(x));
+export function publishMachine(m: Pick<Machine, "id" | "ownerId" | "classId" | "state" | "stateDetail">, teachers?: string | string[] | null): void {
+  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string => Boolean(x));
   publish({ type: "machine.updated", audience: { userIds, roles: ["ADMIN"] }, data: { id: m.id, state: m.state, stateDetail: m.stateDetail } });
 }
 
-export function publishMachineDeleted(m: Pick<Machine, "id" | "ownerId">, teacherId?: string | null): void {
-  const userIds = [m.ownerId, teacherId].filter((x): x is string => Boolean(x));
+export function publishMachineDeleted(m: Pick<Machine, "id" | "ownerId">, teachers?: string | string[] | null): void {
+  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string => Boolean(x));
   publish({ type: "machine.deleted", audience: { userIds, roles: ["ADMIN"] }, data: { id: m.id } });
 }

@@ -1,7 +1,7 @@
 // Creating machines: placement + rows in one locked step, then a deploy job that puts each machine on its host.
 // The machine rows exist before anything is made on a host, and names on hosts derive from the row id, so a
 // crash at any point can be cleaned up from the database alone.
-import type { Job, JobItem } from "@/generated/sqlite/client";
+import type { Host, Job, JobItem, Template } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
@@ -12,7 +12,8 @@ import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
 import { withLock } from "@/server/jobs/lock";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";
-import { inFlight, loadMachine, machineInclude, machineRow, machineSpec, publishMachine } from "./machine-core";
+import { type Tx, withQuota } from "@/server/quotas/enforce";
+import { classNetwork, classTeacherIds, inFlight, loadMachine, machineInclude, machineRow, machineSpec, publishMachine } from "./machine-core";
 import type { TCreateMachines } from "./routes";
 
 /** Puts the template's base image on the host once (libvirt upload; Docker image check). */
@@ -39,7 +40,8 @@ export async function createMachines(actor: Actor, input: TCreateMachines, ip: s
   const needs = { vcpus: template.vcpus, memoryMb: template.memoryMb, diskGb: template.diskGb };
   const { job, machineIds } = await withLock("placement", async () => {
     const hosts = await placeMachines(template.kind, needs, input.count, { hostId: input.hostId });
-    return db().$transaction(async (tx) => {
+    // the owner's quota (machines, disk) is checked in the same transaction that writes the rows
+    return withQuota(ownerId, { machines: input.count, diskGb: input.count * template.diskGb }, async (tx) => {
       const job = await tx.job.create({
         data: {
           kind: "deploy",
@@ -90,14 +92,18 @@ export async function provisionMachine(machineId: string): Promise<void> {
     await db().machine.update({ where: { id: m.id }, data: { stateDetail: "Preparing the template on the host…" } });
     const volume = await ensureTemplateOnHost(m.template.id, m.host.id);
     await db().machine.update({ where: { id: m.id }, data: { stateDetail: "Creating…" } });
-    const created = await providerFor(hostTarget(m.host)).create(machineSpec(m, m.template, volume));
+    const provider = providerFor(hostTarget(m.host));
+    const spec = machineSpec(m, m.template, volume);
+    spec.network = classNetwork(m, m.class);
+    if (spec.network) await provider.ensureNetwork(spec.network, { isolated: true });
+    const created = await provider.create(spec);
     const done = await db().machine.update({ where: { id: m.id }, data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume } });
-    publishMachine(done, m.class?.ownerId);
+    publishMachine(done, classTeacherIds(m.class));
   } catch (error) {
     const reason = error instanceof ProviderError ? error.message : (error as Error).message;
     await removeFromHost(m.id).catch(() => undefined);
     const failed = await db().machine.update({ where: { id: m.id }, data: { state: "FAILED", stateDetail: `Could not be created: ${reason}` } });
-    publishMachine(failed, m.class?.ownerId);
+    publishMachine(failed, classTeacherIds(m.class));
     throw new Error(reason);
   } finally {
     inFlight().delete(m.id);
@@ -114,7 +120,8 @@ export async function removeFromHost(machineId: string): Promise<void> {
   });
 }
 
-registerJobHandler("deploy", {
+/** Creating machines: one item per machine (also used by class deploys and pools). */
+export const deployHandler = {
   async run(item: JobItem) {
     if (!item.machineId) throw new Error("No machine for this item.");
     await provisionMachine(item.machineId);
@@ -126,4 +133,70 @@ registerJobHandler("deploy", {
     await removeFromHost(item.machineId);
     await db().machine.update({ where: { id: item.machineId }, data: { state: "PROVISIONING", stateDetail: "Resumed after a restart…", providerRef: null, diskVolume: null } });
   },
-});
+};
+registerJobHandler("deploy", deployHandler);
+
+export type Reservation = {
+  template: Template;
+  jobKind: string;
+  title: string;
+  createdById: string;
+  payload?: Record<string, unknown>;
+  /** Items without a machine that come first (for example "Class base"). */
+  leadingItems?: string[];
+  machines: { name: string; ownerId: string | null; role: string; classId?: string | null; fullCopy?: boolean; baseVersion?: number }[];
+  /** The user whose quota the owned machines count against (checked in the same transaction). */
+  quotaUserId?: string | null;
+};
+
+/**
+ * Placement, machine rows, a job and its items in one locked step (classes, pools, joins). The caller starts
+ * the job. Owned machines count against quotaUserId's quota in the same transaction.
+ */
+export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Host[] }): Promise<{ job: Job; machineIds: string[] }> {
+  const t = r.template;
+  const write = async (client: Tx, hosts: Host[]) => {
+    const lead = r.leadingItems ?? [];
+    const job = await client.job.create({
+      data: { kind: r.jobKind, title: r.title, createdById: r.createdById, total: lead.length + r.machines.length, payload: JSON.stringify({ templateId: t.id, ...r.payload }) },
+    });
+    for (const [i, label] of lead.entries()) await client.jobItem.create({ data: { jobId: job.id, position: i, label } });
+    const machineIds: string[] = [];
+    for (const [i, spec] of r.machines.entries()) {
+      const m = await client.machine.create({
+        data: {
+          name: spec.name,
+          ownerId: spec.ownerId,
+          classId: spec.classId ?? null,
+          templateId: t.id,
+          hostId: (hosts[i] as { id: string }).id,
+          kind: t.kind,
+          role: spec.role,
+          state: "PROVISIONING",
+          stateDetail: "Waiting to be created…",
+          fullCopy: spec.fullCopy ?? false,
+          baseVersion: spec.baseVersion ?? null,
+          vcpus: t.vcpus,
+          memoryMb: t.memoryMb,
+          diskGb: t.diskGb,
+          jobId: job.id,
+        },
+      });
+      machineIds.push(m.id);
+      await client.jobItem.create({ data: { jobId: job.id, position: lead.length + i, label: spec.name, machineId: m.id } });
+    }
+    return { job, machineIds };
+  };
+  if (inTx) return write(inTx.tx, inTx.hosts);
+  return withLock("placement", async () => {
+    const hosts = await placeFor(t, r.machines.length);
+    const owned = r.machines.filter((m) => m.ownerId && m.ownerId === r.quotaUserId).length;
+    if (r.quotaUserId && owned) return withQuota(r.quotaUserId, { machines: owned, diskGb: owned * t.diskGb }, (tx) => write(tx, hosts));
+    return db().$transaction((tx) => write(tx, hosts));
+  });
+}
+
+/** Hosts for `count` machines of a template (call inside withLock("placement")). */
+export function placeFor(t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">, count: number): Promise<Host[]> {
+  return count ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count) : Promise.resolve([]);
+}

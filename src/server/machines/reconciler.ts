@@ -10,7 +10,7 @@ import { hostTarget, probeHost, setOrphans } from "@/server/hosts/hosts";
 import { providerFor } from "@/server/providers";
 import { mapLimit } from "@/server/providers/exec";
 import type { ProviderState, Watcher } from "@/server/providers/types";
-import { inFlight, publishMachine } from "./machine-core";
+import { classTeacherIds, inFlight, publishMachine } from "./machine-core";
 
 type Observation = { state: string; stateDetail?: string | null; drift?: string | null } | null;
 
@@ -35,7 +35,7 @@ export function reconcile(dbState: string, observed: ProviderState, hostName: st
 
 async function apply(machineId: string, observed: ProviderState, host: Pick<Host, "id" | "name">, observedAt: Date): Promise<boolean> {
   if (inFlight().has(machineId)) return false;
-  const m = await db().machine.findUnique({ where: { id: machineId }, include: { class: { select: { ownerId: true } } } });
+  const m = await db().machine.findUnique({ where: { id: machineId }, include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } });
   if (!m || m.hostId !== host.id) return false;
   // the row changed after this observation was made (an action just finished): the observation is stale
   if (m.updatedAt.getTime() >= observedAt.getTime()) return false;
@@ -52,7 +52,7 @@ async function apply(machineId: string, observed: ProviderState, host: Pick<Host
       ...(stopped ? { lastStoppedAt: new Date(), vncPort: null, spicePort: null, displaySecret: null, ipAddresses: null } : {}),
     },
   });
-  publishMachine(updated, m.class?.ownerId);
+  publishMachine(updated, classTeacherIds(m.class));
   return true;
 }
 

@@ -124,6 +124,15 @@ export interface MachineProvider {
   removeVolume?(volume: string): Promise<void>;
   /** Copies a stopped machine's system disk to a file on the portal's machine (libvirt only). */
   exportDisk?(machineId: string, toPath: string): Promise<void>;
+  /** Makes an image from a stopped container (Docker: commit); the class base after a publish. */
+  commitImage?(ref: string, image: string): Promise<void>;
+  /**
+   * Keeps a copy of a stopped machine's current disk under another name before it is replaced (publish):
+   * libvirt copies the system volume, Docker commits the container to an image. Returns the kept item's ref.
+   */
+  keepDisk(ref: string, machineId: string, keptName: string): Promise<string>;
+  /** Removes a kept disk (idempotent). */
+  removeKept(keptRef: string): Promise<void>;
   removeNetwork(name: string): Promise<void>;
 }
 
@@ -146,7 +155,10 @@ export const names = {
   dataDisk: (machineId: string) => `lp-${machineId}-data.qcow2`,
   baseVolume: (templateId: string) => `lp-tpl-${templateId}.qcow2`,
   isoVolume: (templateId: string) => `lp-iso-${templateId}.iso`,
-  machineIdOf: (ref: string) => (ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") ? ref.slice(3) : null),
+  /** A student's previous disk kept after a publish. */
+  kept: (machineId: string, version: number) => `lp-kept-${machineId}-v${version}`,
+  machineIdOf: (ref: string) =>
+    ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") && !ref.startsWith("lp-kept-") ? ref.slice(3) : null,
 };
 
 /** 8 characters (VNC's limit) from an alphabet without look-alikes; 46 bits, valid for one run only. */

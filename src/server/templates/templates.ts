@@ -69,7 +69,8 @@ export async function loadVisible(actor: Actor, id: string): Promise<Row> {
 }
 
 export async function listTemplates(actor: Actor): Promise<{ items: TTemplateRow[] }> {
-  const where = actor.role === "ADMIN" ? {} : { OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
+  // a class's published bases belong to the class and are not offered as templates
+  const where = actor.role === "ADMIN" ? { classId: null } : { classId: null, OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
   const rows = await db().template.findMany({ where, include, orderBy: { name: "asc" } });
   return { items: rows.map((t) => templateRow(t, actor)) };
 }

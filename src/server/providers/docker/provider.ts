@@ -99,6 +99,7 @@ export class DockerProvider implements MachineProvider {
   readonly kind = "DOCKER" as const;
   private readonly docker: Docker;
   private readonly networksReady = new Set<string>();
+  private readonly networksPending = new Map<string, Promise<void>>();
 
   constructor(readonly host: HostTarget) {
     const options = dockerOptions(host);
@@ -216,6 +217,21 @@ export class DockerProvider implements MachineProvider {
   async reboot(ref: string, _spec: MachineSpec, options: { timeoutMs?: number } = {}): Promise<StartResult> {
     await this.call(() => this.docker.getContainer(ref).restart({ t: Math.ceil((options.timeoutMs ?? 30_000) / 1000) }));
     return { display: null };
+  }
+
+  async commitImage(ref: string, image: string): Promise<void> {
+    const [repo, tag] = splitImage(image);
+    await this.call(() => this.docker.getContainer(ref).commit({ repo, tag, pause: true, comment: "Lab Portal class base" }));
+  }
+
+  async keepDisk(ref: string, _machineId: string, keptName: string): Promise<string> {
+    const image = `labportal/kept:${keptName.replace(/[^a-zA-Z0-9_.-]/g, "-").slice(0, 120)}`;
+    await this.commitImage(ref, image);
+    return image;
+  }
+
+  async removeKept(keptRef: string): Promise<void> {
+    await this.call(() => this.docker.getImage(keptRef).remove({ force: true })).catch(ignoreNotFound);
   }
 
   async revert(ref: string, spec: MachineSpec): Promise<Created> {
@@ -371,6 +387,15 @@ export class DockerProvider implements MachineProvider {
 
   async ensureNetwork(name: string, options: { isolated?: boolean } = {}): Promise<void> {
     if (this.networksReady.has(name)) return;
+    // Docker allows two networks with one name: concurrent creates (a class's machines) must not race
+    const pending = this.networksPending.get(name);
+    if (pending) return pending;
+    const run = this.createNetwork(name, options).finally(() => this.networksPending.delete(name));
+    this.networksPending.set(name, run);
+    return run;
+  }
+
+  private async createNetwork(name: string, options: { isolated?: boolean }): Promise<void> {
     const existing = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
     if (!existing.some((n) => n.Name === name)) {
       await this.call(() =>
@@ -404,4 +429,9 @@ function ipsOf(info: Docker.ContainerInspectInfo): string[] {
 function ignoreNotFound(error: unknown) {
   if (error instanceof ProviderError && error.reason === "NOT_FOUND") return undefined;
   throw error;
+}
+
+function splitImage(image: string): [string, string] {
+  const at = image.lastIndexOf(":");
+  return at > image.lastIndexOf("/") ? [image.slice(0, at), image.slice(at + 1)] : [image, "latest"];
 }

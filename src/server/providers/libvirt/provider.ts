@@ -179,6 +179,18 @@ export class LibvirtProvider implements MachineProvider {
     await this.virsh.run(["vol-download", "--pool", this.pool, names.disk(machineId), toPath], { timeoutMs: 60 * 60_000 });
   }
 
+  async keepDisk(ref: string, machineId: string, keptName: string): Promise<string> {
+    if ((await this.state(ref)) === "running") throw new ProviderError("CONFLICT", "The machine must be shut down before its disk is kept.");
+    const volume = `${safeName(keptName, "volume name")}.qcow2`;
+    await this.virsh.run(["vol-delete", "--pool", this.pool, volume]).catch(ignoreReason("NOT_FOUND"));
+    await this.virsh.run(["vol-clone", "--pool", this.pool, names.disk(machineId), volume], { timeoutMs: 60 * 60_000 });
+    return volume;
+  }
+
+  async removeKept(keptRef: string): Promise<void> {
+    await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(keptRef, "volume name")]).catch(ignoreReason("NOT_FOUND"));
+  }
+
   async removeTemplate(volume: string): Promise<void> {
     await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")]).catch(ignoreReason("NOT_FOUND"));
   }

@@ -1,0 +1,5 @@
+import { roster } from "@/server/classes/enrollment";
+import { classesRoutes } from "@/server/classes/routes";
+import { withAuth } from "@/server/http/route";
+
+export const GET = withAuth(({ actor, params }) => roster(actor, params.id), classesRoutes.roster);

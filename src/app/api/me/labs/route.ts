@@ -1,0 +1,5 @@
+import { myLabs } from "@/server/classes/enrollment";
+import { classesRoutes } from "@/server/classes/routes";
+import { withAuth } from "@/server/http/route";
+
+export const GET = withAuth(({ actor }) => myLabs(actor), classesRoutes.labs);

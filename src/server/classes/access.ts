@@ -1,0 +1,44 @@
+// Who may see and run a class: its owner and co-owners (teachers), its students (see only), admins (everything).
+// Classes a caller has nothing to do with are "not found", like machines.
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { publish } from "@/server/events/bus";
+import { AppError, notFound } from "@/server/http/app-error";
+
+export const classInclude = {
+  owner: { select: { id: true, name: true, email: true } },
+  coOwners: { include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } },
+  template: { select: { id: true, name: true, kind: true, consoleKinds: true } },
+  baseTemplate: { select: { id: true, name: true, kind: true, consoleKinds: true, vcpus: true, memoryMb: true, diskGb: true, status: true } },
+} as const;
+
+export type ClassRole = "owner" | "co-owner" | "student" | "admin";
+
+type ClassLike = { id: string; ownerId: string; coOwners: { userId: string }[] };
+
+export async function roleIn(actor: Pick<Actor, "id" | "role">, c: ClassLike): Promise<ClassRole | null> {
+  if (c.ownerId === actor.id) return "owner";
+  if (actor.role !== "STUDENT" && c.coOwners.some((o) => o.userId === actor.id)) return "co-owner";
+  if (actor.role === "ADMIN") return "admin";
+  const enrolled = await db().enrollment.findUnique({ where: { classId_userId: { classId: c.id, userId: actor.id } }, select: { id: true } });
+  return enrolled ? "student" : null;
+}
+
+/** Loads a class the actor may see; `manage` also requires owner, co-owner or admin. */
+export async function loadClassFor(actor: Actor, id: string, need: "view" | "manage" = "manage") {
+  const c = await db().class.findUnique({ where: { id }, include: classInclude });
+  if (!c) throw notFound("This class");
+  const role = await roleIn(actor, c);
+  if (!role) throw notFound("This class");
+  if (need === "manage" && role === "student") throw new AppError("FORBIDDEN", "Only the class's teachers can do this.");
+  return { cls: c, role };
+}
+
+export function teacherIds(c: { ownerId: string; coOwners: { userId: string }[] }): string[] {
+  return [c.ownerId, ...c.coOwners.map((o) => o.userId)];
+}
+
+/** Class changes reach its teachers and admins; roster changes also rebuild VPN rules (the VPN slice listens). */
+export function publishClass(c: { id: string; ownerId: string; coOwners: { userId: string }[] }, type: "class.updated" | "class.roster", extraUserIds: string[] = []): void {
+  publish({ type, audience: { userIds: [...teacherIds(c), ...extraUserIds], roles: ["ADMIN"] }, data: { classId: c.id } });
+}

@@ -1,0 +1,61 @@
+// The class jobs besides publish: deploying a new class (its base on the hosts, the teacher's machine, the
+// pool) and deleting a class (every machine, then its kept disks, derived bases and the class itself).
+import type { Job, JobItem } from "@/generated/sqlite/client";
+import { db } from "@/server/db/client";
+import { registerJobHandler } from "@/server/jobs/jobs";
+import { classTeacherIds, publishMachineDeleted } from "@/server/machines/machine-core";
+import { deployHandler, ensureTemplateOnHost, removeFromHost } from "@/server/machines/provision";
+import { publishClass } from "./access";
+import "./publish";
+import { removeClassLeftovers } from "./publish";
+
+const classIdOf = (job: Job) => (JSON.parse(job.payload) as { classId: string }).classId;
+
+registerJobHandler("class-deploy", {
+  async run(item: JobItem, job: Job) {
+    if (item.machineId) return deployHandler.run(item);
+    // "Class base": the base image on every host this class's machines were placed on
+    const cls = await db().class.findUniqueOrThrow({ where: { id: classIdOf(job) } });
+    if (!cls.baseTemplateId) throw new Error("The class has no base template.");
+    const hosts = await db().machine.findMany({ where: { jobId: job.id, hostId: { not: null } }, select: { hostId: true }, distinct: ["hostId"] });
+    for (const h of hosts) await ensureTemplateOnHost(cls.baseTemplateId, h.hostId as string);
+  },
+  cleanup: (item: JobItem, job: Job) => (item.machineId ? deployHandler.cleanup(item, job) : Promise.resolve()),
+  async finish(job: Job) {
+    const cls = await db().class.findUnique({ where: { id: classIdOf(job) }, include: { coOwners: { select: { userId: true } } } });
+    if (cls?.status !== "DEPLOYING") return;
+    await db().class.update({
+      where: { id: cls.id },
+      data: { status: "READY", statusDetail: job.failed ? `${job.failed} of ${job.total} deploy steps failed; see the job.` : null },
+    });
+    publishClass(cls, "class.updated");
+  },
+});
+
+registerJobHandler("class-delete", {
+  async run(item: JobItem) {
+    if (!item.machineId) return;
+    const m = await db().machine.findUnique({ where: { id: item.machineId }, include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } });
+    if (!m) return;
+    await db().machine.update({ where: { id: m.id }, data: { state: "DELETING", stateDetail: "The class is being deleted…" } });
+    await removeFromHost(m.id);
+    await db().machine.delete({ where: { id: m.id } });
+    publishMachineDeleted(m, classTeacherIds(m.class));
+  },
+  async cleanup() {
+    // run() is idempotent: it simply runs again
+  },
+  async finish(job: Job) {
+    const id = classIdOf(job);
+    const cls = await db().class.findUnique({ where: { id }, include: { coOwners: { select: { userId: true } } } });
+    if (!cls) return;
+    const left = await db().machine.count({ where: { classId: id } });
+    if (left) {
+      await db().class.update({ where: { id }, data: { statusDetail: `${left} machine(s) could not be removed; delete the class again to retry.` } });
+    } else {
+      await removeClassLeftovers(id);
+      await db().class.deleteMany({ where: { id } });
+    }
+    publishClass(cls, "class.updated");
+  },
+});
