@@ -3,8 +3,8 @@
 # rerun; a service already running is left alone. On a server with systemd, prefer the units (see README,
 # "Running the services under systemd"); this script starts daemons directly because containers and CI have
 # no init system.
-#   scripts/setup-services.sh [postgres] [chromium] [libvirt] [docker] [sshd] [assets] ...
-#   (no argument: postgres chromium libvirt docker assets)
+#   scripts/setup-services.sh [postgres] [chromium] [libvirt] [docker] [sshd] [vpn] [assets] ...
+#   (no argument: postgres chromium libvirt docker sshd vpn assets)
 #
 # The systemd way (a real server): install the same packages, then
 #   systemctl enable --now postgresql
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 want() { [ $# -eq 0 ] && return 0; for w in "${WANT[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(postgres chromium libvirt docker sshd assets)
+[ ${#WANT[@]} -eq 0 ] && WANT=(postgres chromium libvirt docker sshd vpn assets)
 
 PG_USER=${LAB_PG_USER:-labportal}
 PG_PASS=${LAB_PG_PASSWORD:-labportal}
@@ -94,6 +94,15 @@ if want sshd; then
   ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 || { ssh-keygen -A >/dev/null; ok "generated host keys"; }
   if pgrep -x sshd >/dev/null; then ok "sshd already running"; else /usr/sbin/sshd && ok "started sshd"; fi
   wait_for 15 "sshd on 127.0.0.1:22" bash -c 'exec 3<>/dev/tcp/127.0.0.1/22 && head -c 4 <&3 | grep -q SSH-'
+fi
+
+if want vpn; then
+  step "OpenVPN, Easy-RSA and nftables (the lab VPN, its tests and bench:vpn)"
+  apt_install openvpn easy-rsa nftables iproute2 iputils-ping
+  [ -c /dev/net/tun ] || { mkdir -p /dev/net && mknod /dev/net/tun c 10 200 && chmod 666 /dev/net/tun; }
+  [ -c /dev/net/tun ] && ok "/dev/net/tun present"
+  # installed only: the portal writes server.conf and runs openvpn itself (VPN_RUN_OPENVPN) or a unit does
+  ok "$(openvpn --version | head -1 | cut -d' ' -f1-2), easy-rsa $(dpkg-query -W -f='${Version}' easy-rsa), $(nft --version)"
 fi
 
 if want bench; then

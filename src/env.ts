@@ -51,11 +51,34 @@ export const ZEnv = z.object({
   SECRETS_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
   HOST_PROBE_SECONDS: int(30, 2, 3600),
   RECONCILE_SECONDS: int(30, 2, 3600),
+  // hours metering, hours warnings and idle shutdown run this often
+  METER_SECONDS: int(30, 1, 3600),
   MACHINE_STOP_TIMEOUT_SECONDS: int(60, 1, 3600),
   JOB_CONCURRENCY: int(4, 1, 32),
   UPLOAD_MAX_MB: int(20480, 1, 1024 * 1024),
   // "false" turns off host probes, event watchers and the sweep (one-off scripts, some tests)
   BACKGROUND_WORKERS: bool(true),
+  // Lab VPN (OpenVPN with the portal's own PKI): defaults for the settings an admin can change at run time
+  VPN_ENABLED: bool(false),
+  VPN_REMOTE_HOST: str(),
+  VPN_REMOTE_PORT: int(1194, 1, 65535),
+  VPN_PROTO: z.preprocess(emptyAsUndefined, z.enum(["udp", "tcp"]).default("udp")),
+  VPN_NETWORK: z.preprocess(emptyAsUndefined, z.string().default("10.8.0.0/24")),
+  VPN_POOL: str(),
+  VPN_LAB_NETWORKS: z.preprocess(emptyAsUndefined, z.string().default("")),
+  VPN_CERT_DAYS: int(365, 1, 3650),
+  VPN_RENEW_DAYS: int(30, 0, 3650),
+  VPN_CRL_DAYS: int(7, 1, 365),
+  // server side: where server.conf, ccd/ and crl.pem are written (default DATA_DIR/vpn/server), whether the
+  // portal runs openvpn itself, an optional network namespace for openvpn and the firewall, the tun device name
+  VPN_DIR: str(),
+  VPN_RUN_OPENVPN: bool(false),
+  VPN_NETNS: z.preprocess(emptyAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, { message: "must be a network namespace name" }).optional()),
+  VPN_DEVICE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z][\w-]{0,14}$/, { message: "must be an interface name (≤ 15 characters)" }).default("lpvpn0")),
+  VPN_FIREWALL: z.preprocess(emptyAsUndefined, z.enum(["nftables", "off"]).default("nftables")),
+  VPN_CRL_CHECK_SECONDS: int(3600, 5, 86400),
+  // RD Gateway written into .rdp files (host[:port]); empty = none
+  RDP_GATEWAY: str(),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
 });
 

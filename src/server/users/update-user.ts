@@ -54,7 +54,13 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
   if (after.role !== before.role) await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
   // a disabled user or one whose role changed loses their open consoles at once, like their sessions
   if ((!before.disabledAt && after.disabledAt) || before.role !== after.role) kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
-  if (!before.disabledAt && after.disabledAt) await recordAudit({ actor, action: "user.disable", target, ip, details: null });
+  if (!before.disabledAt && after.disabledAt) {
+    await recordAudit({ actor, action: "user.disable", target, ip, details: null });
+    // a disabled user's VPN certificate is revoked (CRL) and their live tunnel killed
+    const vpn = await import("@/server/vpn/certificates");
+    const cert = await vpn.activeCertOf(after.id);
+    if (cert) await vpn.revokeCertificate(cert.id, "user disabled", { actor, ip }).catch((error) => console.error("[users] could not revoke the VPN certificate", error));
+  }
   if (before.disabledAt && !after.disabledAt) await recordAudit({ actor, action: "user.enable", target, ip, details: null });
   return toUserRow(after);
 }

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { requirePageActor } from "@/server/auth/page-actor";
+import { VpnAdmin } from "./vpn-admin";
+
+export const metadata: Metadata = { title: "VPN server" };
+export const dynamic = "force-dynamic";
+
+export default async function AdminVpnPage() {
+  await requirePageActor(["ADMIN"], "/admin/vpn");
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold">VPN server</h1>
+        <p className="mt-1 text-sm text-slate-600">Connected clients, certificates with their expiry, revocation and the isolation firewall. Refreshes every few seconds.</p>
+      </div>
+      <VpnAdmin />
+    </div>
+  );
+}

@@ -1,0 +1,191 @@
+// Handlers behind the VPN routes: thin wrappers over certificates.ts with the views the pages and API return.
+import { env } from "@/env";
+import type { VpnCertificate } from "@/generated/sqlite/client";
+import { recordAudit } from "@/server/audit/record";
+import type { Actor } from "@/server/auth/actor";
+import { db } from "@/server/db/client";
+import { publish } from "@/server/events/bus";
+import { AppError, invalid } from "@/server/http/app-error";
+import { activeCertOf, certState, ensureCertificate, profileFor, revokeCertificate, rotateCertificate, routesFor } from "./certificates";
+import { applyFirewall } from "./firewall";
+import { formatIp, parseIp, tunnelLayout } from "./ip";
+import { type ConnectedClient, connectedClients } from "./management";
+import { pki } from "./pki";
+import type { TAdminCertRow, TCertView, TMyVpn } from "./routes";
+import { currentCrlNextUpdate, paths, syncCcd, writeServerConf } from "./server-files";
+import { rebuildFirewallNow, vpnRuntime } from "./service";
+import { getVpnSettings, saveVpnSettings, settingsProblems, type VpnSettings } from "./settings";
+
+export function certView(c: VpnCertificate, renewDays: number): TCertView {
+  const st = certState(c, renewDays);
+  return {
+    id: c.id,
+    serial: c.serial,
+    commonName: c.commonName,
+    status: c.status as "ACTIVE" | "REVOKED",
+    address: c.address,
+    issuedAt: c.issuedAt.toISOString(),
+    expiresAt: c.expiresAt.toISOString(),
+    expired: st.expired,
+    renewFrom: st.renewFrom.toISOString(),
+    renewalDue: st.renewalDue,
+    revokedAt: c.revokedAt?.toISOString() ?? null,
+    revokeReason: c.revokeReason,
+  };
+}
+
+export async function myVpn(actor: Actor): Promise<TMyVpn> {
+  const s = await getVpnSettings();
+  const [active, history] = await Promise.all([
+    activeCertOf(actor.id),
+    db().vpnCertificate.findMany({ where: { userId: actor.id, status: "REVOKED" }, orderBy: { revokedAt: "desc" }, take: 10 }),
+  ]);
+  return {
+    enabled: s.enabled,
+    remote: { host: s.remoteHost, port: s.remotePort, proto: s.proto },
+    certificate: active ? certView(active, s.renewDays) : null,
+    routes: s.enabled ? await routesFor(actor, s) : [],
+    history: history.map((c) => certView(c, s.renewDays)),
+  };
+}
+
+const audit = (actor: Actor, ip: string | null) => ({ actor, ip });
+
+export async function createMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
+  await ensureCertificate(actor, audit(actor, ip));
+  return myVpn(actor);
+}
+
+export async function revokeMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
+  const c = await activeCertOf(actor.id);
+  if (!c) throw new AppError("NOT_FOUND", "You have no active VPN certificate to revoke.");
+  await revokeCertificate(c.id, "revoked by user", audit(actor, ip));
+  return myVpn(actor);
+}
+
+export async function rotateMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
+  const c = await activeCertOf(actor.id);
+  if (!c) throw new AppError("NOT_FOUND", "You have no active VPN certificate to renew. Create one instead.");
+  await rotateCertificate(c.id, audit(actor, ip));
+  return myVpn(actor);
+}
+
+export async function profileResponse(actor: Actor, ip: string | null): Promise<Response> {
+  const { text, fileName, cert } = await profileFor(actor);
+  await recordAudit({ actor, action: "vpn.profile", target: { type: "user", id: actor.id, name: actor.email }, ip, details: { serial: cert.serial } });
+  return new Response(text, {
+    headers: {
+      "content-type": "application/x-openvpn-profile",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
+
+async function clientsOrError(): Promise<{ clients: ConnectedClient[]; reachable: boolean; error: string | null }> {
+  try {
+    return { clients: await connectedClients(paths.management()), reachable: true, error: null };
+  } catch (error) {
+    return { clients: [], reachable: false, error: (error as Error).message };
+  }
+}
+
+function poolSize(s: VpnSettings): number {
+  const l = tunnelLayout(s.network, s.pool);
+  return l.ok ? l.pool.end - l.pool.start + 1 : 0;
+}
+
+export async function overview() {
+  const s = await getVpnSettings();
+  const [mgmt, active, revoked] = await Promise.all([
+    s.enabled ? clientsOrError() : Promise.resolve({ clients: [] as ConnectedClient[], reachable: false, error: "The VPN is not enabled." }),
+    db().vpnCertificate.count({ where: { status: "ACTIVE" } }),
+    db().vpnCertificate.count({ where: { status: "REVOKED" } }),
+  ]);
+  const certs = mgmt.clients.length
+    ? await db().vpnCertificate.findMany({ where: { commonName: { in: mgmt.clients.map((c) => c.commonName) } }, select: { commonName: true, user: { select: { id: true, email: true } } } })
+    : [];
+  const byCn = new Map(certs.map((c) => [c.commonName, c.user]));
+  const rt = vpnRuntime();
+  return {
+    enabled: s.enabled,
+    problems: settingsProblems(s),
+    server: { configFile: paths.conf(), managedByPortal: rt.managedByPortal, reachable: mgmt.reachable, error: mgmt.error },
+    clients: mgmt.clients.map((c) => ({ ...c, user: byCn.get(c.commonName) ?? null })),
+    crl: { nextUpdate: currentCrlNextUpdate()?.toISOString() ?? null },
+    firewall: { mode: env().VPN_FIREWALL, at: rt.firewall?.at ?? null, pairs: rt.firewall?.pairs ?? 0, error: rt.firewall?.error ?? null },
+    counts: { active, revoked, poolSize: poolSize(s) },
+  };
+}
+
+export async function listCertificates(query: { status?: "ACTIVE" | "REVOKED"; q?: string }): Promise<{ items: TAdminCertRow[] }> {
+  const s = await getVpnSettings();
+  const q = query.q?.toLowerCase();
+  const rows = await db().vpnCertificate.findMany({
+    where: { ...(query.status ? { status: query.status } : {}), ...(q ? { OR: [{ user: { searchText: { contains: q } } }, { serial: { contains: q.toUpperCase() } }, { address: { contains: q } }] } : {}) },
+    include: { user: { select: { id: true, email: true, name: true, role: true } } },
+    orderBy: [{ status: "asc" }, { issuedAt: "desc" }],
+    take: 500,
+  });
+  const connected = s.enabled && rows.some((r) => r.status === "ACTIVE") ? new Set((await clientsOrError()).clients.map((c) => c.commonName)) : new Set<string>();
+  return { items: rows.map((r) => ({ ...certView(r, s.renewDays), user: r.user, connected: connected.has(r.commonName) })) };
+}
+
+export async function adminRevoke(actor: Actor, id: string, reason: string | undefined, ip: string | null) {
+  return revokeCertificate(id, reason ? `revoked by an admin: ${reason}` : "revoked by an admin", audit(actor, ip));
+}
+
+export async function adminRotate(actor: Actor, id: string, ip: string | null): Promise<TCertView> {
+  const s = await getVpnSettings();
+  return certView(await rotateCertificate(id, audit(actor, ip)), s.renewDays);
+}
+
+export async function saveSettings(actor: Actor, next: VpnSettings, ip: string | null): Promise<VpnSettings> {
+  const problems = settingsProblems(next);
+  if (Object.keys(problems).length) throw invalid(problems);
+  const before = await getVpnSettings();
+  const layout = tunnelLayout(next.network, next.pool);
+  if (layout.ok && (before.network !== next.network || before.pool !== next.pool)) {
+    const active = await db().vpnCertificate.findMany({ where: { status: "ACTIVE", address: { not: null } }, select: { address: true } });
+    const outside = active.filter((c) => {
+      const n = parseIp(c.address ?? "") ?? -1;
+      return n < layout.pool.start || n > layout.pool.end;
+    });
+    if (outside.length) {
+      throw new AppError("CONFLICT", `${outside.length} active certificate(s) have addresses outside the new pool (for example ${outside[0]?.address}); revoke them first or keep ${formatIp(layout.pool.start)}… inside.`, {
+        fields: { pool: "Active certificates use addresses outside this pool." },
+      });
+    }
+  }
+  await saveVpnSettings(next);
+  if (next.enabled) {
+    await pki();
+    await writeServerConf(next);
+    await syncCcd(next.network);
+  }
+  const changed = Object.keys(next).filter((k) => JSON.stringify(next[k as keyof VpnSettings]) !== JSON.stringify(before[k as keyof VpnSettings]));
+  await recordAudit({ actor, action: "vpn.settings", target: { type: "settings", id: "vpn", name: "VPN" }, ip, details: { changed } });
+  publish({ type: "vpn.settings", audience: { roles: ["ADMIN"] }, data: { changed } });
+  return next;
+}
+
+export async function rebuildFirewall(actor: Actor, ip: string | null) {
+  const s = await getVpnSettings();
+  if (!s.enabled) throw new AppError("UNAVAILABLE", "The lab VPN is not enabled.");
+  if (env().VPN_FIREWALL === "off") throw new AppError("UNAVAILABLE", "The VPN firewall is turned off (VPN_FIREWALL=off).");
+  let result: { at: string | null; pairs: number; error: string | null };
+  if (vpnRuntime().running) {
+    await rebuildFirewallNow();
+    const fw = vpnRuntime().firewall;
+    result = { at: fw?.at ?? null, pairs: fw?.pairs ?? 0, error: fw?.error ?? null };
+  } else {
+    try {
+      const { pairs } = await applyFirewall(s);
+      result = { at: new Date().toISOString(), pairs, error: null };
+    } catch (error) {
+      result = { at: new Date().toISOString(), pairs: 0, error: (error as Error).message };
+    }
+  }
+  await recordAudit({ actor, action: "vpn.firewall", target: { type: "settings", id: "vpn", name: "VPN firewall" }, ip, details: result });
+  return result;
+}
