@@ -312,6 +312,9 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     expect(dockerOk("inspect", `lp-${ma}`)).toBe(false);
     expect(await testDb().keptDisk.count({ where: { classId: cls.id } })).toBe(0);
     expect(dockerOk("image", "inspect", lastKept.ref)).toBe(false);
+    // the class's published base images and its network went with it
+    expect(dockerOk("image", "inspect", `labportal/class-${cls.id.toLowerCase()}:v3`)).toBe(false);
+    expect(dockerOk("network", "inspect", `lpc-${cls.id.slice(-10)}`)).toBe(false);
   });
 
   it("self-signup through an invite link only when the admin allows it", async () => {

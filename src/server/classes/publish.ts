@@ -244,7 +244,19 @@ export async function removeClassLeftovers(classId: string): Promise<void> {
   for (const t of bases) {
     if (await db().machine.count({ where: { templateId: t.id } })) continue;
     for (const copy of t.hosts) await providerFor(hostTarget(copy.host)).removeTemplate(copy.volume).catch(() => undefined);
+    // Docker leaves images to admins, but a class base image is the portal's own (made by publish)
+    if (t.kind === "DOCKER" && t.dockerImage)
+      for (const host of await db().host.findMany({ where: { kind: "DOCKER" } }))
+        await providerFor(hostTarget(host))
+          .removeKept(t.dockerImage)
+          .catch(() => undefined);
     if (t.imagePath) await import("node:fs/promises").then((fs) => fs.rm(t.imagePath as string, { force: true }));
     await db().template.delete({ where: { id: t.id } }).catch(() => undefined);
   }
+  // the class's own network on every host of the class's kind (absent ones are fine)
+  const network = classNetwork({ classId }, { isolatedNetwork: true });
+  for (const host of await db().host.findMany({ where: { status: { in: ["ONLINE", "DEGRADED"] } } }))
+    await providerFor(hostTarget(host))
+      .removeNetwork(network as string)
+      .catch(() => undefined);
 }
