@@ -87,13 +87,14 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 10_000);
   force.unref();
-  stopBackgroundWork();
+  const background = stopBackgroundWork();
   server.close();
   closeAllSockets();
   server.closeIdleConnections();
   setTimeout(() => {
     for (const socket of sockets) socket.destroy();
   }, 3000).unref();
+  await background;
   await flushAudit();
   await disconnectDb().catch(() => {});
   log("stopped");

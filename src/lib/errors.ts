@@ -15,6 +15,18 @@ export const ERRORS = {
   INVALID_STATE: { status: 409, ws: 4409, message: "This cannot be done in the machine's current state." },
   NO_CAPACITY: { status: 409, ws: 4409, message: "No host has room for this machine." },
   IN_USE: { status: 409, ws: 4409, message: "This is still in use." },
+  // 409 like NO_CAPACITY: the caller may do this in general, but the current usage conflicts with a limit
+  // (stopping or deleting something, or an approved request, makes the same call succeed); 403 means "never".
+  QUOTA_EXCEEDED: { status: 409, ws: 4409, message: "This would go over your quota." },
+  // invite links and joining: each refusal names its reason so the join page can say it
+  INVITE_INVALID: { status: 404, ws: 4404, message: "This invite link is not valid. Ask your teacher for a new one." },
+  INVITE_EXPIRED: { status: 410, ws: 4410, message: "This invite link has expired. Ask your teacher for a new one." },
+  INVITE_REVOKED: { status: 410, ws: 4410, message: "This invite link was revoked by the teacher." },
+  INVITE_USED_UP: { status: 410, ws: 4410, message: "This invite link has been used the maximum number of times." },
+  INVITE_NOT_ALLOWED: { status: 403, ws: 4403, message: "This invite link is for other e-mail addresses." },
+  CLASS_FULL: { status: 409, ws: 4409, message: "This class is full." },
+  CLASS_ARCHIVED: { status: 409, ws: 4409, message: "This class is archived." },
+  SIGNUP_DISABLED: { status: 403, ws: 4403, message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account." },
   // console refusals: each has its own close code so the console page can say exactly why
   TICKET_INVALID: { status: 403, ws: 4461, message: "This console link is not valid. Open the console again." },
   TICKET_EXPIRED: { status: 410, ws: 4462, message: "This console link expired — reconnecting…" },

@@ -80,6 +80,7 @@ export async function startPortal(
       // quick reconciler and short stop timeouts for tests
       HOST_PROBE_SECONDS: "5",
       RECONCILE_SECONDS: "2",
+      METER_SECONDS: "2",
       MACHINE_STOP_TIMEOUT_SECONDS: "20",
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,

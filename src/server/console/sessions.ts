@@ -2,6 +2,7 @@
 // line at open and at close, and an entry here so admins can list and disconnect them, idle shutdown can
 // count them, and a machine that stops ends its consoles.
 
+import { ERRORS } from "@/lib/errors";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
@@ -14,12 +15,19 @@ export type OpenSession = {
   machineId: string;
   kind: string;
   viewOnly: boolean;
+  /** The API token the console was opened with: revoking it ends the console, and so does its expiry. */
+  tokenId: string | null;
+  tokenExpiry?: NodeJS.Timeout;
   openedAt: Date;
   stats: { bytesIn: number; bytesOut: number };
   /** Ends the console from the portal's side with a reason the page shows. */
   kick: (code: number, reason: string) => void;
   onClose?: () => void;
 };
+
+/** Why a console ends when the API token it was opened with is revoked, or expires. */
+export const TOKEN_REVOKED_REASON = "The API token this console was opened with was revoked.";
+const TOKEN_EXPIRED_REASON = "The API token this console was opened with expired.";
 
 type Registry = { sessions: Map<string, OpenSession>; listening: boolean };
 const globalForSessions = globalThis as unknown as { __labConsoleSessions?: Registry };
@@ -47,7 +55,7 @@ export async function openSession(
   kick: OpenSession["kick"],
 ): Promise<OpenSession> {
   const row = await db().consoleSession.create({
-    data: { userId: actor.id, machineId: input.machineId, kind: input.kind, viewOnly: input.viewOnly, ip: input.ip },
+    data: { userId: actor.id, machineId: input.machineId, kind: input.kind, viewOnly: input.viewOnly, ip: input.ip, tokenId: actor.tokenId ?? null },
   });
   const session: OpenSession = {
     id: row.id,
@@ -56,11 +64,13 @@ export async function openSession(
     machineId: input.machineId,
     kind: input.kind,
     viewOnly: input.viewOnly,
+    tokenId: actor.tokenId ?? null,
     openedAt: row.openedAt,
     stats: { bytesIn: 0, bytesOut: 0 },
     kick,
   };
   registry().sessions.set(row.id, session);
+  refreshTimers(session.machineId);
   if (input.ownerId && input.ownerId !== actor.id) {
     // the student sees a banner: who is watching (or has taken over) their console
     publish({
@@ -71,12 +81,32 @@ export async function openSession(
     session.onClose = () =>
       publish({ type: "console.watching", audience: { userIds: [input.ownerId as string] }, data: { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly, open: false } });
   }
-  await recordAudit({ actor, action: "console.open", target: { type: "machine", id: input.machineId, name: input.machineName }, ip: input.ip, details: { kind: input.kind, viewOnly: input.viewOnly, session: row.id } });
+  await recordAudit({
+    actor,
+    action: "console.open",
+    target: { type: "machine", id: input.machineId, name: input.machineName },
+    ip: input.ip,
+    details: { kind: input.kind, viewOnly: input.viewOnly, session: row.id, ...(actor.tokenId ? { token: actor.tokenId } : {}) },
+  });
+  if (actor.tokenId) {
+    // a token revoked between the upgrade's check and this registration would otherwise leave the console open
+    const token = await db().apiToken.findUnique({ where: { id: actor.tokenId }, select: { revokedAt: true, expiresAt: true } });
+    if (!token || token.revokedAt) setImmediate(() => kick(ERRORS.CONSOLE_CLOSED.ws, TOKEN_REVOKED_REASON));
+    else if (token.expiresAt) {
+      const ms = token.expiresAt.getTime() - Date.now();
+      // (a timer cannot wait longer than ~24.8 days; no console stays open that long)
+      if (ms < 2 ** 31 - 1) {
+        session.tokenExpiry = setTimeout(() => kick(ERRORS.CONSOLE_CLOSED.ws, TOKEN_EXPIRED_REASON), Math.max(0, ms));
+        session.tokenExpiry.unref();
+      }
+    }
+  }
   return session;
 }
 
 export async function closeSession(session: OpenSession, reason: string): Promise<void> {
   if (!registry().sessions.delete(session.id)) return;
+  clearTimeout(session.tokenExpiry);
   session.onClose?.();
   const seconds = Math.round((Date.now() - session.openedAt.getTime()) / 1000);
   await db()
@@ -85,6 +115,7 @@ export async function closeSession(session: OpenSession, reason: string): Promis
       data: { closedAt: new Date(), closeReason: reason.slice(0, 200), bytesIn: BigInt(session.stats.bytesIn), bytesOut: BigInt(session.stats.bytesOut) },
     })
     .catch(() => undefined);
+  refreshTimers(session.machineId);
   await recordAudit({
     actor: { id: session.userId, email: session.userEmail },
     action: "console.close",
@@ -103,11 +134,11 @@ export function openSessionCount(machineId: string): number {
   return n;
 }
 
-/** Ends every console of a user (disabled, lost access) or of a machine. */
-export function kickSessions(filter: { userId?: string; machineId?: string }, reason: string, code = 4403): number {
+/** Ends every console of a user (disabled, lost access), of a machine, or opened with an API token (revoked). */
+export function kickSessions(filter: { userId?: string; machineId?: string; tokenId?: string }, reason: string, code = 4403): number {
   let n = 0;
   for (const s of registry().sessions.values()) {
-    if ((filter.userId && s.userId === filter.userId) || (filter.machineId && s.machineId === filter.machineId)) {
+    if ((filter.userId && s.userId === filter.userId) || (filter.machineId && s.machineId === filter.machineId) || (filter.tokenId && s.tokenId === filter.tokenId)) {
       s.kick(code, reason);
       n++;
     }
@@ -121,4 +152,11 @@ export function disconnectSession(id: string): OpenSession | null {
   if (!s) return null;
   s.kick(4469, "An administrator closed this console.");
   return s;
+}
+
+/** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */
+function refreshTimers(machineId: string): void {
+  void import("@/server/quotas/timers")
+    .then((t) => t.publishTimers([machineId]))
+    .catch((error) => console.error("[console] could not publish timers", error));
 }

@@ -1,14 +1,20 @@
 // Every API route contract, by domain. The OpenAPI document and the authorization matrix test read this list;
 // a route file under src/app/api whose method has no contract here fails the matrix test.
 import { auditRoutes } from "@/server/audit/routes";
+import { classesRoutes } from "@/server/classes/routes";
 import { consoleRoutes } from "@/server/console/routes";
 import { dashboardRoutes } from "@/server/dashboard/routes";
 import { docsRoutes } from "@/server/docs/routes";
 import { healthRoutes } from "@/server/health/routes";
 import { hostsRoutes } from "@/server/hosts/routes";
 import { machinesRoutes } from "@/server/machines/routes";
+import { meterRoutes } from "@/server/quotas/meter-routes";
+import { quotasRoutes } from "@/server/quotas/routes";
+import { rdpRoutes } from "@/server/rdp/routes";
 import { templatesRoutes } from "@/server/templates/routes";
+import { tokensRoutes } from "@/server/tokens/routes";
 import { usersRoutes } from "@/server/users/routes";
+import { vpnRoutes } from "@/server/vpn/routes";
 import type { RouteSpec } from "./route-spec";
 
 export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
@@ -19,7 +25,13 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   hosts: hostsRoutes,
   templates: templatesRoutes,
   machines: machinesRoutes,
+  classes: classesRoutes,
   consoles: consoleRoutes,
+  tokens: tokensRoutes,
+  quotas: quotasRoutes,
+  labTimers: meterRoutes,
+  vpn: vpnRoutes,
+  rdp: rdpRoutes,
   docs: docsRoutes,
 };
 

@@ -1,27 +1,44 @@
 // What happens before the portal answers its first request: migrations, the first admin.
 import { env } from "@/env";
 import { authSecret } from "@/server/auth/secret";
+import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
 import { migrate } from "@/server/db/migrate";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
+import { startMeter, stopMeter } from "@/server/quotas/meter";
+import { ensureDefaultPlans } from "@/server/quotas/plans";
 import { resetInterruptedUploads } from "@/server/templates/templates";
+import { flushTokenUse } from "@/server/tokens/usage";
 import { ensureFirstAdmin } from "@/server/users/ensure-first-admin";
+import { startVpn, stopVpn } from "@/server/vpn/service";
 
 export async function prepareServer(log: (line: string) => void): Promise<void> {
   const result = await migrate(env().DATABASE_URL);
   log(`✓ database (${result.provider}): ${result.total} migrations, ${result.applied.length} applied now`);
   authSecret();
   await ensureFirstAdmin(log);
+  await ensureDefaultPlans(log);
   await import("@/server/machines/provision"); // registers the deploy job handler
+  await import("@/server/classes/jobs"); // class deploy, publish and delete job handlers
   const uploads = await resetInterruptedUploads();
   if (uploads) log(`↻ ${uploads} interrupted template upload(s) reset`);
   const jobs = await recoverJobs(log);
   const deletes = await resumeInterruptedDeletes();
   if (jobs || deletes) log(`↻ recovery: ${jobs} job(s) resumed, ${deletes} delete(s) finished`);
   if (env().BACKGROUND_WORKERS) startReconciler(log);
+  if (env().BACKGROUND_WORKERS) startClassMaintenance(log); // kept disks past their retention
+  if (env().BACKGROUND_WORKERS) startMeter(log); // lab hours, warnings, hours and idle shutdown
+  if (env().BACKGROUND_WORKERS) await startVpn(log); // PKI, server.conf, CRL schedule, firewall rebuilt now and on every change
 }
 
-export function stopBackgroundWork(): void {
+/** Stops the loops at once; resolves when openvpn (if the portal runs it) and pending token-use counts are done. */
+export async function stopBackgroundWork(): Promise<void> {
   stopReconciler();
+  stopClassMaintenance();
+  stopMeter();
+  await Promise.allSettled([
+    stopVpn(), // sends SIGTERM to openvpn at once when the portal runs it
+    flushTokenUse(), // token.use counts still waiting for their minute
+  ]);
 }
