@@ -7,7 +7,8 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
+  // admins and teachers land on the dashboard, students on My labs
+  await expect(page).toHaveURL(/\/(dashboard|labs)/);
 }
 
 export async function signOut(page: Page) {

@@ -66,3 +66,50 @@ export async function waitForState(page: Page, id: string, state: string, timeou
     )
     .toBe(state);
 }
+
+/** A Docker host and a READY container template (exec and ssh consoles), through the API. */
+export async function containerTemplate(page: Page, names: { host: string; template: string }): Promise<{ hostId: string; templateId: string }> {
+  const host = await ok<{ id: string }>(
+    await page.request.post("/api/admin/hosts", {
+      // room for the teacher's machine, a pool and a few students (placement counts every machine's vCPUs)
+      data: { name: names.host, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 8, memoryMb: 8192, diskGb: 100, maxMachines: 20 },
+      timeout: 60_000,
+    }),
+    "create the Docker host",
+  );
+  const template = await ok<{ id: string; status: string }>(
+    await page.request.post("/api/templates", {
+      data: { name: names.template, kind: "DOCKER", dockerImage: DOCKER_IMAGE, consoleKinds: ["exec", "ssh"], shell: "/bin/bash", sshUser: "student", memoryMb: 128 },
+      timeout: 60_000,
+    }),
+    "create the container template",
+  );
+  expect(template.status).toBe("READY");
+  return { hostId: host.id, templateId: template.id };
+}
+
+/** Deletes this run's classes (name ending in -run) with all their machines, waiting until the machines are gone. */
+export async function deleteClasses(page: Page, run: string) {
+  const classes: Listed[] = [];
+  for (const archived of ["false", "true"]) classes.push(...(await items(page, `/api/classes?archived=${archived}`)).filter((c) => c.name.endsWith(`-${run}`)));
+  for (const c of classes) {
+    const deadline = Date.now() + 120_000;
+    let confirm = 0;
+    while (Date.now() < deadline) {
+      // the portal says how many machines go with the class when the number sent is not it
+      const res = await page.request.delete(`/api/classes/${c.id}?confirmMachines=${confirm}`);
+      if (res.ok() || res.status() === 404) break;
+      const body = (await res.json().catch(() => null)) as { error?: { fields?: { confirmMachines?: string } } } | null;
+      const told = Number(body?.error?.fields?.confirmMachines);
+      if (Number.isInteger(told) && told !== confirm) confirm = told;
+      else await page.waitForTimeout(2000); // a machine is still being worked on: try again in a moment
+    }
+    await expect
+      .poll(async () => (await items(page, `/api/machines?scope=all&pageSize=200&q=${encodeURIComponent(c.name)}`)).length, {
+        timeout: 120_000,
+        intervals: [1000],
+        message: `the machines of class ${c.name} to be gone`,
+      })
+      .toBe(0);
+  }
+}

@@ -1,5 +1,8 @@
 import { redirect } from "next/navigation";
+import { currentActor } from "@/server/auth/page-actor";
 
-export default function Home() {
-  redirect("/dashboard");
+// The landing page after sign-in: students start on My labs, everyone else on the dashboard.
+export default async function Home() {
+  const actor = await currentActor();
+  redirect(actor?.role === "STUDENT" ? "/labs" : "/dashboard");
 }

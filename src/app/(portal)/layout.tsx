@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AppShell } from "@/components/app-shell";
+import { HoursWarnings } from "@/components/labs/hours-warnings";
 import { navFor } from "@/lib/navigation";
 import { requirePageActor } from "@/server/auth/page-actor";
 
@@ -13,6 +14,7 @@ export default async function PortalLayout({ children }: { children: React.React
         </div>
       )}
       {children}
+      <HoursWarnings />
     </AppShell>
   );
 }

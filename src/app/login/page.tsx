@@ -6,7 +6,8 @@ import { LoginForm } from "./login-form";
 export const metadata: Metadata = { title: "Sign in" };
 
 function safeNext(next: string | undefined): string {
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/dashboard";
+  // no destination: "/" sends each role to its landing page (students: My labs)
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {

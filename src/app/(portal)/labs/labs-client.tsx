@@ -1,0 +1,139 @@
+"use client";
+
+// My labs: one card per machine the signed-in person has (class machines and personal ones). States arrive over
+// the live channel (the store patches the card; nothing reloads); a machine assigned meanwhile (a join finishing)
+// makes the list load again.
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { LabItem } from "@/components/classes/types";
+import { EmptyState } from "@/components/empty-state";
+import { LabCard } from "@/components/labs/lab-card";
+import { MachineTimers } from "@/components/labs/machine-timers";
+import { hoursFromQuota, useMyQuota } from "@/components/labs/quota";
+import { Alert } from "@/components/ui/alert";
+import { api } from "@/components/ui/api";
+import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
+
+type Role = "ADMIN" | "TEACHER" | "STUDENT";
+
+export function LabsClient({ role }: { role: Role }) {
+  const [items, setItems] = useState<LabItem[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const upsert = useMachinesStore((s) => s.upsert);
+  const byId = useMachinesStore((s) => s.byId);
+  const gone = useMachinesStore((s) => s.gone);
+  const liveText = liveStatusText(useLiveStatus());
+  const { quota, reload: reloadQuota } = useMyQuota();
+  const [vpnEnabled, setVpnEnabled] = useState(false);
+  const requestId = useRef(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const load = useCallback(async () => {
+    const id = ++requestId.current;
+    const res = await api<{ items: LabItem[] }>("/api/me/labs");
+    if (id !== requestId.current) return;
+    if (res.ok) {
+      upsert(res.data.items.map((i) => i.machine));
+      setItems(res.data.items);
+      setError(null);
+    } else {
+      setError(res.error.message);
+    }
+  }, [upsert]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // the .ovpn link only when the portal's VPN is on
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      const res = await api<{ enabled?: boolean }>("/api/vpn");
+      if (!cancelled && res.ok) setVpnEnabled(res.data?.enabled === true);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const loadRef = useRef(load);
+  useEffect(() => {
+    loadRef.current = load;
+  });
+  const scheduleReload = useCallback(() => {
+    if (reloadTimer.current) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      void loadRef.current();
+      reloadQuota();
+    }, 1000);
+  }, [reloadQuota]);
+  useEffect(
+    () => () => {
+      if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    },
+    [],
+  );
+
+  useMachineLiveSync({ onUnknown: scheduleReload, onReconnected: scheduleReload, onDeleted: scheduleReload });
+  // a machine that started or stopped changes the hours that are counting: read them again
+  useLiveEvents(["machine.updated"], (data) => {
+    const state = (data as { state?: unknown } | null)?.state;
+    if (state === "RUNNING" || state === "STOPPED") reloadQuota();
+  });
+
+  const cards = (items ?? []).filter((i) => !gone[i.machine.id]).map((i) => ({ ...i, machine: byId[i.machine.id] ?? i.machine }));
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">My labs</h1>
+        <div className="flex flex-wrap gap-4 text-sm">
+          <Link href="/classes" className="text-brand-700 hover:underline">
+            {role === "STUDENT" ? "My classes" : "Classes"}
+          </Link>
+          <Link href="/requests" className="text-brand-700 hover:underline">
+            Quota and requests
+          </Link>
+        </div>
+      </div>
+      {liveText && (
+        <p role="status" className="text-sm text-amber-800">
+          {liveText}
+        </p>
+      )}
+      {error && (
+        <Alert tone="error">
+          Could not load your labs: {error}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void load()}>
+            Try again
+          </button>
+        </Alert>
+      )}
+      {items === null && !error && (
+        <p role="status" className="text-sm text-slate-600">
+          Loading your labs…
+        </p>
+      )}
+      {items !== null && cards.length === 0 && (
+        <EmptyState title="No lab machines yet">When your teacher sends you an invite link, open it to join the class and get your machine.</EmptyState>
+      )}
+      {cards.length > 0 && (
+        <ul className="grid gap-4 lg:grid-cols-2" aria-label="Lab machines">
+          {cards.map(({ machine, class: labClass }) => (
+            <LabCard
+              key={machine.id}
+              machine={machine}
+              labClass={labClass}
+              vpnEnabled={vpnEnabled}
+              hours={hoursFromQuota(quota, labClass?.id ?? null)}
+              timers={labClass && machine.state === "RUNNING" ? <MachineTimers machineId={machine.id} showHours={false} /> : null}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,230 @@
+"use client";
+
+// Classes: teachers and admins see the classes they run (a table on wide screens, cards on phones) with an
+// "Archived" toggle and the "New class" form; students see the classes they attend and go on to My labs.
+import Link from "next/link";
+import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { EmptyState } from "@/components/empty-state";
+import { Alert } from "@/components/ui/alert";
+import { api } from "@/components/ui/api";
+import { Button, buttonClass } from "@/components/ui/button";
+import { useLiveEvents } from "@/hooks/use-live-events";
+import { NewClassForm } from "./new-class-form";
+import { type ClassRow, classStatusText, ROLE_LABEL } from "./types";
+
+type Role = "ADMIN" | "TEACHER" | "STUDENT";
+const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
+
+function CellLabel({ children }: { children: ReactNode }) {
+  return <span className="mr-1 text-xs font-medium uppercase tracking-wide text-slate-500 md:hidden">{children}</span>;
+}
+
+export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" | "statusDetail"> }) {
+  const tone = c.archivedAt
+    ? "bg-slate-100 text-slate-700 ring-slate-200"
+    : c.status === "READY"
+      ? "bg-green-100 text-green-800 ring-green-200"
+      : c.status === "FAILED"
+        ? "bg-red-100 text-red-800 ring-red-200"
+        : "bg-brand-50 text-brand-700 ring-brand-100";
+  return (
+    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`} title={c.statusDetail ?? undefined} data-testid="class-status" data-status={c.status}>
+      {classStatusText(c)}
+    </span>
+  );
+}
+
+export function ClassesClient({ role }: { role: Role }) {
+  const teaches = role === "ADMIN" || role === "TEACHER";
+  const [archived, setArchived] = useState(false);
+  const [items, setItems] = useState<ClassRow[] | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [showNew, setShowNew] = useState(false);
+  const [newFocus, setNewFocus] = useState(0);
+  const requestId = useRef(0);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const load = useCallback(async () => {
+    const id = ++requestId.current;
+    setLoading(true);
+    const res = await api<{ items: ClassRow[] }>(`/api/classes?archived=${archived}`);
+    if (id !== requestId.current) return;
+    setLoading(false);
+    if (res.ok) {
+      setItems(res.data.items);
+      setError(null);
+    } else {
+      setError(res.error.message);
+    }
+  }, [archived]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const loadRef = useRef(load);
+  useEffect(() => {
+    loadRef.current = load;
+  });
+  const scheduleReload = useCallback(() => {
+    if (reloadTimer.current) return;
+    reloadTimer.current = setTimeout(() => {
+      reloadTimer.current = null;
+      void loadRef.current();
+    }, 1000);
+  }, []);
+  useEffect(
+    () => () => {
+      if (reloadTimer.current) clearTimeout(reloadTimer.current);
+    },
+    [],
+  );
+  useLiveEvents(["class.updated", "class.roster", "live.reconnected"], scheduleReload);
+
+  function openNew() {
+    setShowNew(true);
+    setNewFocus((n) => n + 1);
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{teaches ? "Classes" : "My classes"}</h1>
+        {teaches ? (
+          <Button aria-expanded={showNew} aria-controls="new-class-panel" onClick={openNew} data-testid="new-class-open">
+            New class
+          </Button>
+        ) : (
+          <Link href="/labs" className={buttonClass("primary")}>
+            Go to My labs
+          </Link>
+        )}
+      </div>
+
+      {teaches && showNew && (
+        <section id="new-class-panel" className="rounded-lg border border-slate-200 bg-white p-4">
+          <div className="mb-3 flex items-center justify-between gap-2">
+            <h2 id="new-class-heading" className="font-semibold">
+              New class
+            </h2>
+            <Button variant="ghost" size="sm" onClick={() => setShowNew(false)} aria-label="Close the new class form">
+              Close
+            </Button>
+          </div>
+          <NewClassForm focusKey={newFocus} onCreated={scheduleReload} />
+        </section>
+      )}
+
+      {teaches && (
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} className="h-4 w-4" data-testid="classes-archived" />
+          Show archived classes
+        </label>
+      )}
+
+      {error && (
+        <Alert tone="error">
+          {error}{" "}
+          <button type="button" className="font-medium underline" onClick={() => void load()}>
+            Try again
+          </button>
+        </Alert>
+      )}
+      {loading && items === null && (
+        <p role="status" className="text-sm text-slate-600">
+          Loading classes…
+        </p>
+      )}
+      {items !== null && items.length === 0 && (
+        <EmptyState title={archived ? "No archived classes" : teaches ? "No classes yet" : "You are not in a class yet"}>
+          {archived
+            ? "Archived classes appear here."
+            : teaches
+              ? "A class gives each of your students a lab machine from a template you choose. Start with “New class”."
+              : "When your teacher sends you an invite link, open it to join the class."}
+        </EmptyState>
+      )}
+
+      {items !== null && items.length > 0 && teaches && (
+        <div className="rounded-lg border border-slate-200 bg-white">
+          <table className="block w-full text-left text-sm md:table" data-testid="classes-table" aria-busy={loading || undefined}>
+            <caption className="sr-only">{archived ? "Archived classes" : "Classes"}</caption>
+            <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  Class
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Template
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Students
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Pool ready
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+              </tr>
+            </thead>
+            <tbody className="block divide-y divide-slate-100 md:table-row-group">
+              {items.map((c) => (
+                <tr key={c.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`class-row-${c.name}`} data-class-id={c.id}>
+                  <td className={TD}>
+                    <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium break-words text-brand-700 hover:underline">
+                      {c.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">
+                      {ROLE_LABEL[c.myRole]}
+                      {c.myRole !== "owner" && ` · owner ${c.owner.name}`}
+                    </div>
+                  </td>
+                  <td className={TD}>
+                    <CellLabel>Template</CellLabel>
+                    {c.template ? c.template.name : <span className="italic text-slate-500">template deleted</span>}
+                  </td>
+                  <td className={`${TD} tabular-nums`}>
+                    <CellLabel>Students</CellLabel>
+                    {c.students} / {c.maxStudents}
+                  </td>
+                  <td className={`${TD} tabular-nums`}>
+                    <CellLabel>Pool ready</CellLabel>
+                    {c.poolReady} / {c.poolSize}
+                  </td>
+                  <td className={TD}>
+                    <StatusBadge c={c} />
+                    {c.statusDetail && <p className="mt-1 max-w-xs break-words text-xs text-slate-600">{c.statusDetail}</p>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {items !== null && items.length > 0 && !teaches && (
+        <ul className="grid gap-3 sm:grid-cols-2" aria-label="My classes">
+          {items.map((c) => (
+            <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`class-card-${c.name}`}>
+              <div className="flex flex-wrap items-start justify-between gap-2">
+                <h2 className="font-semibold break-words">{c.name}</h2>
+                <StatusBadge c={c} />
+              </div>
+              <p className="text-sm text-slate-600">Teacher: {c.owner.name}</p>
+              {c.description && <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{c.description}</p>}
+              <p className="mt-2 text-xs text-slate-500">
+                {c.hoursPerStudent > 0 ? `${c.hoursPerStudent} lab hours per month` : "No class hour limit"}
+                {c.idleMinutes > 0 && ` · idle machines stop after ${c.idleMinutes} min`}
+              </p>
+              <Link href="/labs" className="mt-3 inline-block text-sm font-medium text-brand-700 hover:underline">
+                {c.myMachineId ? "Open my machine in My labs" : "My labs"}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
