@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { allowed, canDelete, canOpenConsole, canStart, MACHINE_STATES, parseConsoleKinds, refusal } from "@/lib/machine-states";
 import { blockingLimit, freeScore } from "@/server/hosts/placement";
 import { reconcile } from "@/server/machines/reconciler";
-import { mapContainerState } from "@/server/providers/docker/provider";
+import { dockerSubnetFor, mapContainerState } from "@/server/providers/docker/provider";
 import { mapDomState, parseEventLine, subnetFor } from "@/server/providers/libvirt/provider";
 import { displayPassword, names } from "@/server/providers/types";
 import { safeFileName } from "@/server/templates/templates";
@@ -99,6 +99,13 @@ describe("provider helpers", () => {
     expect(names.machineIdOf("other")).toBeNull();
     expect(subnetFor("net-a")).toEqual(subnetFor("net-a"));
     expect(subnetFor("net-a").address).toMatch(/^10\.2(0\d|1[0-5])\.\d+\.1$/);
+    expect(names.machineIdOf("lp-kept-abc-v1.qcow2")).toBeNull();
+    // Docker networks get their own /24 in 10.216.0.0/12 (not Docker's small default pools, not libvirt's range)
+    const d = dockerSubnetFor("lpc-abc");
+    expect(d).toEqual(dockerSubnetFor("lpc-abc"));
+    expect(d.subnet).toMatch(/^10\.(21[6-9]|22\d|23[01])\.\d+\.0\/24$/);
+    expect(d.gateway).toBe(d.subnet.replace(".0/24", ".1"));
+    expect(dockerSubnetFor("lpc-abc", 1)).not.toEqual(d);
   });
 
   it("makes 8-character display passwords without look-alikes", () => {

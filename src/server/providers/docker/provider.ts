@@ -397,19 +397,29 @@ export class DockerProvider implements MachineProvider {
 
   private async createNetwork(name: string, options: { isolated?: boolean }): Promise<void> {
     const existing = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
-    if (!existing.some((n) => n.Name === name)) {
-      await this.call(() =>
+    // Docker's default address pools hold only ~30 bridge networks; a school has more classes than that, so
+    // every portal network gets a /24 of its own from 10.216.0.0/12 (derived from its name, the next candidate
+    // when one overlaps something)
+    for (let attempt = 0; !existing.some((n) => n.Name === name); attempt++) {
+      const subnet = dockerSubnetFor(name, attempt);
+      const made = await this.call(() =>
         this.docker.createNetwork({
           Name: name,
           Driver: "bridge",
           Internal: Boolean(options.isolated),
           CheckDuplicate: true,
           Labels: { [MANAGED]: "true" },
+          IPAM: { Driver: "default", Config: [{ Subnet: subnet.subnet, Gateway: subnet.gateway }] },
         }),
-      ).catch((error) => {
-        if (error instanceof ProviderError && (error.reason === "CONFLICT" || /already exists/.test(error.message))) return;
-        throw error;
-      });
+      ).then(
+        () => true,
+        (error) => {
+          if (error instanceof ProviderError && (error.reason === "CONFLICT" || /already exists/.test(error.message))) return true;
+          if (/overlap/i.test((error as Error).message) && attempt < 16) return false;
+          throw error;
+        },
+      );
+      if (made) break;
     }
     this.networksReady.add(name);
   }
@@ -434,4 +444,11 @@ function ignoreNotFound(error: unknown) {
 function splitImage(image: string): [string, string] {
   const at = image.lastIndexOf(":");
   return at > image.lastIndexOf("/") ? [image.slice(0, at), image.slice(at + 1)] : [image, "latest"];
+}
+
+/** A portal network's subnet on Docker: a /24 in 10.216.0.0/12 picked from its name (and the attempt). */
+export function dockerSubnetFor(name: string, attempt = 0): { subnet: string; gateway: string } {
+  const h = createHash("sha256").update(`${name}:${attempt}`).digest();
+  const base = `10.${216 + ((h[0] as number) % 16)}.${h[1] as number}`;
+  return { subnet: `${base}.0/24`, gateway: `${base}.1` };
 }
