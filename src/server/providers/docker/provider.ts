@@ -426,7 +426,9 @@ export class DockerProvider implements MachineProvider {
 
   async removeNetwork(name: string): Promise<void> {
     this.networksReady.delete(name);
-    await this.call(() => this.docker.getNetwork(name).remove()).catch(ignoreNotFound);
+    // by id: two networks of one name (made by two portal instances at once) are both removed
+    const all = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
+    for (const n of all.filter((x) => x.Name === name)) await this.call(() => this.docker.getNetwork(n.Id).remove()).catch(ignoreNotFound);
   }
 }
 
