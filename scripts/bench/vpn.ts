@@ -5,7 +5,8 @@
 // under the unique index, private key sealed, ccd file written, audit row and line) then profileFor() (routes
 // from the database, key unsealed, .ovpn text) — against a fresh SQLite database in a temporary folder.
 // Easy-RSA: 20 profiles with `easyrsa --batch build-client-full <name> nopass` in a temporary PKI made with
-// EASYRSA_ALGO=ec EASYRSA_CURVE=prime256v1 (the same curve as the portal, so the comparison is like for like),
+// EASYRSA_ALGO=ec EASYRSA_CURVE=prime256v1 (the same curve as the portal, so the comparison is like for like:
+// `speedup`), then 20 more with Easy-RSA's own default (RSA 2048, the plain command: `speedup_vs_default`),
 // each followed by reading the certificate and key into the same .ovpn text.
 // Prints per-profile times and, last, one JSON line: profile_ms, easyrsa_profile_ms, speedup (target ≥ 20).
 // Knobs: BENCH_VPN_N (200), BENCH_VPN_EASYRSA_N (20), BENCH_EASYRSA (/usr/share/easy-rsa/easyrsa).
@@ -73,10 +74,12 @@ async function portalRun(): Promise<number[]> {
   return times;
 }
 
-function easyrsaRun(): number[] {
+/** ec: EASYRSA_ALGO=ec prime256v1 (like for like); default: Easy-RSA's own default (RSA 2048), the plain command. */
+function easyrsaRun(mode: "ec" | "default"): number[] {
   if (!existsSync(EASYRSA)) throw new Error(`${EASYRSA} not found: run scripts/setup-services.sh vpn (Debian's easy-rsa package)`);
-  const pkiDir = join(work, "easyrsa-pki");
-  const env = { ...process.env, EASYRSA_PKI: pkiDir, EASYRSA_BATCH: "1", EASYRSA_ALGO: "ec", EASYRSA_CURVE: "prime256v1", EASYRSA_CERT_EXPIRE: "365" };
+  const pkiDir = join(work, `easyrsa-pki-${mode}`);
+  const algo = mode === "ec" ? { EASYRSA_ALGO: "ec", EASYRSA_CURVE: "prime256v1" } : {};
+  const env = { ...process.env, EASYRSA_PKI: pkiDir, EASYRSA_BATCH: "1", ...algo, EASYRSA_CERT_EXPIRE: "365" };
   const run = (...args: string[]) => execFileSync(EASYRSA, args, { cwd: work, env, stdio: ["ignore", "pipe", "pipe"] });
   run("init-pki");
   run("build-ca", "nopass");
@@ -99,15 +102,21 @@ try {
   console.log(`bench:vpn — ${N} portal profiles, ${EN} Easy-RSA profiles (EC prime256v1), work folder ${work}`);
   const portal = await portalRun();
   for (const [i, t] of portal.entries()) console.log(`portal   profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
-  const easy = easyrsaRun();
+  const easy = easyrsaRun("ec");
   for (const [i, t] of easy.entries()) console.log(`easy-rsa profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
+  const easyDefault = easyrsaRun("default");
+  for (const [i, t] of easyDefault.entries()) console.log(`easy-rsa (default RSA) profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
   const p = stats(portal);
   const e = stats(easy);
+  const d = stats(easyDefault);
   console.log("");
-  console.log(`portal   (n=${N}):  mean ${fmt(p.mean)} ms  p50 ${fmt(p.p50)}  p95 ${fmt(p.p95)}  min ${fmt(p.min)}  max ${fmt(p.max)}`);
-  console.log(`easy-rsa (n=${EN}):  mean ${fmt(e.mean)} ms  p50 ${fmt(e.p50)}  p95 ${fmt(e.p95)}  min ${fmt(e.min)}  max ${fmt(e.max)}`);
+  console.log(`portal                 (n=${N}):  mean ${fmt(p.mean)} ms  p50 ${fmt(p.p50)}  p95 ${fmt(p.p95)}  min ${fmt(p.min)}  max ${fmt(p.max)}`);
+  console.log(`easy-rsa EC P-256      (n=${EN}):  mean ${fmt(e.mean)} ms  p50 ${fmt(e.p50)}  p95 ${fmt(e.p95)}  min ${fmt(e.min)}  max ${fmt(e.max)}`);
+  console.log(`easy-rsa default (RSA) (n=${EN}):  mean ${fmt(d.mean)} ms  p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  min ${fmt(d.min)}  max ${fmt(d.max)}`);
   const speedup = e.mean / p.mean;
-  console.log(`speedup ${speedup.toFixed(1)}× (target ≥ 20×) ${speedup >= 20 ? "✓" : "✗"}`);
+  const speedupDefault = d.mean / p.mean;
+  console.log(`speedup like for like (EC) ${speedup.toFixed(1)}× (target ≥ 20×) ${speedup >= 20 ? "✓" : "✗"}`);
+  console.log(`speedup against the plain command (Easy-RSA's default RSA 2048) ${speedupDefault.toFixed(1)}× ${speedupDefault >= 20 ? "✓" : "✗"}`);
   console.log(
     JSON.stringify({
       profile_ms: Number(p.mean.toFixed(3)),
@@ -115,10 +124,12 @@ try {
       profile_p95_ms: Number(p.p95.toFixed(3)),
       easyrsa_profile_ms: Number(e.mean.toFixed(3)),
       easyrsa_profile_p50_ms: Number(e.p50.toFixed(3)),
+      easyrsa_default_profile_ms: Number(d.mean.toFixed(3)),
       speedup: Number(speedup.toFixed(2)),
+      speedup_vs_default: Number(speedupDefault.toFixed(2)),
       n_portal: N,
       n_easyrsa: EN,
-      key: "EC P-256 (both)",
+      key: "EC P-256 (portal, easyrsa_profile_ms); RSA 2048 (easyrsa_default_profile_ms)",
       database: "sqlite",
     }),
   );
