@@ -66,9 +66,21 @@ export function settingsProblems(s: VpnSettings): Record<string, string> {
   return problems;
 }
 
+// the parsed settings of the last rows read: the rows are read every time (another instance may have changed
+// them), the parse only when they changed
+let parsedCache: { raw: string; value: VpnSettings } | null = null;
+
 export async function getVpnSettings(): Promise<VpnSettings> {
+  const rows = await db().setting.findMany({ where: { key: { in: ["vpn", "rdp"] } }, orderBy: { key: "asc" } });
+  const raw = rows.map((r) => `${r.key}=${r.value}`).join("\n");
+  if (parsedCache?.raw === raw) return structuredClone(parsedCache.value);
+  const value = parseSettings(rows);
+  parsedCache = { raw, value };
+  return structuredClone(value);
+}
+
+function parseSettings(rows: { key: string; value: string }[]): VpnSettings {
   const defaults = envDefaults();
-  const rows = await db().setting.findMany({ where: { key: { in: ["vpn", "rdp"] } } });
   let stored: Partial<VpnSettings> = {};
   for (const row of rows) {
     try {
