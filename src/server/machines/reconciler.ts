@@ -5,6 +5,7 @@
 
 import { env } from "@/env";
 import type { Host } from "@/generated/sqlite/client";
+import { isBusy } from "@/lib/machine-states";
 import { db } from "@/server/db/client";
 import { hostTarget, probeHost, setOrphans } from "@/server/hosts/hosts";
 import { providerFor } from "@/server/providers";
@@ -39,6 +40,9 @@ async function apply(machineId: string, observed: ProviderState, host: Pick<Host
   if (!m || m.hostId !== host.id) return false;
   // the row changed after this observation was made (an action just finished): the observation is stale
   if (m.updatedAt.getTime() >= observedAt.getTime()) return false;
+  // a transitional state claimed recently belongs to an action that may be running in another portal instance
+  // (inFlight only knows this one); after the grace a stuck one (its instance died) is reconciled as usual
+  if (isBusy(m.state) && Date.now() - m.updatedAt.getTime() < (env().MACHINE_STOP_TIMEOUT_SECONDS + 120) * 1000) return false;
   const next = reconcile(m.state, observed, host.name);
   if (!next) return false;
   if (inFlight().has(machineId)) return false;
