@@ -37,45 +37,20 @@ export async function createMachines(actor: Actor, input: TCreateMachines, ip: s
   const ownerId = input.ownerId ?? actor.id;
   if (input.ownerId && !(await db().user.findUnique({ where: { id: input.ownerId }, select: { id: true } }))) throw invalid({ ownerId: "No such user." });
 
-  const needs = { vcpus: template.vcpus, memoryMb: template.memoryMb, diskGb: template.diskGb };
-  const { job, machineIds } = await withLock("placement", async () => {
-    const hosts = await placeMachines(template.kind, needs, input.count, { hostId: input.hostId });
-    // the owner's quota (machines, disk) is checked in the same transaction that writes the rows
-    return withQuota(ownerId, { machines: input.count, diskGb: input.count * template.diskGb }, async (tx) => {
-      const job = await tx.job.create({
-        data: {
-          kind: "deploy",
-          title: input.count === 1 ? `Create ${input.name}` : `Create ${input.count} × ${input.name}`,
-          createdById: actor.id,
-          total: input.count,
-          payload: JSON.stringify({ templateId: template.id }),
-        },
-      });
-      const machineIds: string[] = [];
-      for (let i = 0; i < input.count; i++) {
-        const name = input.count === 1 ? input.name : `${input.name}-${String(i + 1).padStart(String(input.count).length, "0")}`;
-        const m = await tx.machine.create({
-          data: {
-            name,
-            ownerId,
-            templateId: template.id,
-            hostId: (hosts[i] as { id: string }).id,
-            kind: template.kind,
-            role: "PERSONAL",
-            state: "PROVISIONING",
-            stateDetail: "Waiting to be created…",
-            fullCopy: input.fullCopy,
-            vcpus: template.vcpus,
-            memoryMb: template.memoryMb,
-            diskGb: template.diskGb,
-            jobId: job.id,
-          },
-        });
-        machineIds.push(m.id);
-        await tx.jobItem.create({ data: { jobId: job.id, position: i, label: name, machineId: m.id } });
-      }
-      return { job, machineIds };
-    });
+  // the owner's quota (machines, disk) is checked in the same transaction that writes the rows
+  const { job, machineIds } = await reserveMachines({
+    template,
+    jobKind: "deploy",
+    title: input.count === 1 ? `Create ${input.name}` : `Create ${input.count} × ${input.name}`,
+    createdById: actor.id,
+    hostId: input.hostId,
+    quotaUserId: ownerId,
+    machines: Array.from({ length: input.count }, (_, i) => ({
+      name: input.count === 1 ? input.name : `${input.name}-${String(i + 1).padStart(String(input.count).length, "0")}`,
+      ownerId,
+      role: "PERSONAL",
+      fullCopy: input.fullCopy,
+    })),
   });
   await recordAudit({ actor, action: "machine.create", target: { type: "template", id: template.id, name: template.name }, ip, details: { count: input.count, jobId: job.id, fullCopy: input.fullCopy } });
   startJob(job.id);
@@ -147,6 +122,8 @@ export type Reservation = {
   machines: { name: string; ownerId: string | null; role: string; classId?: string | null; fullCopy?: boolean; baseVersion?: number }[];
   /** The user whose quota the owned machines count against (checked in the same transaction). */
   quotaUserId?: string | null;
+  /** Only this host (an admin's choice); otherwise placement picks. */
+  hostId?: string | null;
 };
 
 /**
@@ -189,7 +166,7 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
   };
   if (inTx) return write(inTx.tx, inTx.hosts);
   return withLock("placement", async () => {
-    const hosts = await placeFor(t, r.machines.length);
+    const hosts = await placeFor(t, r.machines.length, r.hostId);
     const owned = r.machines.filter((m) => m.ownerId && m.ownerId === r.quotaUserId).length;
     if (r.quotaUserId && owned) return withQuota(r.quotaUserId, { machines: owned, diskGb: owned * t.diskGb }, (tx) => write(tx, hosts));
     return db().$transaction((tx) => write(tx, hosts));
@@ -197,6 +174,6 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
 }
 
 /** Hosts for `count` machines of a template (call inside withLock("placement")). */
-export function placeFor(t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">, count: number): Promise<Host[]> {
-  return count ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count) : Promise.resolve([]);
+export function placeFor(t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">, count: number, hostId?: string | null): Promise<Host[]> {
+  return count ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count, { hostId }) : Promise.resolve([]);
 }
