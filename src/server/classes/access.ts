@@ -4,6 +4,7 @@ import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
+import { classTeacherIds } from "@/server/machines/machine-core";
 
 export const classInclude = {
   owner: { select: { id: true, name: true, email: true } },
@@ -34,11 +35,7 @@ export async function loadClassFor(actor: Actor, id: string, need: "view" | "man
   return { cls: c, role };
 }
 
-export function teacherIds(c: { ownerId: string; coOwners: { userId: string }[] }): string[] {
-  return [c.ownerId, ...c.coOwners.map((o) => o.userId)];
-}
-
 /** Class changes reach its teachers and admins; roster changes also rebuild VPN rules (the VPN slice listens). */
 export function publishClass(c: { id: string; ownerId: string; coOwners: { userId: string }[] }, type: "class.updated" | "class.roster", extraUserIds: string[] = []): void {
-  publish({ type, audience: { userIds: [...teacherIds(c), ...extraUserIds], roles: ["ADMIN"] }, data: { classId: c.id } });
+  publish({ type, audience: { userIds: [...classTeacherIds(c), ...extraUserIds], roles: ["ADMIN"] }, data: { classId: c.id } });
 }

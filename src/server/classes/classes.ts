@@ -67,10 +67,6 @@ export async function getClass(actor: Actor, id: string): Promise<TClassRow> {
   return classRow(cls, role, actor.id);
 }
 
-async function reload(actor: Actor, id: string): Promise<TClassRow> {
-  return getClass(actor, id);
-}
-
 export async function createClass(actor: Actor, input: TCreateClass, ip: string | null): Promise<{ class: TClassRow; job: JobView }> {
   const template = await db().template.findUnique({ where: { id: input.templateId } });
   if (!template || template.classId || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id)) throw notFound("This template");
@@ -95,7 +91,7 @@ export async function createClass(actor: Actor, input: TCreateClass, ip: string 
     });
     await recordAudit({ actor, action: "class.create", target: { type: "class", id: cls.id, name: cls.name }, ip, details: { templateId, poolSize: input.poolSize, jobId: job.id } });
     startJob(job.id);
-    return { class: await reload(actor, cls.id), job: await getJob(job.id) };
+    return { class: await getClass(actor, cls.id), job: await getJob(job.id) };
   } catch (error) {
     // nothing half-created: placement refused, so the class goes too
     await db().class.delete({ where: { id: cls.id } }).catch(() => undefined);
@@ -116,7 +112,7 @@ export async function updateClass(actor: Actor, id: string, input: TUpdateClass,
     const { refillPool } = await import("./enrollment");
     await refillPool(id, actor.id).catch((error) => console.error(`[classes] pool refill for ${id} failed`, error));
   }
-  return reload(actor, id);
+  return getClass(actor, id);
 }
 
 export async function archiveClass(actor: Actor, id: string, archived: boolean, ip: string | null): Promise<TClassRow> {
@@ -128,7 +124,7 @@ export async function archiveClass(actor: Actor, id: string, archived: boolean, 
   }
   await recordAudit({ actor, action: archived ? "class.archive" : "class.restore", target: { type: "class", id, name: cls.name }, ip });
   publishClass(updated, "class.updated");
-  return reload(actor, id);
+  return getClass(actor, id);
 }
 
 export async function deleteClass(actor: Actor, id: string, confirmMachines: number, ip: string | null): Promise<{ job: JobView | null }> {
@@ -173,7 +169,7 @@ export async function addCoOwner(actor: Actor, id: string, email: string, ip: st
   await db().classCoOwner.upsert({ where: { classId_userId: { classId: id, userId: user.id } }, create: { classId: id, userId: user.id }, update: {} });
   await recordAudit({ actor, action: "class.co_owner.add", target: { type: "class", id, name: cls.name }, ip, details: { userId: user.id, email } });
   publishClass(cls, "class.updated", [user.id]);
-  return reload(actor, id);
+  return getClass(actor, id);
 }
 
 export async function removeCoOwner(actor: Actor, id: string, userId: string, ip: string | null): Promise<void> {

@@ -18,11 +18,11 @@ import { machineAction } from "@/server/machines/actions";
 import { classTeacherIds, loadMachine, machineInclude, machineRow, publishMachine } from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
 import type { TMachineRow } from "@/server/machines/routes";
-import { withQuota } from "@/server/quotas/enforce";
+import { withAssignQuota } from "@/server/quotas/enforce";
 import { grantHours, hoursLeftSeconds, monthKey } from "@/server/quotas/hours";
 import { getSetting } from "@/server/settings/settings";
 import { searchTextOf } from "@/server/users/search-text";
-import { loadClassFor, publishClass, teacherIds } from "./access";
+import { loadClassFor, publishClass } from "./access";
 import { classRow, poolName } from "./classes";
 import { emailAllowed, findInvite, inviteRefusal, inviteStatus } from "./invites";
 import type { TClassRow, TRosterRow } from "./routes";
@@ -66,7 +66,7 @@ export async function joinClass(
     const mine = await db().machine.findFirst({ where: { classId: cls.id, ownerId: actor.id, role: "STUDENT" }, select: { id: true, jobId: true } });
     return answer(mine?.id ?? null, null, true);
   }
-  if (teacherIds(cls).includes(actor.id)) throw conflict("You teach this class; invite links are for students.");
+  if (classTeacherIds(cls).includes(actor.id)) throw conflict("You teach this class; invite links are for students.");
   if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "This class is archived and no longer takes students.");
   const refusal = inviteRefusal(inviteStatus(invite));
   if (refusal) throw refusal;
@@ -83,7 +83,7 @@ export async function joinClass(
           select: { id: true },
         });
         const hosts = pool ? [] : await placeFor(base, 1);
-        return withQuota(actor.id, { machines: 1, diskGb: base.diskGb }, async (tx) => {
+        return withAssignQuota(actor.id, base.diskGb, async (tx) => {
           await takeInviteUse(tx, invite.id, invite.maxUses);
           await takeSeat(tx, cls.id);
           try {

@@ -3,7 +3,7 @@
 // (libvirt: a copy of the volume; Docker: the container committed to an image) until the teacher releases it or
 // the class's retention (keepDays) passes. Running machines are told and shut down first. One student's failure
 // does not stop the rest; "retry" runs the machines still on an older version.
-import { stat } from "node:fs/promises";
+import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
 import type { Job, JobItem } from "@/generated/sqlite/client";
@@ -250,7 +250,7 @@ export async function removeClassLeftovers(classId: string): Promise<void> {
         await providerFor(hostTarget(host))
           .removeKept(t.dockerImage)
           .catch(() => undefined);
-    if (t.imagePath) await import("node:fs/promises").then((fs) => fs.rm(t.imagePath as string, { force: true }));
+    if (t.imagePath) await rm(t.imagePath, { force: true });
     await db().template.delete({ where: { id: t.id } }).catch(() => undefined);
   }
   // the class's own network on every host of the class's kind (absent ones are fine)
