@@ -64,6 +64,22 @@ export async function effectiveLimits(userId: string, client: DbClientOrTx = db(
   return mergeLimits(plan, user.quotaOverride);
 }
 
+export const emptyUsage = (): Usage => ({ machines: 0, running: 0, vcpus: 0, memoryMb: 0, diskGb: 0, hoursUsedSeconds: 0 });
+
+/** Adds one (state) group of a user's machines: disk and count for all, vCPU and RAM for the running ones. */
+export function addMachineGroup(
+  usage: Usage,
+  g: { state: string; _count: { _all: number }; _sum: { vcpus: number | null; memoryMb: number | null; diskGb: number | null } },
+): void {
+  usage.machines += g._count._all;
+  usage.diskGb += Number(g._sum.diskGb ?? 0);
+  if ((RUNNING_STATES as readonly string[]).includes(g.state)) {
+    usage.running += g._count._all;
+    usage.vcpus += Number(g._sum.vcpus ?? 0);
+    usage.memoryMb += Number(g._sum.memoryMb ?? 0);
+  }
+}
+
 export async function usageOf(userId: string, client: DbClientOrTx = db()): Promise<Usage> {
   const owned = await client.machine.groupBy({
     by: ["state"],
@@ -71,16 +87,8 @@ export async function usageOf(userId: string, client: DbClientOrTx = db()): Prom
     _count: { _all: true },
     _sum: { vcpus: true, memoryMb: true, diskGb: true },
   });
-  const usage: Usage = { machines: 0, running: 0, vcpus: 0, memoryMb: 0, diskGb: 0, hoursUsedSeconds: 0 };
-  for (const g of owned) {
-    usage.machines += g._count._all;
-    usage.diskGb += Number(g._sum.diskGb ?? 0);
-    if ((RUNNING_STATES as readonly string[]).includes(g.state)) {
-      usage.running += g._count._all;
-      usage.vcpus += Number(g._sum.vcpus ?? 0);
-      usage.memoryMb += Number(g._sum.memoryMb ?? 0);
-    }
-  }
+  const usage = emptyUsage();
+  for (const g of owned) addMachineGroup(usage, g);
   const hours = await client.usageMonth.aggregate({ where: { userId, month: monthKey() }, _sum: { usedSeconds: true } });
   usage.hoursUsedSeconds = Number(hours._sum.usedSeconds ?? 0);
   return usage;

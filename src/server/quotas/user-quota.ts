@@ -6,7 +6,7 @@ import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { grantHours, type HoursBreakdown, hoursBreakdown } from "./hours";
-import { effectiveLimits, LIMIT_FIELDS, type Limits, mergeLimits, RUNNING_STATES, type Usage, usageOf } from "./limits";
+import { addMachineGroup, effectiveLimits, emptyUsage, LIMIT_FIELDS, type Limits, mergeLimits, type Usage, usageOf } from "./limits";
 import { monthKey } from "./month";
 import type { TGrantHours, TMyQuota, TQuotaList, TQuotaListQuery, TQuotaUserDetail, TQuotaUserRow, TUpdateUserQuota } from "./routes";
 
@@ -78,21 +78,14 @@ export async function listQuotaUsage(query: TQuotaListQuery): Promise<TQuotaList
   const usageFor = (id: string) => {
     let u = usageBy.get(id);
     if (!u) {
-      u = { machines: 0, running: 0, vcpus: 0, memoryMb: 0, diskGb: 0, hoursUsedSeconds: 0 };
+      u = emptyUsage();
       usageBy.set(id, u);
     }
     return u;
   };
   for (const g of machines) {
     if (!g.ownerId) continue;
-    const u = usageFor(g.ownerId);
-    u.machines += g._count._all;
-    u.diskGb += Number(g._sum.diskGb ?? 0);
-    if ((RUNNING_STATES as readonly string[]).includes(g.state)) {
-      u.running += g._count._all;
-      u.vcpus += Number(g._sum.vcpus ?? 0);
-      u.memoryMb += Number(g._sum.memoryMb ?? 0);
-    }
+    addMachineGroup(usageFor(g.ownerId), g);
   }
   for (const h of hours) {
     usageFor(h.userId).hoursUsedSeconds += h.usedSeconds;
