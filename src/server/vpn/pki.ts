@@ -80,7 +80,15 @@ function clientKeys(): { spki: Buffer; keyId: string; keyPem: string } {
   return { spki, keyId, keyPem: privateKey.export({ type: "pkcs8", format: "pem" }) as string };
 }
 
-async function leafCert(ca: { cert: x509.X509Certificate; key: CryptoKey }, cn: string, keys: CryptoKeyPair, days: number, usage: "server" | "client", serial = newSerial()) {
+/** A leaf certificate signed by the CA: the server's (serverAuth) or a client's (clientAuth). */
+async function leafCert(
+  ca: { cert: x509.X509Certificate; key: CryptoKey },
+  cn: string,
+  key: { publicKey: CryptoKey | Uint8Array<ArrayBuffer>; ski: x509.SubjectKeyIdentifierExtension },
+  days: number,
+  usage: "server" | "client",
+  serial = newSerial(),
+) {
   const now = Date.now();
   return x509.X509CertificateGenerator.create({
     serialNumber: serial,
@@ -89,14 +97,14 @@ async function leafCert(ca: { cert: x509.X509Certificate; key: CryptoKey }, cn: 
     notBefore: new Date(now - 5 * 60_000),
     notAfter: new Date(now + days * DAY),
     signingAlgorithm: SIGN,
-    publicKey: keys.publicKey,
+    publicKey: key.publicKey,
     signingKey: ca.key,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(usage === "server" ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement : x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+      key.ski,
+      await caAki(ca.cert),
     ],
   });
 }
@@ -119,7 +127,13 @@ async function createPki(dir: string): Promise<void> {
     ],
   });
   const serverKeys = await keyPair();
-  const serverCert = await leafCert({ cert: caCert, key: caKeys.privateKey }, SERVER_CN, serverKeys, 10 * 365, "server");
+  const serverCert = await leafCert(
+    { cert: caCert, key: caKeys.privateKey },
+    SERVER_CN,
+    { publicKey: serverKeys.publicKey, ski: await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey) },
+    10 * 365,
+    "server",
+  );
   writeAtomic(join(dir, "server.crt"), serverCert.toString("pem"), 0o644);
   writeAtomic(join(dir, "server.key.sealed"), seal(await pkcs8Pem(serverKeys.privateKey)));
   writeAtomic(join(dir, "tls-crypt.key.sealed"), seal(newTlsCryptKey()));
@@ -176,24 +190,14 @@ async function caAki(ca: x509.X509Certificate): Promise<x509.AuthorityKeyIdentif
 export async function issueClientCert(cn: string, days: number, serial = newSerial()): Promise<IssuedCert> {
   const p = await pki();
   const keys = clientKeys();
-  const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial,
-    subject: `CN=${cn}`,
-    issuer: p.caCert.subject,
-    notBefore: new Date(now - 5 * 60_000),
-    notAfter: new Date(now + days * DAY),
-    signingAlgorithm: SIGN,
-    publicKey: Uint8Array.from(keys.spki),
-    signingKey: p.caKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      new x509.SubjectKeyIdentifierExtension(keys.keyId),
-      await caAki(p.caCert),
-    ],
-  });
+  const cert = await leafCert(
+    { cert: p.caCert, key: p.caKey },
+    cn,
+    { publicKey: Uint8Array.from(keys.spki), ski: new x509.SubjectKeyIdentifierExtension(keys.keyId) },
+    days,
+    "client",
+    serial,
+  );
   return { serial, certPem: cert.toString("pem"), keyPem: keys.keyPem, notAfter: cert.notAfter };
 }
 
