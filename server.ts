@@ -25,6 +25,7 @@ const { prepareServer, stopBackgroundWork } = await import("./src/server/lifecyc
 const { flushAudit } = await import("./src/server/audit/record");
 const { disconnectDb } = await import("./src/server/db/client");
 const { CLIENT_IP_HEADER } = await import("./src/server/http/client-ip");
+const { nativePumpStatus } = await import("./src/server/console/native-pump");
 
 const dev = config.NODE_ENV !== "production";
 const log = (line: string) => console.log(line);
@@ -75,6 +76,7 @@ server.on("upgrade", (req, socket, head) => {
 
 server.listen(config.PORT, config.HOST, () => {
   log(`✓ Lab Portal ${dev ? "(development)" : ""} listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`);
+  log(`  console bridge: ${nativePumpStatus().reason}`);
 });
 
 let stopping = false;

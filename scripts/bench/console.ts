@@ -6,11 +6,15 @@
 // bridge's CPU seconds per GB moved and its resident memory per idle open session. Prints a table and, last,
 // one JSON line.
 //
-// Processes: this one (the WebSocket clients), a backend child (`console.ts backend`), our bridge child
-// (`console.ts bridge PORT`: a `ws` WebSocketServer like the portal's — perMessageDeflate off, 1 MiB maxPayload
-// — that dials the backend per connection and calls bridge()), and websockify. Only the bridges' CPU and memory
-// count (/proc/<pid>/stat, status, smaps_rollup); the backend's and the clients' CPU in the same windows is
-// printed beside it, because all of them share the machine's cores and so limit each other's throughput.
+// Processes: this one (round trips, idle sessions, and it steers), flood clients (`console.ts client`, two per
+// core by default, BENCH_CONSOLE_CLIENTS: one Node client process was itself the bottleneck at about one core,
+// so the flood numbers measured the client, not the bridges; the 50 connections are spread over them, the single
+// connection uses one), a backend child (`console.ts backend`), our bridge child (`console.ts bridge PORT`: a
+// `ws` WebSocketServer like the portal's — perMessageDeflate off, 1 MiB maxPayload — that dials the backend per
+// connection and calls bridge(), which uses the native splice pump when it is built, as the portal does), and
+// websockify. Only the bridges' CPU and memory count (/proc/<pid>/stat, status, smaps_rollup); the backend's and
+// the clients' CPU in the same windows is printed beside it, because all of them share the machine's cores and
+// so limit each other's throughput. LAB_NATIVE_PUMP=0 runs our bridge in JavaScript for comparison.
 //
 // websockify mode: by default websockify 0.10 forks one process per connection (multiprocessing.Process); the
 // `--libserver` option keeps one process with one thread per connection. We run the default, because that is
@@ -40,6 +44,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { WebSocket, WebSocketServer } from "ws";
+import { nativePumpStatus } from "@/server/console/native-pump";
 import { bridge } from "@/server/console/tcp-bridge";
 
 const SELF = fileURLToPath(import.meta.url);
@@ -52,6 +57,8 @@ const RTT_N = Number(process.env.BENCH_CONSOLE_RTT_N ?? 2000);
 const RTT_WARMUP = 200;
 const RTT_BYTES = 32;
 const IDLE_N = Number(process.env.BENCH_CONSOLE_IDLE ?? 500);
+/** Flood client processes (the 50 connections are spread over them; 1 connection uses the first). */
+const CLIENT_PROCS = Math.max(1, Number(process.env.BENCH_CONSOLE_CLIENTS ?? 2 * availableParallelism()));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_CONSOLE_ROUNDS ?? 3));
 const WARMUP_MB = 50;
 const WEBSOCKIFY = process.env.BENCH_WEBSOCKIFY ?? "websockify";
@@ -134,7 +141,7 @@ function runBridge(backendPort: number): void {
       ws.resume();
     });
   });
-  wss.on("listening", () => process.send?.({ type: "port", port: (wss.address() as AddressInfo).port }));
+  wss.on("listening", () => process.send?.({ type: "port", port: (wss.address() as AddressInfo).port, pump: nativePumpStatus() }));
   process.on("message", (m: { type?: string }) => {
     if (m.type !== "gc") return;
     (globalThis as { gc?: () => void }).gc?.();
@@ -270,7 +277,7 @@ function request<T>(proc: ChildProcess, type: string, ms = 10_000): Promise<T> {
         resolve(m as T);
       };
       proc.on("message", onMessage);
-      if (type !== "port") proc.send({ type });
+      if (type !== "port" && type !== "ready") proc.send({ type });
     }),
     ms,
     `the ${type} answer from child ${proc.pid}`,
@@ -299,12 +306,13 @@ async function startBackend(): Promise<{ port: number; count: () => Promise<numb
 
 async function startOurs(backendPort: number): Promise<Bridge> {
   const { proc, output } = spawnNodeChild(["bridge", String(backendPort)]);
-  const { port } = await request<{ port: number }>(proc, "port", 30_000).catch((e: Error) => {
+  const { port, pump } = await request<{ port: number; pump: { native: boolean; reason: string } }>(proc, "port", 30_000).catch((e: Error) => {
     throw new Error(`${e.message}; bridge output: ${output()}`);
   });
+  if (!pump.native) log(`note: our bridge runs in JavaScript: ${pump.reason}`);
   return {
     name: "ours",
-    label: "ours (ws + tcp-bridge.ts)",
+    label: `ours (tcp-bridge.ts, ${pump.native ? "native splice pump" : "JavaScript"})`,
     port,
     pid: proc.pid!,
     proc,
@@ -434,9 +442,12 @@ type Flood = {
   userSeconds: number;
   cpuPerGb: number;
   fastest: number;
+  /** WebSocket messages received (frame size = bytes / frames). */
+  frames: number;
   /** CPU seconds of the other two parties in the same window, to see who limits the end-to-end rate. */
   backendSeconds: number;
   clientSeconds: number;
+  clientUserSeconds: number;
 };
 /** Rounds of one flood: median MB/s and its range; CPU per GB over all the rounds' bytes. */
 type Floods = Flood & { rounds: number; mbsMin: number; mbsMax: number };
@@ -460,20 +471,42 @@ function combine(rounds: Flood[]): Floods {
     userSeconds: sum((r) => r.userSeconds),
     cpuPerGb: sum((r) => r.cpuSeconds) / (sum((r) => r.bytes) / 1e9),
     fastest: median(rounds.map((r) => r.fastest)),
+    frames: sum((r) => r.frames),
     backendSeconds: sum((r) => r.backendSeconds),
     clientSeconds: sum((r) => r.clientSeconds),
+    clientUserSeconds: sum((r) => r.clientUserSeconds),
     rounds: rounds.length,
   };
 }
 
-/** Opens `conns` connections, then asks the backend of each to flood, and reads `bytesPerConn` from each. */
-async function flood(b: Bridge, conns: number, bytesPerConn: number): Promise<Flood> {
-  await settle(b);
-  const sockets = await openMany(b.port, conns);
-  const cpu0 = treeCpu(b.pid);
-  const backend0 = cpuTotal(treeCpu(backendPid));
-  const client0 = process.cpuUsage();
+type ClientFlood = { bytes: number; frames: number; fastestMs: number; user: number; system: number };
+
+/** A flood client process: opens its share of the connections, then (on "go") reads `bytes` from each. */
+function runClient(): void {
+  let sockets: WebSocket[] = [];
+  process.on("message", async (m: { type?: string; port?: number; conns?: number; bytes?: number }) => {
+    try {
+      if (m.type === "open") {
+        sockets = await openMany(m.port as number, m.conns as number);
+        process.send?.({ type: "open" });
+      } else if (m.type === "go") {
+        process.send?.({ type: "go", ...(await readFloods(sockets, m.bytes as number)) });
+        sockets = [];
+      }
+    } catch (error) {
+      for (const ws of sockets) ws.terminate();
+      sockets = [];
+      process.send?.({ type: m.type, error: (error as Error).message });
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ type: "ready" });
+}
+
+async function readFloods(sockets: WebSocket[], bytesPerConn: number): Promise<ClientFlood> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  let frames = 0;
   const finished = sockets.map(
     (ws) =>
       new Promise<{ bytes: number; at: number }>((resolve, reject) => {
@@ -481,8 +514,9 @@ async function flood(b: Bridge, conns: number, bytesPerConn: number): Promise<Fl
         let done = false;
         ws.on("message", (data: Buffer, isBinary: boolean) => {
           if (done) return;
-          if (!isBinary) return reject(new Error(`${b.name} sent a text frame; the bench expects binary frames`));
+          if (!isBinary) return reject(new Error("the bridge sent a text frame; the bench expects binary frames"));
           got += data.length;
+          frames++;
           if (got >= bytesPerConn) {
             done = true;
             const at = performance.now();
@@ -491,25 +525,73 @@ async function flood(b: Bridge, conns: number, bytesPerConn: number): Promise<Fl
           }
         });
         ws.once("close", () => {
-          if (!done) reject(new Error(`${b.name} closed a flood connection after ${got} of ${bytesPerConn} bytes`));
+          if (!done) reject(new Error(`the bridge closed a flood connection after ${got} of ${bytesPerConn} bytes`));
         });
       }),
   );
   for (const ws of sockets) ws.send(Buffer.from("F"));
-  let results: { bytes: number; at: number }[];
   try {
-    results = await withTimeout(Promise.all(finished), PHASE_TIMEOUT_MS, `${b.name} flood with ${conns} connection(s)`);
+    const results = await Promise.all(finished);
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      bytes: results.reduce((t, r) => t + r.bytes, 0),
+      frames,
+      fastestMs: Math.min(...results.map((r) => r.at)) - t0,
+      user: cpu.user / 1e6,
+      system: cpu.system / 1e6,
+    };
   } finally {
     for (const ws of sockets) ws.terminate();
   }
-  const end = Math.max(...results.map((r) => r.at));
-  const client = process.cpuUsage(client0);
+}
+
+/** Flood clients: several processes, so that no single client's core caps the end-to-end rate (set in main). */
+let clients: ChildProcess[] = [];
+
+function ask<T>(proc: ChildProcess, message: { type: string } & Record<string, unknown>, ms: number): Promise<T> {
+  return withTimeout(
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type?: string; error?: string }) => {
+        if (m.type !== message.type) return;
+        proc.off("message", onMessage);
+        if (m.error) reject(new Error(`client ${proc.pid}: ${m.error}`));
+        else resolve(m as T);
+      };
+      proc.on("message", onMessage);
+      proc.send(message);
+    }),
+    ms,
+    `the ${message.type} answer from client ${proc.pid}`,
+  );
+}
+
+/** Opens `conns` connections spread over the client processes, then asks the backend of each to flood, and
+ * reads `bytesPerConn` from each. Time runs from "go" until the last client reports. */
+async function flood(b: Bridge, conns: number, bytesPerConn: number): Promise<Flood> {
+  await settle(b);
+  const used = clients.slice(0, Math.min(conns, clients.length));
+  const share = used.map((_, i) => Math.floor((conns * (i + 1)) / used.length) - Math.floor((conns * i) / used.length));
+  await Promise.all(used.map((c, i) => ask(c, { type: "open", port: b.port, conns: share[i] }, 60_000)));
+  const cpu0 = treeCpu(b.pid);
+  const backend0 = cpuTotal(treeCpu(backendPid));
+  const t0 = performance.now();
+  let end = t0;
+  const reports = await Promise.all(
+    used.map((c) =>
+      ask<ClientFlood>(c, { type: "go", bytes: bytesPerConn }, PHASE_TIMEOUT_MS).then((r) => {
+        end = Math.max(end, performance.now());
+        return r;
+      }),
+    ),
+  ).catch((error: Error) => {
+    throw new Error(`${b.name} flood with ${conns} connection(s): ${error.message}`);
+  });
   const backendSeconds = cpuTotal(treeCpu(backendPid)) - backend0; // the backend stops writing once the bridge closes
   await settle(b); // websockify: its children's CPU is in the parent's cutime only once they are reaped
   const cpu1 = treeCpu(b.pid);
   const userSeconds = cpu1.user - cpu0.user;
   const cpuSeconds = userSeconds + cpu1.system - cpu0.system;
-  const bytes = results.reduce((s, r) => s + r.bytes, 0);
+  const bytes = reports.reduce((t, r) => t + r.bytes, 0);
   const seconds = (end - t0) / 1000;
   return {
     conns,
@@ -520,8 +602,10 @@ async function flood(b: Bridge, conns: number, bytesPerConn: number): Promise<Fl
     userSeconds,
     cpuPerGb: cpuSeconds / (bytes / 1e9),
     backendSeconds,
-    clientSeconds: (client.user + client.system) / 1e6,
-    fastest: (Math.min(...results.map((r) => r.at)) - t0) / 1000,
+    clientSeconds: reports.reduce((t, r) => t + r.user + r.system, 0),
+    clientUserSeconds: reports.reduce((t, r) => t + r.user, 0),
+    fastest: Math.min(...reports.map((r) => r.fastestMs)) / 1000,
+    frames: reports.reduce((t, r) => t + r.frames, 0),
   };
 }
 
@@ -640,7 +724,7 @@ function printTable(ours: Result, theirs: Result): void {
   const cpuAll = (r: Result) => (r.one.cpuSeconds + r.many.cpuSeconds) / ((r.one.bytes + r.many.bytes) / 1e9);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const detail = (what: string, f: Floods) =>
-    `${what} (${f.rounds} rounds): ${(f.bytes / MB).toFixed(0)} MB in ${f.seconds.toFixed(2)} s; CPU s: bridge ${f.cpuSeconds.toFixed(2)} (user ${f.userSeconds.toFixed(2)}), backend ${f.backendSeconds.toFixed(2)}, clients ${f.clientSeconds.toFixed(2)}`;
+    `${what} (${f.rounds} rounds): ${(f.bytes / MB).toFixed(0)} MB in ${f.seconds.toFixed(2)} s; CPU s: bridge ${f.cpuSeconds.toFixed(2)} (user ${f.userSeconds.toFixed(2)}), backend ${f.backendSeconds.toFixed(2)}, clients ${f.clientSeconds.toFixed(2)} (user ${f.clientUserSeconds.toFixed(2)}); mean frame ${(f.bytes / Math.max(1, f.frames) / 1024).toFixed(1)} KiB`;
   const range = (f: Floods) => (f.rounds > 1 ? `${f.mbs.toFixed(0)} (${f.mbsMin.toFixed(0)}–${f.mbsMax.toFixed(0)})` : f.mbs.toFixed(0));
   const rows: string[][] = [
     ["throughput, 1 connection (MB/s)", range(ours.one), range(theirs.one), ratio(ours.one.mbs, theirs.one.mbs), `≥ ${TARGETS.throughput_ratio}×`],
@@ -685,9 +769,19 @@ async function main(): Promise<void> {
     }
   }
   log(
-    `bench:console — flood ${MB_1} MB through 1 connection and ${MB_PER_CONN} MB × ${CONNS} connections, ${RTT_N} round trips of ${RTT_BYTES} B, ${IDLE_N} idle sessions; websockify mode: ${WEBSOCKIFY_MODE}`,
+    `bench:console — flood ${MB_1} MB through 1 connection and ${MB_PER_CONN} MB × ${CONNS} connections, ${RTT_N} round trips of ${RTT_BYTES} B, ${IDLE_N} idle sessions; websockify mode: ${WEBSOCKIFY_MODE}; ${CLIENT_PROCS} flood client process(es)`,
   );
   const backend = await startBackend();
+  clients = await Promise.all(
+    Array.from({ length: CLIENT_PROCS }, async () => {
+      const { proc, output } = spawnNodeChild(["client"]);
+      await request(proc, "ready", 30_000).catch((e: Error) => {
+        throw new Error(`${e.message}; client output: ${output()}`);
+      });
+      proc.once("exit", (code) => code && console.error(`client ${proc.pid} exited (${code}): ${output()}`));
+      return proc;
+    }),
+  );
   backendCount = backend.count;
   backendPid = backend.proc.pid!;
   const ours = await startOurs(backend.port);
@@ -786,6 +880,7 @@ let interrupted = false;
 const role = process.argv[2];
 if (role === "backend") runBackend();
 else if (role === "bridge") runBridge(Number(process.argv[3]));
+else if (role === "client") runClient();
 else {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
