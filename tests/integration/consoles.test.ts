@@ -1,8 +1,10 @@
 // Consoles through the portal, against a real VM and a real container: tickets (single use, ≤ 60 s, bound to
 // user + machine + kind), every refusal with its own close code, the VNC bridge answering VNC authentication
 // itself (the page never sees the password), and a docker exec terminal.
+import { connect } from "node:net";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { encryptSpicePassword } from "../../src/server/console/spice-link";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
 import { createContainerTemplate, createVmTemplate, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
@@ -56,6 +58,51 @@ function reader(ws: WebSocket) {
 
 async function ticket(client: PortalClient, machineId: string, kind: string, viewOnly = false) {
   return client.json<Ticket & { error?: { code: string; message: string } }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind, viewOnly } });
+}
+
+/** A SpiceLinkMess for one channel (auth selection, SPICE auth, mini header), as spice-html5 sends it. */
+function spiceLinkMessage(channelType: number, connectionId = 0): Buffer {
+  const body = Buffer.alloc(22);
+  body.writeUInt32LE(connectionId, 0);
+  body.writeUInt8(channelType, 4);
+  body.writeUInt32LE(1, 6);
+  body.writeUInt32LE(18, 14);
+  body.writeUInt32LE(0b1011, 18);
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(0x51444552, 0);
+  header.writeUInt32LE(2, 4);
+  header.writeUInt32LE(2, 8);
+  header.writeUInt32LE(body.length, 12);
+  return Buffer.concat([header, body]);
+}
+
+/** Links a main channel straight to the display (as remote-viewer does) with `password`; the server's answer (0 = accepted). */
+function spiceAuth(port: number, password: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: "127.0.0.1", port });
+    let buf = Buffer.alloc(0);
+    let step = 0;
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error("the SPICE display did not answer"));
+    }, 10_000);
+    sock.on("error", reject);
+    sock.on("connect", () => sock.write(spiceLinkMessage(1)));
+    sock.on("data", (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (step === 0 && buf.length >= 16 && buf.length >= 16 + buf.readUInt32LE(12)) {
+        const reply = buf.subarray(16, 16 + buf.readUInt32LE(12));
+        buf = buf.subarray(16 + reply.length);
+        step = 1;
+        sock.write(Buffer.concat([Buffer.from([1, 0, 0, 0]), encryptSpicePassword(reply.subarray(4, 166), password)]));
+      }
+      if (step === 1 && buf.length >= 4) {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve(buf.readUInt32LE(0));
+      }
+    });
+  });
 }
 
 describe("consoles", () => {
@@ -151,11 +198,19 @@ describe("consoles", () => {
     const mini = await main.read(6);
     expect(mini.readUInt16LE(0)).toBe(103);
     const init = await main.read(mini.readUInt32LE(2));
-    // a second channel joins the session on the same ticket (the inputs channel: QEMU 7.2's SPICE worker
-    // thread segfaults when a display channel is closed before its DISPLAY_INIT, so the test does not do that)
+    // a second channel joins the session on the same ticket
     const second = await link(3, init.readUInt32LE(0));
     expect(second.auth).toBe(0);
     second.ws.close();
+    // a display channel the browser leaves before its DISPLAY_INIT: QEMU 7.2's SPICE worker thread segfaults on
+    // that and takes the guest down, so the bridge sends the init for the browser before it lets go
+    const display = await link(2, init.readUInt32LE(0));
+    expect(display.auth).toBe(0);
+    display.ws.close();
+    await display.ending;
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(virsh("domstate", `lp-${vm}`).trim()).toBe("running");
+    expect(main.ws.readyState).toBe(WebSocket.OPEN);
     main.ws.close();
     await main.ending;
     // both channels made one console session, closed when the last channel closed, with both channels' bytes
@@ -193,19 +248,52 @@ describe("consoles", () => {
     expect(result.received).toHaveLength(0);
   });
 
-  it("downloads a .vv file for remote-viewer with this run's SPICE port and password", async () => {
+  it("downloads a .vv file whose own SPICE password the display accepts for a minute; the browser console re-arms after it", async () => {
+    const spicePasswd = () => /<graphics type='spice'[^>]*passwd='([^']*)'/.exec(virsh("dumpxml", "--security-info", `lp-${vm}`))?.[1];
+    const startPassword = spicePasswd() as string;
+    expect(startPassword).toMatch(/^[A-Za-z0-9]{8}$/);
     const res = await admin.fetch(`/api/machines/${vm}/console.vv`);
     expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/x-virt-viewer");
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="console_vm-1\.vv"$/);
     expect(res.headers.get("cache-control")).toBe("no-store");
+    const validUntil = new Date(res.headers.get("x-password-valid-until") ?? "");
+    expect(Math.abs(validUntil.getTime() - (Date.now() + 60_000))).toBeLessThan(5_000);
     const text = await res.text();
     const fields = Object.fromEntries(text.split("\r\n").filter((l) => l.includes("=")).map((l) => l.split(/=(.*)/s).slice(0, 2)));
     const m = await testDb().machine.findUniqueOrThrow({ where: { id: vm } });
     expect(text.startsWith("[virt-viewer]\r\n")).toBe(true);
     expect(fields).toMatchObject({ type: "spice", host: "127.0.0.1", port: String(m.spicePort), "delete-this-file": "1" });
-    expect(fields.password).toMatch(/^[A-Za-z0-9]{8}$/);
-    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).toContain(`passwd='${fields.password}'`);
+    expect(fields.password).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(fields.password).not.toBe(startPassword);
+    // the display has the file's password with its expiry (libvirt hands both to QEMU), and accepts it
+    const live = virsh("dumpxml", "--security-info", `lp-${vm}`);
+    expect(live).toContain(`passwd='${fields.password}'`);
+    expect(live).toContain(`passwdValidTo='${validUntil.toISOString().slice(0, 19)}'`);
+    expect(await spiceAuth(m.spicePort as number, fields.password as string)).toBe(0);
+    expect(await spiceAuth(m.spicePort as number, startPassword)).not.toBe(0);
+    // once the file's password has (nearly) run out, the browser console sets a fresh one without a limit
+    await testDb().machine.update({ where: { id: vm }, data: { spiceSecretUntil: new Date(Date.now() + 1_000) } });
+    const t = await ticket(admin, vm, "spice");
+    const ws = open(admin, t.body.url);
+    const read = reader(ws);
+    await new Promise((r) => ws.once("open", r));
+    ws.send(spiceLinkMessage(1));
+    const replyHeader = await read(16);
+    await read(replyHeader.readUInt32LE(12));
+    ws.send(Buffer.concat([Buffer.from([1, 0, 0, 0]), Buffer.alloc(128)]));
+    expect((await read(4)).readUInt32LE(0)).toBe(0);
+    ws.close();
+    const after = await testDb().machine.findUniqueOrThrow({ where: { id: vm } });
+    expect(after.spiceSecretUntil).toBeNull();
+    expect(after.spiceSecret).not.toBeNull();
+    const rearmed = spicePasswd() as string;
+    expect(rearmed).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(rearmed).not.toBe(fields.password);
+    expect(await spiceAuth(m.spicePort as number, rearmed)).toBe(0);
+    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).not.toContain("passwdValidTo");
+    expect(await spiceAuth(m.spicePort as number, fields.password as string)).not.toBe(0);
+
     const { client: student } = await signedIn("STUDENT");
     expect((await student.fetch(`/api/machines/${vm}/console.vv`)).status).toBe(404);
     expect((await admin.fetch(`/api/machines/${stoppedVm}/console.vv`)).status).toBe(409);

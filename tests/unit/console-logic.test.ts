@@ -3,6 +3,7 @@
 import { constants, generateKeyPairSync, privateDecrypt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { wsCloseMessage } from "@/lib/errors";
+import { commonCaps, DisplayInitWatch, miniHeaderAgreed } from "@/server/console/spice-guard";
 import { encryptSpicePassword } from "@/server/console/spice-link";
 import { offeredKinds } from "@/server/console/tickets";
 import { ByteReader, vncResponse } from "@/server/console/vnc-auth";
@@ -56,5 +57,63 @@ describe("console helpers", () => {
   it("has words for every console close code", () => {
     for (const code of [4461, 4462, 4463, 4464, 4465, 4466, 4467, 4468, 4469, 4502, 4401, 4408]) expect(wsCloseMessage(code)).toBeTruthy();
     expect(wsCloseMessage(4462)).toMatch(/expired/);
+  });
+});
+
+describe("SPICE display-channel guard", () => {
+  const mini = (type: number, body: Buffer) => {
+    const h = Buffer.alloc(6);
+    h.writeUInt16LE(type, 0);
+    h.writeUInt32LE(body.length, 2);
+    return Buffer.concat([h, body]);
+  };
+  const full = (serial: number, type: number, body: Buffer) => {
+    const h = Buffer.alloc(18);
+    h.writeBigUInt64LE(BigInt(serial), 0);
+    h.writeUInt16LE(type, 8);
+    h.writeUInt32LE(body.length, 10);
+    return Buffer.concat([h, body]);
+  };
+
+  it("agrees on the mini header only when both sides offer it", () => {
+    const client = Buffer.alloc(22);
+    client.writeUInt32LE(1, 6);
+    client.writeUInt32LE(18, 14);
+    client.writeUInt32LE(0b1011, 18);
+    const server = Buffer.alloc(182);
+    server.writeUInt32LE(1, 166);
+    server.writeUInt32LE(178, 174);
+    server.writeUInt32LE(0b1001, 178);
+    expect(commonCaps(client, "client")).toEqual([0b1011]);
+    expect(miniHeaderAgreed(commonCaps(client, "client"), commonCaps(server, "server"))).toBe(true);
+    server.writeUInt32LE(0b0011, 178);
+    expect(miniHeaderAgreed(commonCaps(client, "client"), commonCaps(server, "server"))).toBe(false);
+    expect(commonCaps(Buffer.alloc(3), "client")).toEqual([]);
+  });
+
+  it("sends DISPLAY_INIT for a browser that left before it, and nothing once the browser sent its own", () => {
+    const watch = new DisplayInitWatch(true);
+    const words = watch.lastWords();
+    expect(words?.readUInt16LE(0)).toBe(101);
+    expect(words?.readUInt32LE(2)).toBe(14);
+    expect(words?.length).toBe(20);
+    // an ack (type 1) split over two chunks, then the browser's own DISPLAY_INIT
+    const ack = mini(1, Buffer.alloc(0));
+    watch.push(ack.subarray(0, 3));
+    expect(watch.lastWords()).toBeNull(); // a message is cut: nothing can be appended safely
+    watch.push(ack.subarray(3));
+    expect(watch.lastWords()).not.toBeNull();
+    watch.push(mini(101, Buffer.alloc(14)));
+    expect(watch.lastWords()).toBeNull();
+  });
+
+  it("numbers the injected message after the browser's with the full header", () => {
+    const watch = new DisplayInitWatch(false);
+    watch.push(Buffer.concat([full(1, 1, Buffer.alloc(4)), full(2, 3, Buffer.alloc(0))]));
+    const words = watch.lastWords();
+    expect(words?.readBigUInt64LE(0)).toBe(3n);
+    expect(words?.readUInt16LE(8)).toBe(101);
+    expect(words?.readUInt32LE(10)).toBe(14);
+    expect(words?.length).toBe(32);
   });
 });

@@ -161,6 +161,8 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
         vncPort: null,
         spicePort: null,
         displaySecret: null,
+        spiceSecret: null,
+        spiceSecretUntil: null,
         ipAddresses: null,
         lastStoppedAt: new Date(),
         drift: null,

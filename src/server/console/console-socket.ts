@@ -14,7 +14,9 @@ import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import type { DockerProvider } from "@/server/providers/docker/provider";
 import { closeSession, type OpenSession, openSession } from "./sessions";
+import { DisplayInitWatch, SPICE_CHANNEL_DISPLAY } from "./spice-guard";
 import { proxySpiceLink, SpiceRefused } from "./spice-link";
+import { spicePasswordForBridge } from "./spice-password";
 import { runSsh } from "./ssh-terminal";
 import { bridge } from "./tcp-bridge";
 import { type ConsoleKind, consumeTicket, type SpiceGrant } from "./tickets";
@@ -51,7 +53,8 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
       port = (kind === "vnc" ? display?.vncPort : display?.spicePort) ?? null;
     }
     if (!port) throw new AppError("CONSOLE_UNAVAILABLE", `This machine has no ${kind.toUpperCase()} display.`);
-    return { kind, host: m.host.consoleAddress, port, password: m.displaySecret ? unseal(m.displaySecret) : null };
+    const password = kind === "spice" ? await spicePasswordForBridge(m) : m.displaySecret ? unseal(m.displaySecret) : null;
+    return { kind, host: m.host.consoleAddress, port, password };
   }
   if (kind === "exec") {
     const { provider, spec } = await providerAndSpec(m);
@@ -170,9 +173,15 @@ async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant:
   }
   try {
     // view-only: the inputs channel (3) is refused before its link reaches the display
-    const { toServer, toClient } = await proxySpiceLink(ws, tcp, t.password, (type) => viewOnly && type === 3);
+    const { toServer, toClient, channelType, miniHeader } = await proxySpiceLink(ws, tcp, t.password, (type) => viewOnly && type === 3);
     if (toServer.length) tcp.write(toServer);
-    const stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason) });
+    // a display channel the browser leaves before DISPLAY_INIT would crash QEMU 7.2's SPICE server (spice-guard.ts)
+    const watch = channelType === SPICE_CHANNEL_DISPLAY ? new DisplayInitWatch(miniHeader) : null;
+    if (watch) {
+      watch.push(toServer);
+      ws.on("message", (data: Buffer) => watch.push(Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer)));
+    }
+    const stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason), lastWords: watch ? () => watch.lastWords() : undefined });
     // each channel adds its bytes to the session's
     ws.once("close", () => {
       session.stats.bytesIn += stats.bytesIn;

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export type NativePump = {
   start(displayFd: number, browserFd: number): number;
@@ -25,6 +26,8 @@ function candidates(): string[] {
   const fromEnv = process.env.LAB_WSPUMP_PATH;
   const out = fromEnv ? [fromEnv] : [];
   out.push(join(process.cwd(), "native", "build", "wspump.node"));
+  // the project root seen from this file (src/server/console), when the process runs elsewhere
+  if (import.meta.url.startsWith("file:")) out.push(fileURLToPath(new URL("../../../native/build/wspump.node", import.meta.url)));
   return out;
 }
 

@@ -5,6 +5,7 @@
 import { constants, createPublicKey, publicEncrypt } from "node:crypto";
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
+import { commonCaps, miniHeaderAgreed } from "./spice-guard";
 import { ByteReader } from "./vnc-auth";
 
 const MAGIC = 0x51444552; // "REDQ"
@@ -29,7 +30,7 @@ export async function proxySpiceLink(
   tcp: Socket,
   password: string | null,
   refuseChannel: (channelType: number) => boolean = () => false,
-): Promise<{ toServer: Buffer; toClient: Buffer; channelType: number }> {
+): Promise<{ toServer: Buffer; toClient: Buffer; channelType: number; miniHeader: boolean }> {
   const client = new ByteReader();
   const server = new ByteReader();
   const onWs = (d: Buffer | ArrayBuffer | Buffer[]) => client.push(wsBytes(d));
@@ -58,13 +59,14 @@ export async function proxySpiceLink(
     if (replySize > 65536) throw new SpiceLinkError("The SPICE link reply is too large.");
     const reply = await server.read(replySize);
     ws.send(Buffer.concat([replyHeader, reply]));
-    if (reply.readUInt32LE(0) !== 0) return { toServer: client.rest(), toClient: server.rest(), channelType };
+    const miniHeader = miniHeaderAgreed(commonCaps(link, "client"), commonCaps(reply, "server"));
+    if (reply.readUInt32LE(0) !== 0) return { toServer: client.rest(), toClient: server.rest(), channelType, miniHeader };
     const publicKey = reply.subarray(4, 4 + PUBKEY_BYTES);
 
     const mechanism = await client.read(4, 30_000);
     await client.read(128, 30_000); // whatever the page sent: never used
     tcp.write(Buffer.concat([mechanism, password ? encryptSpicePassword(publicKey, password) : Buffer.alloc(128)]));
-    return { toServer: client.rest(), toClient: server.rest(), channelType };
+    return { toServer: client.rest(), toClient: server.rest(), channelType, miniHeader };
   } finally {
     ws.off("message", onWs);
     ws.off("close", onWsClose);

@@ -28,7 +28,25 @@ export type BridgeOptions = {
   leftover?: Buffer;
   /** Force the JavaScript path (tests compare both). */
   javascriptOnly?: boolean;
+  /** Bytes to send the machine when the browser (or the portal) ends the connection, before letting go. */
+  lastWords?: () => Buffer | null;
 };
+
+/** How long a connection that was sent last words stays open for the machine to close it first. */
+const LINGER_MS = 1_000;
+
+/** Ends the machine side: at once, or (when the machine did not end it and there are last words) after them. */
+function releaseTcp(tcp: Socket, options: BridgeOptions, machineEnded: boolean): void {
+  const words = machineEnded || tcp.destroyed ? null : options.lastWords?.();
+  if (!words) {
+    tcp.destroy();
+    return;
+  }
+  tcp.removeAllListeners("data");
+  tcp.on("data", () => {}); // what the machine answers goes nowhere
+  tcp.write(words);
+  setTimeout(() => tcp.destroy(), LINGER_MS).unref();
+}
 
 const REASON = {
   machineClosed: "The machine closed the console.",
@@ -69,10 +87,10 @@ function javascriptBridge(ws: WebSocket, tcp: Socket, options: BridgeOptions): B
   const stats: BridgeStats = { bytesIn: 0, bytesOut: 0 };
   let closed = false;
   tcp.setNoDelay(true);
-  const close = (reason: string, code = 1000) => {
+  const close = (reason: string, code = 1000, machineEnded = false) => {
     if (closed) return;
     closed = true;
-    tcp.destroy();
+    releaseTcp(tcp, options, machineEnded);
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason.slice(0, 120));
     options.onClose?.(reason, stats);
   };
@@ -87,9 +105,9 @@ function javascriptBridge(ws: WebSocket, tcp: Socket, options: BridgeOptions): B
   };
   if (options.leftover?.length) toBrowser(options.leftover);
   tcp.on("data", toBrowser);
-  tcp.on("end", () => close(REASON.machineClosed));
-  tcp.on("error", () => close(REASON.machineFailed, 1011));
-  tcp.on("close", () => close(REASON.machineClosed));
+  tcp.on("end", () => close(REASON.machineClosed, 1000, true));
+  tcp.on("error", () => close(REASON.machineFailed, 1011, true));
+  tcp.on("close", () => close(REASON.machineClosed, 1000, true));
 
   forwardInput(ws, tcp, stats, options);
   ws.on("close", () => close("closed by the browser"));
@@ -139,11 +157,11 @@ function nativeBridge(ws: WebSocket, tcp: Socket, browser: Socket, native: Pump,
     id = null;
     return boundary;
   };
-  const close = (reason: string, code = 1000, browserGone = false) => {
+  const close = (reason: string, code = 1000, browserGone = false, machineEnded = false) => {
     if (closed) return;
     closed = true;
     const boundary = stopPump();
-    tcp.destroy();
+    releaseTcp(tcp, options, machineEnded);
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
       if (boundary && !browserGone) original.close(code, reason.slice(0, 120));
       else original.terminate();
@@ -178,8 +196,8 @@ function nativeBridge(ws: WebSocket, tcp: Socket, browser: Socket, native: Pump,
       return close(REASON.machineFailed, 1011);
     }
     native.onEnd(id, (reason) => {
-      if (reason === PUMP_END.displayClosed) close(REASON.machineClosed);
-      else if (reason === PUMP_END.displayFailed) close(REASON.machineFailed, 1011);
+      if (reason === PUMP_END.displayClosed) close(REASON.machineClosed, 1000, false, true);
+      else if (reason === PUMP_END.displayFailed) close(REASON.machineFailed, 1011, false, true);
       else close("send failed", 1011, true);
     });
   };
@@ -191,8 +209,8 @@ function nativeBridge(ws: WebSocket, tcp: Socket, browser: Socket, native: Pump,
   } else if (browser.writableLength > 0) browser.write(Buffer.alloc(0), () => start());
   else start();
 
-  tcp.on("error", () => close(REASON.machineFailed, 1011));
-  tcp.on("close", () => close(REASON.machineClosed));
+  tcp.on("error", () => close(REASON.machineFailed, 1011, false, true));
+  tcp.on("close", () => close(REASON.machineClosed, 1000, false, true));
   forwardInput(ws, tcp, stats, options);
   browser.once("close", () => close("closed by the browser", 1000, true));
   ws.on("close", () => close("closed by the browser", 1000, true));

@@ -1,13 +1,13 @@
 // A .vv file for virt-viewer's remote-viewer: the machine's SPICE display (host and port as the host reports
-// them), the current run's password (it changes at every start) and delete-this-file=1 so remote-viewer removes
-// it after reading. The display must be reachable from the user's computer (the host's console address set to
+// them), a password of its own that the display accepts for new connections for VV_PASSWORD_SECONDS
+// (spice-password.ts; the response's x-password-valid-until says until when), and delete-this-file=1 so remote-viewer removes it after reading. The display must be reachable from the user's computer (the host's console address set to
 // an address the lab VPN routes); the file says so when it is a loopback address.
 import { allowed } from "@/lib/machine-states";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
-import { unseal } from "@/server/crypto/seal";
 import { AppError } from "@/server/http/app-error";
 import { loadForActor } from "@/server/machines/machine-core";
+import { issueVvPassword } from "./spice-password";
 import { offeredKinds } from "./tickets";
 
 /** A file name from a machine name: letters, digits, dot, dash and underscore only. */
@@ -24,13 +24,15 @@ export async function vvFile(actor: Actor, machineId: string, ip: string | null)
   if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes("spice")) throw new AppError("CONSOLE_UNAVAILABLE", "This machine does not offer a SPICE console.");
   if (!allowed("console", m.state)) throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
   if (!m.host || !m.spicePort || !m.displaySecret) throw new AppError("CONSOLE_UNAVAILABLE", "The machine's SPICE display is not known yet. Try again in a moment.");
+  // a password of its own, accepted for new connections for a minute only
+  const { password, validTo } = await issueVvPassword(m);
   const lines = [
     "[virt-viewer]",
     line("type", "spice"),
     line("title", `${m.name} (Lab Portal)`),
     line("host", m.host.consoleAddress),
     line("port", m.spicePort),
-    line("password", unseal(m.displaySecret)),
+    line("password", password),
     line("delete-this-file", 1),
     line("fullscreen", 0),
     line("toggle-fullscreen", "shift+f11"),
@@ -43,6 +45,7 @@ export async function vvFile(actor: Actor, machineId: string, ip: string | null)
       "content-type": "application/x-virt-viewer",
       "content-disposition": `attachment; filename="${fileNameFor(m.name, "vv")}"`,
       "cache-control": "no-store",
+      "x-password-valid-until": validTo.toISOString(),
     },
   });
 }

@@ -130,6 +130,8 @@ const doStart: Op = async (m) => {
     vncPort: display?.vncPort ?? null,
     spicePort: display?.spicePort ?? null,
     displaySecret: display ? seal(display.password) : null,
+    spiceSecret: null,
+    spiceSecretUntil: null,
     ipAddresses: null,
   };
 };
@@ -145,6 +147,8 @@ async function doStop(m: MachineWith, force?: boolean, detail?: string): Promise
     vncPort: null,
     spicePort: null,
     displaySecret: null,
+    spiceSecret: null,
+    spiceSecretUntil: null,
     ipAddresses: null,
   };
 }
@@ -159,6 +163,8 @@ const doReboot: Op = async (m) => {
     vncPort: display?.vncPort ?? null,
     spicePort: display?.spicePort ?? null,
     displaySecret: display ? seal(display.password) : null,
+    spiceSecret: null,
+    spiceSecretUntil: null,
     ipAddresses: null,
   };
 };
@@ -177,6 +183,8 @@ const doRevert: Op = async (m) => {
     vncPort: null,
     spicePort: null,
     displaySecret: null,
+    spiceSecret: null,
+    spiceSecretUntil: null,
     ipAddresses: null,
   };
 };

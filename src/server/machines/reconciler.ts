@@ -53,7 +53,7 @@ async function apply(machineId: string, observed: ProviderState, host: Pick<Host
       state: next.state,
       stateDetail: next.stateDetail ?? null,
       ...(next.drift ? { drift: next.drift, driftAt: new Date() } : {}),
-      ...(stopped ? { lastStoppedAt: new Date(), vncPort: null, spicePort: null, displaySecret: null, ipAddresses: null } : {}),
+      ...(stopped ? { lastStoppedAt: new Date(), vncPort: null, spicePort: null, displaySecret: null, spiceSecret: null, spiceSecretUntil: null, ipAddresses: null } : {}),
     },
   });
   publishMachine(updated, classTeacherIds(m.class));

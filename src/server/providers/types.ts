@@ -122,6 +122,11 @@ export interface MachineProvider {
   /** Puts an installer ISO in the host's pool (libvirt only). */
   importIso?(templateId: string, isoPath: string): Promise<{ volume: string }>;
   removeVolume?(volume: string): Promise<void>;
+  /**
+   * Sets a running machine's SPICE password, valid until `validTo` for new connections (null: no limit);
+   * open connections stay (libvirt only: the .vv file's short-lived password).
+   */
+  setSpicePassword?(ref: string, password: string, validTo: Date | null): Promise<void>;
   /** Copies a stopped machine's system disk to a file on the portal's machine (libvirt only). */
   exportDisk?(machineId: string, toPath: string): Promise<void>;
   /** Makes an image from a stopped container (Docker: commit); the class base after a publish. */
@@ -161,14 +166,14 @@ export const names = {
     ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") && !ref.startsWith("lp-kept-") ? ref.slice(3) : null,
 };
 
-/** 8 characters (VNC's limit) from an alphabet without look-alikes; 46 bits, valid for one run only. */
-export function displayPassword(): string {
+/** 8 characters (VNC's limit; SPICE takes longer) from an alphabet without look-alikes; 46 bits at 8. */
+export function displayPassword(length = 8): string {
   const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   const limit = 256 - (256 % alphabet.length);
   let out = "";
-  while (out.length < 8) {
+  while (out.length < length) {
     for (const b of crypto.getRandomValues(new Uint8Array(16))) {
-      if (b < limit && out.length < 8) out += alphabet[b % alphabet.length];
+      if (b < limit && out.length < length) out += alphabet[b % alphabet.length];
     }
   }
   return out;

@@ -329,6 +329,25 @@ export class LibvirtProvider implements MachineProvider {
     }
   }
 
+  async setSpicePassword(ref: string, password: string, validTo: Date | null): Promise<void> {
+    // the live graphics element as libvirt has it (port, listen, …), with only the password and its expiry changed
+    const xml = await this.virsh.run(["dumpxml", "--security-info", ref]);
+    const element = /<graphics type='spice'[^>]*?(?:\/>|>[\s\S]*?<\/graphics>)/.exec(xml)?.[0];
+    if (!element) throw new ProviderError("FAILED", "This machine has no SPICE display.");
+    const open = /^<graphics[^>]*?>/.exec(element)?.[0] ?? "";
+    let tag = open.replace(/\s(passwd|passwdValidTo)='[^']*'/g, "");
+    const until = validTo ? ` passwdValidTo='${validTo.toISOString().slice(0, 19)}'` : "";
+    tag = tag.replace(/^<graphics/, `<graphics passwd='${password.replace(/[^A-Za-z0-9]/g, "")}'${until}`);
+    const dir = await tmpDir();
+    try {
+      const file = join(dir, "graphics.xml");
+      await writeFile(file, element.replace(open, tag), { mode: 0o600 });
+      await this.virsh.run(["update-device", ref, file, "--live"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async displayInfo(ref: string): Promise<Omit<DisplayInfo, "password"> | null> {
     const xml = await this.virsh.run(["dumpxml", ref]);
     const port = (type: string) => {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Machine" ADD COLUMN "spiceSecret" TEXT;
+ALTER TABLE "Machine" ADD COLUMN "spiceSecretUntil" DATETIME;
