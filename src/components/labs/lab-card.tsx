@@ -89,7 +89,7 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
           <div className="mt-1 flex flex-wrap gap-1.5">
             {offersSpice &&
               (running ? (
-                <a href={`/api/machines/${encodeURIComponent(machine.id)}/console.vv`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-vv">
+                <a href={`/api/machines/${encodeURIComponent(machine.id)}/console.vv`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-vv" title="Open it within a minute: its password then expires (a new download gives a new one).">
                   Download .vv (remote-viewer)
                 </a>
               ) : (
