@@ -21,6 +21,8 @@ fi
 step "Dependencies and build"
 [ -f .env ] || { cp .env.example .env; ok "created .env from .env.example (edit it to change settings)"; }
 npm install --no-audit --no-fund >/dev/null && ok "npm packages installed"
+if [ -f native/build/wspump.node ]; then ok "console bridge: native splice pump built (native/build/wspump.node)"
+else echo "  ! console bridge: the native pump was not built (npm run build:native says why); consoles bridge in JavaScript"; fi
 npx next build >logs/build.log 2>&1 || { tail -40 logs/build.log; fail "build failed (full log: logs/build.log)"; }
 ok "production build ready"
 
