@@ -16,7 +16,7 @@
 // by the thread before its next wait, so an event already taken for it is only ever seen as "dead".
 //
 // JS API (all on the main thread):
-//   init(onEnd(id, reason))   once; reason: 0 the display closed, 1 the display failed, 2 the browser failed
+//   init(onEnd(id, reason))   first of all (again: the new callback takes over); reason: 0 the display closed, 1 the display failed, 2 the browser failed
 //   start(displayFd, browserFd) → id
 //   control(id, frame: Buffer) → true if queued (at most one waits; a ping/pong frame, complete with header)
 //   stop(id) → [atFrameBoundary: boolean, payloadBytes: number]
@@ -74,9 +74,8 @@ static uint32_t next_id = 1;
 static napi_threadsafe_function on_end = NULL;
 
 static void release(conn *c) {
-  // stop() already closed the sockets' duplicates; the pipe goes here
-  if (c->pipe_r >= 0) close(c->pipe_r);
-  if (c->pipe_w >= 0) close(c->pipe_w);
+  // stop() already closed every descriptor; only the memory is left, freed here because an event the thread
+  // took before stop() may still point to it
   free(c);
 }
 
@@ -235,14 +234,19 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], name;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (on_end) {
-    napi_throw_error(env, NULL, "wspump: init() was already called");
-    return NULL;
-  }
+  napi_threadsafe_function fn;
   napi_create_string_utf8(env, "wspump", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_on_end, &on_end) != napi_ok) return NULL;
+  if (napi_create_threadsafe_function(env, argv[0], NULL, name, 0, 1, NULL, NULL, NULL, call_on_end, &fn) != napi_ok) return NULL;
   // the sockets keep the process alive, not this
-  napi_unref_threadsafe_function(env, on_end);
+  napi_unref_threadsafe_function(env, fn);
+  pthread_mutex_lock(&mu);
+  napi_threadsafe_function old = on_end;
+  on_end = fn;  // a second init (a new module graph in the same process, as test runners make) takes over
+  pthread_mutex_unlock(&mu);
+  if (old) {
+    napi_release_threadsafe_function(old, napi_tsfn_abort);
+    return NULL;  // the thread and the epoll set exist already
+  }
   epfd = epoll_create1(EPOLL_CLOEXEC);
   if (epfd < 0) return throw_error(env, "epoll_create1");
   pthread_t thread;
@@ -348,6 +352,9 @@ static napi_value js_stop(napi_env env, napi_callback_info info) {
     }
     close(c->in_fd);
     close(c->out_fd);
+    close(c->pipe_r);
+    close(c->pipe_w);
+    c->pipe_r = c->pipe_w = -1;
     c->dead = 1;
     c->next = dead;
     dead = c;

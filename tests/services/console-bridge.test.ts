@@ -3,6 +3,7 @@
 // leftover, a slow browser bounds what is buffered, pings and closes never land inside a data frame, and every
 // way of ending closes the other side (the pump holds duplicated descriptors, so a missed stop would leak).
 import { createHash, randomBytes } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
@@ -163,6 +164,22 @@ describe("console bridge", () => {
         if (got.close?.code === 1000) expect(got.close.reason).toBe("Disconnected by an administrator.");
         expect(got.errors).toEqual([]);
         await until("the machine's socket to close", () => backend.closed === 1);
+      });
+
+      it("leaves no descriptor behind (the pump's duplicates and pipes close with the connection)", async () => {
+        const fds = () => readdirSync("/proc/self/fd").length;
+        const before = fds();
+        for (let i = 0; i < 5; i++) {
+          const backend = await startBackend({ flood: true });
+          const r = await rig(mode, backend);
+          const got = collect(r.client);
+          await opened(r.client);
+          await until("some data", () => got.bytes > 100_000);
+          r.client.terminate();
+          await until("the machine's socket to close", () => backend.closed === 1);
+          for (const c of cleanups.splice(0)) c();
+        }
+        await until("descriptors to be released", () => fds() <= before, 5_000);
       });
 
       it("a browser that goes away closes the machine's socket", async () => {

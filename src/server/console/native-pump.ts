@@ -1,7 +1,7 @@
 // Loads native/build/wspump.node (native/wspump.c): the display → browser half of the console bridge with
 // splice(2), no copies through this process. Built by `npm install` (scripts/build-native.mjs). Where it is
-// missing (not Linux, no C compiler) the bridge stays in JavaScript; `nativePumpStatus()` says which, the
-// health check and the bench print it, and the test suite fails on Linux without it.
+// missing (not Linux, no C compiler) the bridge stays in JavaScript; `nativePumpStatus()` says which: server.ts
+// logs it at start, the bench prints it, and the test suite fails on Linux without it.
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
