@@ -60,7 +60,8 @@ async function ticket(client: PortalClient, machineId: string, kind: string, vie
   return client.json<Ticket & { error?: { code: string; message: string } }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind, viewOnly } });
 }
 
-/** A SpiceLinkMess for one channel (auth selection, SPICE auth, mini header), as spice-html5 sends it. */
+/** A SpiceLinkMess for one channel, as spice-html5 sends it: one common caps word at offset 18 (auth selection,
+ * SPICE auth, mini header). */
 function spiceLinkMessage(channelType: number, connectionId = 0): Buffer {
   const body = Buffer.alloc(22);
   body.writeUInt32LE(connectionId, 0);
@@ -168,20 +169,7 @@ describe("consoles", () => {
         ws.once("open", r);
         ws.once("close", (code) => j(new Error(`closed ${code}`)));
       });
-      const body = Buffer.alloc(22);
-      body.writeUInt32LE(connectionId, 0); // 0 for main; the session id for the others
-      body.writeUInt8(channelType, 4);
-      body.writeUInt8(0, 5);
-      body.writeUInt32LE(1, 6); // one common caps word
-      body.writeUInt32LE(0, 10);
-      body.writeUInt32LE(18, 14); // caps offset
-      body.writeUInt32LE(0b1011, 18); // auth selection, auth spice, mini header
-      const header = Buffer.alloc(16);
-      header.writeUInt32LE(0x51444552, 0);
-      header.writeUInt32LE(2, 4);
-      header.writeUInt32LE(2, 8);
-      header.writeUInt32LE(body.length, 12);
-      ws.send(Buffer.concat([header, body]));
+      ws.send(spiceLinkMessage(channelType, connectionId)); // connection id: 0 for main; the session id for the others
       const replyHeader = await read(16);
       expect(replyHeader.readUInt32LE(0)).toBe(0x51444552);
       const reply = await read(replyHeader.readUInt32LE(12));
@@ -232,17 +220,7 @@ describe("consoles", () => {
     const inputs = open(admin, viewOnly.body.url);
     await new Promise((r) => inputs.once("open", r));
     const refused = closed(inputs);
-    const header = Buffer.alloc(16);
-    header.writeUInt32LE(0x51444552, 0);
-    header.writeUInt32LE(2, 4);
-    header.writeUInt32LE(2, 8);
-    header.writeUInt32LE(22, 12);
-    const body = Buffer.alloc(22);
-    body.writeUInt8(3, 4);
-    body.writeUInt32LE(1, 6);
-    body.writeUInt32LE(18, 14);
-    body.writeUInt32LE(0b1011, 18);
-    inputs.send(Buffer.concat([header, body]));
+    inputs.send(spiceLinkMessage(3));
     const result = await refused;
     expect(result.code).toBe(4469);
     expect(result.received).toHaveLength(0);
