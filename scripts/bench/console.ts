@@ -14,7 +14,8 @@
 // connection and calls bridge(), which uses the native splice pump when it is built, as the portal does), and
 // websockify. Only the bridges' CPU and memory count (/proc/<pid>/stat, status, smaps_rollup); the backend's and
 // the clients' CPU in the same windows is printed beside it, because all of them share the machine's cores and
-// so limit each other's throughput. LAB_NATIVE_PUMP=0 runs our bridge in JavaScript for comparison.
+// so limit each other's throughput; by default (BENCH_CONSOLE_PIN) the clients are kept on CPU 0 and the backend
+// and the bridges on the other CPUs. LAB_NATIVE_PUMP=0 runs our bridge in JavaScript for comparison.
 //
 // websockify mode: by default websockify 0.10 forks one process per connection (multiprocessing.Process); the
 // `--libserver` option keeps one process with one thread per connection. We run the default, because that is
@@ -29,9 +30,9 @@
 // Targets (ours / websockify): throughput ≥ 1.2× at 1 and at 50 connections, CPU per GB ≤ 0.7× (both flood
 // phases together), and ≤ 64 KiB per idle session.
 //
-// Knobs: BENCH_CONSOLE_MB_1 (200: MB read through 1 connection), BENCH_CONSOLE_MB_PER_CONN (20: MB per
+// Knobs: BENCH_CONSOLE_MB_1 (1000: MB read through 1 connection; 200 made a round last about 0.15 s, too short to be steady), BENCH_CONSOLE_MB_PER_CONN (20: MB per
 // connection with BENCH_CONSOLE_CONNS = 50), BENCH_CONSOLE_RTT_N (2000), BENCH_CONSOLE_IDLE (500),
-// BENCH_CONSOLE_ROUNDS (3: the measured phases are repeated, bridges taking turns), BENCH_WEBSOCKIFY (the
+// BENCH_CONSOLE_ROUNDS (5: the measured phases are repeated, bridges taking turns), BENCH_WEBSOCKIFY (the
 // websockify executable), BENCH_WEBSOCKIFY_MODE (fork | libserver).
 // Every wait is bounded; every child is stopped on every path (finally, SIGINT/SIGTERM, and our own children
 // also exit when this process disappears: IPC disconnect, and websockify through setpriv --pdeathsig).
@@ -50,7 +51,7 @@ import { bridge } from "@/server/console/tcp-bridge";
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(SELF, "..", "..", "..");
 const MB = 1e6; // throughput in decimal MB/s, CPU per decimal GB
-const MB_1 = Number(process.env.BENCH_CONSOLE_MB_1 ?? 200);
+const MB_1 = Number(process.env.BENCH_CONSOLE_MB_1 ?? 1000);
 const MB_PER_CONN = Number(process.env.BENCH_CONSOLE_MB_PER_CONN ?? 20);
 const CONNS = Number(process.env.BENCH_CONSOLE_CONNS ?? 50);
 const RTT_N = Number(process.env.BENCH_CONSOLE_RTT_N ?? 2000);
@@ -59,7 +60,13 @@ const RTT_BYTES = 32;
 const IDLE_N = Number(process.env.BENCH_CONSOLE_IDLE ?? 500);
 /** Flood client processes (the 50 connections are spread over them; 1 connection uses the first). */
 const CLIENT_PROCS = Math.max(1, Number(process.env.BENCH_CONSOLE_CLIENTS ?? 2 * availableParallelism()));
-const ROUNDS = Math.max(1, Number(process.env.BENCH_CONSOLE_ROUNDS ?? 3));
+/**
+ * The load generator apart from what it measures (as benchmarks of servers do): the readers on CPU 0, the backend
+ * and both bridges on the other CPUs, so each bridge has the same CPU budget and the clients do not compete with
+ * it. BENCH_CONSOLE_PIN=0 lets the scheduler place everything (noisier; both figures are in the issue note).
+ */
+const PIN = process.env.BENCH_CONSOLE_PIN !== "0" && availableParallelism() >= 2;
+const ROUNDS = Math.max(1, Number(process.env.BENCH_CONSOLE_ROUNDS ?? 5));
 const WARMUP_MB = 50;
 const WEBSOCKIFY = process.env.BENCH_WEBSOCKIFY ?? "websockify";
 const WEBSOCKIFY_MODE = process.env.BENCH_WEBSOCKIFY_MODE === "libserver" ? "libserver" : "fork";
@@ -769,7 +776,7 @@ async function main(): Promise<void> {
     }
   }
   log(
-    `bench:console — flood ${MB_1} MB through 1 connection and ${MB_PER_CONN} MB × ${CONNS} connections, ${RTT_N} round trips of ${RTT_BYTES} B, ${IDLE_N} idle sessions; websockify mode: ${WEBSOCKIFY_MODE}; ${CLIENT_PROCS} flood client process(es)`,
+    `bench:console — flood ${MB_1} MB through 1 connection and ${MB_PER_CONN} MB × ${CONNS} connections, ${RTT_N} round trips of ${RTT_BYTES} B, ${IDLE_N} idle sessions; websockify mode: ${WEBSOCKIFY_MODE}; ${CLIENT_PROCS} flood client process(es); ${PIN ? "pinned" : "not pinned"}`,
   );
   const backend = await startBackend();
   clients = await Promise.all(
@@ -786,6 +793,13 @@ async function main(): Promise<void> {
   backendPid = backend.proc.pid!;
   const ours = await startOurs(backend.port);
   const theirs = await startWebsockify(backend.port);
+  if (PIN) {
+    // the readers on CPU 0, the backend and both bridges (websockify's forks inherit it) on the others
+    const rest = `1-${availableParallelism() - 1}`;
+    for (const pid of [process.pid, ...clients.map((c) => c.pid!)]) execFileSync("taskset", ["-pc", "0", String(pid)], { stdio: "ignore" });
+    for (const pid of [backend.proc.pid!, ours.pid, theirs.pid]) execFileSync("taskset", ["-apc", rest, String(pid)], { stdio: "ignore" });
+    log(`pinned: clients on CPU 0, backend and bridges on CPU ${rest} (BENCH_CONSOLE_PIN=0 to let the scheduler place them)`);
+  }
   const bridges = [ours, theirs];
   log(`backend 127.0.0.1:${backend.port} (pid ${backend.proc.pid}); ours 127.0.0.1:${ours.port} (pid ${ours.pid}); websockify 127.0.0.1:${theirs.port} (pid ${theirs.pid})`);
   try {
@@ -862,6 +876,8 @@ async function main(): Promise<void> {
         idle_session_kib: o.idle.kib <= TARGETS.idle_session_kib,
       },
       websockify_mode: WEBSOCKIFY_MODE,
+      pinned: PIN,
+      client_procs: CLIENT_PROCS,
       conns: CONNS,
       mb_1: MB_1,
       mb_per_conn: MB_PER_CONN,
