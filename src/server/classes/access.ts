@@ -17,10 +17,17 @@ export type ClassRole = "owner" | "co-owner" | "student" | "admin";
 
 type ClassLike = { id: string; ownerId: string; coOwners: { userId: string }[] };
 
-export async function roleIn(actor: Pick<Actor, "id" | "role">, c: ClassLike): Promise<ClassRole | null> {
+/** The actor's role in a class, given whether they are enrolled in it. */
+export function roleFrom(actor: Pick<Actor, "id" | "role">, c: ClassLike, enrolled: boolean): ClassRole | null {
   if (c.ownerId === actor.id) return "owner";
   if (actor.role !== "STUDENT" && c.coOwners.some((o) => o.userId === actor.id)) return "co-owner";
   if (actor.role === "ADMIN") return "admin";
+  return enrolled ? "student" : null;
+}
+
+export async function roleIn(actor: Pick<Actor, "id" | "role">, c: ClassLike): Promise<ClassRole | null> {
+  const decided = roleFrom(actor, c, false);
+  if (decided) return decided;
   const enrolled = await db().enrollment.findUnique({ where: { classId_userId: { classId: c.id, userId: actor.id } }, select: { id: true } });
   return enrolled ? "student" : null;
 }

@@ -8,18 +8,35 @@ import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
 import { machineAction } from "@/server/machines/actions";
 import { reserveMachines } from "@/server/machines/provision";
-import { type ClassRole, classInclude, loadClassFor, publishClass, roleIn } from "./access";
+import { type ClassRole, classInclude, loadClassFor, publishClass, roleFrom } from "./access";
 import type { TClassRow, TCreateClass, TUpdateClass } from "./routes";
 
 type ClassWith = Prisma.ClassGetPayload<{ include: typeof classInclude }>;
 
-export async function classRow(c: ClassWith, role: ClassRole, actorId: string): Promise<TClassRow> {
-  const [students, poolReady, teacherMachine, myMachine] = await Promise.all([
-    db().enrollment.count({ where: { classId: c.id } }),
-    db().machine.count({ where: { classId: c.id, role: "POOL", ownerId: null, state: "STOPPED" } }),
-    db().machine.findFirst({ where: { classId: c.id, role: "TEACHER" }, select: { id: true }, orderBy: { createdAt: "asc" } }),
-    db().machine.findFirst({ where: { classId: c.id, role: "STUDENT", ownerId: actorId }, select: { id: true } }),
+/** What a class row shows beyond the class itself, read for many classes at once (a few queries, not per class). */
+async function classFacts(classIds: string[], actorId: string) {
+  const where = { classId: { in: classIds } };
+  const [students, pool, teacherMachines, myMachines] = await Promise.all([
+    db().enrollment.groupBy({ by: ["classId"], where, _count: { _all: true } }),
+    db().machine.groupBy({ by: ["classId"], where: { ...where, role: "POOL", ownerId: null, state: "STOPPED" }, _count: { _all: true } }),
+    db().machine.findMany({ where: { ...where, role: "TEACHER" }, select: { id: true, classId: true }, orderBy: { createdAt: "asc" } }),
+    db().machine.findMany({ where: { ...where, role: "STUDENT", ownerId: actorId }, select: { id: true, classId: true } }),
   ]);
+  const first = (rows: { id: string; classId: string | null }[]) => {
+    const out = new Map<string, string>();
+    for (const r of rows) if (r.classId && !out.has(r.classId)) out.set(r.classId, r.id);
+    return out;
+  };
+  return {
+    students: new Map(students.map((r) => [r.classId, r._count._all])),
+    poolReady: new Map(pool.map((r) => [r.classId as string, r._count._all])),
+    teacherMachine: first(teacherMachines),
+    myMachine: first(myMachines),
+  };
+}
+type ClassFacts = Awaited<ReturnType<typeof classFacts>>;
+
+function toClassRow(c: ClassWith, role: ClassRole, facts: ClassFacts): TClassRow {
   const t = c.baseTemplate ?? c.template;
   return {
     id: c.id,
@@ -38,14 +55,18 @@ export async function classRow(c: ClassWith, role: ClassRole, actorId: string): 
     poolSize: c.poolSize,
     rdpClipboard: c.rdpClipboard,
     keepDays: c.keepDays,
-    students,
-    poolReady,
+    students: facts.students.get(c.id) ?? 0,
+    poolReady: facts.poolReady.get(c.id) ?? 0,
     archivedAt: c.archivedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     myRole: role,
-    teacherMachineId: role === "student" ? null : (teacherMachine?.id ?? null),
-    myMachineId: myMachine?.id ?? null,
+    teacherMachineId: role === "student" ? null : (facts.teacherMachine.get(c.id) ?? null),
+    myMachineId: facts.myMachine.get(c.id) ?? null,
   };
+}
+
+export async function classRow(c: ClassWith, role: ClassRole, actorId: string): Promise<TClassRow> {
+  return toClassRow(c, role, await classFacts([c.id], actorId));
 }
 
 export async function listClasses(actor: Actor, archived: boolean) {
@@ -54,10 +75,16 @@ export async function listClasses(actor: Actor, archived: boolean) {
     where.OR = [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }, { enrollments: { some: { userId: actor.id } } }];
   }
   const rows = await db().class.findMany({ where, include: classInclude, orderBy: { createdAt: "desc" }, take: 500 });
-  const items = [];
+  const ids = rows.map((c) => c.id);
+  const [facts, enrolled] = await Promise.all([
+    classFacts(ids, actor.id),
+    db().enrollment.findMany({ where: { userId: actor.id, classId: { in: ids } }, select: { classId: true } }),
+  ]);
+  const studentOf = new Set(enrolled.map((e) => e.classId));
+  const items: TClassRow[] = [];
   for (const c of rows) {
-    const role = await roleIn(actor, c);
-    if (role) items.push(await classRow(c, role, actor.id));
+    const role = roleFrom(actor, c, studentOf.has(c.id));
+    if (role) items.push(toClassRow(c, role, facts));
   }
   return { items };
 }
