@@ -2,6 +2,7 @@
 // Two budgets apply to a machine's run: the plan's hours per month (all classes together, plus hours granted
 // outside a class) and, for a student of a class, the class's hours per student (plus hours granted for it).
 import { db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/errors";
 import { type DbClientOrTx, effectiveLimits } from "./limits";
 import { monthKey } from "./month";
 
@@ -25,7 +26,6 @@ export type HoursBreakdown = {
   leftSeconds: number | null;
 };
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string })?.code === "P2002";
 
 function budget(limitHours: number | null, grantedSeconds: number, usedSeconds: number): HoursBudget {
   if (limitHours === null) return { totalSeconds: null, usedSeconds, grantedSeconds, leftSeconds: null };

@@ -4,6 +4,7 @@ import type { Plan } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { LIMIT_FIELDS, type LimitValues } from "./limits";
 import type { TPlan, TPlanInput, TPlanUpdate } from "./routes";
@@ -26,7 +27,6 @@ export const DEFAULT_PLANS: Seed[] = [
   { name: "Staff", description: "No limits. Assign it to people who run the labs.", defaultFor: null, maxMachines: null, maxRunning: null, maxVcpus: null, maxMemoryMb: null, maxDiskGb: null, hoursPerMonth: null },
 ];
 
-const isUnique = (error: unknown) => (error as { code?: string })?.code === "P2002";
 
 /** Creates the default plans when there are none (several instances may start at once: duplicates are ignored). */
 export async function ensureDefaultPlans(log?: (line: string) => void): Promise<number> {
@@ -37,7 +37,7 @@ export async function ensureDefaultPlans(log?: (line: string) => void): Promise<
       await db().plan.create({ data: plan });
       made++;
     } catch (error) {
-      if (!isUnique(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   if (made) log?.(`✓ quotas: ${made} default plan(s) created (Student, Teacher, Staff)`);
@@ -85,7 +85,7 @@ export async function createPlan(actor: Actor, input: TPlanInput, ip: string | n
       });
     })
     .catch((error) => {
-      throw isUnique(error) ? nameTaken(input.name) : error;
+      throw isUniqueViolation(error) ? nameTaken(input.name) : error;
     });
   await recordAudit({ actor, action: "quota.plan.create", target: { type: "plan", id: plan.id, name: plan.name }, ip, details: { ...limitData(input), defaultFor: plan.defaultFor } });
   return toPlan(plan);
@@ -109,7 +109,7 @@ export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, i
       });
     })
     .catch((error) => {
-      throw isUnique(error) ? nameTaken(input.name ?? "") : error;
+      throw isUniqueViolation(error) ? nameTaken(input.name ?? "") : error;
     });
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const key of ["name", "description", "defaultFor", ...LIMIT_FIELDS] as const) {

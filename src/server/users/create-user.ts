@@ -4,6 +4,7 @@ import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/errors";
 import { conflict } from "@/server/http/app-error";
 import type { TCreatedUser, TCreateUser } from "./routes";
 import { searchTextOf } from "./search-text";
@@ -31,7 +32,7 @@ export async function createUser(actor: Actor, input: TCreateUser, ip: string | 
     });
   } catch (error) {
     // Someone created the same email between the check and the insert.
-    if ((error as { code?: unknown })?.code === "P2002") throw emailTaken(email);
+    if (isUniqueViolation(error)) throw emailTaken(email);
     throw error;
   }
   await recordAudit({
