@@ -1,12 +1,12 @@
 // Two portal instances on one database, both metering every 2 s: a run is billed exactly once (to the second)
 // and the machine is stopped by one of them, once.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthKey } from "../../src/server/quotas/hours";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
 import { classMachine, createLabClass, enroll, sleep } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, machine, waitFor, waitForState } from "../support/machines";
-import { type PortalProcess, startPortal } from "../support/portal-process";
+import { createContainerTemplate, ensureHosts, machine, secondInstance, waitFor, waitForState } from "../support/machines";
+import type { PortalProcess } from "../support/portal-process";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 describe("lab hours with two portal instances", () => {
@@ -19,16 +19,7 @@ describe("lab hours with two portal instances", () => {
     admin = await signedInAdmin();
     await ensureHosts(admin);
     templateId = await createContainerTemplate(admin);
-    // the second instance resumes interrupted jobs and deletes at its start: let earlier files' work finish first
-    await waitFor(
-      "no work in progress",
-      async () => (await testDb().machine.count({ where: { state: "DELETING" } })) + (await testDb().job.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })),
-      (n) => n === 0,
-      60_000,
-    );
-    // a development portal needs its own build folder; a production build is shared
-    const devDir: Record<string, string> = process.env.PORTAL_TEST_DEV ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-second` } : {};
-    second = await startPortal({ reuse: { databaseUrl: inject("databaseUrl"), dataDir: inject("dataDir") }, env: devDir });
+    second = (await secondInstance()).portal;
   }, 240_000);
 
   afterAll(async () => {

@@ -1,8 +1,11 @@
 // Helpers for integration tests that drive real hosts through the portal's API.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { inject } from "vitest";
 import { dockerTestImage, guestImagePath, virtType } from "./assets";
-import type { PortalClient } from "./client";
+import { PortalClient } from "./client";
+import { type PortalProcess, startPortal } from "./portal-process";
+import { testDb } from "./users";
 
 type Row = { id: string; state: string; stateDetail: string | null; [k: string]: unknown };
 
@@ -98,4 +101,26 @@ export function virshOk(...args: string[]): boolean {
 
 export function docker(...args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** A second portal instance on the test database, with its admin signed in. It resumes interrupted jobs and
+ * deletes when it starts, so earlier tests' work must finish first. */
+export async function secondInstance(): Promise<{ portal: PortalProcess; admin: PortalClient }> {
+  await waitFor(
+    "no work in progress",
+    async () => (await testDb().machine.count({ where: { state: "DELETING" } })) + (await testDb().job.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })),
+    (n) => n === 0,
+    60_000,
+  );
+  // a development portal needs its own build folder; a production build is shared
+  const devDir: Record<string, string> = process.env.PORTAL_TEST_DEV ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-second` } : {};
+  const portal = await startPortal({ reuse: { databaseUrl: inject("databaseUrl"), dataDir: inject("dataDir") }, env: devDir });
+  const admin = new PortalClient(portal.url);
+  const { email, password } = inject("admin");
+  const error = await admin.signIn(email, password);
+  if (error) {
+    await portal.stop();
+    throw new Error(`admin sign-in on the second instance failed: ${error}`);
+  }
+  return { portal, admin };
 }

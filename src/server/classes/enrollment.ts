@@ -11,9 +11,10 @@ import type { Actor } from "@/server/auth/actor";
 import { hashPassword } from "@/server/auth/passwords";
 import { openSessions } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
-import { withLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/jobs/lock";
 import { machineAction } from "@/server/machines/actions";
 import { classTeacherIds, loadMachine, machineInclude, machineRow, publishMachine } from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
@@ -76,7 +77,7 @@ export async function joinClass(
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await withLock("placement", async () => {
+      const result = await withClusterLock("placement", async () => {
         const pool = await db().machine.findFirst({
           where: { classId: cls.id, role: "POOL", ownerId: null, state: "STOPPED", templateId: base.id },
           orderBy: { createdAt: "asc" },
@@ -89,7 +90,7 @@ export async function joinClass(
           try {
             await tx.enrollment.create({ data: { classId: cls.id, userId: actor.id, inviteId: invite.id } });
           } catch (error) {
-            if ((error as { code?: string }).code === "P2002") throw new JoinRetry("already enrolled");
+            if (isUniqueViolation(error)) throw new JoinRetry("already enrolled");
             throw error;
           }
           const name = studentMachineName(cls.name, actor.name);
@@ -175,7 +176,7 @@ export async function signupAndJoin(code: string, input: { name: string; email: 
 
 /** Tops the pool up to the class's pool size (machines made ahead of time, so joining is instant). */
 export async function refillPool(classId: string, createdById: string): Promise<JobView | null> {
-  return withLock(`pool:${classId}`, async () => {
+  return withClusterLock(`pool:${classId}`, async () => {
     const cls = await db().class.findUnique({ where: { id: classId } });
     if (!cls || cls.archivedAt || cls.status === "DELETING" || !cls.baseTemplateId) return null;
     const have = await db().machine.count({ where: { classId, role: "POOL", ownerId: null, state: { notIn: ["DELETING", "FAILED"] } } });

@@ -34,7 +34,7 @@ function fmtMb(mb: number) {
 
 /**
  * Picks a host for `count` machines of one size (spread one by one over the hosts, each time to the emptiest).
- * Call inside withLock("placement") together with creating the machine rows, so concurrent calls see each other.
+ * Call inside withClusterLock("placement") together with creating the machine rows, so concurrent calls see each other.
  */
 export async function placeMachines(kind: Host["kind"], needs: Needs, count: number, options: { hostId?: string | null } = {}): Promise<Host[]> {
   const hosts = await db().host.findMany({ where: { kind, ...(options.hostId ? { id: options.hostId } : {}) }, orderBy: { name: "asc" } });

@@ -9,7 +9,7 @@ import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
-import { withLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/jobs/lock";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
@@ -18,14 +18,14 @@ import type { TCreateMachines } from "./routes";
 
 /** Puts the template's base image on the host once (libvirt upload; Docker image check). */
 export async function ensureTemplateOnHost(templateId: string, hostId: string): Promise<string> {
-  return withLock(`template-on-host:${templateId}:${hostId}`, async () => {
+  return withClusterLock(`template-on-host:${templateId}:${hostId}`, async () => {
     const existing = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId, hostId } } });
     if (existing) return existing.volume;
     const [template, host] = await Promise.all([db().template.findUniqueOrThrow({ where: { id: templateId } }), db().host.findUniqueOrThrow({ where: { id: hostId } })]);
     const { volume } = await providerFor(hostTarget(host)).prepareTemplate({ id: template.id, imagePath: template.imagePath, dockerImage: template.dockerImage });
     await db().templateHost.create({ data: { templateId, hostId, volume } });
     return volume;
-  });
+  }, { waitMs: 60 * 60_000 }); // another instance may be uploading a large image to this host
 }
 
 export async function createMachines(actor: Actor, input: TCreateMachines, ip: string | null) {
@@ -165,7 +165,7 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
     return { job, machineIds };
   };
   if (inTx) return write(inTx.tx, inTx.hosts);
-  return withLock("placement", async () => {
+  return withClusterLock("placement", async () => {
     const hosts = await placeFor(t, r.machines.length, r.hostId);
     const owned = r.machines.filter((m) => m.ownerId && m.ownerId === r.quotaUserId).length;
     if (r.quotaUserId && owned) return withQuota(r.quotaUserId, { machines: owned, diskGb: owned * t.diskGb }, (tx) => write(tx, hosts));
@@ -173,7 +173,7 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
   });
 }
 
-/** Hosts for `count` machines of a template (call inside withLock("placement")). */
+/** Hosts for `count` machines of a template (call inside withClusterLock("placement")). */
 export function placeFor(t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">, count: number, hostId?: string | null): Promise<Host[]> {
   return count ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count, { hostId }) : Promise.resolve([]);
 }

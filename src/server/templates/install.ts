@@ -10,7 +10,7 @@ import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid } from "@/server/http/app-error";
-import { withLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/jobs/lock";
 import { machineAction } from "@/server/machines/actions";
 import { loadMachine, machineSpec, publishMachine, publishMachineDeleted } from "@/server/machines/machine-core";
 import { removeFromHost } from "@/server/machines/provision";
@@ -67,7 +67,7 @@ export async function startInstall(actor: Actor, id: string, ip: string | null):
   if (!t.isoPath) throw invalid({ file: "Upload an installer ISO first." });
   if (t.installMachineId) throw new AppError("CONFLICT", "An installation machine exists already.");
   const needs = { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb };
-  const machine = await withLock("placement", async () => {
+  const machine = await withClusterLock("placement", async () => {
     const [host] = await placeMachines("LIBVIRT", needs, 1);
     return db().machine.create({
       data: {

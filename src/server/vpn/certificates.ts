@@ -6,9 +6,10 @@ import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { seal, unseal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
+import { isUniqueViolation } from "@/server/db/errors";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
-import { withLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/jobs/lock";
 import { reachableAddresses } from "./access";
 import { clientProfile } from "./config";
 import { formatIp, inCidr, parseCidr, parseIp, tunnelLayout } from "./ip";
@@ -37,7 +38,6 @@ export function certState(c: Pick<VpnCertificate, "status" | "expiresAt">, renew
   return { expired, renewFrom, renewalDue: c.status === "ACTIVE" && !expired && now.getTime() >= renewFrom.getTime() };
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown })?.code === "P2002";
 
 /** The lowest free address of the pool, skipping the ones in use (and ones that just lost a race). */
 async function freeAddress(s: VpnSettings, skip: Set<number>): Promise<string> {
@@ -100,7 +100,7 @@ export async function activeCertOf(userId: string): Promise<VpnCertificate | nul
 /** The user's active certificate, made now if there is none (idempotent). */
 export async function ensureCertificate(user: Who, audit: Audit): Promise<{ cert: VpnCertificate; created: boolean }> {
   const s = await enabledSettings();
-  return withLock(`vpn-user:${user.id}`, async () => {
+  return withClusterLock(`vpn-user:${user.id}`, async () => {
     const existing = await activeCertOf(user.id);
     if (existing && existing.expiresAt.getTime() > Date.now()) return { cert: existing, created: false };
     if (existing) await revokeRow(existing, "expired", s);
@@ -127,7 +127,7 @@ export async function revokeCertificate(certId: string, reason: string, audit: A
   const c = await db().vpnCertificate.findUnique({ where: { id: certId }, include: { user: { select: { email: true } } } });
   if (!c) throw notFound("This certificate");
   if (c.status !== "ACTIVE") throw new AppError("CONFLICT", "This certificate is already revoked.");
-  return withLock(`vpn-user:${c.userId}`, async () => {
+  return withClusterLock(`vpn-user:${c.userId}`, async () => {
     const res = await db().vpnCertificate.updateMany({ where: { id: c.id, status: "ACTIVE" }, data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: reason } });
     if (res.count !== 1) throw new AppError("CONFLICT", "This certificate is already revoked.");
     removeCcd(c.commonName);
@@ -146,7 +146,7 @@ export async function rotateCertificate(certId: string, audit: Audit): Promise<V
   if (!old) throw notFound("This certificate");
   if (old.status !== "ACTIVE") throw new AppError("CONFLICT", "Only an active certificate can be rotated.");
   if (old.user.disabledAt) throw new AppError("CONFLICT", "This user is disabled.");
-  return withLock(`vpn-user:${old.userId}`, async () => {
+  return withClusterLock(`vpn-user:${old.userId}`, async () => {
     const cert = await createCert(old.userId, s, old.address, old);
     removeCcd(old.commonName);
     writeCcd(cert.commonName, cert.address as string, s.network);
