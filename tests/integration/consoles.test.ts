@@ -250,6 +250,25 @@ describe("consoles", () => {
     expect(live).toContain(`passwdValidTo='${validUntil.toISOString().slice(0, 19)}'`);
     expect(await spiceAuth(m.spicePort as number, fields.password as string)).toBe(0);
     expect(await spiceAuth(m.spicePort as number, startPassword)).not.toBe(0);
+    // a second download while that password is valid keeps it (the display has one password) and moves its end,
+    // so the first file still works
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = await admin.fetch(`/api/machines/${vm}/console.vv`);
+    expect(again.status).toBe(200);
+    const againUntil = new Date(again.headers.get("x-password-valid-until") ?? "");
+    expect(againUntil.getTime()).toBeGreaterThan(validUntil.getTime());
+    expect(/\r\npassword=([^\r]*)\r\n/.exec(await again.text())?.[1]).toBe(fields.password);
+    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).toContain(`passwdValidTo='${againUntil.toISOString().slice(0, 19)}'`);
+    expect(await spiceAuth(m.spicePort as number, fields.password as string)).toBe(0);
+    // once it has run out, the next download gets a fresh password
+    await testDb().machine.update({ where: { id: vm }, data: { spiceSecretUntil: new Date(Date.now() - 1_000) } });
+    const fresh = await admin.fetch(`/api/machines/${vm}/console.vv`);
+    const freshPassword = /\r\npassword=([^\r]*)\r\n/.exec(await fresh.text())?.[1];
+    expect(freshPassword).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect(freshPassword).not.toBe(fields.password);
+    expect(await spiceAuth(m.spicePort as number, freshPassword as string)).toBe(0);
+    expect(await spiceAuth(m.spicePort as number, fields.password as string)).not.toBe(0);
+    fields.password = freshPassword as string;
     // once the file's password has (nearly) run out, the browser console sets a fresh one without a limit
     await testDb().machine.update({ where: { id: vm }, data: { spiceSecretUntil: new Date(Date.now() + 1_000) } });
     const t = await ticket(admin, vm, "spice");
