@@ -1,27 +1,14 @@
 // Idle auto-shutdown against real containers, in a class with 1 idle minute: a running machine with no console
 // is stopped after a minute; one with an exec console open through the portal keeps running; "keep running"
 // pushes the deadline by the idle minutes; the countdown reaches the card as "machine.timers" events.
-import { beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
+import { beforeAll, describe, expect, it } from "vitest";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { classMachine, createLabClass, enroll, eventFeed, sleep } from "../support/lab-class";
+import { classMachine, createLabClass, enroll, eventFeed, openExecConsole, sleep } from "../support/lab-class";
 import { createContainerTemplate, ensureHosts, machine, waitFor, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type Timers = { machineId: string; state: string; idleShutdownAt: string | null; idleMinutes: number | null; keepRunningUntil: string | null; hoursLeftSeconds: number | null; asOf: string };
-
-async function openExecConsole(client: PortalClient, machineId: string): Promise<WebSocket> {
-  const t = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind: "exec" } });
-  if (t.status !== 201) throw new Error(`console ticket: ${t.status} ${JSON.stringify(t.body)}`);
-  const url = inject("portalUrl");
-  const ws = new WebSocket(`${url.replace(/^http/, "ws")}${t.body.url}`, { headers: { origin: url, cookie: client.cookieHeader(), "x-forwarded-for": client.ip } });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("close", (code) => reject(new Error(`console closed: ${code}`)));
-  });
-  return ws;
-}
 
 const seconds = (a: Date | string | null | undefined, b: Date | string | null | undefined) => (new Date(a ?? 0).getTime() - new Date(b ?? 0).getTime()) / 1000;
 

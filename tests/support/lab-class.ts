@@ -1,5 +1,6 @@
 // A class made straight in the test database (teacher, enrolled students) and student-owned container
-// machines in it, for the hours and idle-shutdown tests; plus the live event feed of a signed-in client.
+// machines in it, for the hours and idle-shutdown tests; plus the live event feed and an exec console of a
+// signed-in client.
 import { inject } from "vitest";
 import WebSocket from "ws";
 import type { PortalClient } from "./client";
@@ -41,6 +42,24 @@ export async function eventFeed(client: PortalClient): Promise<{ events: FeedEve
     ws.once("close", (code) => reject(new Error(`event feed closed: ${code}`)));
   });
   return { events, close: () => ws.close() };
+}
+
+/** An open docker exec console of a signed-in client, through the portal the client talks to. */
+export async function openExecConsole(client: PortalClient, machineId: string): Promise<WebSocket> {
+  const t = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind: "exec" } });
+  if (t.status !== 201) throw new Error(`console ticket: ${t.status} ${JSON.stringify(t.body)}`);
+  const url = client.baseUrl;
+  const ws = new WebSocket(`${url.replace(/^http/, "ws")}${t.body.url}`, { headers: { origin: url, cookie: client.cookieHeader(), "x-forwarded-for": client.ip } });
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("close", (code) => reject(new Error(`console closed: ${code}`)));
+  });
+  return ws;
+}
+
+/** The close code and reason of a socket, once it closes. */
+export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

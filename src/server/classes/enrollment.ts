@@ -9,7 +9,7 @@ import type { Prisma, Template } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { hashPassword } from "@/server/auth/passwords";
-import { openSessions } from "@/server/console/sessions";
+import { kickSessions } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
@@ -253,8 +253,7 @@ export async function removeStudent(actor: Actor, classId: string, userId: strin
     }
   }
   // the student's consoles on those machines end now (a teacher watching a kept machine stays)
-  const ids = new Set(machines.map((m) => m.id));
-  for (const s of openSessions()) if (s.userId === userId && ids.has(s.machineId)) s.kick(4403, "You were removed from this class.");
+  await kickSessions({ userId, machineIds: machines.map((m) => m.id) }, "You were removed from this class.", 4403);
   await db().$transaction([
     db().enrollment.delete({ where: { id: enrollment.id } }),
     db().class.updateMany({ where: { id: classId, enrolledCount: { gt: 0 } }, data: { enrolledCount: { decrement: 1 } } }),

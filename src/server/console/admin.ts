@@ -1,33 +1,47 @@
-// Admin view of open consoles (this portal instance's registry) and disconnect.
+// Admin view of open consoles (every instance's, from the session rows; this instance's with live byte counts)
+// and disconnect.
 
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
-import { disconnectSession, openSessions } from "./sessions";
+import { disconnectSession, localSession, staleBefore } from "./sessions";
 
 export async function listConsoles() {
-  const sessions = openSessions();
-  const machines = await db().machine.findMany({ where: { id: { in: [...new Set(sessions.map((s) => s.machineId))] } }, select: { id: true, name: true } });
-  const names = new Map(machines.map((m) => [m.id, m.name]));
+  const rows = await db().consoleSession.findMany({
+    where: { closedAt: null, kickCode: null, seenAt: { gte: staleBefore() } },
+    orderBy: { openedAt: "asc" },
+    select: {
+      id: true,
+      kind: true,
+      viewOnly: true,
+      openedAt: true,
+      bytesIn: true,
+      bytesOut: true,
+      user: { select: { id: true, email: true } },
+      machine: { select: { id: true, name: true } },
+    },
+    take: 1000,
+  });
   return {
-    items: sessions
-      .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime())
-      .map((s) => ({
-        id: s.id,
-        user: { id: s.userId, email: s.userEmail },
-        machine: { id: s.machineId, name: names.get(s.machineId) ?? "(deleted)" },
-        kind: s.kind,
-        viewOnly: s.viewOnly,
-        openedAt: s.openedAt.toISOString(),
-        bytesIn: s.stats.bytesIn,
-        bytesOut: s.stats.bytesOut,
-      })),
+    items: rows.map((r) => {
+      const live = localSession(r.id)?.stats;
+      return {
+        id: r.id,
+        user: r.user,
+        machine: r.machine,
+        kind: r.kind,
+        viewOnly: r.viewOnly,
+        openedAt: r.openedAt.toISOString(),
+        bytesIn: live?.bytesIn ?? Number(r.bytesIn),
+        bytesOut: live?.bytesOut ?? Number(r.bytesOut),
+      };
+    }),
   };
 }
 
 export async function disconnectConsole(actor: Actor, id: string, ip: string | null): Promise<void> {
-  const s = disconnectSession(id);
+  const s = await disconnectSession(id);
   if (!s) throw notFound("This console session");
   await recordAudit({ actor, action: "console.disconnect", target: { type: "machine", id: s.machineId }, ip, details: { session: id, user: s.userEmail } });
 }

@@ -1,12 +1,20 @@
 // The registry of open consoles: each one is a ConsoleSession row (opened/closed, bytes each way), an audit
-// line at open and at close, and an entry here so admins can list and disconnect them, idle shutdown can
-// count them, and a machine that stops ends its consoles.
+// line at open and at close, and an entry in its instance's registry here, so admins can list and disconnect
+// them, idle shutdown can count them, and a machine that stops ends its consoles.
+//
+// Several instances share the rows: every CONSOLE_HEARTBEAT_SECONDS each instance marks its open consoles
+// (seenAt, bytes so far) and carries out the requests other instances left on them (kickCode/kickReason: an
+// admin's disconnect, a user who lost access, a revoked token). A row not marked for three beats belonged to an
+// instance that died (or a portal that crashed): any instance closes it, so rosters and idle shutdown stop
+// counting it.
 
+import { env } from "@/env";
 import { ERRORS } from "@/lib/errors";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
+import { instanceId } from "@/server/lifecycle/instance";
 
 export type OpenSession = {
   id: string;
@@ -55,7 +63,16 @@ export async function openSession(
   kick: OpenSession["kick"],
 ): Promise<OpenSession> {
   const row = await db().consoleSession.create({
-    data: { userId: actor.id, machineId: input.machineId, kind: input.kind, viewOnly: input.viewOnly, ip: input.ip, tokenId: actor.tokenId ?? null },
+    data: {
+      userId: actor.id,
+      machineId: input.machineId,
+      kind: input.kind,
+      viewOnly: input.viewOnly,
+      ip: input.ip,
+      tokenId: actor.tokenId ?? null,
+      instanceId: instanceId(),
+      seenAt: new Date(),
+    },
   });
   const session: OpenSession = {
     id: row.id,
@@ -128,30 +145,123 @@ export function openSessions(): OpenSession[] {
   return [...registry().sessions.values()];
 }
 
-export function openSessionCount(machineId: string): number {
-  let n = 0;
-  for (const s of registry().sessions.values()) if (s.machineId === machineId) n++;
-  return n;
+export function localSession(id: string): OpenSession | undefined {
+  return registry().sessions.get(id);
 }
 
-/** Ends every console of a user (disabled, lost access), of a machine, or opened with an API token (revoked). */
-export function kickSessions(filter: { userId?: string; machineId?: string; tokenId?: string }, reason: string, code = 4403): number {
+/** Which consoles to end: every field given must match (a user's, a machine's, a user's on some machines, a token's). */
+export type KickFilter = { userId?: string; machineIds?: string[]; tokenId?: string };
+
+function matches(s: { userId: string; machineId: string; tokenId: string | null }, f: KickFilter): boolean {
+  if (!f.userId && !f.machineIds && !f.tokenId) return false;
+  return (!f.userId || s.userId === f.userId) && (!f.machineIds || f.machineIds.includes(s.machineId)) && (!f.tokenId || s.tokenId === f.tokenId);
+}
+
+/**
+ * Ends the consoles the filter names: this instance's at once, other instances' at their next heartbeat.
+ * Returns how many.
+ */
+export async function kickSessions(filter: KickFilter, reason: string, code = 4403): Promise<number> {
   let n = 0;
   for (const s of registry().sessions.values()) {
-    if ((filter.userId && s.userId === filter.userId) || (filter.machineId && s.machineId === filter.machineId) || (filter.tokenId && s.tokenId === filter.tokenId)) {
+    if (matches(s, filter)) {
       s.kick(code, reason);
       n++;
     }
   }
-  return n;
+  if (!filter.userId && !filter.machineIds && !filter.tokenId) return n;
+  const elsewhere = await db().consoleSession.updateMany({
+    where: {
+      closedAt: null,
+      instanceId: { not: instanceId() },
+      ...(filter.userId ? { userId: filter.userId } : {}),
+      ...(filter.machineIds ? { machineId: { in: filter.machineIds } } : {}),
+      ...(filter.tokenId ? { tokenId: filter.tokenId } : {}),
+    },
+    data: { kickCode: code, kickReason: reason.slice(0, 200) },
+  });
+  return n + elsewhere.count;
 }
 
-/** An admin ends one console. */
-export function disconnectSession(id: string): OpenSession | null {
+/** An admin ends one console, on this instance or (at its next heartbeat) on the one serving it. */
+export async function disconnectSession(id: string): Promise<{ machineId: string; userEmail: string } | null> {
+  const reason = "An administrator closed this console.";
   const s = registry().sessions.get(id);
-  if (!s) return null;
-  s.kick(4469, "An administrator closed this console.");
-  return s;
+  if (s) {
+    s.kick(ERRORS.CONSOLE_CLOSED.ws, reason);
+    return s;
+  }
+  const row = await db().consoleSession.findFirst({ where: { id, closedAt: null, seenAt: { gte: staleBefore() } }, select: { machineId: true, user: { select: { email: true } } } });
+  if (!row) return null;
+  const asked = await db().consoleSession.updateMany({ where: { id, closedAt: null }, data: { kickCode: ERRORS.CONSOLE_CLOSED.ws, kickReason: reason } });
+  return asked.count ? { machineId: row.machineId, userEmail: row.user.email } : null;
+}
+
+const heartbeatMs = () => env().CONSOLE_HEARTBEAT_SECONDS * 1000;
+/** Rows last marked before this belong to an instance that stopped marking them. */
+export const staleBefore = () => new Date(Date.now() - 3 * heartbeatMs() - 2000);
+export const STALE_REASON = "The portal instance serving this console stopped.";
+
+/** One heartbeat: mark this instance's consoles, end those others asked to end, close rows of dead instances. */
+export async function sessionHeartbeat(): Promise<{ marked: number; kicked: number; swept: number }> {
+  const now = new Date();
+  const local = [...registry().sessions.values()];
+  if (local.length) {
+    await db().$transaction(
+      local.map((s) =>
+        db().consoleSession.updateMany({
+          where: { id: s.id, closedAt: null },
+          data: { seenAt: now, bytesIn: BigInt(s.stats.bytesIn), bytesOut: BigInt(s.stats.bytesOut) },
+        }),
+      ),
+    );
+  }
+  let kicked = 0;
+  const asked = await db().consoleSession.findMany({ where: { instanceId: instanceId(), closedAt: null, kickCode: { not: null } }, select: { id: true, kickCode: true, kickReason: true } });
+  for (const row of asked) {
+    const s = registry().sessions.get(row.id);
+    if (s) {
+      s.kick(row.kickCode ?? ERRORS.CONSOLE_CLOSED.ws, row.kickReason ?? "The console was closed.");
+      kicked++;
+    } else await db().consoleSession.updateMany({ where: { id: row.id, closedAt: null }, data: { closedAt: now, closeReason: row.kickReason } });
+  }
+  const cutoff = staleBefore();
+  const stale = await db().consoleSession.findMany({
+    where: { closedAt: null, OR: [{ seenAt: { lt: cutoff } }, { seenAt: null, openedAt: { lt: cutoff } }] },
+    select: { id: true, machineId: true },
+  });
+  let swept = 0;
+  if (stale.length) {
+    swept = (await db().consoleSession.updateMany({ where: { id: { in: stale.map((r) => r.id) }, closedAt: null }, data: { closedAt: now, closeReason: STALE_REASON } })).count;
+    for (const machineId of new Set(stale.map((r) => r.machineId))) refreshTimers(machineId);
+  }
+  return { marked: local.length, kicked, swept };
+}
+
+const globalForHeartbeat = globalThis as unknown as { __labSessionHeartbeat?: NodeJS.Timeout };
+
+/** Starts the heartbeat (every instance runs it, with or without background workers: its consoles need it). */
+export function startSessionHeartbeat(log: (line: string) => void = () => {}): void {
+  if (globalForHeartbeat.__labSessionHeartbeat) return;
+  let busy = false;
+  const tick = () => {
+    if (busy) return;
+    busy = true;
+    void sessionHeartbeat()
+      .then((r) => r.swept && log(`↻ closed ${r.swept} console record(s) left open by a portal instance that stopped`))
+      .catch((error) => console.error("[console] heartbeat failed", error))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  globalForHeartbeat.__labSessionHeartbeat = setInterval(tick, heartbeatMs());
+  globalForHeartbeat.__labSessionHeartbeat.unref();
+  tick();
+}
+
+export function stopSessionHeartbeat(): void {
+  clearInterval(globalForHeartbeat.__labSessionHeartbeat);
+  globalForHeartbeat.__labSessionHeartbeat = undefined;
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */

@@ -6,12 +6,12 @@
 //   lease row (the Lease table): taken with one insert, or one conditional update when the last holder's lease
 //   ran out (it crashed); extended while the work runs; deleted at the end. Inside one process callers queue in
 //   withLock first, so only one of them at a time asks the database. Works the same on SQLite and PostgreSQL.
-import { randomBytes } from "node:crypto";
 import { type Db, db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError } from "@/server/http/app-error";
+import { instanceId } from "@/server/lifecycle/instance";
 
-const globalForLocks = globalThis as unknown as { __labLocks?: Map<string, Promise<unknown>>; __labInstance?: string };
+const globalForLocks = globalThis as unknown as { __labLocks?: Map<string, Promise<unknown>> };
 
 export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   globalForLocks.__labLocks ??= new Map();
@@ -27,11 +27,7 @@ export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T
   }
 }
 
-/** This process's name in Lease.holder (plus a counter per lease taken). */
-function instanceId(): string {
-  globalForLocks.__labInstance ??= `${process.pid}-${randomBytes(6).toString("hex")}`;
-  return globalForLocks.__labInstance;
-}
+/** Leases taken by this process (a holder is the instance plus this number). */
 let taken = 0;
 
 export type LeaseOptions = {

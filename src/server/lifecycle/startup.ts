@@ -2,6 +2,7 @@
 import { env } from "@/env";
 import { authSecret } from "@/server/auth/secret";
 import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
+import { startSessionHeartbeat, stopSessionHeartbeat } from "@/server/console/sessions";
 import { migrate } from "@/server/db/migrate";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
@@ -26,6 +27,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   const jobs = await recoverJobs(log);
   const deletes = await resumeInterruptedDeletes();
   if (jobs || deletes) log(`↻ recovery: ${jobs} job(s) resumed, ${deletes} delete(s) finished`);
+  startSessionHeartbeat(log); // this instance's consoles, other instances' requests to end them, dead instances' rows
   if (env().BACKGROUND_WORKERS) startReconciler(log);
   if (env().BACKGROUND_WORKERS) startClassMaintenance(log); // kept disks past their retention
   if (env().BACKGROUND_WORKERS) startMeter(log); // lab hours, warnings, hours and idle shutdown
@@ -35,6 +37,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
 /** Stops the loops at once; resolves when openvpn (if the portal runs it) and pending token-use counts are done. */
 export async function stopBackgroundWork(): Promise<void> {
   stopReconciler();
+  stopSessionHeartbeat();
   stopClassMaintenance();
   stopMeter();
   await Promise.allSettled([

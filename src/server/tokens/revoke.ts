@@ -20,7 +20,7 @@ export async function revokeToken(actor: Actor, id: string, ip: string | null, o
   const claimed = await db().apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   const after = await db().apiToken.findUniqueOrThrow({ where: { id }, select });
   if (claimed.count === 1) {
-    const consolesClosed = kickSessions({ tokenId: id }, TOKEN_REVOKED_REASON, ERRORS.CONSOLE_CLOSED.ws);
+    const consolesClosed = await kickSessions({ tokenId: id }, TOKEN_REVOKED_REASON, ERRORS.CONSOLE_CLOSED.ws);
     await recordAudit({
       actor,
       action: "token.revoke",

@@ -53,7 +53,7 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
   if (after.name !== before.name) await recordAudit({ actor, action: "user.update", target, ip, details: { name: { from: before.name, to: after.name } } });
   if (after.role !== before.role) await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
   // a disabled user or one whose role changed loses their open consoles at once, like their sessions
-  if ((!before.disabledAt && after.disabledAt) || before.role !== after.role) kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
+  if ((!before.disabledAt && after.disabledAt) || before.role !== after.role) await kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
   if (!before.disabledAt && after.disabledAt) {
     await recordAudit({ actor, action: "user.disable", target, ip, details: null });
     // a disabled user's VPN certificate is revoked (CRL) and their live tunnel killed
