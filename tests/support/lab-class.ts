@@ -1,7 +1,6 @@
 // A class made straight in the test database (teacher, enrolled students) and student-owned container
 // machines in it, for the hours and idle-shutdown tests; plus the live event feed and an exec console of a
 // signed-in client.
-import { inject } from "vitest";
 import WebSocket from "ws";
 import type { PortalClient } from "./client";
 import { waitForJob } from "./machines";
@@ -31,9 +30,9 @@ export async function classMachine(admin: PortalClient, templateId: string, owne
 
 export type FeedEvent = { type: string; data: Record<string, unknown> };
 
-/** The /ws/events feed of a signed-in client, collecting every event. */
+/** The /ws/events feed of a signed-in client (on the portal it talks to), collecting every event. */
 export async function eventFeed(client: PortalClient): Promise<{ events: FeedEvent[]; close: () => void }> {
-  const url = inject("portalUrl");
+  const url = client.baseUrl;
   const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws/events`, { headers: { origin: url, cookie: client.cookieHeader(), "x-forwarded-for": client.ip } });
   const events: FeedEvent[] = [];
   ws.on("message", (d: Buffer) => events.push(JSON.parse(d.toString())));

@@ -4,6 +4,7 @@ import { authSecret } from "@/server/auth/secret";
 import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
 import { startSessionHeartbeat, stopSessionHeartbeat } from "@/server/console/sessions";
 import { migrate } from "@/server/db/migrate";
+import { startEventRelay, stopEventRelay } from "@/server/events/relay";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
@@ -27,6 +28,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   const jobs = await recoverJobs(log);
   const deletes = await resumeInterruptedDeletes();
   if (jobs || deletes) log(`↻ recovery: ${jobs} job(s) resumed, ${deletes} delete(s) finished`);
+  await startEventRelay(log); // PostgreSQL: live updates to and from the other instances
   startSessionHeartbeat(log); // this instance's consoles, other instances' requests to end them, dead instances' rows
   if (env().BACKGROUND_WORKERS) startReconciler(log);
   if (env().BACKGROUND_WORKERS) startClassMaintenance(log); // kept disks past their retention
@@ -42,6 +44,7 @@ export async function stopBackgroundWork(): Promise<void> {
   stopMeter();
   await Promise.allSettled([
     stopVpn(), // sends SIGTERM to openvpn at once when the portal runs it
+    stopEventRelay(),
     flushTokenUse(), // token.use counts still waiting for their minute
   ]);
 }

@@ -170,7 +170,8 @@ export function startMeter(log: (line: string) => void = () => {}): void {
       forgetTimers((event.data as { id: string }).id);
       return;
     }
-    if (event.type !== "machine.updated") return;
+    // the instance where the change happened meters it (and publishes the timers)
+    if (event.type !== "machine.updated" || event.relayed) return;
     const id = (event.data as { id: string }).id;
     // several updates in a row (claim, result, addresses) make one pass
     if (queued.has(id)) return;
