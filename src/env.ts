@@ -53,9 +53,9 @@ export const ZEnv = z.object({
   RECONCILE_SECONDS: int(30, 2, 3600),
   // hours metering, hours warnings and idle shutdown run this often
   METER_SECONDS: int(30, 1, 3600),
-  // each instance marks its open consoles this often and carries out other instances' requests to end them;
-  // a console not marked for three of these is closed by any instance (its instance died)
-  CONSOLE_HEARTBEAT_SECONDS: int(5, 1, 300),
+  // each instance renews its liveness lease, marks its open consoles and carries out other instances' requests
+  // to end them this often; after three beats without, its consoles are closed and its jobs taken over
+  INSTANCE_HEARTBEAT_SECONDS: int(5, 1, 300),
   MACHINE_STOP_TIMEOUT_SECONDS: int(60, 1, 3600),
   JOB_CONCURRENCY: int(4, 1, 32),
   UPLOAD_MAX_MB: int(20480, 1, 1024 * 1024),

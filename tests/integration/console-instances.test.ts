@@ -47,8 +47,8 @@ describe("console sessions across portal instances", () => {
     const ws = await openExecConsole(client, machineId);
     const end = closed(ws);
     ws.send(Buffer.from("echo hello-from-b\n"));
-    const list = await admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles");
-    const row = list.body.items.find((c) => c.machine.id === machineId);
+    // (the session row is written just after the socket opens)
+    const row = await waitFor("the console in the admin list", async () => (await admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.machine.id === machineId), Boolean, 10_000);
     expect(row).toMatchObject({ user: { email: user.email }, kind: "exec" });
     // the serving instance reports the bytes so far at its heartbeat
     await waitFor(
@@ -83,8 +83,9 @@ describe("console sessions across portal instances", () => {
   it("closes the consoles of an instance that died", async () => {
     const { client, machineId } = await studentOnSecond();
     await openExecConsole(client, machineId);
-    const open = await testDb().consoleSession.findFirstOrThrow({ where: { machineId, closedAt: null } });
-    expect(open.instanceId).not.toBeNull();
+    const open = await waitFor("the console's row", () => testDb().consoleSession.findFirst({ where: { machineId, closedAt: null } }), Boolean, 10_000);
+    if (!open) throw new Error("no console row");
+    expect(open.instanceId).toContain(`-${(second as PortalProcess).child.pid}-`);
     const died = Date.now();
     (second as PortalProcess).child.kill("SIGKILL");
     second = null;

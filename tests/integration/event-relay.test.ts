@@ -7,7 +7,7 @@ import { PortalClient } from "../support/client";
 import { classMachine, closed, createLabClass, enroll, eventFeed, type FeedEvent, openExecConsole, sleep } from "../support/lab-class";
 import { createContainerTemplate, ensureHosts, secondInstance, waitFor, waitForState } from "../support/machines";
 import type { PortalProcess } from "../support/portal-process";
-import { createUser, signedInAdmin } from "../support/users";
+import { createUser, signedInAdmin, testDb } from "../support/users";
 
 const postgres = inject("databaseUrl").startsWith("postgres");
 const statesOf = (events: FeedEvent[], id: string) => events.filter((e) => e.type === "machine.updated" && e.data.id === id).map((e) => e.data.state as string);
@@ -59,6 +59,7 @@ describe(`live updates across portal instances (${postgres ? "PostgreSQL: relaye
     const student = onSecond;
     const ws = await openExecConsole(student, id);
     const end = closed(ws);
+    await waitFor("the console registered", () => testDb().consoleSession.count({ where: { machineId: id, closedAt: null } }), (n) => n === 1, 10_000);
     const asked = Date.now();
     expect((await admin.json(`/api/machines/${id}/stop`, { method: "POST", json: {} })).status).toBe(202);
     expect(await end).toEqual({ code: 4466, reason: "The machine stopped." });

@@ -103,10 +103,10 @@ export function docker(...args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-/** A second portal instance on the test database, with its admin signed in. It resumes interrupted jobs and
- * deletes when it starts, so earlier tests' work must finish first. */
-export async function secondInstance(): Promise<{ portal: PortalProcess; admin: PortalClient }> {
-  await waitFor(
+/** A second portal instance on the test database, with its admin signed in. By default it starts once earlier
+ * tests' jobs and deletes are done, so each instance's log tells only of its own work. */
+export async function secondInstance(options: { whenQuiet?: boolean } = {}): Promise<{ portal: PortalProcess; admin: PortalClient }> {
+  if (options.whenQuiet !== false) await waitFor(
     "no work in progress",
     async () => (await testDb().machine.count({ where: { state: "DELETING" } })) + (await testDb().job.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })),
     (n) => n === 0,

@@ -2,19 +2,18 @@
 // line at open and at close, and an entry in its instance's registry here, so admins can list and disconnect
 // them, idle shutdown can count them, and a machine that stops ends its consoles.
 //
-// Several instances share the rows: every CONSOLE_HEARTBEAT_SECONDS each instance marks its open consoles
+// Several instances share the rows: every INSTANCE_HEARTBEAT_SECONDS each instance marks its open consoles
 // (seenAt, bytes so far) and carries out the requests other instances left on them (kickCode/kickReason: an
 // admin's disconnect, a user who lost access, a revoked token). A row not marked for three beats belonged to an
 // instance that died (or a portal that crashed): any instance closes it, so rosters and idle shutdown stop
 // counting it.
 
-import { env } from "@/env";
 import { ERRORS } from "@/lib/errors";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
-import { instanceId } from "@/server/lifecycle/instance";
+import { deadAfterMs, instanceId } from "@/server/lifecycle/instance";
 
 export type OpenSession = {
   id: string;
@@ -197,12 +196,11 @@ export async function disconnectSession(id: string): Promise<{ machineId: string
   return asked.count ? { machineId: row.machineId, userEmail: row.user.email } : null;
 }
 
-const heartbeatMs = () => env().CONSOLE_HEARTBEAT_SECONDS * 1000;
 /** Rows last marked before this belong to an instance that stopped marking them. */
-export const staleBefore = () => new Date(Date.now() - 3 * heartbeatMs() - 2000);
+export const staleBefore = () => new Date(Date.now() - deadAfterMs());
 export const STALE_REASON = "The portal instance serving this console stopped.";
 
-/** One heartbeat: mark this instance's consoles, end those others asked to end, close rows of dead instances. */
+/** One instance heartbeat (lifecycle/instance.ts): mark this instance's consoles, end those others asked to end, close rows of dead instances. */
 export async function sessionHeartbeat(): Promise<{ marked: number; kicked: number; swept: number }> {
   const now = new Date();
   const local = [...registry().sessions.values()];
@@ -236,32 +234,6 @@ export async function sessionHeartbeat(): Promise<{ marked: number; kicked: numb
     for (const machineId of new Set(stale.map((r) => r.machineId))) refreshTimers(machineId);
   }
   return { marked: local.length, kicked, swept };
-}
-
-const globalForHeartbeat = globalThis as unknown as { __labSessionHeartbeat?: NodeJS.Timeout };
-
-/** Starts the heartbeat (every instance runs it, with or without background workers: its consoles need it). */
-export function startSessionHeartbeat(log: (line: string) => void = () => {}): void {
-  if (globalForHeartbeat.__labSessionHeartbeat) return;
-  let busy = false;
-  const tick = () => {
-    if (busy) return;
-    busy = true;
-    void sessionHeartbeat()
-      .then((r) => r.swept && log(`↻ closed ${r.swept} console record(s) left open by a portal instance that stopped`))
-      .catch((error) => console.error("[console] heartbeat failed", error))
-      .finally(() => {
-        busy = false;
-      });
-  };
-  globalForHeartbeat.__labSessionHeartbeat = setInterval(tick, heartbeatMs());
-  globalForHeartbeat.__labSessionHeartbeat.unref();
-  tick();
-}
-
-export function stopSessionHeartbeat(): void {
-  clearInterval(globalForHeartbeat.__labSessionHeartbeat);
-  globalForHeartbeat.__labSessionHeartbeat = undefined;
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */

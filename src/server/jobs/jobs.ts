@@ -7,6 +7,7 @@ import type { Job, JobItem } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
+import { instanceId, liveInstances } from "@/server/lifecycle/instance";
 import { mapLimit } from "@/server/providers/exec";
 
 export type JobHandler = {
@@ -90,7 +91,11 @@ export function startJob(jobId: string): void {
 }
 
 async function runJob(jobId: string): Promise<void> {
-  const job = await db().job.update({ where: { id: jobId }, data: { status: "RUNNING", startedAt: new Date(), ownerPid: process.pid }, include: { items: true } });
+  const job = await db().job.update({
+    where: { id: jobId },
+    data: { status: "RUNNING", startedAt: new Date(), ownerPid: process.pid, ownerInstance: instanceId() },
+    include: { items: true },
+  });
   const handler = handlers().get(job.kind);
   if (!handler) {
     await db().job.update({ where: { id: jobId }, data: { status: "FAILED", error: `No handler for jobs of kind ${job.kind}.`, finishedAt: new Date() } });
@@ -120,20 +125,33 @@ async function runJob(jobId: string): Promise<void> {
   const status = failed === 0 ? "SUCCEEDED" : done === 0 ? "FAILED" : "PARTIAL";
   const finished = await db().job.update({
     where: { id: jobId },
-    data: { status, done, failed, finishedAt: new Date(), ownerPid: null, error: failed ? `${failed} of ${final.total} failed.` : null },
+    data: { status, done, failed, finishedAt: new Date(), ownerPid: null, ownerInstance: null, error: failed ? `${failed} of ${final.total} failed.` : null },
   });
   await handler.finish?.(finished).catch((error) => console.error(`[jobs] finishing job ${jobId} failed`, error));
   publishJob(finished);
 }
 
+/** A PENDING job no instance has started this long after its creation was left by one that died. */
+const UNSTARTED_MS = 2 * 60_000;
+
 /**
- * At start: jobs left RUNNING or PENDING by a process that is gone. Interrupted items are cleaned up on their
- * host and run again; the job then continues with what was left.
+ * Jobs left RUNNING or PENDING by an instance that is gone (at start, and at every instance heartbeat): each is
+ * claimed with a conditional update on its owner, so one instance takes it over; its interrupted items are
+ * cleaned up on their host and run again, and the job continues with what was left. Jobs of live instances
+ * are theirs.
  */
 export async function recoverJobs(log: (line: string) => void = () => {}): Promise<number> {
-  const stale = await db().job.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, include: { items: true } });
-  for (const job of stale) {
-    if (running().has(job.id)) continue;
+  const candidates = await db().job.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, select: { id: true, status: true, ownerInstance: true, createdAt: true } });
+  if (!candidates.length) return 0;
+  const live = await liveInstances();
+  let recovered = 0;
+  for (const c of candidates) {
+    if (running().has(c.id)) continue;
+    const orphaned = c.ownerInstance ? !live.has(c.ownerInstance) : c.status === "RUNNING" || Date.now() - c.createdAt.getTime() > UNSTARTED_MS;
+    if (!orphaned) continue;
+    const claimed = await db().job.updateMany({ where: { id: c.id, status: c.status, ownerInstance: c.ownerInstance }, data: { ownerInstance: instanceId() } });
+    if (claimed.count !== 1) continue;
+    const job = await db().job.findUniqueOrThrow({ where: { id: c.id }, include: { items: true } });
     const handler = handlers().get(job.kind);
     const interrupted = job.items.filter((i) => i.status === "RUNNING");
     for (const item of interrupted) {
@@ -150,8 +168,9 @@ export async function recoverJobs(log: (line: string) => void = () => {}): Promi
     }
     log(`↻ resuming job ${job.id} (${job.title}): ${interrupted.length} interrupted item(s) cleaned up`);
     startJob(job.id);
+    recovered++;
   }
-  return stale.length;
+  return recovered;
 }
 
 /** Waits until a job has finished (scripts and tests). */

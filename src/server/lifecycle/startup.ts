@@ -2,10 +2,11 @@
 import { env } from "@/env";
 import { authSecret } from "@/server/auth/secret";
 import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
-import { startSessionHeartbeat, stopSessionHeartbeat } from "@/server/console/sessions";
+import { sessionHeartbeat } from "@/server/console/sessions";
 import { migrate } from "@/server/db/migrate";
 import { startEventRelay, stopEventRelay } from "@/server/events/relay";
 import { recoverJobs } from "@/server/jobs/jobs";
+import { instanceId, liveInstances, startInstance, stopInstance } from "@/server/lifecycle/instance";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
 import { startMeter, stopMeter } from "@/server/quotas/meter";
@@ -23,13 +24,20 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   await ensureDefaultPlans(log);
   await import("@/server/machines/provision"); // registers the deploy job handler
   await import("@/server/classes/jobs"); // class deploy, publish and delete job handlers
-  const uploads = await resetInterruptedUploads();
+  // other live instances on this database keep their own uploads, jobs and deletes
+  const peers = [...(await liveInstances())].filter((id) => id !== instanceId()).length;
+  if (peers) log(`  ${peers} other portal instance(s) on this database`);
+  const uploads = peers ? 0 : await resetInterruptedUploads();
   if (uploads) log(`↻ ${uploads} interrupted template upload(s) reset`);
-  const jobs = await recoverJobs(log);
-  const deletes = await resumeInterruptedDeletes();
-  if (jobs || deletes) log(`↻ recovery: ${jobs} job(s) resumed, ${deletes} delete(s) finished`);
   await startEventRelay(log); // PostgreSQL: live updates to and from the other instances
-  startSessionHeartbeat(log); // this instance's consoles, other instances' requests to end them, dead instances' rows
+  // the instance lease and its heartbeat: this instance's consoles (and dead instances' console rows), and jobs
+  // of instances that are gone (the first beat, now, resumes what a crash of this portal left)
+  await startInstance([
+    () => sessionHeartbeat().then((r) => r.swept && log(`↻ closed ${r.swept} console record(s) left open by a portal instance that stopped`)),
+    () => recoverJobs(log),
+  ]);
+  const deletes = await resumeInterruptedDeletes(peers ? 5 * 60_000 : 0);
+  if (deletes) log(`↻ recovery: ${deletes} interrupted delete(s) resumed`);
   if (env().BACKGROUND_WORKERS) startReconciler(log);
   if (env().BACKGROUND_WORKERS) startClassMaintenance(log); // kept disks past their retention
   if (env().BACKGROUND_WORKERS) startMeter(log); // lab hours, warnings, hours and idle shutdown
@@ -39,7 +47,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
 /** Stops the loops at once; resolves when openvpn (if the portal runs it) and pending token-use counts are done. */
 export async function stopBackgroundWork(): Promise<void> {
   stopReconciler();
-  stopSessionHeartbeat();
+  stopInstance();
   stopClassMaintenance();
   stopMeter();
   await Promise.allSettled([

@@ -214,9 +214,9 @@ async function refreshAddresses(id: string): Promise<void> {
   }
 }
 
-/** At start: deletes interrupted by a restart are finished. */
-export async function resumeInterruptedDeletes(): Promise<number> {
-  const stuck = await db().machine.findMany({ where: { state: "DELETING" }, include: machineInclude });
+/** At start: deletes interrupted by a restart are finished (with other instances alive, only those idle for `olderThanMs`). */
+export async function resumeInterruptedDeletes(olderThanMs = 0): Promise<number> {
+  const stuck = await db().machine.findMany({ where: { state: "DELETING", updatedAt: { lt: new Date(Date.now() - olderThanMs) } }, include: machineInclude });
   for (const m of stuck) runInBackground(m, "delete", {});
   return stuck.length;
 }
