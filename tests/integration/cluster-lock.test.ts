@@ -3,54 +3,46 @@
 // place a machine in a host's last free slot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acquireLease, releaseLease } from "../../src/server/jobs/lock";
-import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
+import { instanceLab, secondInstance } from "../support/instances";
 import { sleep } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, secondInstance, waitFor, waitForJob } from "../support/machines";
-import type { PortalProcess } from "../support/portal-process";
-import { signedInAdmin, testDb } from "../support/users";
+import { waitFor, waitForJob } from "../support/machines";
+import { testDb } from "../support/users";
 
 type Created = { job: { id: string }; machines: { id: string }[] };
 type Refusal = { error: { code: string; message: string } };
 
 describe("cluster locks across portal instances", () => {
-  let admin: PortalClient;
-  let templateId: string;
+  const lab = instanceLab({ startSecond: false });
   let hostId: string;
-  let second: PortalProcess | null = null;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
     // a host of its own with room for one machine (the same Docker daemon as it-docker)
-    const host = await admin.json<{ id: string }>("/api/admin/hosts", {
+    const host = await lab.admin.json<{ id: string }>("/api/admin/hosts", {
       method: "POST",
       json: { name: `one-slot-${Date.now().toString(36)}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 4, memoryMb: 4096, diskGb: 20, maxMachines: 1 },
     });
     expect(host.status).toBe(201);
     hostId = host.body.id;
-  }, 120_000);
-
-  afterAll(async () => {
-    await second?.stop();
-    if (hostId) await admin.fetch(`/api/admin/hosts/${hostId}`, { method: "DELETE" });
   });
 
-  const create = (client: PortalClient, name: string) => client.json<Created | Refusal>("/api/machines", { method: "POST", json: { templateId, name, hostId } });
+  afterAll(async () => {
+    if (hostId) await lab.admin.fetch(`/api/admin/hosts/${hostId}`, { method: "DELETE" });
+  });
+
+  const create = (client: PortalClient, name: string) => client.json<Created | Refusal>("/api/machines", { method: "POST", json: { templateId: lab.templateId, name, hostId } });
 
   async function removeMachine(created: Created) {
-    expect((await waitForJob(admin, created.job.id)).status).toBe("SUCCEEDED");
+    expect((await waitForJob(lab.admin, created.job.id)).status).toBe("SUCCEEDED");
     const id = created.machines[0]?.id as string;
-    await admin.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("machine deleted", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 60_000);
+    await lab.admin.json(`/api/machines/${id}`, { method: "DELETE" });
+    await waitFor("machine deleted", () => lab.admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 60_000);
   }
 
   it("waits while another instance holds the placement lease, and goes on when it is released", async () => {
     await acquireLease(testDb(), "placement", "other-instance", { ttlMs: 60_000 });
     let settled = false;
-    const pending = create(admin, "waits-for-lease").finally(() => {
+    const pending = create(lab.admin, "waits-for-lease").finally(() => {
       settled = true;
     });
     try {
@@ -68,7 +60,7 @@ describe("cluster locks across portal instances", () => {
   it("takes over the lease of an instance that died holding it", async () => {
     await testDb().lease.create({ data: { name: "placement", holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) } });
     const started = Date.now();
-    const res = await create(admin, "after-crash");
+    const res = await create(lab.admin, "after-crash");
     expect(res.status).toBe(202);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await testDb().lease.count({ where: { name: "placement" } })).toBe(0);
@@ -77,14 +69,14 @@ describe("cluster locks across portal instances", () => {
 
   it("lets exactly one of six concurrent requests on two instances take the host's last slot", async () => {
     const started = await secondInstance();
-    second = started.portal;
+    lab.second = started.portal;
     const other = started.admin;
 
     // both instances warmed up (a refused create runs the whole route), then the requests go out together
-    const full = await admin.json<{ id: string }>("/api/admin/hosts", { method: "POST", json: { name: `full-${Date.now().toString(36)}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 } });
-    for (const client of [admin, other]) expect((await client.json("/api/machines", { method: "POST", json: { templateId, name: "warm-up", hostId: full.body.id } })).status).toBe(409);
-    await admin.fetch(`/api/admin/hosts/${full.body.id}`, { method: "DELETE" });
-    const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => create(i % 2 ? other : admin, `race-${i}`)));
+    const full = await lab.admin.json<{ id: string }>("/api/admin/hosts", { method: "POST", json: { name: `full-${Date.now().toString(36)}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 } });
+    for (const client of [lab.admin, other]) expect((await client.json("/api/machines", { method: "POST", json: { templateId: lab.templateId, name: "warm-up", hostId: full.body.id } })).status).toBe(409);
+    await lab.admin.fetch(`/api/admin/hosts/${full.body.id}`, { method: "DELETE" });
+    const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => create(i % 2 ? other : lab.admin, `race-${i}`)));
     const placed = results.filter((r) => r.status === 202);
     const refused = results.filter((r) => r.status === 409);
     expect(placed).toHaveLength(1);

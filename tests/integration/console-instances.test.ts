@@ -1,43 +1,29 @@
 // Console sessions with two portal instances on one database: an admin on one instance lists and disconnects a
 // console the other serves, a user disabled on one loses their console on the other, and the consoles of an
 // instance that died are closed by the one left (so rosters and idle shutdown stop counting them).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { STALE_REASON } from "../../src/server/console/sessions";
-import { requireAssets } from "../support/assets";
 import { PortalClient } from "../support/client";
+import { instanceLab } from "../support/instances";
 import { classMachine, closed, createLabClass, enroll, openExecConsole } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, secondInstance, waitFor, waitForState } from "../support/machines";
+import { waitFor, waitForState } from "../support/machines";
 import type { PortalProcess } from "../support/portal-process";
-import { createUser, signedInAdmin, testDb } from "../support/users";
+import { createUser, testDb } from "../support/users";
 
 type ConsoleRow = { id: string; user: { email: string }; machine: { id: string }; kind: string };
 
 describe("console sessions across portal instances", () => {
-  let admin: PortalClient;
-  let templateId: string;
-  let second: PortalProcess | null = null;
-
-  beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
-    second = (await secondInstance()).portal;
-  }, 240_000);
-
-  afterAll(async () => {
-    await second?.stop();
-  });
+  const lab = instanceLab();
 
   /** A student with a running class machine, signed in on the second instance. */
   async function studentOnSecond() {
     const cls = await createLabClass({ hoursPerStudent: 0, idleMinutes: 0 });
     const user = await createUser("STUDENT");
     await enroll(cls.id, user.id);
-    const machineId = await classMachine(admin, templateId, user.id, cls.id, `two-instances-${Date.now().toString(36)}`);
-    expect((await admin.json(`/api/machines/${machineId}/start`, { method: "POST", json: {} })).status).toBe(202);
-    await waitForState(admin, machineId, "RUNNING");
-    const client = new PortalClient((second as PortalProcess).url);
+    const machineId = await classMachine(lab.admin, lab.templateId, user.id, cls.id, `two-instances-${Date.now().toString(36)}`);
+    expect((await lab.admin.json(`/api/machines/${machineId}/start`, { method: "POST", json: {} })).status).toBe(202);
+    await waitForState(lab.admin, machineId, "RUNNING");
+    const client = new PortalClient((lab.second as PortalProcess).url);
     expect(await client.signIn(user.email, user.password)).toBeNull();
     return { user, client, machineId };
   }
@@ -48,7 +34,7 @@ describe("console sessions across portal instances", () => {
     const end = closed(ws);
     ws.send(Buffer.from("echo hello-from-b\n"));
     // (the session row is written just after the socket opens)
-    const row = await waitFor("the console in the admin list", async () => (await admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.machine.id === machineId), Boolean, 10_000);
+    const row = await waitFor("the console in the admin list", async () => (await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.machine.id === machineId), Boolean, 10_000);
     expect(row).toMatchObject({ user: { email: user.email }, kind: "exec" });
     // the serving instance reports the bytes so far at its heartbeat
     await waitFor(
@@ -59,14 +45,14 @@ describe("console sessions across portal instances", () => {
     );
 
     const asked = Date.now();
-    expect((await admin.fetch(`/api/admin/consoles/${row?.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await lab.admin.fetch(`/api/admin/consoles/${row?.id}`, { method: "DELETE" })).status).toBe(204);
     expect(await end).toEqual({ code: 4469, reason: "An administrator closed this console." });
     expect(Date.now() - asked).toBeLessThan(5_000);
     const after = await testDb().consoleSession.findUniqueOrThrow({ where: { id: row?.id as string } });
     expect(after.closedAt).not.toBeNull();
     expect(after.closeReason).toBe("An administrator closed this console.");
-    expect((await admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === row?.id)).toBeUndefined();
-    expect((await admin.fetch(`/api/admin/consoles/${row?.id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === row?.id)).toBeUndefined();
+    expect((await lab.admin.fetch(`/api/admin/consoles/${row?.id}`, { method: "DELETE" })).status).toBe(404);
     const audit = await testDb().auditEvent.findFirst({ where: { action: "console.disconnect", targetId: machineId } });
     expect(audit).not.toBeNull();
   }, 120_000);
@@ -75,7 +61,7 @@ describe("console sessions across portal instances", () => {
     const { user, client, machineId } = await studentOnSecond();
     const ws = await openExecConsole(client, machineId);
     const end = closed(ws);
-    const off = await admin.json(`/api/admin/users/${user.id}`, { method: "PATCH", json: { disabled: true } });
+    const off = await lab.admin.json(`/api/admin/users/${user.id}`, { method: "PATCH", json: { disabled: true } });
     expect(off.status).toBe(200);
     expect(await end).toEqual({ code: 4403, reason: "Your access changed. Sign in again." });
   }, 120_000);
@@ -85,14 +71,14 @@ describe("console sessions across portal instances", () => {
     await openExecConsole(client, machineId);
     const open = await waitFor("the console's row", () => testDb().consoleSession.findFirst({ where: { machineId, closedAt: null } }), Boolean, 10_000);
     if (!open) throw new Error("no console row");
-    expect(open.instanceId).toContain(`-${(second as PortalProcess).child.pid}-`);
+    expect(open.instanceId).toContain(`-${(lab.second as PortalProcess).child.pid}-`);
     const died = Date.now();
-    (second as PortalProcess).child.kill("SIGKILL");
-    second = null;
+    (lab.second as PortalProcess).child.kill("SIGKILL");
+    lab.second = null;
     const row = await waitFor("the dead instance's console closed", () => testDb().consoleSession.findUniqueOrThrow({ where: { id: open.id } }), (r) => r.closedAt !== null, 30_000);
     expect(row.closeReason).toBe(STALE_REASON);
     // three heartbeats of 1 s plus 2 s, and at most one more beat of the instance left
     expect(Date.now() - died).toBeLessThan(10_000);
-    expect((await admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === open.id)).toBeUndefined();
+    expect((await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === open.id)).toBeUndefined();
   }, 120_000);
 });

@@ -1,36 +1,20 @@
 // Two portal instances on one database, both metering every 2 s: a run is billed exactly once (to the second)
 // and the machine is stopped by one of them, once.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { monthKey } from "../../src/server/quotas/hours";
-import { requireAssets } from "../support/assets";
-import type { PortalClient } from "../support/client";
+import { instanceLab } from "../support/instances";
 import { classMachine, createLabClass, enroll, sleep } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, machine, secondInstance, waitFor, waitForState } from "../support/machines";
-import type { PortalProcess } from "../support/portal-process";
-import { signedIn, signedInAdmin, testDb } from "../support/users";
+import { machine, waitFor, waitForState } from "../support/machines";
+import { signedIn, testDb } from "../support/users";
 
 describe("lab hours with two portal instances", () => {
-  let admin: PortalClient;
-  let templateId: string;
-  let second: PortalProcess | null = null;
-
-  beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
-    second = (await secondInstance()).portal;
-  }, 240_000);
-
-  afterAll(async () => {
-    await second?.stop();
-  });
+  const lab = instanceLab();
 
   it("bills the run once and stops the machine once", async () => {
     const cls = await createLabClass({ hoursPerStudent: 1, idleMinutes: 0 });
     const { client: student, user } = await signedIn("STUDENT");
     await enroll(cls.id, user.id);
-    const id = await classMachine(admin, templateId, user.id, cls.id, "shared lab");
+    const id = await classMachine(lab.admin, lab.templateId, user.id, cls.id, "shared lab");
     const seeded = 3600 - 20;
     await testDb().usageMonth.create({ data: { userId: user.id, classKey: cls.id, classId: cls.id, month: monthKey(), usedSeconds: seeded } });
 
@@ -51,8 +35,8 @@ describe("lab hours with two portal instances", () => {
     const stops = await testDb().auditEvent.findMany({ where: { targetId: id, action: "machine.stop" } });
     expect(stops).toHaveLength(1);
     expect(stops[0]?.actorId).toBeNull();
-    expect(second?.output()).toMatch(/meter: lab hours/);
+    expect(lab.second?.output()).toMatch(/meter: lab hours/);
 
-    await admin.json(`/api/machines/${id}`, { method: "DELETE" });
+    await lab.admin.json(`/api/machines/${id}`, { method: "DELETE" });
   }, 150_000);
 });

@@ -1,11 +1,8 @@
 // Helpers for integration tests that drive real hosts through the portal's API.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { inject } from "vitest";
 import { dockerTestImage, guestImagePath, virtType } from "./assets";
-import { PortalClient } from "./client";
-import { type PortalProcess, startPortal } from "./portal-process";
-import { testDb } from "./users";
+import type { PortalClient } from "./client";
 
 type Row = { id: string; state: string; stateDetail: string | null; [k: string]: unknown };
 
@@ -101,26 +98,4 @@ export function virshOk(...args: string[]): boolean {
 
 export function docker(...args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-/** A second portal instance on the test database, with its admin signed in. By default it starts once earlier
- * tests' jobs and deletes are done, so each instance's log tells only of its own work. */
-export async function secondInstance(options: { whenQuiet?: boolean } = {}): Promise<{ portal: PortalProcess; admin: PortalClient }> {
-  if (options.whenQuiet !== false) await waitFor(
-    "no work in progress",
-    async () => (await testDb().machine.count({ where: { state: "DELETING" } })) + (await testDb().job.count({ where: { status: { in: ["PENDING", "RUNNING"] } } })),
-    (n) => n === 0,
-    60_000,
-  );
-  // a development portal needs its own build folder; a production build is shared
-  const devDir: Record<string, string> = process.env.PORTAL_TEST_DEV ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-second` } : {};
-  const portal = await startPortal({ reuse: { databaseUrl: inject("databaseUrl"), dataDir: inject("dataDir") }, env: devDir });
-  const admin = new PortalClient(portal.url);
-  const { email, password } = inject("admin");
-  const error = await admin.signIn(email, password);
-  if (error) {
-    await portal.stop();
-    throw new Error(`admin sign-in on the second instance failed: ${error}`);
-  }
-  return { portal, admin };
 }
