@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { buttonClass } from "@/components/ui/button";
+import { useCoalesced } from "@/components/ui/use-coalesced";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 import { StatusBadge } from "./classes-client";
@@ -27,27 +28,6 @@ const TABS = [
   { id: "settings", label: "Settings" },
 ] as const;
 type Tab = (typeof TABS)[number]["id"];
-
-function useCoalesced(fn: () => void, ms: number) {
-  const fnRef = useRef(fn);
-  useEffect(() => {
-    fnRef.current = fn;
-  });
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
-  );
-  return useCallback(() => {
-    if (timer.current) return;
-    timer.current = setTimeout(() => {
-      timer.current = null;
-      fnRef.current();
-    }, ms);
-  }, [ms]);
-}
 
 export function ClassDetail({ id, role, userId }: { id: string; role: Role; userId: string }) {
   const [cls, setCls] = useState<ClassRow | null>(null);

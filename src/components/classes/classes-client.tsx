@@ -3,11 +3,13 @@
 // Classes: teachers and admins see the classes they run (a table on wide screens, cards on phones) with an
 // "Archived" toggle and the "New class" form; students see the classes they attend and go on to My labs.
 import Link from "next/link";
-import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
+import { RetryAlert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
+import { FormPanel, usePanel } from "@/components/ui/panel";
+import { useCoalesced } from "@/components/ui/use-coalesced";
+import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
 import { NewClassForm } from "./new-class-form";
 import { type ClassRow, classStatusText, ROLE_LABEL } from "./types";
@@ -37,62 +39,18 @@ export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" |
 export function ClassesClient({ role }: { role: Role }) {
   const teaches = role === "ADMIN" || role === "TEACHER";
   const [archived, setArchived] = useState(false);
-  const [items, setItems] = useState<ClassRow[] | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [showNew, setShowNew] = useState(false);
-  const [newFocus, setNewFocus] = useState(0);
-  const requestId = useRef(0);
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const load = useCallback(async () => {
-    const id = ++requestId.current;
-    setLoading(true);
-    const res = await api<{ items: ClassRow[] }>(`/api/classes?archived=${archived}`);
-    if (id !== requestId.current) return;
-    setLoading(false);
-    if (res.ok) {
-      setItems(res.data.items);
-      setError(null);
-    } else {
-      setError(res.error.message);
-    }
-  }, [archived]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const loadRef = useRef(load);
-  useEffect(() => {
-    loadRef.current = load;
-  });
-  const scheduleReload = useCallback(() => {
-    if (reloadTimer.current) return;
-    reloadTimer.current = setTimeout(() => {
-      reloadTimer.current = null;
-      void loadRef.current();
-    }, 1000);
-  }, []);
-  useEffect(
-    () => () => {
-      if (reloadTimer.current) clearTimeout(reloadTimer.current);
-    },
-    [],
-  );
+  const newPanel = usePanel();
+  const { data, loading, error, reload } = useLatestRequest<{ items: ClassRow[] }>(`/api/classes?archived=${archived}`);
+  const items = data?.items ?? null;
+  const scheduleReload = useCoalesced(() => void reload(), 1000);
   useLiveEvents(["class.updated", "class.roster", "live.reconnected"], scheduleReload);
-
-  function openNew() {
-    setShowNew(true);
-    setNewFocus((n) => n + 1);
-  }
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{teaches ? "Classes" : "My classes"}</h1>
         {teaches ? (
-          <Button aria-expanded={showNew} aria-controls="new-class-panel" onClick={openNew} data-testid="new-class-open">
+          <Button aria-expanded={newPanel.open} aria-controls="new-class-panel" onClick={newPanel.show} data-testid="new-class-open">
             New class
           </Button>
         ) : (
@@ -102,18 +60,10 @@ export function ClassesClient({ role }: { role: Role }) {
         )}
       </div>
 
-      {teaches && showNew && (
-        <section id="new-class-panel" className="rounded-lg border border-slate-200 bg-white p-4">
-          <div className="mb-3 flex items-center justify-between gap-2">
-            <h2 id="new-class-heading" className="font-semibold">
-              New class
-            </h2>
-            <Button variant="ghost" size="sm" onClick={() => setShowNew(false)} aria-label="Close the new class form">
-              Close
-            </Button>
-          </div>
-          <NewClassForm focusKey={newFocus} onCreated={scheduleReload} />
-        </section>
+      {teaches && newPanel.open && (
+        <FormPanel id="new-class-panel" headingId="new-class-heading" title="New class" closeLabel="Close the new class form" onClose={newPanel.hide}>
+          <NewClassForm focusKey={newPanel.focusKey} onCreated={scheduleReload} />
+        </FormPanel>
       )}
 
       {teaches && (
@@ -123,14 +73,7 @@ export function ClassesClient({ role }: { role: Role }) {
         </label>
       )}
 
-      {error && (
-        <Alert tone="error">
-          {error}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void load()}>
-            Try again
-          </button>
-        </Alert>
-      )}
+      {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
       {loading && items === null && (
         <p role="status" className="text-sm text-slate-600">
           Loading classes…

@@ -16,3 +16,15 @@ export function Alert({ tone = "info", children, className = "", testId }: { ton
     </div>
   );
 }
+
+/** An error that a second attempt may cure (a list that did not load), with a "Try again" button after the message. */
+export function RetryAlert({ children, onRetry }: { children: ReactNode; onRetry: () => unknown }) {
+  return (
+    <Alert tone="error">
+      {children}{" "}
+      <button type="button" className="font-medium underline" onClick={() => void onRetry()}>
+        Try again
+      </button>
+    </Alert>
+  );
+}

@@ -38,3 +38,14 @@ export async function api<T>(path: string, init: Omit<RequestInit, "body"> & { j
     },
   };
 }
+
+/** "?a=1&b=x" from the values that are set (trimmed; empty, null and undefined left out), in their order; "" when none is. */
+export function queryString(values: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    const text = value === undefined || value === null ? "" : String(value).trim();
+    if (text) params.set(key, text);
+  }
+  const qs = params.toString();
+  return qs ? `?${qs}` : "";
+}

@@ -65,3 +65,8 @@ export function TextAreaField({ id, label, error, hint, className = "", ...area 
     </div>
   );
 }
+
+/** A list page's search box: labelled "Search", no autocomplete; `onValue` gets the text. */
+export function SearchField({ onValue, ...input }: Omit<Common, "label"> & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "onChange"> & { onValue: (value: string) => void }) {
+  return <TextField label="Search" type="search" autoComplete="off" onChange={(e) => onValue(e.target.value)} {...input} />;
+}

@@ -4,47 +4,31 @@
 // the live channel (the store patches the card; nothing reloads); a machine assigned meanwhile (a join finishing)
 // makes the list load again.
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import type { LabItem } from "@/components/classes/types";
 import { EmptyState } from "@/components/empty-state";
 import { LabCard } from "@/components/labs/lab-card";
 import { MachineTimers } from "@/components/labs/machine-timers";
 import { hoursFromQuota, useMyQuota } from "@/components/labs/quota";
-import { Alert } from "@/components/ui/alert";
+import { RetryAlert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
+import { useCoalesced } from "@/components/ui/use-coalesced";
+import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 
 type Role = "ADMIN" | "TEACHER" | "STUDENT";
 
 export function LabsClient({ role }: { role: Role }) {
-  const [items, setItems] = useState<LabItem[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const upsert = useMachinesStore((s) => s.upsert);
   const byId = useMachinesStore((s) => s.byId);
   const gone = useMachinesStore((s) => s.gone);
   const liveText = liveStatusText(useLiveStatus());
   const { quota, reload: reloadQuota } = useMyQuota();
   const [vpnEnabled, setVpnEnabled] = useState(false);
-  const requestId = useRef(0);
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const load = useCallback(async () => {
-    const id = ++requestId.current;
-    const res = await api<{ items: LabItem[] }>("/api/me/labs");
-    if (id !== requestId.current) return;
-    if (res.ok) {
-      upsert(res.data.items.map((i) => i.machine));
-      setItems(res.data.items);
-      setError(null);
-    } else {
-      setError(res.error.message);
-    }
-  }, [upsert]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // the machines go to the store, where live updates patch them
+  const { data, error, reload } = useLatestRequest<{ items: LabItem[] }>("/api/me/labs", { onData: (d) => upsert(d.items.map((i) => i.machine)) });
+  const items = data?.items ?? null;
 
   // the .ovpn link only when the portal's VPN is on
   useEffect(() => {
@@ -58,24 +42,10 @@ export function LabsClient({ role }: { role: Role }) {
     };
   }, []);
 
-  const loadRef = useRef(load);
-  useEffect(() => {
-    loadRef.current = load;
-  });
-  const scheduleReload = useCallback(() => {
-    if (reloadTimer.current) return;
-    reloadTimer.current = setTimeout(() => {
-      reloadTimer.current = null;
-      void loadRef.current();
-      reloadQuota();
-    }, 1000);
-  }, [reloadQuota]);
-  useEffect(
-    () => () => {
-      if (reloadTimer.current) clearTimeout(reloadTimer.current);
-    },
-    [],
-  );
+  const scheduleReload = useCoalesced(() => {
+    void reload();
+    reloadQuota();
+  }, 1000);
 
   useMachineLiveSync({ onUnknown: scheduleReload, onReconnected: scheduleReload, onDeleted: scheduleReload });
   // a machine that started or stopped changes the hours that are counting: read them again
@@ -104,14 +74,7 @@ export function LabsClient({ role }: { role: Role }) {
           {liveText}
         </p>
       )}
-      {error && (
-        <Alert tone="error">
-          Could not load your labs: {error}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void load()}>
-            Try again
-          </button>
-        </Alert>
-      )}
+      {error && <RetryAlert onRetry={reload}>Could not load your labs: {error}</RetryAlert>}
       {items === null && !error && (
         <p role="status" className="text-sm text-slate-600">
           Loading your labs…

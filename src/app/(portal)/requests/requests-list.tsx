@@ -2,12 +2,13 @@
 
 // Quota requests as a list: my own (withdraw), a teacher's classes' hours requests, or every request (admins),
 // with approve / deny for those who may decide. Live: "quota.request" events reload the list.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
+import { api, queryString } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
 import { formatDate, KIND_LABELS, type RequestList, type RequestRow, STATUS_LABELS, STATUS_TONES } from "./quota-format";
 
@@ -16,8 +17,6 @@ type Decision = { kind: "approve" | "deny"; request: RequestRow };
 
 export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, testId = "requests" }: { scope: Scope; canDecide: boolean; isAdmin: boolean; reloadKey?: number; title: string; testId?: string }) {
   const [status, setStatus] = useState(scope === "mine" ? "ALL" : "PENDING");
-  const [data, setData] = useState<RequestList | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [decision, setDecision] = useState<Decision | null>(null);
   const [note, setNote] = useState("");
   const [hours, setHours] = useState("");
@@ -25,23 +24,9 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
   const [working, setWorking] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const requestId = useRef(0);
-
-  const load = useCallback(async () => {
-    const id = ++requestId.current;
-    const res = await api<RequestList>(`/api/quota-requests?scope=${scope}&status=${status}&pageSize=100`);
-    if (id !== requestId.current) return;
-    if (res.ok) {
-      setData(res.data);
-      setError(null);
-    } else setError(res.error.message);
-  }, [scope, status]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reloadKey asks for a reload from the parent
-  useEffect(() => {
-    void load();
-  }, [load, reloadKey]);
-  useLiveEvents(["quota.request", RECONNECTED], () => void load());
+  // reloadKey asks for a reload from the parent
+  const { data, error, setError, reload } = useLatestRequest<RequestList>(`/api/quota-requests${queryString({ scope, status, pageSize: 100 })}`, { reloadKey });
+  useLiveEvents(["quota.request", RECONNECTED], () => void reload());
 
   function open(kind: Decision["kind"], request: RequestRow) {
     setDecision({ kind, request });
@@ -78,13 +63,13 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
       return;
     }
     setDecision(null);
-    void load();
+    void reload();
   }
 
   async function withdraw(request: RequestRow) {
     const res = await api<RequestRow>(`/api/quota-requests/${request.id}/cancel`, { method: "POST" });
     if (!res.ok) setError(res.error.message);
-    void load();
+    void reload();
   }
 
   const showUser = scope !== "mine";

@@ -2,10 +2,11 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
+import { Alert, RetryAlert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { FormPanel, usePanel } from "@/components/ui/panel";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { ImageUpload } from "./image-upload";
 import { IsoInstall } from "./iso-install";
@@ -19,8 +20,7 @@ type NewStep = { step: "form" } | { step: "upload"; template: TemplateRow } | { 
 export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb: number }) {
   const [templates, setTemplates] = useState<TemplateRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showNew, setShowNew] = useState(false);
-  const [newFocus, setNewFocus] = useState(0);
+  const newPanel = usePanel();
   const [newStep, setNewStep] = useState<NewStep>({ step: "form" });
   const [open, setOpen] = useState<Open>(null);
   const [notes, setNotes] = useState<Record<string, string>>({});
@@ -61,9 +61,8 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
   });
 
   function openNew() {
-    setShowNew(true);
+    newPanel.show();
     setNewStep({ step: "form" });
-    setNewFocus((n) => n + 1);
   }
 
   function created(row: TemplateRow) {
@@ -77,7 +76,7 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
 
   /** From the new-template panel: continue this draft on its card with "Install from an ISO". */
   function installInstead(row: TemplateRow) {
-    setShowNew(false);
+    newPanel.hide();
     setOpen({ id: row.id, what: "iso" });
     requestAnimationFrame(() => {
       const title = document.querySelector<HTMLElement>(`[data-iso-install-title="${CSS.escape(row.id)}"]`);
@@ -109,20 +108,19 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
             What machines are made from.{role === "TEACHER" ? " You see the ready templates and your own." : ""}
           </p>
         </div>
-        <Button aria-expanded={showNew} aria-controls="new-template-panel" onClick={openNew} data-testid="new-template-open">
+        <Button aria-expanded={newPanel.open} aria-controls="new-template-panel" onClick={openNew} data-testid="new-template-open">
           New template
         </Button>
       </div>
 
-      {showNew && (
-        <section id="new-template-panel" className="rounded-lg border border-slate-200 bg-white p-4">
-          <div className="mb-3 flex items-center justify-between gap-2">
-            <h2 className="font-semibold">{newStep.step === "upload" ? `Step 2 of 2: upload the disk image` : "New template"}</h2>
-            <Button variant="ghost" size="sm" onClick={() => setShowNew(false)} aria-label="Close the new template panel">
-              Close
-            </Button>
-          </div>
-          {newStep.step === "form" && <TemplateForm onSaved={created} focusKey={newFocus} />}
+      {newPanel.open && (
+        <FormPanel
+          id="new-template-panel"
+          title={newStep.step === "upload" ? `Step 2 of 2: upload the disk image` : "New template"}
+          closeLabel="Close the new template panel"
+          onClose={newPanel.hide}
+        >
+          {newStep.step === "form" && <TemplateForm onSaved={created} focusKey={newPanel.focusKey} />}
           {newStep.step === "upload" && (
             <div className="space-y-3">
               <Alert tone="info">
@@ -154,13 +152,13 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                 <Button variant="secondary" onClick={openNew}>
                   Create another
                 </Button>
-                <Button variant="ghost" onClick={() => setShowNew(false)}>
+                <Button variant="ghost" onClick={newPanel.hide}>
                   Done
                 </Button>
               </div>
             </div>
           )}
-        </section>
+        </FormPanel>
       )}
 
       {liveText && (
@@ -168,14 +166,7 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
           {liveText}
         </p>
       )}
-      {error && (
-        <Alert tone="error">
-          {error}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void load()}>
-            Try again
-          </button>
-        </Alert>
-      )}
+      {error && <RetryAlert onRetry={load}>{error}</RetryAlert>}
       {!templates && !error && (
         <p role="status" className="text-sm text-slate-600">
           Loading templates…

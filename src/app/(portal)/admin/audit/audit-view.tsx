@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { queryString } from "@/components/ui/api";
 import type { TAuditPage } from "@/server/audit/routes";
 
 export type AuditFilterValues = { actor: string; action: string; target: string; from: string; to: string };
@@ -13,16 +14,6 @@ const FIELDS: { name: keyof AuditFilterValues; label: string; type: string; plac
   { name: "from", label: "From", type: "date", hint: "First day (UTC), inclusive" },
   { name: "to", label: "To", type: "date", hint: "Last day (UTC), inclusive" },
 ];
-
-function queryString(values: Partial<Record<string, string | number>>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) {
-    const text = value === undefined ? "" : String(value).trim();
-    if (text) params.set(key, text);
-  }
-  const qs = params.toString();
-  return qs ? `?${qs}` : "";
-}
 
 function formatTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;

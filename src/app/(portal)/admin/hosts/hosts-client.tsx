@@ -1,10 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
-import { Alert } from "@/components/ui/alert";
+import { RetryAlert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { FormPanel, usePanel } from "@/components/ui/panel";
+import { useCoalesced } from "@/components/ui/use-coalesced";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { HostForm } from "./host-form";
 import { HostsTable } from "./hosts-table";
@@ -15,9 +17,7 @@ const byName = (a: HostRow, b: HostRow) => a.name.localeCompare(b.name);
 export function HostsClient() {
   const [hosts, setHosts] = useState<HostRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showNew, setShowNew] = useState(false);
-  const [newFocus, setNewFocus] = useState(0);
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const newPanel = usePanel();
   const liveText = liveStatusText(useLiveStatus());
 
   const load = useCallback(async () => {
@@ -32,9 +32,6 @@ export function HostsClient() {
 
   useEffect(() => {
     void load();
-    return () => {
-      if (reloadTimer.current) clearTimeout(reloadTimer.current);
-    };
   }, [load]);
 
   const upsert = useCallback((row: HostRow) => setHosts((list) => [...(list ?? []).filter((h) => h.id !== row.id), row].sort(byName)), []);
@@ -50,13 +47,7 @@ export function HostsClient() {
   );
 
   /** Machines come and go → used capacity changes; one list reload a few seconds later covers a burst. */
-  const scheduleReload = useCallback(() => {
-    if (reloadTimer.current) return;
-    reloadTimer.current = setTimeout(() => {
-      reloadTimer.current = null;
-      void load();
-    }, 3000);
-  }, [load]);
+  const scheduleReload = useCoalesced(() => void load(), 3000);
 
   useLiveEvents(["host.updated", "machine.deleted", "job.updated", "live.reconnected"], (data, type) => {
     if (type === "host.updated") {
@@ -67,11 +58,6 @@ export function HostsClient() {
     scheduleReload();
   });
 
-  function openNew() {
-    setShowNew(true);
-    setNewFocus((n) => n + 1);
-  }
-
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -79,23 +65,15 @@ export function HostsClient() {
           <h1 className="text-2xl font-semibold">Hosts</h1>
           <p className="mt-1 text-sm text-slate-600">The libvirt and Docker hosts machines run on. Each is probed regularly; status changes show here at once.</p>
         </div>
-        <Button aria-expanded={showNew} aria-controls="new-host-panel" onClick={openNew} data-testid="new-host-open">
+        <Button aria-expanded={newPanel.open} aria-controls="new-host-panel" onClick={newPanel.show} data-testid="new-host-open">
           Add host
         </Button>
       </div>
 
-      {showNew && (
-        <section id="new-host-panel" className="rounded-lg border border-slate-200 bg-white p-4">
-          <div className="mb-3 flex items-center justify-between gap-2">
-            <h2 id="new-host-heading" className="font-semibold">
-              Add host
-            </h2>
-            <Button variant="ghost" size="sm" onClick={() => setShowNew(false)} aria-label="Close the add host form">
-              Close
-            </Button>
-          </div>
-          <HostForm onCreated={upsert} focusKey={newFocus} />
-        </section>
+      {newPanel.open && (
+        <FormPanel id="new-host-panel" headingId="new-host-heading" title="Add host" closeLabel="Close the add host form" onClose={newPanel.hide}>
+          <HostForm onCreated={upsert} focusKey={newPanel.focusKey} />
+        </FormPanel>
       )}
 
       {liveText && (
@@ -103,14 +81,7 @@ export function HostsClient() {
           {liveText}
         </p>
       )}
-      {error && (
-        <Alert tone="error">
-          {error}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void load()}>
-            Try again
-          </button>
-        </Alert>
-      )}
+      {error && <RetryAlert onRetry={load}>{error}</RetryAlert>}
 
       {!hosts && !error && (
         <p role="status" className="text-sm text-slate-600">

@@ -2,12 +2,16 @@
 
 // Usage against limits per user: filter (search, role, plan), sort by any column, and per user a dialog to
 // assign a plan and set overrides, and one to grant extra hours (plan budget or one of their classes).
-import { useCallback, useEffect, useRef, useState } from "react";
-import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
+import { useState } from "react";
+import { Alert, RetryAlert } from "@/components/ui/alert";
+import { api, queryString } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { SelectField, TextField } from "@/components/ui/field";
+import { SearchField, SelectField, TextField } from "@/components/ui/field";
+import { Pager, usePage } from "@/components/ui/pager";
+import { useCoalesced } from "@/components/ui/use-coalesced";
+import { useDebounced } from "@/components/ui/use-debounced";
+import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
 import type { TQuotaUserDetail } from "@/server/quotas/routes";
 import { formatMb, formatSeconds, hoursText, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, ofLimit, type Plan, type QuotaList, type QuotaUserRow } from "../../requests/quota-format";
@@ -16,15 +20,6 @@ import { UsageBar } from "../../requests/usage-bar";
 type Sort = "name" | "role" | "plan" | "machines" | "running" | "vcpus" | "memory" | "disk" | "hours";
 const ROLE_LABELS: Record<string, string> = { ADMIN: "Admin", TEACHER: "Teacher", STUDENT: "Student" };
 const PAGE_SIZE = 50;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
 
 type OverrideForm = Record<LimitKey, string> & { note: string; planId: string };
 
@@ -43,10 +38,6 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
   const [planId, setPlanId] = useState("");
   const [sort, setSort] = useState<Sort>("name");
   const [dir, setDir] = useState<"asc" | "desc">("asc");
-  const [page, setPage] = useState(1);
-  const [data, setData] = useState<QuotaList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
   const [editing, setEditing] = useState<QuotaUserRow | null>(null);
   const [form, setForm] = useState<OverrideForm | null>(null);
   const [granting, setGranting] = useState<TQuotaUserDetail | null>(null);
@@ -56,41 +47,14 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
   const [saving, setSaving] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const debouncedQ = useDebounced(q, 300);
-  const requestId = useRef(0);
-  const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-
-  const load = useCallback(async () => {
-    const id = ++requestId.current;
-    setLoading(true);
-    const params = new URLSearchParams({ sort, dir, page: String(page), pageSize: String(PAGE_SIZE) });
-    if (debouncedQ.trim()) params.set("q", debouncedQ.trim());
-    if (role) params.set("role", role);
-    if (planId) params.set("planId", planId);
-    const res = await api<QuotaList>(`/api/admin/quotas?${params}`);
-    if (id !== requestId.current) return;
-    setLoading(false);
-    if (res.ok) {
-      setData(res.data);
-      setError(null);
-    } else setError(res.error.message);
-  }, [debouncedQ, role, planId, sort, dir, page]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: back to page 1 when the filter changes
-  useEffect(() => setPage(1), [debouncedQ, role, planId, sort, dir]);
+  // back to page 1 when the filter changes
+  const [page, setPage] = usePage([debouncedQ, role, planId, sort, dir]);
+  const { data, setData, loading, error, setError, reload } = useLatestRequest<QuotaList>(
+    `/api/admin/quotas${queryString({ sort, dir, page, pageSize: PAGE_SIZE, q: debouncedQ, role, planId })}`,
+  );
   // usage moves as machines start, stop, appear and go: reload, at most once a second
-  useLiveEvents(["machine.updated", "machine.deleted", RECONNECTED], () => {
-    if (reloadTimer.current) return;
-    reloadTimer.current = setTimeout(() => {
-      reloadTimer.current = null;
-      void load();
-    }, 1000);
-  });
-  useEffect(() => () => {
-    if (reloadTimer.current) clearTimeout(reloadTimer.current);
-  }, []);
+  const scheduleReload = useCoalesced(() => void reload(), 1000);
+  useLiveEvents(["machine.updated", "machine.deleted", RECONNECTED], scheduleReload);
 
   function sortBy(column: Sort) {
     if (sort === column) setDir(dir === "asc" ? "desc" : "asc");
@@ -160,7 +124,7 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
     }
     setNote(`${grant.hours} h granted to ${granting.email} for this month.`);
     setGranting(null);
-    void load();
+    void reload();
   }
 
   const header = (column: Sort, label: string, className = "") => (
@@ -172,13 +136,12 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
     </th>
   );
 
-  const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   const effectivePlanName = (row: QuotaUserRow) => row.limits.planName ?? "None (unlimited)";
 
   return (
     <section className="space-y-3" aria-label="Usage per user">
       <search className="grid gap-3 sm:grid-cols-[1fr_auto_auto]">
-        <TextField id="quota-search" label="Search" type="search" placeholder="Email or name" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" />
+        <SearchField id="quota-search" placeholder="Email or name" value={q} onValue={setQ} />
         <SelectField id="quota-role" label="Role" value={role} onChange={(e) => setRole(e.target.value)}>
           <option value="">All roles</option>
           <option value="STUDENT">Students</option>
@@ -195,14 +158,7 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
           <option value="none">No plan (unlimited)</option>
         </SelectField>
       </search>
-      {error && (
-        <Alert tone="error">
-          {error}{" "}
-          <button type="button" className="font-medium underline" onClick={() => void load()}>
-            Try again
-          </button>
-        </Alert>
-      )}
+      {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
       {note && <Alert tone="success">{note}</Alert>}
       <p className="text-sm text-slate-600" aria-live="polite">
         {loading && !data ? "Loading…" : data ? (data.total === 0 ? "No users match." : `${data.total} users · hours for ${data.month}`) : ""}
@@ -281,19 +237,7 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
           </table>
         </div>
       )}
-      {data && data.total > data.pageSize && (
-        <nav aria-label="Pages" className="flex items-center justify-between gap-2">
-          <Button variant="secondary" size="sm" disabled={page <= 1 || loading} onClick={() => setPage((p) => p - 1)}>
-            Previous
-          </Button>
-          <span className="text-sm text-slate-600">
-            Page {data.page} of {pages}
-          </span>
-          <Button variant="secondary" size="sm" disabled={page >= pages || loading} onClick={() => setPage((p) => p + 1)}>
-            Next
-          </Button>
-        </nav>
-      )}
+      {data && data.total > data.pageSize && <Pager list={data} page={page} onPage={setPage} busy={loading} />}
 
       <Dialog
         open={editing !== null}

@@ -1,5 +1,7 @@
-// Small pieces both token pages show: dates, scope and status badges, the "last used" cell, the revoke dialog.
-import type { ReactNode } from "react";
+// Small pieces both token pages show: dates, scope and status badges, the "last used" cell, the table, the revoke dialog.
+import { type ReactNode, useState } from "react";
+import { api } from "@/components/ui/api";
+import { ConfirmDialog } from "@/components/ui/dialog";
 import type { TTokenRow } from "@/server/tokens/routes";
 
 export type TokenRow = TTokenRow;
@@ -82,5 +84,98 @@ export function RevokeExplanation({ name, owner }: { name: string; owner?: React
       {owner ? <> ({owner})</> : null} stops working at once: scripts and tools using it get “401 Unauthorized”, and consoles opened with it are closed. This cannot be undone —
       create a new token if it is needed again.
     </p>
+  );
+}
+
+export type TokenColumn = { label: string; hideBelow?: "md" | "lg"; srOnly?: boolean };
+const COLUMN_CLASS = { all: "px-3 py-2", md: "hidden px-3 py-2 md:table-cell", lg: "hidden px-3 py-2 lg:table-cell" } as const;
+
+/** The table both token lists use: the frame, the caption and the header row; the rows come as children. */
+export function TokensTableFrame({ columns, testId, busy, children }: { columns: readonly TokenColumn[]; testId: string; busy?: boolean; children: ReactNode }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm" data-testid={testId} aria-busy={busy || undefined}>
+        <caption className="sr-only">API tokens</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+          <tr>
+            {columns.map((c) => (
+              <th key={c.label} scope="col" className={COLUMN_CLASS[c.hideBelow ?? "all"]}>
+                {c.srOnly ? <span className="sr-only">{c.label}</span> : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The token's cell: its name and prefix, and under them what happened to it on this row (an error, a note). */
+export function TokenNameCell({ token, error, note }: { token: Pick<TokenRow, "name" | "prefix">; error?: string; note?: string }) {
+  return (
+    <td className="px-3 py-2">
+      <div className="font-medium text-slate-900">{token.name}</div>
+      <Prefix prefix={token.prefix} />
+      {error && (
+        <p role="alert" className="mt-1 text-red-700">
+          {error}
+        </p>
+      )}
+      {note && (
+        <p role="status" className="mt-1 text-green-700">
+          {note}
+        </p>
+      )}
+    </td>
+  );
+}
+
+/**
+ * Revoking a token after a confirmation: `ask(token)` opens the dialog, confirming DELETEs `url(token)` and hands the
+ * revoked row to `onRevoked`. A failure shows in the dialog; cancelling then moves it to the token's row (`rowErrors`).
+ */
+export function useRevokeToken<T extends { id: string }>(url: (token: T) => string, onRevoked: (row: T) => void) {
+  const [revoking, setRevoking] = useState<T | null>(null);
+  const [working, setWorking] = useState(false);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+
+  function ask(token: T) {
+    setDialogError(null);
+    setRowErrors(({ [token.id]: _, ...rest }) => rest);
+    setRevoking(token);
+  }
+
+  async function revoke() {
+    if (!revoking) return;
+    setWorking(true);
+    setDialogError(null);
+    const res = await api<T>(url(revoking), { method: "DELETE" });
+    setWorking(false);
+    if (!res.ok) return setDialogError(res.error.message);
+    onRevoked(res.data);
+    setRevoking(null);
+  }
+
+  const dialog = {
+    open: revoking !== null,
+    pending: working,
+    error: dialogError,
+    onConfirm: () => void revoke(),
+    onCancel: () => {
+      if (revoking && dialogError) setRowErrors((e) => ({ ...e, [revoking.id]: dialogError }));
+      setRevoking(null);
+    },
+  };
+  return { revoking, rowErrors, ask, dialog };
+}
+
+/** The confirmation `useRevokeToken` opens; spread its `dialog` here. */
+export function RevokeTokenDialog({ testId, children, ...dialog }: ReturnType<typeof useRevokeToken>["dialog"] & { testId: string; children: ReactNode }) {
+  return (
+    <ConfirmDialog title="Revoke this token?" confirmLabel="Revoke token" tone="danger" testId={testId} {...dialog}>
+      {children}
+    </ConfirmDialog>
   );
 }

@@ -7,7 +7,6 @@ import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { ConfirmDialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
 import {
   EXPIRY_CHOICES,
@@ -17,12 +16,16 @@ import {
   LastUsed,
   Prefix,
   RevokeExplanation,
+  RevokeTokenDialog,
   SCOPES,
   ScopeBadges,
   StatusBadge,
+  TokenNameCell,
   type TokenRow,
   type TokenScope,
+  TokensTableFrame,
   timeLeft,
+  useRevokeToken,
 } from "./token-bits";
 
 type Created = TokenRow & { token: string };
@@ -30,27 +33,18 @@ type Created = TokenRow & { token: string };
 export function TokensClient({ initial, isAdmin }: { initial: TokenRow[]; isAdmin: boolean }) {
   const [tokens, setTokens] = useState(initial);
   const [created, setCreated] = useState<Created | null>(null);
-  const [revoking, setRevoking] = useState<TokenRow | null>(null);
-  const [working, setWorking] = useState(false);
-  const [dialogError, setDialogError] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [note, setNote] = useState<string | null>(null);
+  const { revoking, rowErrors, ask, dialog } = useRevokeToken<TokenRow>(
+    (t) => `/api/me/tokens/${t.id}`,
+    (row) => {
+      setTokens((list) => list.map((t) => (t.id === row.id ? row : t)));
+      setNote(`Revoked “${row.name}”: it no longer works.`);
+      if (created?.id === row.id) setCreated(null);
+    },
+  );
 
   const active = tokens.filter((t) => t.status === "active");
   const inactive = tokens.filter((t) => t.status !== "active");
-
-  async function revoke() {
-    if (!revoking) return;
-    setWorking(true);
-    setDialogError(null);
-    const res = await api<TokenRow>(`/api/me/tokens/${revoking.id}`, { method: "DELETE" });
-    setWorking(false);
-    if (!res.ok) return setDialogError(res.error.message);
-    setTokens((list) => list.map((t) => (t.id === res.data.id ? res.data : t)));
-    setNote(`Revoked “${res.data.name}”: it no longer works.`);
-    if (created?.id === res.data.id) setCreated(null);
-    setRevoking(null);
-  }
 
   return (
     <>
@@ -84,15 +78,7 @@ export function TokensClient({ initial, isAdmin }: { initial: TokenRow[]; isAdmi
             You have no active API tokens.
           </p>
         ) : (
-          <TokenTable
-            tokens={active}
-            rowErrors={rowErrors}
-            onRevoke={(t) => {
-              setDialogError(null);
-              setRowErrors(({ [t.id]: _, ...rest }) => rest);
-              setRevoking(t);
-            }}
-          />
+          <TokenTable tokens={active} rowErrors={rowErrors} onRevoke={ask} />
         )}
         {inactive.length > 0 && (
           <details className="rounded-lg border border-slate-200 bg-white">
@@ -102,22 +88,9 @@ export function TokensClient({ initial, isAdmin }: { initial: TokenRow[]; isAdmi
         )}
       </section>
 
-      <ConfirmDialog
-        open={revoking !== null}
-        title="Revoke this token?"
-        confirmLabel="Revoke token"
-        tone="danger"
-        pending={working}
-        error={dialogError}
-        onConfirm={() => void revoke()}
-        onCancel={() => {
-          if (revoking && dialogError) setRowErrors((e) => ({ ...e, [revoking.id]: dialogError }));
-          setRevoking(null);
-        }}
-        testId="revoke-token-dialog"
-      >
+      <RevokeTokenDialog {...dialog} testId="revoke-token-dialog">
         {revoking && <RevokeExplanation name={revoking.name} owner={<Prefix prefix={revoking.prefix} />} />}
-      </ConfirmDialog>
+      </RevokeTokenDialog>
     </>
   );
 }
@@ -254,77 +227,41 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
 }
 
 function TokenTable({ tokens, rowErrors, onRevoke, testId = "tokens-table" }: { tokens: TokenRow[]; rowErrors: Record<string, string>; onRevoke?: (t: TokenRow) => void; testId?: string }) {
+  const columns = [{ label: "Token" }, { label: "Scopes" }, { label: "Created", hideBelow: "md" as const }, { label: onRevoke ? "Expires" : "Status" }, { label: "Last used" }];
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid={testId}>
-        <caption className="sr-only">API tokens</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            <th scope="col" className="px-3 py-2">
-              Token
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Scopes
-            </th>
-            <th scope="col" className="hidden px-3 py-2 md:table-cell">
-              Created
-            </th>
-            <th scope="col" className="px-3 py-2">
-              {onRevoke ? "Expires" : "Status"}
-            </th>
-            <th scope="col" className="px-3 py-2">
-              Last used
-            </th>
-            {onRevoke && (
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
+    <TokensTableFrame columns={onRevoke ? [...columns, { label: "Actions", srOnly: true }] : columns} testId={testId}>
+      {tokens.map((t) => (
+        <tr key={t.id} data-testid={`token-row-${t.name}`} className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}>
+          <TokenNameCell token={t} error={rowErrors[t.id]} />
+          <td className="px-3 py-2">
+            <ScopeBadges scopes={t.scopes} />
+          </td>
+          <td className="hidden px-3 py-2 md:table-cell">{formatDate(t.createdAt)}</td>
+          <td className="px-3 py-2">
+            {t.status === "active" ? (
+              <span title={formatDate(t.expiresAt)}>
+                {formatDay(t.expiresAt)}
+                <span className="block text-xs text-slate-500">{timeLeft(t.expiresAt)}</span>
+              </span>
+            ) : (
+              <span>
+                <StatusBadge status={t.status} />
+                <span className="block text-xs">{t.status === "revoked" ? formatDate(t.revokedAt) : formatDate(t.expiresAt)}</span>
+              </span>
             )}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {tokens.map((t) => (
-            <tr key={t.id} data-testid={`token-row-${t.name}`} className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}>
-              <td className="px-3 py-2">
-                <div className="font-medium text-slate-900">{t.name}</div>
-                <Prefix prefix={t.prefix} />
-                {rowErrors[t.id] && (
-                  <p role="alert" className="mt-1 text-red-700">
-                    {rowErrors[t.id]}
-                  </p>
-                )}
-              </td>
-              <td className="px-3 py-2">
-                <ScopeBadges scopes={t.scopes} />
-              </td>
-              <td className="hidden px-3 py-2 md:table-cell">{formatDate(t.createdAt)}</td>
-              <td className="px-3 py-2">
-                {t.status === "active" ? (
-                  <span title={formatDate(t.expiresAt)}>
-                    {formatDay(t.expiresAt)}
-                    <span className="block text-xs text-slate-500">{timeLeft(t.expiresAt)}</span>
-                  </span>
-                ) : (
-                  <span>
-                    <StatusBadge status={t.status} />
-                    <span className="block text-xs">{t.status === "revoked" ? formatDate(t.revokedAt) : formatDate(t.expiresAt)}</span>
-                  </span>
-                )}
-              </td>
-              <td className="px-3 py-2">
-                <LastUsed token={t} />
-              </td>
-              {onRevoke && (
-                <td className="px-3 py-2 text-right">
-                  <Button variant="secondary" size="sm" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`} data-testid="revoke-token">
-                    Revoke
-                  </Button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+          </td>
+          <td className="px-3 py-2">
+            <LastUsed token={t} />
+          </td>
+          {onRevoke && (
+            <td className="px-3 py-2 text-right">
+              <Button variant="secondary" size="sm" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`} data-testid="revoke-token">
+                Revoke
+              </Button>
+            </td>
+          )}
+        </tr>
+      ))}
+    </TokensTableFrame>
   );
 }

@@ -1,0 +1,48 @@
+// The panel a list page opens above the list for a "New …" form or an import: a heading, a Close button, the form.
+import { type ReactNode, useCallback, useState } from "react";
+import { Button } from "./button";
+
+/** Whether the panel is open, and a `focusKey` bumped on every `show()` so the form moves focus to its first field even when the panel is already open. */
+export function usePanel() {
+  const [open, setOpen] = useState(false);
+  const [focusKey, setFocusKey] = useState(0);
+  const show = useCallback(() => {
+    setOpen(true);
+    setFocusKey((n) => n + 1);
+  }, []);
+  const hide = useCallback(() => setOpen(false), []);
+  return { open, focusKey, show, hide };
+}
+
+/** `id` is what the opening button's aria-controls names; `closeLabel` the Close button's accessible name. `tight` when the content starts with its own text. */
+export function FormPanel({
+  id,
+  title,
+  headingId,
+  closeLabel,
+  onClose,
+  tight = false,
+  children,
+}: {
+  id: string;
+  title: ReactNode;
+  headingId?: string;
+  closeLabel: string;
+  onClose: () => void;
+  tight?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <section id={id} className="rounded-lg border border-slate-200 bg-white p-4">
+      <div className={`${tight ? "mb-1" : "mb-3"} flex items-center justify-between gap-2`}>
+        <h2 id={headingId} className="font-semibold">
+          {title}
+        </h2>
+        <Button variant="ghost" size="sm" onClick={onClose} aria-label={closeLabel}>
+          Close
+        </Button>
+      </div>
+      {children}
+    </section>
+  );
+}
