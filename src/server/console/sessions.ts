@@ -152,7 +152,6 @@ export function localSession(id: string): OpenSession | undefined {
 export type KickFilter = { userId?: string; machineIds?: string[]; tokenId?: string };
 
 function matches(s: { userId: string; machineId: string; tokenId: string | null }, f: KickFilter): boolean {
-  if (!f.userId && !f.machineIds && !f.tokenId) return false;
   return (!f.userId || s.userId === f.userId) && (!f.machineIds || f.machineIds.includes(s.machineId)) && (!f.tokenId || s.tokenId === f.tokenId);
 }
 
@@ -161,6 +160,7 @@ function matches(s: { userId: string; machineId: string; tokenId: string | null 
  * Returns how many.
  */
 export async function kickSessions(filter: KickFilter, reason: string, code = 4403): Promise<number> {
+  if (!filter.userId && !filter.machineIds && !filter.tokenId) return 0; // an empty filter names no console
   let n = 0;
   for (const s of registry().sessions.values()) {
     if (matches(s, filter)) {
@@ -168,7 +168,6 @@ export async function kickSessions(filter: KickFilter, reason: string, code = 44
       n++;
     }
   }
-  if (!filter.userId && !filter.machineIds && !filter.tokenId) return n;
   const elsewhere = await db().consoleSession.updateMany({
     where: {
       closedAt: null,

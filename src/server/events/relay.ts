@@ -17,6 +17,8 @@ const INCOMPLETE_TTL_MS = 30_000;
 
 /** One NOTIFY payload: origin instance, message id, part index and count, base64 slice of the event's JSON. */
 type Part = { o: string; id: string; i: number; n: number; d: string };
+/** Messages of several parts still being put together, by origin and message id. */
+export type PendingParts = Map<string, { parts: string[]; got: number; at: number }>;
 
 /** An event as NOTIFY payloads (pure, for tests). */
 export function encodeEvent(event: PortalEvent, origin: string, id = randomBytes(6).toString("hex")): string[] {
@@ -27,7 +29,7 @@ export function encodeEvent(event: PortalEvent, origin: string, id = randomBytes
 }
 
 /** Puts parts back together: returns the event when `payload` completes one, else null (pure apart from `pending`). */
-export function decodePart(payload: string, pending: Map<string, { parts: string[]; got: number; at: number }>, now = Date.now()): { origin: string; event: PortalEvent } | null {
+export function decodePart(payload: string, pending: PendingParts, now = Date.now()): { origin: string; event: PortalEvent } | null {
   const p = JSON.parse(payload) as Part;
   if (typeof p.o !== "string" || typeof p.id !== "string" || !Number.isInteger(p.i) || !Number.isInteger(p.n) || p.n < 1 || p.i < 0 || p.i >= p.n || typeof p.d !== "string") return null;
   for (const [key, entry] of pending) if (now - entry.at > INCOMPLETE_TTL_MS) pending.delete(key);
@@ -46,7 +48,7 @@ export function decodePart(payload: string, pending: Map<string, { parts: string
   return { origin: p.o, event };
 }
 
-type Relay = { client: pg.Client | null; stopped: boolean; retry: NodeJS.Timeout | null; failures: number; pending: Map<string, { parts: string[]; got: number; at: number }>; onBus: (e: PortalEvent) => void };
+type Relay = { client: pg.Client | null; stopped: boolean; retry: NodeJS.Timeout | null; failures: number; pending: PendingParts; onBus: (e: PortalEvent) => void };
 const globalForRelay = globalThis as unknown as { __labRelay?: Relay };
 
 /** Starts the relay when the database is PostgreSQL; resolves once it listens (or has logged why not). */
