@@ -16,6 +16,7 @@ import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { providerFor } from "@/server/providers";
 import { CommandError, run } from "@/server/providers/exec";
 import { ProviderError } from "@/server/providers/types";
+import { checkInfo, convertToStandalone, type DetectedFormat, detectImageFormat, qemuInfo } from "./image-check";
 import type { TCreateTemplate, TTemplateRow, TUpdateTemplate } from "./routes";
 
 type Row = Template & { owner: { id: string; name: string } | null; _count: { machines: number } };
@@ -180,19 +181,17 @@ export function safeFileName(name: string | null): string {
   return cleaned || "image";
 }
 
-type ImageInfo = { format: "qcow2" | "raw"; virtualSize: number };
+type ImageInfo = { format: DetectedFormat; virtualSize: number };
 
-/** Checks an uploaded image with qemu-img; throws a 422 with the reason when it is not a usable disk. */
+/**
+ * Checks an image with qemu-img; throws a 422 with the reason when it is not a usable, self-contained disk. The
+ * format comes from the file's header (image-check.ts), never from qemu-img's probing, and a qcow2 that names a
+ * backing or data file is refused before qemu-img opens it.
+ */
 export async function inspectImage(path: string): Promise<ImageInfo> {
-  let info: { format?: string; "virtual-size"?: number; "backing-filename"?: string };
-  try {
-    info = JSON.parse((await run("qemu-img", ["info", "--output=json", path], { timeoutMs: 60_000 })).stdout);
-  } catch (error) {
-    throw invalid({ file: "This file is not a disk image qemu-img can read." }, `This file is not a disk image qemu-img can read: ${error instanceof CommandError ? error.stderr.trim() : (error as Error).message}`);
-  }
-  if (info.format !== "qcow2" && info.format !== "raw") throw invalid({ file: `Images must be qcow2 or raw; this one is ${info.format}.` });
-  if (info["backing-filename"]) throw invalid({ file: "This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2)." });
-  if (info.format === "qcow2") {
+  const format = await detectImageFormat(path);
+  const virtualSize = checkInfo(await qemuInfo(path, format), format);
+  if (format === "qcow2") {
     try {
       await run("qemu-img", ["check", "-q", "-f", "qcow2", path], { timeoutMs: 10 * 60_000 });
     } catch (error) {
@@ -211,7 +210,7 @@ export async function inspectImage(path: string): Promise<ImageInfo> {
       await fh.close();
     }
   }
-  return { format: info.format, virtualSize: Number(info["virtual-size"] ?? 0) };
+  return { format, virtualSize };
 }
 
 /**
@@ -264,14 +263,21 @@ export async function uploadTemplateImage(actor: Actor, id: string, req: Request
     const data = resolve(env().DATA_DIR);
     const info = await inspectImage(part);
     const imagesDir = join(data, "images");
-    await mkdir(imagesDir, { recursive: true });
-    const imagePath = join(imagesDir, `tpl-${t.id}.${info.format}`);
+    await mkdir(imagesDir, { recursive: true, mode: 0o700 });
+    // the upload is never used as it came: it is rewritten into a fresh qcow2 that names no other file
+    const fresh = join(imagesDir, `tpl-${t.id}.qcow2.new`);
+    const clean = await convertToStandalone(part, info.format, fresh);
+    await rm(part, { force: true });
+    part = fresh;
+    const imagePath = join(imagesDir, `tpl-${t.id}.qcow2`);
     await removeFromHosts(id);
-    await rename(part, imagePath);
-    const diskGb = Math.max(t.diskGb, Math.ceil(info.virtualSize / 1024 ** 3));
+    await rename(fresh, imagePath);
+    part = null;
+    if (t.imagePath && t.imagePath !== imagePath) await rm(t.imagePath, { force: true });
+    const diskGb = Math.max(t.diskGb, Math.ceil(clean.virtualSize / 1024 ** 3));
     const updated = await db().template.update({
       where: { id },
-      data: { status: "READY", statusDetail: null, imagePath, imageFormat: info.format, imageBytes: BigInt(received), diskGb },
+      data: { status: "READY", statusDetail: null, imagePath, imageFormat: "qcow2", imageBytes: BigInt(clean.bytes), diskGb },
       include,
     });
     await recordAudit({ actor, action: "template.upload", target: { type: "template", id, name: t.name }, ip, details: { bytes: received, format: info.format } });
