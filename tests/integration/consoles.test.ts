@@ -230,6 +230,21 @@ describe("consoles", () => {
     const spicePasswd = () => /<graphics type='spice'[^>]*passwd='([^']*)'/.exec(virsh("dumpxml", "--security-info", `lp-${vm}`))?.[1];
     const startPassword = spicePasswd() as string;
     expect(startPassword).toMatch(/^[A-Za-z0-9]{8}$/);
+    // the host's consoles listen on 127.0.0.1 and it has no public console address: no student's computer could
+    // reach the display, so the download is refused with the reason and the machine's row says so (no button)
+    const hostId = (await testDb().machine.findUniqueOrThrow({ where: { id: vm } })).hostId as string;
+    expect((await admin.json(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: "" } })).status).toBe(200);
+    const loopbackOnly = "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
+    const refused = await admin.json<{ error: { code: string; message: string } }>(`/api/machines/${vm}/console.vv`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({ code: "CONSOLE_UNAVAILABLE", message: loopbackOnly });
+    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({ vv: { available: false, reason: loopbackOnly }, rdp: null });
+    expect(spicePasswd()).toBe(startPassword);
+    // an admin sets where desktop clients reach the host's consoles: the file names that address
+    const setAddress = await admin.json<{ publicConsoleAddress: string | null }>(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: "consoles.lab.example.test" } });
+    expect(setAddress.status).toBe(200);
+    expect(setAddress.body.publicConsoleAddress).toBe("consoles.lab.example.test");
+    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({ vv: { available: true, reason: null }, rdp: null });
     const res = await admin.fetch(`/api/machines/${vm}/console.vv`);
     expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/x-virt-viewer");
@@ -241,7 +256,7 @@ describe("consoles", () => {
     const fields = Object.fromEntries(text.split("\r\n").filter((l) => l.includes("=")).map((l) => l.split(/=(.*)/s).slice(0, 2)));
     const m = await testDb().machine.findUniqueOrThrow({ where: { id: vm } });
     expect(text.startsWith("[virt-viewer]\r\n")).toBe(true);
-    expect(fields).toMatchObject({ type: "spice", host: "127.0.0.1", port: String(m.spicePort), "delete-this-file": "1" });
+    expect(fields).toMatchObject({ type: "spice", host: "consoles.lab.example.test", port: String(m.spicePort), "delete-this-file": "1" });
     expect(fields.password).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(fields.password).not.toBe(startPassword);
     // the display has the file's password with its expiry (libvirt hands both to QEMU), and accepts it
@@ -295,6 +310,7 @@ describe("consoles", () => {
     expect((await student.fetch(`/api/machines/${vm}/console.vv`)).status).toBe(404);
     expect((await admin.fetch(`/api/machines/${stoppedVm}/console.vv`)).status).toBe(409);
     expect((await admin.fetch(`/api/machines/${ct}/console.vv`)).status).toBe(409);
+    await admin.json(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: null } });
   });
 
   it("runs a shell in a container over docker exec", async () => {

@@ -1,8 +1,33 @@
 // .rdp downloads: content field by field (address:port, username, secure redirection defaults, clipboard per
 // class, RD Gateway from settings), the file name, and refusals (bad id, someone else's machine, no RDP, no
-// address yet).
+// address yet, an address the user's computer cannot reach: no lab VPN routing it and no RD Gateway).
 import { beforeAll, describe, expect, it } from "vitest";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
+
+const UNREACHABLE =
+  "Remote Desktop cannot reach this machine from your computer: it needs the lab VPN (with the machine's network routed) or an RD Gateway; an admin can set either in Admin → VPN.";
+
+/** Runs `fn` with the "vpn" and "rdp" setting rows as given (null: no row), then puts the previous rows back. */
+async function withSettings<T>(rows: { vpn: object | null; rdp: object | null }, fn: () => Promise<T>): Promise<T> {
+  const db = testDb();
+  const before = await db.setting.findMany({ where: { key: { in: ["vpn", "rdp"] } } });
+  const put = async (key: string, value: string | null) => {
+    if (value === null) await db.setting.deleteMany({ where: { key } });
+    else await db.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+  };
+  // the VPN's own server stays as it was: only what .rdp reads (enabled, the routed networks) changes
+  const vpnBefore = before.find((r) => r.key === "vpn")?.value;
+  await put("vpn", rows.vpn ? JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), ...rows.vpn }) : JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), enabled: false }));
+  await put("rdp", rows.rdp ? JSON.stringify(rows.rdp) : null);
+  try {
+    return await fn();
+  } finally {
+    for (const key of ["vpn", "rdp"]) await put(key, before.find((r) => r.key === key)?.value ?? null);
+  }
+}
+
+/** The lab VPN on and routing the machines' network 192.168.77.0/24. */
+const viaVpn = { vpn: { enabled: true, labNetworks: ["192.168.77.0/24"] }, rdp: null };
 
 type Fixture = Awaited<ReturnType<typeof signedIn>>;
 let owner: Fixture;
@@ -37,8 +62,28 @@ describe(".rdp downloads", () => {
     ids.noRdp = (await db.machine.create({ data: { name: "linux", ownerId: owner.user.id, templateId: plainTpl.id, state: "RUNNING", ipAddresses: "192.168.77.22" } })).id;
   });
 
+  it("refuses an address the user's computer cannot reach (no lab VPN routing it, no RD Gateway) with the reason, which the machine's row carries", async () => {
+    await withSettings({ vpn: null, rdp: null }, async () => {
+      const refused = await owner.client.json<{ error: { code: string; message: string } }>(`/api/machines/${ids.inClass}/rdp`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toEqual({ code: "CONSOLE_UNAVAILABLE", message: UNREACHABLE });
+      const row = await owner.client.json<{ downloads?: unknown }>(`/api/machines/${ids.inClass}`);
+      expect(row.body.downloads).toEqual({ vv: null, rdp: { available: false, reason: UNREACHABLE } });
+      const labs = await owner.client.json<{ items: { machine: { id: string; downloads?: unknown } }[] }>("/api/me/labs");
+      expect(labs.body.items.find((i) => i.machine.id === ids.inClass)?.machine.downloads).toEqual({ vv: null, rdp: { available: false, reason: UNREACHABLE } });
+    });
+    // the VPN on, but routing other networks than the machine's: still unreachable
+    await withSettings({ vpn: { enabled: true, labNetworks: ["10.99.0.0/16"] }, rdp: null }, async () => {
+      expect((await owner.client.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(409);
+    });
+    await withSettings(viaVpn, async () => {
+      const row = await owner.client.json<{ downloads?: unknown }>(`/api/machines/${ids.inClass}`);
+      expect(row.body.downloads).toEqual({ vv: null, rdp: { available: true, reason: null } });
+    });
+  });
+
   it("writes the machine's address and port, the username, secure defaults and the class's clipboard rule", async () => {
-    const res = await owner.client.fetch(`/api/machines/${ids.inClass}/rdp`);
+    const res = await withSettings(viaVpn, () => owner.client.fetch(`/api/machines/${ids.inClass}/rdp`));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("application/x-rdp");
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="Win_10_lab_3.rdp"');
@@ -63,30 +108,28 @@ describe(".rdp downloads", () => {
   });
 
   it("outside a class the clipboard is allowed; without a template user the owner's name is prefilled", async () => {
-    const f = fields(await (await owner.client.fetch(`/api/machines/${ids.personal}/rdp`)).text());
+    const f = fields(await (await withSettings(viaVpn, () => owner.client.fetch(`/api/machines/${ids.personal}/rdp`))).text());
     expect(f.get("full address")).toBe("s:192.168.77.21:3389");
     expect(f.get("redirectclipboard")).toBe("i:1");
     expect(f.get("username")).toBe(`s:${owner.user.email.split("@")[0]}`);
   });
 
-  it("uses the RD Gateway from settings", async () => {
-    const db = testDb();
-    await db.setting.upsert({ where: { key: "rdp" }, create: { key: "rdp", value: JSON.stringify({ gateway: "rdgw.lab.example:443" }) }, update: { value: JSON.stringify({ gateway: "rdgw.lab.example:443" }) } });
-    try {
+  it("uses the RD Gateway from settings (which reaches the machine without the VPN)", async () => {
+    await withSettings({ vpn: null, rdp: { gateway: "rdgw.lab.example:443" } }, async () => {
       const f = fields(await (await owner.client.fetch(`/api/machines/${ids.inClass}/rdp`)).text());
       expect(f.get("gatewayhostname")).toBe("s:rdgw.lab.example:443");
       expect(f.get("gatewayusagemethod")).toBe("i:1");
       expect(f.get("gatewayprofileusagemethod")).toBe("i:1");
       expect(f.get("full address")).toBe("s:192.168.77.20:3390");
-    } finally {
-      await db.setting.delete({ where: { key: "rdp" } });
-    }
+    });
   });
 
   it("the class's teacher and an admin may download it", async () => {
-    expect((await teacher.client.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(200);
     const admin = await signedInAdmin();
-    expect((await admin.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(200);
+    await withSettings(viaVpn, async () => {
+      expect((await teacher.client.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(200);
+      expect((await admin.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(200);
+    });
   });
 
   it("refuses bad ids, other users' machines, machines without RDP and machines without an address, with a clear message", async () => {

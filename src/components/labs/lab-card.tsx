@@ -28,6 +28,9 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
   const offersVpn = vpnEnabled && (kinds.includes("rdp") || kinds.includes("ssh"));
   const headingId = `lab-${machine.id}-name`;
   const notRunning = refusal("console", machine.state);
+  // the server says whether the user's computer could reach the display / the machine (else why not)
+  const vvRefusal = machine.downloads?.vv && !machine.downloads.vv.available ? machine.downloads.vv.reason : null;
+  const rdpRefusal = machine.downloads?.rdp && !machine.downloads.rdp.available ? machine.downloads.rdp.reason : null;
 
   return (
     <li className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby={headingId} data-testid={`lab-card-${machine.name}`} data-machine-id={machine.id}>
@@ -88,7 +91,11 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
           <h3 className="text-xs font-medium uppercase tracking-wide text-slate-500">Desktop apps</h3>
           <div className="mt-1 flex flex-wrap gap-1.5">
             {offersSpice &&
-              (running ? (
+              (vvRefusal ? (
+                <span className="px-2.5 py-1 text-sm text-slate-600" data-testid="lab-vv-unavailable">
+                  .vv file unavailable: {vvRefusal}
+                </span>
+              ) : running ? (
                 <a href={`/api/machines/${encodeURIComponent(machine.id)}/console.vv`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-vv" title="Open it within a minute: its password then expires (a new download gives a new one).">
                   Download .vv (remote-viewer)
                 </a>
@@ -97,7 +104,12 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
                   .vv file: start the machine first
                 </span>
               ))}
-            {offersRdp && (
+            {offersRdp && rdpRefusal && (
+              <span className="px-2.5 py-1 text-sm text-slate-600" data-testid="lab-rdp-unavailable">
+                .rdp file unavailable: {rdpRefusal}
+              </span>
+            )}
+            {offersRdp && !rdpRefusal && (
               <a href={`/api/machines/${encodeURIComponent(machine.id)}/rdp`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-rdp">
                 Download .rdp (Remote Desktop)
               </a>

@@ -21,6 +21,7 @@ import { placeFor, reserveMachines } from "@/server/machines/provision";
 import type { TMachineRow } from "@/server/machines/routes";
 import { withAssignQuota } from "@/server/quotas/enforce";
 import { grantHours, hoursLeftSeconds, monthKey } from "@/server/quotas/hours";
+import { rdpReach } from "@/server/rdp/reach";
 import { getSetting } from "@/server/settings/settings";
 import { searchTextOf } from "@/server/users/search-text";
 import { loadClassFor, publishClass } from "./access";
@@ -287,9 +288,10 @@ export async function myLabs(actor: Actor) {
     include: { ...machineInclude, class: { select: { id: true, name: true, ownerId: true, isolatedNetwork: true, hoursPerStudent: true, idleMinutes: true, coOwners: { select: { userId: true } } } } },
     orderBy: [{ createdAt: "asc" }],
   });
+  const reach = await rdpReach();
   return {
     items: machines.map((m) => ({
-      machine: machineRow(m, actor),
+      machine: machineRow(m, actor, reach),
       class: m.class ? { id: m.class.id, name: m.class.name, hoursPerStudent: m.class.hoursPerStudent, idleMinutes: m.class.idleMinutes } : null,
     })),
   };

@@ -1,8 +1,10 @@
 // A .vv file for virt-viewer's remote-viewer: the machine's SPICE display (host and port as the host reports
 // them), a password of its own that the display accepts for new connections for VV_PASSWORD_SECONDS
-// (spice-password.ts; the response's x-password-valid-until says until when), and delete-this-file=1 so remote-viewer removes it after reading. The display must be reachable from the user's computer (the host's console address set to
-// an address the lab VPN routes); the file says so when it is a loopback address.
+// (spice-password.ts; the response's x-password-valid-until says until when), and delete-this-file=1 so remote-viewer removes it after reading. The display must be reachable from the user's computer: the file names the host's
+// public console address, else its console address; a host whose consoles listen on loopback only and that has no
+// public console address gets a 409 with the sentence the page shows instead of the button (lib/native-downloads.ts).
 import { allowed } from "@/lib/machine-states";
+import { VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { AppError } from "@/server/http/app-error";
@@ -24,13 +26,15 @@ export async function vvFile(actor: Actor, machineId: string, ip: string | null)
   if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes("spice")) throw new AppError("CONSOLE_UNAVAILABLE", "This machine does not offer a SPICE console.");
   if (!allowed("console", m.state)) throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
   if (!m.host || !m.spicePort || !m.displaySecret) throw new AppError("CONSOLE_UNAVAILABLE", "The machine's SPICE display is not known yet. Try again in a moment.");
+  const address = vvAddress(m.host);
+  if (!address) throw new AppError("CONSOLE_UNAVAILABLE", VV_LOOPBACK_REFUSAL);
   // a password of its own, accepted for new connections for a minute only
   const { password, validTo } = await issueVvPassword(m);
   const lines = [
     "[virt-viewer]",
     line("type", "spice"),
     line("title", `${m.name} (Lab Portal)`),
-    line("host", m.host.consoleAddress),
+    line("host", address),
     line("port", m.spicePort),
     line("password", password),
     line("delete-this-file", 1),

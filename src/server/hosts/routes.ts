@@ -8,6 +8,17 @@ const ZAddress = z
   .trim()
   .regex(/^[0-9a-fA-F.:]{2,45}$/, { message: "Enter an IP address such as 127.0.0.1 or 10.0.0.5." });
 
+/** Where users' desktop clients reach the consoles: a host name or an IP address ("" clears it). */
+const ZPublicAddress = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? null : v),
+  z
+    .string()
+    .trim()
+    .max(253)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.:-]*$/, { message: "Enter a host name or an IP address such as lab.example.edu or 203.0.113.7." })
+    .nullable(),
+);
+
 export const ZHostUri = z
   .string({ message: "Enter the connection URI." })
   .trim()
@@ -36,6 +47,7 @@ const hostFields = {
     .default("lab-portal"),
   consoleAddress: ZAddress.default("127.0.0.1"),
   publishAddress: ZAddress.default("127.0.0.1"),
+  publicConsoleAddress: ZPublicAddress.optional(),
   tlsDir: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(500).optional()),
 };
 
@@ -60,6 +72,7 @@ export const ZUpdateHost = z
     virtType: z.enum(["kvm", "qemu"]).optional(),
     consoleAddress: ZAddress.optional(),
     publishAddress: ZAddress.optional(),
+    publicConsoleAddress: ZPublicAddress.optional(),
     cordoned: z.boolean().optional(),
     draining: z.boolean().optional(),
     vcpus: capacity.vcpus.optional(),
@@ -79,6 +92,7 @@ export const ZHostRow = z.object({
   storagePool: z.string(),
   consoleAddress: z.string(),
   publishAddress: z.string(),
+  publicConsoleAddress: z.string().nullable(),
   tlsDir: z.string().nullable(),
   vcpus: z.number(),
   memoryMb: z.number(),

@@ -3,6 +3,7 @@ import type { Prisma } from "@/generated/sqlite/client";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
+import { rdpReach } from "@/server/rdp/reach";
 import { loadForActor, machineInclude, machineRow, teachesClass } from "./machine-core";
 import type { TListMachinesQuery, TMachineRow } from "./routes";
 
@@ -21,15 +22,17 @@ export async function listMachines(actor: Actor, q: TListMachinesQuery) {
   if (q.state) where.state = q.state;
   if (q.hostId) where.hostId = q.hostId;
   if (q.q) where.name = { contains: q.q };
-  const [total, rows] = await Promise.all([
+  const [total, rows, reach] = await Promise.all([
     db().machine.count({ where }),
     db().machine.findMany({ where, include: machineInclude, orderBy: [{ createdAt: "desc" }, { name: "asc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    rdpReach(),
   ]);
-  return { items: rows.map((m) => machineRow(m, actor)), total, page: q.page, pageSize: q.pageSize };
+  return { items: rows.map((m) => machineRow(m, actor, reach)), total, page: q.page, pageSize: q.pageSize };
 }
 
 export async function getMachine(actor: Actor, id: string): Promise<TMachineRow> {
-  return machineRow(await loadForActor(actor, id), actor);
+  const [m, reach] = await Promise.all([loadForActor(actor, id), rdpReach()]);
+  return machineRow(m, actor, reach);
 }
 
 export async function getJobFor(actor: Actor, id: string) {

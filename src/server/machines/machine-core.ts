@@ -2,6 +2,7 @@
 // row, the provider spec, and the in-flight registry the reconciler respects.
 import type { Host, Machine, Template } from "@/generated/sqlite/client";
 import { parseConsoleKinds } from "@/lib/machine-states";
+import { type NativeDownloads, type RdpReach, rdpRefusal, VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
@@ -9,6 +10,7 @@ import { hostTarget } from "@/server/hosts/hosts";
 import { notFound } from "@/server/http/app-error";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, type MachineSpec, names } from "@/server/providers/types";
+import { ipv4List } from "@/server/vpn/ip";
 import type { TMachineRow } from "./routes";
 
 export const machineInclude = {
@@ -59,7 +61,28 @@ export async function loadForActor(actor: Actor, id: string): Promise<MachineWit
   return m;
 }
 
-export function machineRow(m: MachineWith, actor: Actor | null): TMachineRow {
+/** Which desktop-client files (.vv, .rdp) the machine offers and whether the user's computer could reach it. */
+export function machineDownloads(m: MachineWith, reach: RdpReach): NativeDownloads {
+  const kinds = m.template ? parseConsoleKinds(m.template.consoleKinds) : [];
+  const vv =
+    m.kind === "LIBVIRT" && kinds.includes("spice")
+      ? !m.host
+        ? { available: false, reason: "The machine has no host yet." }
+        : vvAddress(m.host)
+          ? { available: true, reason: null }
+          : { available: false, reason: VV_LOOPBACK_REFUSAL }
+      : null;
+  let rdp: NativeDownloads["rdp"] = null;
+  if (kinds.includes("rdp")) {
+    const address = ipv4List(m.ipAddresses)[0];
+    const refusal = address ? rdpRefusal(address, reach) : "This machine has no network address yet: start it first.";
+    rdp = { available: refusal === null, reason: refusal };
+  }
+  return { vv, rdp };
+}
+
+/** The API row; `reach` (from rdpReach()) adds which desktop-client downloads are available and why not. */
+export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach): TMachineRow {
   return {
     id: m.id,
     name: m.name,
@@ -84,6 +107,7 @@ export function machineRow(m: MachineWith, actor: Actor | null): TMachineRow {
     lastStoppedAt: m.lastStoppedAt?.toISOString() ?? null,
     jobId: m.jobId,
     createdAt: m.createdAt.toISOString(),
+    ...(reach ? { downloads: machineDownloads(m, reach) } : {}),
   };
 }
 

@@ -29,6 +29,13 @@ export const ZMachineRow = z.object({
   lastStoppedAt: z.string().nullable(),
   jobId: z.string().nullable(),
   createdAt: z.string(),
+  /** Desktop-client files: null when the template does not offer it, else whether the user's computer can reach it and why not. */
+  downloads: z
+    .object({
+      vv: z.object({ available: z.boolean(), reason: z.string().nullable() }).nullable(),
+      rdp: z.object({ available: z.boolean(), reason: z.string().nullable() }).nullable(),
+    })
+    .optional(),
 });
 export type TMachineRow = z.infer<typeof ZMachineRow>;
 

@@ -1,7 +1,9 @@
-// .rdp files for machines whose template offers RDP: the machine's address (reached through the lab VPN) and the
+// .rdp files for machines whose template offers RDP: the machine's address (reached through the lab VPN, which must
+// be on and route the machine's network, or an RD Gateway; else 409 with the sentence the page shows) and the
 // template's RDP port, the username prefilled, secure defaults (no drive, printer, smart-card, COM, USB or camera
 // redirection; clipboard as the class allows), and the RD Gateway from settings when one is set.
 import { parseConsoleKinds } from "@/lib/machine-states";
+import { rdpRefusal } from "@/lib/native-downloads";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { fileNameFor } from "@/server/console/vv-file";
@@ -10,6 +12,7 @@ import { AppError } from "@/server/http/app-error";
 import { loadForActor } from "@/server/machines/machine-core";
 import { ipv4List } from "@/server/vpn/ip";
 import { getVpnSettings } from "@/server/vpn/settings";
+import { rdpReach } from "./reach";
 
 export type RdpInput = {
   address: string;
@@ -72,10 +75,13 @@ export async function rdpResponse(actor: Actor, machineId: string, ip: string | 
   if (!address) {
     throw new AppError("INVALID_STATE", "This machine has no network address yet. Start it, wait until its address shows on the machine's page, then download the .rdp file again.");
   }
-  const [klass, settings] = await Promise.all([
+  const [klass, settings, reach] = await Promise.all([
     m.classId ? db().class.findUnique({ where: { id: m.classId }, select: { rdpClipboard: true } }) : Promise.resolve(null),
     getVpnSettings(),
+    rdpReach(),
   ]);
+  const refusal = rdpRefusal(address, reach);
+  if (refusal) throw new AppError("CONSOLE_UNAVAILABLE", refusal);
   const text = rdpFile({
     address,
     port: m.template.rdpPort,

@@ -17,6 +17,7 @@ type Values = {
   virtType: "kvm" | "qemu";
   storagePool: string;
   consoleAddress: string;
+  publicConsoleAddress: string;
   publishAddress: string;
   tlsDir: string;
   vcpus: string;
@@ -32,6 +33,7 @@ const EMPTY: Values = {
   virtType: "kvm",
   storagePool: "lab-portal",
   consoleAddress: "127.0.0.1",
+  publicConsoleAddress: "",
   publishAddress: "127.0.0.1",
   tlsDir: "",
   vcpus: "",
@@ -58,6 +60,7 @@ function body(v: Values, forTest: boolean) {
     storagePool: v.storagePool.trim() || undefined,
     consoleAddress: v.consoleAddress.trim() || undefined,
     publishAddress: v.publishAddress.trim() || undefined,
+    publicConsoleAddress: v.kind === "LIBVIRT" && v.publicConsoleAddress.trim() ? v.publicConsoleAddress.trim() : undefined,
     tlsDir: v.kind === "DOCKER" && v.tlsDir.trim() ? v.tlsDir.trim() : undefined,
     // The test only looks at the connection; capacity the person has not chosen yet is filled with placeholders.
     vcpus: num(v.vcpus, 1),
@@ -246,6 +249,18 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
           hint={v.kind === "LIBVIRT" ? "The IP address on the host where VNC/SPICE displays listen and the portal connects to." : "The IP address the portal uses to reach the host's published ports."}
           error={fields.consoleAddress}
         />
+        {v.kind === "LIBVIRT" && (
+          <TextField
+            id="host-public-console-address"
+            label="Public console address (optional)"
+            autoComplete="off"
+            placeholder="lab.example.edu"
+            value={v.publicConsoleAddress}
+            onChange={(e) => set("publicConsoleAddress", e.target.value)}
+            hint="Where students' remote-viewer reaches the SPICE displays (.vv files). Empty: the console address, unless it is 127.0.0.1 (then .vv files are not offered)."
+            error={fields.publicConsoleAddress}
+          />
+        )}
         {v.kind === "DOCKER" && (
           <TextField
             id="host-publish-address"

@@ -294,13 +294,14 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
   );
 }
 
-type EditValues = { name: string; virtType: string; consoleAddress: string; publishAddress: string; vcpus: string; memoryMb: string; diskGb: string; maxMachines: string };
+type EditValues = { name: string; virtType: string; consoleAddress: string; publicConsoleAddress: string; publishAddress: string; vcpus: string; memoryMb: string; diskGb: string; maxMachines: string };
 
 function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () => void; onSaved: (row: HostRow) => void }) {
   const initial: EditValues = {
     name: host.name,
     virtType: host.virtType,
     consoleAddress: host.consoleAddress,
+    publicConsoleAddress: host.publicConsoleAddress ?? "",
     publishAddress: host.publishAddress,
     vcpus: String(host.vcpus),
     memoryMb: String(host.memoryMb),
@@ -365,6 +366,17 @@ function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () =
         </SelectField>
       )}
       <TextField id="edit-host-console" label="Console address" value={v.consoleAddress} onChange={(e) => set("consoleAddress", e.target.value)} error={fields.consoleAddress} />
+      {host.kind === "LIBVIRT" && (
+        <TextField
+          id="edit-host-public-console"
+          label="Public console address"
+          placeholder="lab.example.edu"
+          hint="Where students' remote-viewer reaches the SPICE displays (.vv files). Empty: the console address, unless it is 127.0.0.1."
+          value={v.publicConsoleAddress}
+          onChange={(e) => set("publicConsoleAddress", e.target.value)}
+          error={fields.publicConsoleAddress}
+        />
+      )}
       {host.kind === "DOCKER" && (
         <TextField id="edit-host-publish" label="Publish address" value={v.publishAddress} onChange={(e) => set("publishAddress", e.target.value)} error={fields.publishAddress} />
       )}
