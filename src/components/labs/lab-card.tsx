@@ -6,6 +6,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { type ConsoleKind, consoleHref, offeredKinds } from "@/app/(portal)/machines/[id]/console/console-shared";
 import { StateBadge, specsText } from "@/app/(portal)/machines/machine-bits";
+import { WatchBanner } from "@/components/console/watch-banner";
 import { buttonClass } from "@/components/ui/button";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import type { MachineRow } from "@/stores/machines-store";
@@ -54,6 +55,7 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
         </p>
       )}
 
+      <WatchBanner machineId={machine.id} />
       {hours && <HoursLine hours={hours} />}
       {timers}
 

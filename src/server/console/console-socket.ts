@@ -13,11 +13,13 @@ import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import type { DockerProvider } from "@/server/providers/docker/provider";
+import { execBackend } from "./exec-terminal";
 import { closeSession, type OpenSession, openSession } from "./sessions";
+import { joinSharedTerminal } from "./shared-terminal";
 import { DisplayInitWatch, SPICE_CHANNEL_DISPLAY } from "./spice-guard";
 import { proxySpiceLink, SpiceRefused } from "./spice-link";
 import { spicePasswordForBridge } from "./spice-password";
-import { runSsh } from "./ssh-terminal";
+import { sshBackend } from "./ssh-terminal";
 import { bridge } from "./tcp-bridge";
 import { type ConsoleKind, consumeTicket, type SpiceGrant } from "./tickets";
 import { authenticateToDisplay, greetBrowser } from "./vnc-auth";
@@ -130,8 +132,12 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
       }
       if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
       else if (ctx.target.kind === "spice") await runSpice(ws, ctx.target, ctx.viewOnly, ctx.grant, session, end);
-      else if (ctx.target.kind === "ssh") await runSsh(ws, ctx.target, { machineId: ctx.machine.id, viewOnly: ctx.viewOnly, session, end, privateKey: null });
-      else await runExec(ws, ctx.target, ctx.viewOnly, session, end);
+      else {
+        // terminals are shared per machine and kind: a watcher sees the student's own shell (shared-terminal.ts)
+        const t = ctx.target;
+        const open = t.kind === "ssh" ? sshBackend(t, { machineId: ctx.machine.id, privateKey: null }) : execBackend(t.provider, t.containerId, t.shell);
+        joinSharedTerminal(ws, { machineId: ctx.machine.id, kind: t.kind, viewOnly: ctx.viewOnly, session, end, open });
+      }
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
       end(appError.wsCloseCode, appError.message);
@@ -203,56 +209,5 @@ function filterInput(ws: WebSocket) {
     const type = chunk[0];
     if (type === 4 || type === 5 || type === 6) return;
     for (const l of listeners) l(chunk, isBinary);
-  });
-}
-
-async function runExec(ws: WebSocket, t: ExecTarget, viewOnly: boolean, session: OpenSession, end: (code: number, reason: string) => void) {
-  const term = await t.provider.openExec(t.containerId, t.shell, { cols: 80, rows: 24 });
-  // batch output: collect for a few ms, send one frame
-  let pending: Buffer[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length === 0 || ws.readyState !== ws.OPEN) return;
-    const chunk = Buffer.concat(pending);
-    pending = [];
-    session.stats.bytesOut += chunk.length;
-    ws.send(chunk, { binary: true });
-    if (ws.bufferedAmount > 1024 * 1024) term.stream.pause();
-  };
-  term.stream.on("data", (chunk: Buffer) => {
-    pending.push(chunk);
-    if (!timer) timer = setTimeout(flush, 4);
-  });
-  const drainCheck = setInterval(() => {
-    if (term.stream.isPaused() && ws.bufferedAmount < 256 * 1024) term.stream.resume();
-  }, 50);
-  term.stream.on("end", async () => {
-    flush();
-    const code = await term.exitCode().catch(() => null);
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "exit", code }));
-    end(1000, "The shell ended.");
-  });
-  ws.on("message", (data: Buffer, isBinary: boolean) => {
-    if (!isBinary) {
-      try {
-        const msg = JSON.parse(data.toString("utf8")) as { type?: string; cols?: number; rows?: number };
-        if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-          void term.resize(Math.min(Math.max(msg.cols as number, 2), 1000), Math.min(Math.max(msg.rows as number, 2), 500));
-        }
-      } catch {
-        // not a control message: ignore
-      }
-      return;
-    }
-    if (viewOnly) return;
-    session.stats.bytesIn += data.length;
-    term.stream.write(data);
-  });
-  ws.resume();
-  ws.on("close", () => {
-    clearInterval(drainCheck);
-    term.stream.end();
-    (term.stream as unknown as { destroy?: () => void }).destroy?.();
   });
 }

@@ -89,13 +89,11 @@ export async function openSession(
   refreshTimers(session.machineId);
   if (input.ownerId && input.ownerId !== actor.id) {
     // the student sees a banner: who is watching (or has taken over) their console
-    publish({
-      type: "console.watching",
-      audience: { userIds: [input.ownerId] },
-      data: { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly, open: true },
-    });
-    session.onClose = () =>
-      publish({ type: "console.watching", audience: { userIds: [input.ownerId as string] }, data: { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly, open: false } });
+    // (GET /api/me/watchers answers the same from the rows, for a page opened later)
+    const ownerId = input.ownerId;
+    const watching = { machineId: input.machineId, sessionId: row.id, by: actor.name, viewOnly: input.viewOnly };
+    publishWatching(ownerId, { ...watching, open: true });
+    session.onClose = () => publishWatching(ownerId, { ...watching, open: false });
   }
   await recordAudit({
     actor,
@@ -225,14 +223,23 @@ export async function sessionHeartbeat(): Promise<{ marked: number; kicked: numb
   const cutoff = staleBefore();
   const stale = await db().consoleSession.findMany({
     where: { closedAt: null, OR: [{ seenAt: { lt: cutoff } }, { seenAt: null, openedAt: { lt: cutoff } }] },
-    select: { id: true, machineId: true },
+    select: { id: true, machineId: true, viewOnly: true, userId: true, user: { select: { name: true } }, machine: { select: { ownerId: true } } },
   });
   let swept = 0;
   if (stale.length) {
     swept = (await db().consoleSession.updateMany({ where: { id: { in: stale.map((r) => r.id) }, closedAt: null }, data: { closedAt: now, closeReason: STALE_REASON } })).count;
     for (const machineId of new Set(stale.map((r) => r.machineId))) refreshTimers(machineId);
+    // a watcher whose instance died is not watching any more: the owner's banner ends
+    for (const r of stale) {
+      if (r.machine.ownerId && r.machine.ownerId !== r.userId) publishWatching(r.machine.ownerId, { machineId: r.machineId, sessionId: r.id, by: r.user.name, viewOnly: r.viewOnly, open: false });
+    }
   }
   return { marked: local.length, kicked, swept };
+}
+
+/** Tells a machine's owner that someone opened (open: true) or closed (open: false) a console on it. */
+function publishWatching(ownerId: string, data: { machineId: string; sessionId: string; by: string; viewOnly: boolean; open: boolean }): void {
+  publish({ type: "console.watching", audience: { userIds: [ownerId] }, data });
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */

@@ -1,5 +1,7 @@
 // The SSH terminal: the portal is the SSH client (ssh2), the browser gets the same terminal protocol as the exec
-// console (binary frames = terminal bytes; JSON text frames for resize, auth, status and exit).
+// console (binary frames = terminal bytes; JSON text frames for resize, auth, status and exit). It is a backend of
+// a shared terminal (shared-terminal.ts): the password is asked from the viewer who opened it; everyone who
+// watches or takes over later attaches to this authenticated shell and never authenticates again.
 //
 // Host keys are pinned on first use in Machine.sshHostKey ("<type> <base64>"); a different key is refused before
 // any password is sent, until an admin resets it (resetHostKey). Passwords are asked from the browser, used for
@@ -10,17 +12,13 @@
 // machine (TCP connect, key exchange, each authentication round trip); waiting for the person has its own 60 s.
 
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
-import type { WebSocket } from "ws";
 import { db } from "@/server/db/client";
 import { ERRORS } from "@/server/http/app-error";
-import type { OpenSession } from "./sessions";
+import type { Backend, BackendFactory, BackendHooks } from "./shared-terminal";
 
 export type SshTarget = { host: string; port: number; user: string };
 export type SshOptions = {
   machineId: string;
-  viewOnly: boolean;
-  session: OpenSession;
-  end: (code: number, reason: string) => void;
   privateKey?: string | null;
 };
 
@@ -28,12 +26,6 @@ const READY_TIMEOUT_MS = 15_000;
 const KEEPALIVE_MS = 20_000;
 const PASSWORD_WAIT_MS = 60_000;
 const MAX_PASSWORD_TRIES = 3;
-const BATCH_MS = 4;
-/** Pause reading from SSH while this many bytes wait to go out on the WebSocket; resume below the low mark. */
-const WS_HIGH_WATER = 1024 * 1024;
-const WS_LOW_WATER = 256 * 1024;
-/** Keystrokes typed before the shell is open are kept (up to this much) and sent once it is. */
-const EARLY_INPUT_MAX = 64 * 1024;
 
 /** "<type> <base64>" of an SSH wire-format public key blob (string type, then the key data). */
 export function formatHostKey(blob: Buffer): string {
@@ -71,14 +63,16 @@ type AuthAttempt =
       prompt: (name: string, instructions: string, lang: string, prompts: { prompt: string; echo?: boolean }[], finish: (answers: string[]) => void) => void;
     };
 
-export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptions): Promise<void> {
-  const { session, viewOnly } = options;
+/** A shared-terminal backend that connects, authenticates (asking the opener) and opens a shell. */
+export function sshBackend(target: SshTarget, options: SshOptions): BackendFactory {
+  return (size, hooks) => startSsh(target, options, size, hooks);
+}
+
+function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: number; rows: number }, hooks: BackendHooks): Backend {
   const client = new Client();
   let finished = false;
   let shell: ClientChannel | null = null;
-  let size = { cols: 80, rows: 24 };
-  let earlyInput: Buffer[] = [];
-  let earlyBytes = 0;
+  let size = { ...startSize };
 
   // the 15 s limit on waiting for the machine (see the top of the file)
   let readyTimer: NodeJS.Timeout | undefined;
@@ -97,17 +91,12 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
     waiter.resolve(password);
   };
 
-  let flushTimer: NodeJS.Timeout | undefined;
-  let pending: Buffer[] = [];
-
-  /** Ends both sides once: the SSH connection and the WebSocket (through the caller's end). */
-  const finish = (code: number, reason: string) => {
+  /** Ends the SSH connection once, and tells the shared terminal why (exitCode when the shell ended). */
+  const finish = (code: number, reason: string, exitCode?: number | null) => {
     if (finished) return;
     finished = true;
     clearTimeout(readyTimer);
-    clearTimeout(flushTimer);
     settlePassword(null);
-    earlyInput = [];
     try {
       shell?.destroy();
     } catch {
@@ -115,12 +104,10 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
     }
     client.end();
     client.destroy();
-    options.end(code, reason);
+    hooks.ended(code, reason, exitCode);
   };
 
-  const sendJson = (message: Record<string, unknown>) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  };
+  const sendJson = (message: Record<string, unknown>) => hooks.toOpener(message);
 
   const askPassword = (): Promise<string | null> =>
     new Promise((resolve) => {
@@ -139,61 +126,6 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
         }, PASSWORD_WAIT_MS),
       };
     });
-
-  // ---- browser → portal
-  ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-    if (finished) return;
-    const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-    if (!isBinary) {
-      let msg: { type?: unknown; cols?: unknown; rows?: unknown; password?: unknown };
-      try {
-        msg = JSON.parse(chunk.toString("utf8"));
-      } catch {
-        return; // not a control message: ignore
-      }
-      if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-        size = { cols: Math.min(Math.max(msg.cols as number, 2), 1000), rows: Math.min(Math.max(msg.rows as number, 2), 500) };
-        shell?.setWindow(size.rows, size.cols, 0, 0);
-      } else if (msg.type === "auth" && typeof msg.password === "string" && msg.password.length <= 1024) {
-        settlePassword(msg.password);
-      }
-      return;
-    }
-    if (viewOnly || chunk.length === 0) return;
-    session.stats.bytesIn += chunk.length;
-    if (shell) {
-      if (!shell.write(chunk)) {
-        ws.pause();
-        shell.once("drain", () => ws.resume());
-      }
-    } else if (earlyBytes + chunk.length <= EARLY_INPUT_MAX) {
-      earlyInput.push(chunk);
-      earlyBytes += chunk.length;
-    }
-  });
-  ws.on("close", () => finish(1000, "closed by the browser"));
-  ws.on("error", () => finish(1011, "WebSocket error"));
-  // the console socket holds the browser's frames until the runner listens (handleConsole pauses it)
-  ws.resume();
-
-  // ---- portal → browser: batched, with backpressure
-  const flush = () => {
-    flushTimer = undefined;
-    if (pending.length === 0 || ws.readyState !== ws.OPEN) return;
-    const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
-    pending = [];
-    session.stats.bytesOut += chunk.length;
-    ws.send(chunk, { binary: true }, (error) => {
-      if (error) return finish(1011, "Sending to the browser failed.");
-      if (shell?.isPaused() && ws.bufferedAmount < WS_LOW_WATER) shell.resume();
-    });
-    if (ws.bufferedAmount > WS_HIGH_WATER) shell?.pause();
-  };
-  const output = (chunk: Buffer) => {
-    if (finished) return;
-    pending.push(chunk);
-    flushTimer ??= setTimeout(flush, BATCH_MS);
-  };
 
   // ---- host key
   let hostKeyRefused = false;
@@ -297,23 +229,19 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
       if (error) return finish(ERRORS.BACKEND_UNREACHABLE.ws, `The machine did not open a shell (${error.message}).`);
       shell = stream;
       let exitCode: number | null = null;
+      const output = (chunk: Buffer) => {
+        if (!finished) hooks.output(chunk);
+      };
       stream.on("data", output);
       stream.stderr.on("data", output);
       stream.on("exit", (code: number | null) => {
         exitCode = typeof code === "number" ? code : null;
       });
-      stream.on("close", () => {
-        if (finished) return;
-        clearTimeout(flushTimer);
-        flush();
-        sendJson({ type: "exit", code: exitCode });
-        finish(1000, "The shell ended.");
-      });
+      stream.on("close", () => finish(1000, "The shell ended.", exitCode));
       stream.on("error", () => finish(ERRORS.BACKEND_UNREACHABLE.ws, "The SSH shell failed."));
-      // keystrokes typed while connecting, and the size the browser has now
-      if (earlyInput.length) stream.write(Buffer.concat(earlyInput));
-      earlyInput = [];
-      if (size.cols !== 80 || size.rows !== 24) stream.setWindow(size.rows, size.cols, 0, 0);
+      // the size the browser has now (it may have changed while connecting); then keystrokes typed meanwhile
+      if (size.cols !== startSize.cols || size.rows !== startSize.rows) stream.setWindow(size.rows, size.cols, 0, 0);
+      hooks.ready();
     });
   });
 
@@ -330,4 +258,20 @@ export async function runSsh(ws: WebSocket, target: SshTarget, options: SshOptio
   };
   machineClock(true);
   client.connect(config);
+
+  return {
+    write: (chunk) => {
+      shell?.write(chunk);
+    },
+    resize: (cols, rows) => {
+      size = { cols, rows };
+      shell?.setWindow(rows, cols, 0, 0);
+    },
+    pause: () => shell?.pause(),
+    resume: () => shell?.resume(),
+    control: (msg) => {
+      if (msg.type === "auth" && typeof msg.password === "string" && msg.password.length <= 1024) settlePassword(msg.password);
+    },
+    close: () => finish(1000, "The terminal was closed."),
+  };
 }

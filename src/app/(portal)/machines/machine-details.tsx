@@ -3,6 +3,7 @@
 // One machine with its live state, the same action buttons as the list, and (for admins) where its display listens.
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
+import { WatchBanner } from "@/components/console/watch-banner";
 import { Alert } from "@/components/ui/alert";
 import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachine } from "@/stores/machines-store";
@@ -83,6 +84,8 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
           {liveText}
         </p>
       )}
+
+      <WatchBanner machineId={m.id} />
 
       <section aria-label="State and actions" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
         {m.stateDetail && (

@@ -4,6 +4,7 @@
 // console itself. A console opens only while the machine runs; once opened it stays (a restart keeps the page).
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
+import { WatchBanner } from "@/components/console/watch-banner";
 import { Alert } from "@/components/ui/alert";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import { useMachine } from "@/stores/machines-store";
@@ -114,6 +115,7 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
           </nav>
         )}
       </div>
+      <WatchBanner machineId={m.id} />
       {body}
     </div>
   );

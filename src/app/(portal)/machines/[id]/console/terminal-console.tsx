@@ -4,6 +4,10 @@
 // binary frames both ways; text frames are JSON control messages: {"type":"resize"} from here, {"type":"exit"},
 // {"type":"status"} and {"type":"auth"} (an SSH password prompt) from the portal. A password typed into the
 // prompt is sent once and never kept.
+//
+// Terminals are shared (src/server/console/shared-terminal.ts): {"type":"replay"} comes before the current screen
+// of a terminal that was already open (the page starts from a clean screen), and a view-only page gets the
+// owner's size ({"type":"size"}) and keeps its terminal at that size so the lines wrap as on the student's.
 import "@xterm/xterm/css/xterm.css";
 import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
@@ -12,12 +16,14 @@ import { Button } from "@/components/ui/button";
 import { type ConsoleKind, requestTicket, socketUrl, statusTone } from "./console-shared";
 import { useConsoleConnection } from "./use-console-connection";
 
-type ServerMessage = { type?: unknown; code?: unknown; prompt?: unknown; message?: unknown };
+type ServerMessage = { type?: unknown; code?: unknown; prompt?: unknown; message?: unknown; cols?: unknown; rows?: unknown };
 
 export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { machineId: string; kind: Extract<ConsoleKind, "exec" | "ssh">; viewOnlyTicket: boolean; running: boolean }) {
   const screenRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const wsRef = useRef<WebSocket | null>(null);
+  /** The student's terminal size, which a view-only page follows instead of fitting its own window. */
+  const fixedSize = useRef<{ cols: number; rows: number } | null>(null);
   const [ready, setReady] = useState(false);
   const { generation, conn, setConn, reconnect, closed } = useConsoleConnection(running);
   const [exited, setExited] = useState<{ code: number | null } | null>(null);
@@ -75,7 +81,9 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => {
           try {
-            fit.fit();
+            const fixed = fixedSize.current;
+            if (fixed) t.resize(fixed.cols, fixed.rows);
+            else fit.fit();
           } catch {
             // not laid out (hidden): the next resize fits
           }
@@ -155,6 +163,12 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
           setExited({ code: typeof msg.code === "number" ? msg.code : null });
         } else if (msg.type === "auth") {
           setAuthPrompt(typeof msg.prompt === "string" && msg.prompt.trim() ? msg.prompt : "Password");
+        } else if (msg.type === "replay") {
+          term.reset();
+        } else if (msg.type === "size" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
+          const size = { cols: Math.min(Math.max(msg.cols as number, 2), 1000), rows: Math.min(Math.max(msg.rows as number, 2), 500) };
+          fixedSize.current = size;
+          term.resize(size.cols, size.rows);
         } else if (msg.type === "status" && typeof msg.message === "string" && msg.message.trim()) {
           setNotice(msg.message.trim().slice(0, 300));
         }
