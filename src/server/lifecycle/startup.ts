@@ -3,12 +3,16 @@ import { env } from "@/env";
 import { authSecret } from "@/server/auth/secret";
 import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
 import { sessionHeartbeat } from "@/server/console/sessions";
+import { db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { startEventRelay, stopEventRelay } from "@/server/events/relay";
+import { hostTarget } from "@/server/hosts/hosts";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { instanceId, liveInstances, startInstance, stopInstance } from "@/server/lifecycle/instance";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
+import { providerFor } from "@/server/providers";
+import { applyIsolation, isLocalHost, isolationError } from "@/server/providers/isolation";
 import { startMeter, stopMeter } from "@/server/quotas/meter";
 import { ensureDefaultPlans } from "@/server/quotas/plans";
 import { resetInterruptedUploads } from "@/server/templates/templates";
@@ -30,6 +34,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   const uploads = peers ? 0 : await resetInterruptedUploads();
   if (uploads) log(`↻ ${uploads} interrupted template upload(s) reset`);
   await startEventRelay(log); // PostgreSQL: live updates to and from the other instances
+  await isolateClassNetworks(log); // before any job deploys a machine
   // the instance lease and its heartbeat: this instance's consoles (and dead instances' console rows), and jobs
   // of instances that are gone (the first beat, now, resumes what a crash of this portal left)
   await startInstance([
@@ -55,4 +60,14 @@ export async function stopBackgroundWork(): Promise<void> {
     stopEventRelay(),
     flushTokenUse(), // token.use counts still waiting for their minute
   ]);
+}
+
+/** Class network isolation (nftables) on this machine: the local hosts' bridges are firewalled from the start. */
+async function isolateClassNetworks(log: (line: string) => void): Promise<void> {
+  const hosts = await db().host.findMany();
+  const local = hosts.filter((h) => isLocalHost(h));
+  for (const h of local) providerFor(hostTarget(h)); // a local Docker endpoint registers its networks' bridges
+  await applyIsolation();
+  const failed = isolationError();
+  log(failed ? `✗ ${failed}` : `✓ class network isolation (nftables table inet lab_portal_isolation) on ${local.length} local host(s)`);
 }

@@ -37,6 +37,8 @@ export type TemplateSpec = {
   volumeFormat?: "qcow2" | "raw";
   dockerImage?: string | null;
   dockerCommand?: string[] | null;
+  /** Docker: capabilities added to the default set (an allow-list, docker/provider.ts EXTRA_CAPABILITIES). */
+  dockerCapabilities?: string[] | null;
   shell: string;
   consoleKinds: string[];
   sshPort: number;

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { applyIsolation, dockerLabBridges, isLocalHost, isolationError, REMOTE_WARNING, registerDockerSource } from "../isolation";
 import {
   type Created,
   type DisplayInfo,
@@ -28,6 +29,21 @@ export const MANAGED = "lab-portal.managed";
 const DEFAULT_NETWORK = "lab-portal";
 /** Keeps a container without a command of its own alive, and stops at once on SIGTERM. */
 const IDLE_COMMAND = ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
+/**
+ * Containers drop every capability and get back only what a lab (and its sshd) needs: file ownership and
+ * permissions as root, switching users, signals, low ports, audit records of logins and sshd's privilege-separation
+ * chroot. Not NET_RAW (raw sockets, spoofing), MKNOD, SETFCAP, SETPCAP or FSETID: a template lists those it needs.
+ */
+export const DEFAULT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "AUDIT_WRITE", "SYS_CHROOT"] as const;
+/** What a Docker template may add on top of the defaults (never SYS_ADMIN, SYS_MODULE, SYS_TIME, … that reach the host). */
+export const EXTRA_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_PTRACE", "MKNOD", "SETFCAP", "SETPCAP", "FSETID", "SYS_NICE", "IPC_LOCK"] as const;
+export type ExtraCapability = (typeof EXTRA_CAPABILITIES)[number];
+
+/** The capabilities a container of this template gets: the defaults plus the template's allowed extras. */
+export function capabilitiesFor(extra: readonly string[] | null | undefined): string[] {
+  const allowed = new Set<string>(EXTRA_CAPABILITIES);
+  return [...new Set([...DEFAULT_CAPABILITIES, ...(extra ?? []).filter((c) => allowed.has(c))])];
+}
 
 export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.DockerOptions {
   const uri = host.uri.trim();
@@ -105,6 +121,13 @@ export class DockerProvider implements MachineProvider {
     const options = dockerOptions(host);
     // docker-modem's ssh transport has no socket timeouts (setting one throws); ssh2 keeps its own keepalive
     this.docker = new Docker(options.protocol === "ssh" ? options : { ...options, timeout: 120_000 });
+    // on this machine the portal's networks are firewalled from the host and from each other (isolation.ts)
+    if (isLocalHost(host)) registerDockerSource(`docker:${host.uri.trim()}`, () => this.labBridges());
+  }
+
+  /** The bridges of the portal's networks on this endpoint. */
+  async labBridges(): Promise<string[]> {
+    return this.call(() => dockerLabBridges(this.docker));
   }
 
   private async call<T>(fn: () => Promise<T>): Promise<T> {
@@ -119,6 +142,11 @@ export class DockerProvider implements MachineProvider {
     const info = await this.call(() => this.docker.info() as Promise<{ ServerVersion: string; NCPU: number; MemTotal: number; SecurityOptions?: string[] }>);
     const warnings: string[] = [];
     if (/^ssh:/.test(this.host.uri) && !/[?&]fingerprint=/.test(this.host.uri)) warnings.push("The SSH host key is not pinned: add ?fingerprint=SHA256:… (ssh-keygen -lf) to the URI.");
+    if (!isLocalHost(this.host)) warnings.push(REMOTE_WARNING);
+    else {
+      const failed = isolationError();
+      if (failed) warnings.push(failed);
+    }
     return { version: `Docker ${info.ServerVersion}`, vcpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024), warnings };
   }
 
@@ -182,6 +210,8 @@ export class DockerProvider implements MachineProvider {
         NetworkMode: network,
         PortBindings: ports,
         SecurityOpt: ["no-new-privileges"],
+        CapDrop: ["ALL"],
+        CapAdd: capabilitiesFor(t.dockerCapabilities),
         RestartPolicy: { Name: "no" },
         Binds: t.keepDataDisk ? [`${names.domain(spec.machineId)}-data:/data`] : [],
       },
@@ -421,6 +451,8 @@ export class DockerProvider implements MachineProvider {
       );
       if (made) break;
     }
+    // the new bridge is firewalled before any machine joins it
+    if (isLocalHost(this.host)) await applyIsolation();
     this.networksReady.add(name);
   }
 
@@ -429,6 +461,7 @@ export class DockerProvider implements MachineProvider {
     // by id: two networks of one name (made by two portal instances at once) are both removed
     const all = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
     for (const n of all.filter((x) => x.Name === name)) await this.call(() => this.docker.getNetwork(n.Id).remove()).catch(ignoreNotFound);
+    if (isLocalHost(this.host)) await applyIsolation();
   }
 }
 

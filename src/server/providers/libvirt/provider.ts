@@ -24,6 +24,7 @@ import {
   type TerminalTarget,
   type Watcher,
 } from "../types";
+import { applyIsolation, isLocalHost, isolationError, LIBVIRT_BRIDGE_PREFIX, REMOTE_WARNING } from "../isolation";
 import { domainXml, networkXml, poolXml, safeName, uuidFor } from "./domain-xml";
 import { Virsh } from "./virsh";
 
@@ -65,8 +66,8 @@ export function subnetFor(name: string, attempt = 0) {
   return { address: `${base}.1`, prefix: 24, dhcpStart: `${base}.10`, dhcpEnd: `${base}.250` };
 }
 
-function bridgeFor(name: string): string {
-  return `lpbr${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+export function bridgeFor(name: string): string {
+  return `${LIBVIRT_BRIDGE_PREFIX}${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
 }
 
 export class LibvirtProvider implements MachineProvider {
@@ -91,6 +92,11 @@ export class LibvirtProvider implements MachineProvider {
     const hv = /Running hypervisor:\s+(.+)/.exec(version)?.[1]?.trim() ?? "unknown";
     const warnings: string[] = [];
     if (this.host.virtType !== "kvm") warnings.push("Software emulation (virtType qemu): guests run much slower than with KVM.");
+    if (!isLocalHost(this.host)) warnings.push(REMOTE_WARNING);
+    else {
+      const failed = isolationError();
+      if (failed) warnings.push(failed);
+    }
     await this.ensurePool();
     return { version: hv, vcpus: cpus, memoryMb: Math.floor(memKiB / 1024), warnings };
   }
@@ -465,6 +471,8 @@ export class LibvirtProvider implements MachineProvider {
     }
     if (!/Active:\s+yes/.test(info)) await this.virsh.run(["net-start", name]).catch(ignoreMessage(/already active/));
     await this.virsh.run(["net-autostart", name]).catch(() => undefined);
+    // the bridge (up now) is firewalled before any guest joins it: guests reach dnsmasq's DHCP/DNS, not the host
+    if (isLocalHost(this.host)) await applyIsolation();
     this.networksReady.add(name);
   }
 
@@ -472,6 +480,7 @@ export class LibvirtProvider implements MachineProvider {
     this.networksReady.delete(name);
     await this.virsh.run(["net-destroy", safeName(name, "network name")]).catch(() => undefined);
     await this.virsh.run(["net-undefine", name]).catch(ignoreReason("NOT_FOUND"));
+    if (isLocalHost(this.host)) await applyIsolation();
   }
 }
 
