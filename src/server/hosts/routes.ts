@@ -1,6 +1,7 @@
 // Route contracts of the hosts domain (admin): register, edit, test, cordon/drain, remove.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { hostUriProblem } from "./uri";
 
 const ZName = z.string({ message: "Enter a name." }).trim().min(1, { message: "Enter a name." }).max(80, { message: "Use at most 80 characters." });
 const ZAddress = z
@@ -51,10 +52,10 @@ const hostFields = {
   tlsDir: z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(500).optional()),
 };
 
+/** Only the transports and parameters the portal supports (uri.ts): a URI can otherwise make virsh run programs. */
 function checkUri(v: { kind: string; uri: string }, ctx: z.RefinementCtx) {
-  if (v.kind === "LIBVIRT" && !/^qemu(\+\w+)?:\/\//.test(v.uri)) ctx.addIssue({ code: "custom", path: ["uri"], message: "A libvirt URI looks like qemu:///system or qemu+ssh://user@host/system." });
-  if (v.kind === "DOCKER" && !/^(unix|tcp|ssh|https?):\/\//.test(v.uri))
-    ctx.addIssue({ code: "custom", path: ["uri"], message: "A Docker endpoint looks like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host." });
+  const problem = hostUriProblem(v.kind, v.uri);
+  if (problem) ctx.addIssue({ code: "custom", path: ["uri"], message: problem });
 }
 
 /** Testing a connection needs only how to reach the host (name and capacity are optional). */

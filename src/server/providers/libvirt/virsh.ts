@@ -1,5 +1,7 @@
 // virsh against one connection URI (qemu:///system, qemu+ssh://user@host/system, …), always with argument
 // arrays. Errors become ProviderErrors with a reason a person can act on.
+
+import { libvirtUriProblem } from "@/server/hosts/uri";
 import { CommandError, run } from "../exec";
 import { ProviderError } from "../types";
 
@@ -10,6 +12,9 @@ export class Virsh {
   ) {}
 
   async run(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<string> {
+    // a URI saved before the allow-list existed must not make virsh run a program (qemu+ext://…?command=)
+    const problem = libvirtUriProblem(this.uri);
+    if (problem) throw new ProviderError("INVALID", problem);
     try {
       const { stdout } = await run("virsh", ["--quiet", "-c", this.uri, ...args], { timeoutMs: options.timeoutMs ?? this.timeoutMs });
       return stdout;
