@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { dockerUriProblem } from "@/server/hosts/uri";
 import { applyIsolation, dockerLabBridges, isLocalHost, isolationError, REMOTE_WARNING, registerDockerSource } from "../isolation";
 import {
   type Created,
@@ -47,6 +48,8 @@ export function capabilitiesFor(extra: readonly string[] | null | undefined): st
 
 export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.DockerOptions {
   const uri = host.uri.trim();
+  const refused = dockerUriProblem(uri);
+  if (refused) throw new ProviderError("INVALID", refused);
   if (uri.startsWith("unix://")) return { socketPath: uri.slice("unix://".length) };
   const url = new URL(uri);
   if (url.protocol === "ssh:") {

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { libvirtUriProblem } from "@/server/hosts/uri";
 import {
   type Created,
   type DisplayInfo,
@@ -408,6 +409,11 @@ export class LibvirtProvider implements MachineProvider {
     const connect = () => {
       if (closed) return;
       const started = Date.now();
+      const refused = libvirtUriProblem(this.host.uri);
+      if (refused) {
+        onError?.(new ProviderError("INVALID", refused));
+        return;
+      }
       child = spawn("virsh", ["-c", this.host.uri, "event", "--loop", "--event", "lifecycle"], { stdio: ["ignore", "pipe", "pipe"] });
       let buffer = "";
       let stderr = "";
