@@ -3,6 +3,27 @@ import { execFileSync } from "node:child_process";
 
 execFileSync(process.execPath, ["--import", "tsx", "scripts/check-env.ts"], { stdio: "inherit" });
 
+// Content-Security-Policy for every page. Next's own inline bootstrap scripts and React's inline styles need
+// 'unsafe-inline' (no nonces: pages are served from the build as is); development adds 'unsafe-eval' for Next's
+// hot reload. noVNC, SPICE and xterm run from the page's own scripts and talk over WebSockets to this origin
+// (connect-src ws:/wss: as some browsers do not count them as 'self'); noVNC's cursor and screenshots are
+// data:/blob: images. HSTS is sent by server.ts when PUBLIC_URL is https (a run-time setting, not a build one).
+const dev = process.env.NODE_ENV !== "production";
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "worker-src 'self' blob:",
+  "media-src 'self' blob:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join("; ");
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -19,6 +40,7 @@ const nextConfig = {
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "same-origin" },
+          { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
         ],
       },
     ];

@@ -5,6 +5,9 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import next from "next";
 import { EnvError, parseEnv } from "./src/env";
+import { hstsHeader } from "./src/server/http/hsts";
+import { protectRuntimeFiles } from "./src/server/lifecycle/file-modes";
+import { applyLogLevel } from "./src/server/log";
 
 // .env fills in what the environment does not already set (the environment wins).
 if (existsSync(".env")) process.loadEnvFile(".env");
@@ -19,6 +22,11 @@ try {
   }
   throw error;
 }
+// LOG_LEVEL silences the console below it for the whole process (ours and Next's)
+applyLogLevel(config.LOG_LEVEL);
+// umask 077 before anything is written; data/ and logs/ left by earlier runs become 0700/0600
+const tightened = protectRuntimeFiles(config);
+if (tightened) console.log(`✓ file modes: ${tightened} path(s) under ${config.DATA_DIR} and ${config.LOG_DIR} made private (0700 folders, 0600 files)`);
 
 const { closeAllSockets, routeUpgrade } = await import("./src/server/console/upgrade");
 const { prepareServer, stopBackgroundWork } = await import("./src/server/lifecycle/startup");
@@ -54,8 +62,10 @@ const handle = app.getRequestHandler();
 const nextUpgrade = app.getUpgradeHandler();
 
 const sockets = new Set<Socket>();
+const hsts = hstsHeader(config.PUBLIC_URL);
 const server = createServer((req, res) => {
   stampClientIp(req);
+  if (hsts) res.setHeader("Strict-Transport-Security", hsts);
   void handle(req, res);
 });
 // Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s is common), so the

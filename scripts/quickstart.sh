@@ -2,6 +2,8 @@
 # Quick start on a fresh Debian machine (as root): installs what the portal needs, builds it, migrates the
 # SQLite database in data/, seeds the first admin and starts Lab Portal on http://localhost:3000 in the
 # background (logs in logs/portal.log, pid in data/portal.pid). Safe to rerun: restarts the portal.
+# Everything a shipped feature needs is installed: libvirt + QEMU, Docker, the demo images, and OpenVPN +
+# nftables + /dev/net/tun for the lab VPN. Files in data/ and logs/ are private (umask 077: 0600 files, 0700 folders).
 #   --foreground   run in this terminal instead (Ctrl-C stops it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +16,11 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 ok "Node.js $(node --version)"
 if [ "$(id -u)" -eq 0 ]; then
   apt_install python3 make g++ openssl
-  # libvirt/KVM, Docker and the demo guest image + container image (built from Debian packages)
-  bash scripts/setup-services.sh libvirt docker assets
+  # libvirt/KVM, Docker, the lab VPN (openvpn, nftables, tun) and the demo guest image + container image
+  bash scripts/setup-services.sh libvirt docker vpn assets
 fi
+# from here on, what this script writes (.env, logs, the database, secrets) is readable by this user only
+umask 077
 
 step "Dependencies and build"
 [ -f .env ] || { cp .env.example .env; ok "created .env from .env.example (edit it to change settings)"; }
@@ -33,14 +37,23 @@ fi
 set -a; . ./.env; set +a
 PORT=${PORT:-3000}
 if [ "${1:-}" = "--foreground" ]; then exec env NODE_ENV=production node --import tsx server.ts; fi
-mkdir -p logs data
+mkdir -p logs data && chmod 700 logs data
 nohup env NODE_ENV=production node --import tsx server.ts >>logs/portal.log 2>&1 &
 echo $! >data/portal.pid
 wait_for 120 "Lab Portal on port $PORT" curl -fsS "http://127.0.0.1:$PORT/api/health"
 step "Demo hosts and templates"
 npx tsx scripts/seed-demo.ts || fail "could not register the local hosts and demo templates"
 echo
-grep -A3 "First admin created" logs/portal.log | tail -4 | sed 's/^/  /' || true
+# a generated first-admin password is never logged: the portal leaves it in a 0600 file, printed here once
+PASSWORD_FILE="${DATA_DIR:-data}/first-admin-password"
+if [ -s "$PASSWORD_FILE" ]; then
+  echo "  ┌──────────────────────────────────────────────────────────────"
+  echo "  │ First admin: ${ADMIN_EMAIL:-admin@lab.local}"
+  echo "  │ Password (shown once, not kept anywhere): $(cat "$PASSWORD_FILE")"
+  echo "  │ You will be asked to choose your own at first sign-in."
+  echo "  └──────────────────────────────────────────────────────────────"
+  rm -f "$PASSWORD_FILE"
+fi
 echo "  Open http://localhost:$PORT and sign in as ${ADMIN_EMAIL:-admin@lab.local}."
-echo "  (The generated admin password is printed once above, on the first start only; it is also in logs/portal.log.)"
+echo "  (A generated admin password is shown once above, on the first start only.)"
 echo "  Stop: kill \$(cat data/portal.pid)    Logs: tail -f logs/portal.log"

@@ -27,6 +27,9 @@ export const ERRORS = {
   CLASS_FULL: { status: 409, ws: 4409, message: "This class is full." },
   CLASS_ARCHIVED: { status: 409, ws: 4409, message: "This class is archived." },
   SIGNUP_DISABLED: { status: 403, ws: 4403, message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account." },
+  // the lab VPN: enabling is refused while this machine cannot run it; profiles while its server does not answer
+  VPN_PREFLIGHT_FAILED: { status: 409, ws: 4409, message: "The VPN cannot be enabled on this machine: a preflight check failed." },
+  VPN_NOT_RUNNING: { status: 409, ws: 4409, message: "The VPN server is not running right now, so a profile would not connect. Try again later or ask an administrator to start it." },
   // console refusals: each has its own close code so the console page can say exactly why
   TICKET_INVALID: { status: 403, ws: 4461, message: "This console link is not valid. Open the console again." },
   TICKET_EXPIRED: { status: 410, ws: 4462, message: "This console link expired — reconnecting…" },

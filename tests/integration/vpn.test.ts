@@ -129,7 +129,7 @@ async function profileOf(u: U): Promise<string> {
   return res.text();
 }
 
-type Overview = { server: { reachable: boolean; error: string | null }; clients: { commonName: string; virtualAddress: string; user: { email: string } | null }[]; crl: { nextUpdate: string | null }; firewall: { pairs: number; error: string | null } };
+type Overview = { preflight: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; server: { reachable: boolean; error: string | null }; clients: { commonName: string; virtualAddress: string; user: { email: string } | null }[]; crl: { nextUpdate: string | null }; firewall: { pairs: number; error: string | null } };
 const overview = async () => (await admin.json<Overview>("/api/admin/vpn")).body;
 const myCert = async (u: U) => (await u.client.json<{ certificate: { id: string; serial: string; commonName: string; address: string } | null }>("/api/vpn")).body.certificate;
 
@@ -199,6 +199,10 @@ describe("lab VPN in network namespaces", () => {
     });
     if (!ov) throw new Error("unreachable");
     expect(new Date(ov.crl.nextUpdate ?? 0).getTime()).toBeGreaterThan(Date.now() + 3 * 86_400_000);
+    // the preflight passes on a machine set up by setup-services.sh vpn: programs, tun, the namespace, nftables, the server
+    expect(ov.preflight.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(ov.preflight.checks.map((c) => c.id).sort()).toEqual(["netns", "nft", "nftables", "openvpn", "server", "tun"]);
+    expect(ov.preflight.ok).toBe(true);
     // private keys at rest are sealed
     const caKey = readFileSync(join(portal!.dataDir, "vpn", "ca.key.sealed"), "utf8");
     expect(caKey.startsWith("v1.")).toBe(true);

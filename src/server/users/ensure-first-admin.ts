@@ -1,5 +1,9 @@
 // On the first start (no admin yet) create the admin from ADMIN_EMAIL / ADMIN_PASSWORD. Without a password,
-// one is generated and printed once; the admin is asked to change it at first sign-in.
+// one is generated; the admin is asked to change it at first sign-in. The generated password never goes into a
+// log: it is printed when the output is a terminal, otherwise (output to logs/portal.log, systemd's journal)
+// written once into DATA_DIR/first-admin-password (0600), which quickstart.sh prints and deletes.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { env } from "@/env";
 import { recordAudit } from "@/server/audit/record";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
@@ -26,6 +30,11 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
   await recordAudit({ action: "user.seed-admin", target: { type: "user", id: user.id, name: email } });
   if (ADMIN_PASSWORD) {
     log(`First admin created: ${email} (password from ADMIN_PASSWORD)`);
+  } else if (!process.stdout.isTTY) {
+    const file = firstAdminPasswordFile();
+    mkdirSync(resolve(env().DATA_DIR), { recursive: true, mode: 0o700 });
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    log(`First admin created: ${email}. Its generated password is in ${file} (readable by this user only): sign in with it, then delete the file.`);
   } else {
     log("");
     log("  ┌──────────────────────────────────────────────────────────────");
@@ -35,4 +44,9 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
     log("  └──────────────────────────────────────────────────────────────");
     log("");
   }
+}
+
+/** Where a generated first-admin password waits for the operator when the output is not a terminal. */
+export function firstAdminPasswordFile(): string {
+  return join(resolve(env().DATA_DIR), "first-admin-password");
 }

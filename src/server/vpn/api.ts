@@ -11,6 +11,7 @@ import { applyFirewall } from "./firewall";
 import { formatIp, parseIp, tunnelLayout } from "./ip";
 import { type ConnectedClient, connectedClients } from "./management";
 import { pki } from "./pki";
+import { assertCanEnable, assertServerRunning, vpnPreflight } from "./preflight";
 import type { TAdminCertRow, TCertView, TMyVpn } from "./routes";
 import { currentCrlNextUpdate, paths, syncCcd, writeServerConf } from "./server-files";
 import { rebuildFirewallNow, vpnRuntime } from "./service";
@@ -72,6 +73,8 @@ export async function rotateMine(actor: Actor, ip: string | null): Promise<TMyVp
 
 export async function profileResponse(actor: Actor, ip: string | null): Promise<Response> {
   const { text, fileName, cert } = await profileFor(actor);
+  // a profile for a server that does not run would not connect: say so instead of handing it out
+  await assertServerRunning();
   await recordAudit({ actor, action: "vpn.profile", target: { type: "user", id: actor.id, name: actor.email }, ip, details: { serial: cert.serial } });
   return new Response(text, {
     headers: {
@@ -97,10 +100,11 @@ function poolSize(s: VpnSettings): number {
 
 export async function overview() {
   const s = await getVpnSettings();
-  const [mgmt, active, revoked] = await Promise.all([
+  const [mgmt, active, revoked, preflight] = await Promise.all([
     s.enabled ? clientsOrError() : Promise.resolve({ clients: [] as ConnectedClient[], reachable: false, error: "The VPN is not enabled." }),
     db().vpnCertificate.count({ where: { status: "ACTIVE" } }),
     db().vpnCertificate.count({ where: { status: "REVOKED" } }),
+    vpnPreflight({ running: s.enabled }),
   ]);
   const certs = mgmt.clients.length
     ? await db().vpnCertificate.findMany({ where: { commonName: { in: mgmt.clients.map((c) => c.commonName) } }, select: { commonName: true, user: { select: { id: true, email: true } } } })
@@ -110,6 +114,7 @@ export async function overview() {
   return {
     enabled: s.enabled,
     problems: settingsProblems(s),
+    preflight,
     server: { configFile: paths.conf(), managedByPortal: rt.managedByPortal, reachable: mgmt.reachable, error: mgmt.error },
     clients: mgmt.clients.map((c) => ({ ...c, user: byCn.get(c.commonName) ?? null })),
     crl: { nextUpdate: currentCrlNextUpdate()?.toISOString() ?? null },
@@ -143,6 +148,8 @@ export async function adminRotate(actor: Actor, id: string, ip: string | null): 
 export async function saveSettings(actor: Actor, next: VpnSettings, ip: string | null): Promise<VpnSettings> {
   const problems = settingsProblems(next);
   if (Object.keys(problems).length) throw invalid(problems);
+  // this machine must be able to run it (programs, tun, netns, nftables): refused with the fix, never a green "Saved"
+  if (next.enabled) await assertCanEnable();
   const before = await getVpnSettings();
   const layout = tunnelLayout(next.network, next.pool);
   if (layout.ok && (before.network !== next.network || before.pool !== next.pool)) {

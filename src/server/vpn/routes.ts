@@ -50,6 +50,10 @@ export const ZConnectedClient = z.object({
 export const ZVpnOverview = z.object({
   enabled: z.boolean(),
   problems: z.record(z.string(), z.string()),
+  preflight: z.object({
+    ok: z.boolean(),
+    checks: z.array(z.object({ id: z.enum(["openvpn", "nft", "tun", "netns", "nftables", "server"]), label: z.string(), ok: z.boolean(), detail: z.string() })),
+  }),
   server: z.object({
     configFile: z.string(),
     managedByPortal: z.boolean(),
@@ -78,7 +82,7 @@ export const vpnRoutes = {
   profile: defineRoute({
     method: "GET",
     path: "/api/vpn/profile",
-    summary: "My .ovpn profile (inline CA, certificate, key and tls-crypt key; routes to the lab networks I may reach)",
+    summary: "My .ovpn profile (inline CA, certificate, key and tls-crypt key; routes to the lab networks I may reach); 409 VPN_NOT_RUNNING while the VPN server does not answer",
     tag: "VPN",
     access: "any",
     produces: "application/x-openvpn-profile",
@@ -88,6 +92,6 @@ export const vpnRoutes = {
   revoke: defineRoute({ method: "POST", path: "/api/admin/vpn/certificates/{id}/revoke", summary: "Revoke a certificate: CRL regenerated, live session killed", tag: "VPN", access: ["ADMIN"], params: ZId, body: ZRevokeBody, response: z.object({ killed: z.boolean() }) }),
   rotate: defineRoute({ method: "POST", path: "/api/admin/vpn/certificates/{id}/rotate", summary: "Rotate a certificate: a new one with the same address, the old one revoked", tag: "VPN", access: ["ADMIN"], params: ZId, response: ZCertView }),
   settings: defineRoute({ method: "GET", path: "/api/admin/vpn/settings", summary: "VPN and RD Gateway settings", tag: "VPN", access: ["ADMIN"], response: ZVpnSettings }),
-  saveSettings: defineRoute({ method: "PUT", path: "/api/admin/vpn/settings", summary: "Change VPN and RD Gateway settings (server.conf is rewritten)", tag: "VPN", access: ["ADMIN"], body: ZVpnSettings, response: ZVpnSettings }),
+  saveSettings: defineRoute({ method: "PUT", path: "/api/admin/vpn/settings", summary: "Change VPN and RD Gateway settings (server.conf is rewritten); enabling runs the preflight and is refused (409 VPN_PREFLIGHT_FAILED) with the fix when this machine cannot run the VPN", tag: "VPN", access: ["ADMIN"], body: ZVpnSettings, response: ZVpnSettings }),
   firewall: defineRoute({ method: "POST", path: "/api/admin/vpn/firewall", summary: "Rebuild the VPN isolation firewall from the database now", tag: "VPN", access: ["ADMIN"], response: z.object({ at: z.string().nullable(), pairs: z.number(), error: z.string().nullable() }) }),
 };

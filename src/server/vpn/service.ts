@@ -10,6 +10,7 @@ import { bus, type PortalEvent } from "@/server/events/bus";
 import { revokeExpired } from "./certificates";
 import { applyFirewall } from "./firewall";
 import { pki } from "./pki";
+import { vpnPreflight } from "./preflight";
 import { refreshCrlIfDue, syncCcd, writeServerConf } from "./server-files";
 import { getVpnSettings, settingsProblems } from "./settings";
 
@@ -143,6 +144,10 @@ async function prepare(st: State, reason: string): Promise<void> {
   if (reason === "start" || ccd.written || ccd.removed || refreshed || expired) {
     st.log(`✓ vpn (${reason}): ${conf}; ccd ${ccd.written} written, ${ccd.removed} removed${refreshed ? "; CRL refreshed" : ""}${expired ? `; ${expired} expired certificate(s) released` : ""}`);
   }
+  const failed = (await vpnPreflight({ running: false, fresh: true })).checks.filter((c) => !c.ok);
+  if (failed.length && reason !== "schedule") st.log(`✗ vpn preflight: ${failed.map((c) => c.detail).join(" ")}`);
+  // openvpn could not run (program, tun or namespace missing): not started, so no restart loop
+  if (failed.some((c) => c.id !== "nftables")) return;
   if (env().VPN_RUN_OPENVPN) {
     if (reason === "settings" && st.child) await stopOpenvpn(st);
     startOpenvpn(st, conf);

@@ -67,8 +67,13 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
       <h2 className="text-lg font-semibold">Settings</h2>
       <form className="mt-3 grid gap-4 sm:grid-cols-2" onSubmit={(e) => void save(e)} noValidate>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
-          <input type="checkbox" checked={s.enabled} onChange={(e) => set("enabled", e.target.checked)} /> VPN enabled (users can create and download profiles)
+          <input type="checkbox" checked={s.enabled} onChange={(e) => set("enabled", e.target.checked)} /> VPN enabled (users can create and download profiles; the preflight above must pass)
         </label>
+        {fields.enabled && (
+          <p role="alert" className="text-sm text-red-700 sm:col-span-2">
+            {fields.enabled}
+          </p>
+        )}
         <TextField id="vpn-remote-host" label="Server address clients dial" value={s.remoteHost} error={fields.remoteHost} onChange={(e) => set("remoteHost", e.target.value)} />
         <div className="grid grid-cols-2 gap-2">
           <TextField id="vpn-remote-port" label="Port" inputMode="numeric" value={String(s.remotePort)} error={fields.remotePort} onChange={(e) => set("remotePort", Number(e.target.value) || 0)} />
@@ -89,7 +94,7 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
             Save settings
           </Button>
           {saved && <span className="text-sm text-green-700">Saved. server.conf was rewritten.</span>}
-          {error && <span className="text-sm text-red-700">{error}</span>}
+          {error && !fields.enabled && <span className="text-sm text-red-700">{error}</span>}
         </div>
       </form>
     </section>

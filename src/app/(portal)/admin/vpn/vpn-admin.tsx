@@ -12,6 +12,7 @@ import { VpnSettingsForm } from "./settings-form";
 type Overview = {
   enabled: boolean;
   problems: Record<string, string>;
+  preflight: { ok: boolean; checks: { id: string; label: string; ok: boolean; detail: string }[] };
   server: { configFile: string; managedByPortal: boolean; reachable: boolean; error: string | null };
   clients: { commonName: string; realAddress: string; virtualAddress: string; bytesReceived: number; bytesSent: number; connectedSince: string; user: { id: string; email: string } | null }[];
   crl: { nextUpdate: string | null };
@@ -108,6 +109,24 @@ export function VpnAdmin() {
               Rebuild now
             </Button>
           </div>
+        </section>
+      )}
+      {ov && (
+        <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="vpn-preflight">
+          <h2 className="font-semibold">Preflight {ov.preflight.ok ? <span className="text-green-700">— all checks pass</span> : <span className="text-red-700">— the VPN cannot work until these are fixed</span>}</h2>
+          <ul className="mt-2 space-y-1">
+            {ov.preflight.checks.map((c) => (
+              <li key={c.id} className="flex gap-2">
+                <span aria-hidden="true" className={c.ok ? "text-green-700" : "text-red-700"}>
+                  {c.ok ? "✓" : "✗"}
+                </span>
+                <span>
+                  <span className="font-medium">{c.label}</span>
+                  <span className="sr-only">{c.ok ? " (passes)" : " (fails)"}</span>: <span className={c.ok ? "text-slate-600" : "text-red-700"}>{c.detail}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
         </section>
       )}
       {ov && Object.keys(ov.problems).length > 0 && (

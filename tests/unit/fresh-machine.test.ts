@@ -1,0 +1,38 @@
+// The README's two commands on a fresh machine: `npm test` (scripts/test.sh) asks setup-services.sh for every
+// service the suite uses, CI runs exactly what a newcomer runs, and the quick start installs what every shipped
+// feature needs (the lab VPN included).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "../..");
+const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
+const code = (p: string) =>
+  read(p)
+    .split("\n")
+    .filter((l) => l.trim() && !l.trim().startsWith("#"));
+/** The parts a script passes to setup-services.sh (the one call, run as root). */
+const partsAsked = (p: string) => {
+  const line = code(p).find((l) => l.includes("scripts/setup-services.sh"));
+  const m = /setup-services\.sh((?:\s+[a-z]+)*)/.exec(line ?? "");
+  return (m?.[1] ?? "").trim().split(/\s+/).filter(Boolean);
+};
+
+describe("fresh machine", () => {
+  it("npm test asks setup-services.sh for every part the tests need, the VPN's included", () => {
+    const asked = partsAsked("scripts/test.sh");
+    for (const part of ["postgres", "chromium", "libvirt", "docker", "sshd", "vpn", "assets"]) expect(asked).toContain(part);
+    // the VPN integration test needs openvpn, nft, ip and ping: the vpn part installs them
+    const vpnTests = readdirSync(join(ROOT, "tests/integration")).filter((f) => f.startsWith("vpn"));
+    expect(vpnTests.length).toBeGreaterThan(0);
+    expect(read("scripts/setup-services.sh")).toMatch(/want vpn[\s\S]*apt_install openvpn easy-rsa nftables/);
+  });
+
+  it("CI runs exactly npm install, then npm test (no set-up step of its own)", () => {
+    expect(code(".ci/run").filter((l) => !/^(set |cd )/.test(l))).toEqual(["npm install --no-audit --no-fund", "npm test"]);
+  });
+
+  it("the quick start installs what every shipped feature needs, the lab VPN included", () => {
+    expect(partsAsked("scripts/quickstart.sh")).toEqual(expect.arrayContaining(["libvirt", "docker", "vpn", "assets"]));
+  });
+});
