@@ -8,6 +8,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/labs", label: "My labs", roles: ALL },
   { href: "/classes", label: "Classes", roles: ALL },
   { href: "/machines", label: "Machines", roles: ALL },
+  { href: "/jobs", label: "Jobs", roles: ALL },
   { href: "/vpn", label: "VPN", roles: ALL },
   { href: "/templates", label: "Templates", roles: ["ADMIN", "TEACHER"] },
   { href: "/admin/hosts", label: "Hosts", roles: ["ADMIN"] },

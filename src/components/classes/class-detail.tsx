@@ -11,6 +11,7 @@ import { buttonClass } from "@/components/ui/button";
 import { useCoalesced } from "@/components/ui/use-coalesced";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
+import { ClassAttention } from "./class-attention";
 import { StatusBadge } from "./classes-client";
 import { CoOwnersSection } from "./co-owners-section";
 import { InvitesSection } from "./invites-section";
@@ -146,7 +147,7 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
         {cls.template ? `Template ${cls.template.name}` : "Template deleted"} · {cls.students} of {cls.maxStudents} students · teacher {cls.owner.name}
         {cls.coOwners.length > 0 && ` with ${cls.coOwners.map((c) => c.name).join(", ")}`} · you: {ROLE_LABEL[cls.myRole].toLowerCase()}
       </p>
-      {cls.statusDetail && <p className="text-sm text-slate-700">{cls.statusDetail}</p>}
+      {teaches ? <ClassAttention cls={cls} onRetried={() => void loadClass()} /> : cls.statusDetail && <p className="text-sm text-slate-700">{cls.statusDetail}</p>}
       {cls.archivedAt && (
         <Alert tone="warning">This class is archived: its machines are stopped and its invite links do not work. Restore it under Settings.</Alert>
       )}

@@ -11,6 +11,7 @@ import { FormPanel, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/components/ui/use-coalesced";
 import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { AttentionNote, needsAttention } from "./class-attention";
 import { NewClassForm } from "./new-class-form";
 import { type ClassRow, classStatusText, ROLE_LABEL } from "./types";
 
@@ -21,7 +22,15 @@ function CellLabel({ children }: { children: ReactNode }) {
   return <span className="mr-1 text-xs font-medium uppercase tracking-wide text-slate-500 md:hidden">{children}</span>;
 }
 
-export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" | "statusDetail"> }) {
+export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" | "statusDetail" | "attentionJobId" | "poolFailed"> }) {
+  // never "Ready" beside failed deploy steps or failed pool machines
+  if (!c.archivedAt && needsAttention(c)) {
+    return (
+      <span className="inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset bg-amber-100 text-amber-900 ring-amber-200" title={c.statusDetail ?? undefined} data-testid="class-status" data-status="ATTENTION">
+        Needs attention
+      </span>
+    );
+  }
   const tone = c.archivedAt
     ? "bg-slate-100 text-slate-700 ring-slate-200"
     : c.status === "READY"
@@ -138,7 +147,7 @@ export function ClassesClient({ role }: { role: Role }) {
                   </td>
                   <td className={TD}>
                     <StatusBadge c={c} />
-                    {c.statusDetail && <p className="mt-1 max-w-xs break-words text-xs text-slate-600">{c.statusDetail}</p>}
+                    <AttentionNote c={c} />
                   </td>
                 </tr>
               ))}

@@ -17,6 +17,8 @@ import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import { canOpenConsole } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
+import { poolProgressText } from "./class-attention";
+import { RecreateMachineButton } from "./recreate-machine";
 import { type ClassRow, formatDuration, type Roster, type RosterRow } from "./types";
 
 const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
@@ -167,6 +169,7 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
                         ) : (
                           <span className="text-slate-500">No machine</span>
                         )}
+                        {!m && !cls.archivedAt && <RecreateMachineButton classId={cls.id} user={row.user} onDone={reload} />}
                       </td>
                       <td className={`${TD} tabular-nums`}>
                         <CellLabel>Hours</CellLabel>
@@ -233,7 +236,7 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
           </h2>
           <p className="text-sm text-slate-700" aria-live="polite">
             <span className="font-medium tabular-nums">{poolReady}</span> of {cls.poolSize} ready
-            {roster && roster.pool.length > poolReady && ` (${roster.pool.length - poolReady} being prepared)`}
+            {roster && roster.pool.length > poolReady && ` (${poolProgressText(roster.pool.map((p) => byId[p.id] ?? p).filter((p) => p.state !== "STOPPED" && p.state !== "RUNNING"), cls)})`}
           </p>
           <p className="text-xs text-slate-500">A student who joins takes a ready machine at once; the pool refills itself. Change its size under Settings.</p>
         </section>

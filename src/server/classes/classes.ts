@@ -5,7 +5,7 @@ import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
-import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
+import { getJob, type JobView, jobPayload, startJob } from "@/server/jobs/jobs";
 import { machineAction } from "@/server/machines/actions";
 import { reserveMachines } from "@/server/machines/provision";
 import { type ClassRole, classInclude, loadClassFor, publishClass, roleFrom } from "./access";
@@ -32,7 +32,37 @@ async function classFacts(classIds: string[], actorId: string) {
     poolReady: new Map(pool.map((r) => [r.classId as string, r._count._all])),
     teacherMachine: first(teacherMachines),
     myMachine: first(myMachines),
+    ...(await classProblems(classIds)),
   };
+}
+
+/**
+ * Per class: failed pool machines, when they are retried next, and the newest job with failed items (the
+ * class's "Needs attention" links to it). Class jobs name their class in the payload.
+ */
+async function classProblems(classIds: string[]) {
+  const poolFailed = new Map<string, number>();
+  const poolRetryAt = new Map<string, string>();
+  const attentionJob = new Map<string, string>();
+  if (!classIds.length) return { poolFailed, poolRetryAt, attentionJob };
+  const [failedPool, jobs] = await Promise.all([
+    db().machine.groupBy({ by: ["classId"], where: { classId: { in: classIds }, role: "POOL", ownerId: null, state: "FAILED" }, _count: { _all: true } }),
+    db().job.findMany({
+      where: { status: { in: ["FAILED", "PARTIAL"] }, OR: classIds.map((id) => ({ payload: { contains: `"classId":"${id}"` } })) },
+      select: { id: true, payload: true },
+      orderBy: { createdAt: "desc" },
+      take: 500,
+    }),
+  ]);
+  for (const r of failedPool) poolFailed.set(r.classId as string, r._count._all);
+  for (const j of jobs) {
+    const p = jobPayload(j.payload);
+    if (!p.classId) continue;
+    if (!attentionJob.has(p.classId)) attentionJob.set(p.classId, j.id);
+    const known = poolRetryAt.get(p.classId);
+    if (p.retryAt && (!known || p.retryAt < known)) poolRetryAt.set(p.classId, p.retryAt);
+  }
+  return { poolFailed, poolRetryAt, attentionJob };
 }
 type ClassFacts = Awaited<ReturnType<typeof classFacts>>;
 
@@ -62,6 +92,9 @@ function toClassRow(c: ClassWith, role: ClassRole, facts: ClassFacts): TClassRow
     myRole: role,
     teacherMachineId: role === "student" ? null : (facts.teacherMachine.get(c.id) ?? null),
     myMachineId: facts.myMachine.get(c.id) ?? null,
+    poolFailed: role === "student" ? 0 : (facts.poolFailed.get(c.id) ?? 0),
+    poolRetryAt: role === "student" ? null : (facts.poolRetryAt.get(c.id) ?? null),
+    attentionJobId: role === "student" ? null : (facts.attentionJob.get(c.id) ?? null),
   };
 }
 

@@ -27,9 +27,9 @@ import { searchTextOf } from "@/server/users/search-text";
 import { loadClassFor, publishClass } from "./access";
 import { classRow, poolName } from "./classes";
 import { emailAllowed, findInvite, inviteRefusal, inviteStatus } from "./invites";
+import { studentMachineName } from "./recovery";
 import type { TClassRow, TRosterRow } from "./routes";
 
-const studentMachineName = (className: string, studentName: string) => `${className.slice(0, 40)} – ${studentName.slice(0, 36)}`;
 
 export async function previewInvite(actor: Actor | null, code: string) {
   const invite = await findInvite(code);

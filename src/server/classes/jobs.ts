@@ -3,11 +3,15 @@
 import type { Job, JobItem } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { registerJobHandler } from "@/server/jobs/jobs";
+import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { classTeacherIds, publishMachineDeleted } from "@/server/machines/machine-core";
 import { deployHandler, ensureTemplateOnHost, removeFromHost } from "@/server/machines/provision";
 import { publishClass } from "./access";
 import "./publish";
 import { removeClassLeftovers } from "./publish";
+
+/** The end of a class's status detail after a deploy with failed steps (the class page links to the job). */
+const DEPLOY_FAILED = "deploy steps failed; see the job.";
 
 const classIdOf = (job: Job) => (JSON.parse(job.payload) as { classId: string }).classId;
 
@@ -21,13 +25,18 @@ registerJobHandler("class-deploy", {
     for (const h of hosts) await ensureTemplateOnHost(cls.baseTemplateId, h.hostId as string);
   },
   cleanup: (item: JobItem, job: Job) => (item.machineId ? deployHandler.cleanup(item, job) : Promise.resolve()),
+  prepareRetry: (item: JobItem) => deployHandler.prepareRetry(item),
   async finish(job: Job) {
     const cls = await db().class.findUnique({ where: { id: classIdOf(job) }, include: { coOwners: { select: { userId: true } } } });
-    if (cls?.status !== "DEPLOYING") return;
-    await db().class.update({
-      where: { id: cls.id },
-      data: { status: "READY", statusDetail: job.failed ? `${job.failed} of ${job.total} deploy steps failed; see the job.` : null },
-    });
+    if (!cls) return;
+    // the first run makes the class READY; a retry (jobs/retry.ts) updates or clears what the first run said
+    const detail = job.failed ? `${job.failed} of ${job.total} ${DEPLOY_FAILED}` : null;
+    if (cls.status === "DEPLOYING") {
+      await db().class.update({ where: { id: cls.id }, data: { status: "READY", statusDetail: detail } });
+    } else if (cls.status === "READY" && (cls.statusDetail?.includes(DEPLOY_FAILED) || detail)) {
+      await db().class.update({ where: { id: cls.id }, data: { statusDetail: detail } });
+    } else return;
+    if (job.failed) await scheduleAutoRetry(job);
     publishClass(cls, "class.updated");
   },
 });

@@ -15,7 +15,7 @@ import { hostTarget } from "@/server/hosts/hosts";
 import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, registerJobHandler, startJob } from "@/server/jobs/jobs";
 import { classNetwork, classTeacherIds, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";
-import { ensureTemplateOnHost } from "@/server/machines/provision";
+import { ensureClassNetwork, ensureTemplateOnHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";
 import { loadClassFor, publishClass } from "./access";
@@ -146,7 +146,7 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
     const volume = await ensureTemplateOnHost(base.id, before.host.id);
     const spec = machineSpec(m, base, volume);
     spec.network = classNetwork(m, m.class);
-    if (spec.network) await provider.ensureNetwork(spec.network, { isolated: true });
+    if (spec.network && m.hostId) await ensureClassNetwork(m.hostId, provider, spec.network);
     const created = m.providerRef ? await provider.revert(m.providerRef, spec) : await provider.create(spec);
     const done = await db().machine.update({
       where: { id: machineId },

@@ -65,6 +65,11 @@ export const ZClassRow = z.object({
   teacherMachineId: z.string().nullable(),
   /** The caller's own machine in the class (students). */
   myMachineId: z.string().nullable(),
+  /** Pool machines that failed to be created, and when they are retried automatically (teachers). */
+  poolFailed: z.number().optional(),
+  poolRetryAt: z.string().nullable().optional(),
+  /** The newest job of this class with failed items ("Needs attention" links to it; teachers). */
+  attentionJobId: z.string().nullable().optional(),
 });
 export type TClassRow = z.infer<typeof ZClassRow>;
 
@@ -224,6 +229,16 @@ export const classesRoutes = {
     params: ZClassUser,
     query: z.object({ machine: z.enum(["remove", "keep"], { message: "Say what happens to the machine: machine=remove or machine=keep." }) }),
     status: 204,
+  }),
+  recreateMachine: defineRoute({
+    method: "POST",
+    path: "/api/classes/{id}/students/{userId}/machine",
+    summary: "Re-create a student's missing class machine (deleted or removed from its host), through the same provisioning and quota as joining",
+    tag: "Classes",
+    access: ["ADMIN", "TEACHER"],
+    params: ZClassUser,
+    response: z.object({ machine: ZMachineRow, job: ZJobView }),
+    status: 202,
   }),
   grantHours: defineRoute({
     method: "POST",

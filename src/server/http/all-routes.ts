@@ -7,6 +7,7 @@ import { dashboardRoutes } from "@/server/dashboard/routes";
 import { docsRoutes } from "@/server/docs/routes";
 import { healthRoutes } from "@/server/health/routes";
 import { hostsRoutes } from "@/server/hosts/routes";
+import { jobsRoutes } from "@/server/jobs/routes";
 import { machinesRoutes } from "@/server/machines/routes";
 import { meterRoutes } from "@/server/quotas/meter-routes";
 import { quotasRoutes } from "@/server/quotas/routes";
@@ -26,6 +27,7 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   templates: templatesRoutes,
   machines: machinesRoutes,
   classes: classesRoutes,
+  jobs: jobsRoutes,
   consoles: consoleRoutes,
   tokens: tokensRoutes,
   quotas: quotasRoutes,

@@ -17,6 +17,11 @@ export type JobHandler = {
   cleanup(item: JobItem, job: Job): Promise<void>;
   /** After the last item (whatever the outcome): for example mark a class ready. Errors are logged. */
   finish?(job: Job): Promise<void>;
+  /**
+   * Makes a FAILED item ready to run again (jobs/retry.ts); a kind without it cannot be retried item by item.
+   * Returns false when the item can no longer be retried (its machine was deleted meanwhile).
+   */
+  prepareRetry?(item: JobItem, job: Job): Promise<boolean>;
 };
 
 const globalForJobs = globalThis as unknown as { __labJobHandlers?: Map<string, JobHandler>; __labJobsRunning?: Set<string> };
@@ -33,6 +38,10 @@ export function registerJobHandler(kind: string, handler: JobHandler): void {
   handlers().set(kind, handler);
 }
 
+export function jobHandler(kind: string): JobHandler | undefined {
+  return handlers().get(kind);
+}
+
 export type JobView = {
   id: string;
   kind: string;
@@ -46,9 +55,26 @@ export type JobView = {
   startedAt: string | null;
   finishedAt: string | null;
   items: { position: number; label: string; machineId: string | null; status: string; error: string | null }[];
+  /** The class a class job (deploy, pool, publish, join) belongs to. */
+  classId?: string | null;
+  /** When failed items are retried automatically (pools), or null. */
+  retryAt?: string | null;
+  /** Whether failed items can be retried (jobs/retry.ts). */
+  retryable?: boolean;
 };
 
+/** The fields of a job's JSON payload the job views read. */
+export function jobPayload(payload: string): { classId?: string; retryAt?: string; autoRetries?: number; [k: string]: unknown } {
+  try {
+    const p = JSON.parse(payload) as unknown;
+    return p && typeof p === "object" ? (p as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function jobView(job: Job & { items: JobItem[] }): JobView {
+  const p = jobPayload(job.payload);
   return {
     id: job.id,
     kind: job.kind,
@@ -64,6 +90,9 @@ export function jobView(job: Job & { items: JobItem[] }): JobView {
     items: job.items
       .sort((a, b) => a.position - b.position)
       .map((i) => ({ position: i.position, label: i.label, machineId: i.machineId, status: i.status, error: i.error })),
+    classId: typeof p.classId === "string" ? p.classId : null,
+    retryAt: typeof p.retryAt === "string" && job.failed > 0 ? p.retryAt : null,
+    retryable: job.failed > 0 && !["PENDING", "RUNNING"].includes(job.status) && Boolean(handlers().get(job.kind)?.prepareRetry),
   };
 }
 

@@ -4,6 +4,7 @@
 
 import { env } from "@/env";
 import type { Machine } from "@/generated/sqlite/client";
+import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
 import { allowed, MACHINE_STATES, type MachineAction, refusal } from "@/lib/machine-states";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
@@ -30,6 +31,8 @@ type Op = (m: MachineWith) => Promise<Partial<Machine>>;
 
 export async function machineAction(actor: Actor, id: string, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean }, ip: string | null): Promise<TMachineRow> {
   const m = await loadForActor(actor, id);
+  // a student's class machine is their seat in the class: Revert is their reset, only the class's teachers delete it
+  if (action === "delete" && studentClassMachine(actor, m)) throw new AppError("FORBIDDEN", CLASS_MACHINE_DELETE_REFUSAL);
   if (!allowed(action, m.state)) throw new AppError("INVALID_STATE", refusal(action, m.state));
   if (action !== "delete" && (!m.template || !m.host)) throw new AppError("INVALID_STATE", "This machine's template or host was removed; it can only be deleted.");
   if (action !== "delete" && m.host?.status === "OFFLINE")

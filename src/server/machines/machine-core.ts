@@ -1,6 +1,7 @@
 // Shared pieces of the machines domain: loading with relations, who may see or control a machine, the API
 // row, the provider spec, and the in-flight registry the reconciler respects.
 import type { Host, Machine, Template } from "@/generated/sqlite/client";
+import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
 import { parseConsoleKinds } from "@/lib/machine-states";
 import { type NativeDownloads, type RdpReach, rdpRefusal, VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
@@ -107,6 +108,7 @@ export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach
     lastStoppedAt: m.lastStoppedAt?.toISOString() ?? null,
     jobId: m.jobId,
     createdAt: m.createdAt.toISOString(),
+    deleteRefusal: actor && studentClassMachine(actor, m) ? CLASS_MACHINE_DELETE_REFUSAL : null,
     ...(reach ? { downloads: machineDownloads(m, reach) } : {}),
   };
 }

@@ -10,8 +10,9 @@ import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
 import { withClusterLock } from "@/server/jobs/lock";
+import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { providerFor } from "@/server/providers";
-import { names, ProviderError } from "@/server/providers/types";
+import { type MachineProvider, names, ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
 import { classNetwork, classTeacherIds, inFlight, loadMachine, machineInclude, machineRow, machineSpec, publishMachine } from "./machine-core";
 import type { TCreateMachines } from "./routes";
@@ -70,7 +71,7 @@ export async function provisionMachine(machineId: string): Promise<void> {
     const provider = providerFor(hostTarget(m.host));
     const spec = machineSpec(m, m.template, volume);
     spec.network = classNetwork(m, m.class);
-    if (spec.network) await provider.ensureNetwork(spec.network, { isolated: true });
+    if (spec.network) await ensureClassNetwork(m.host.id, provider, spec.network);
     const created = await provider.create(spec);
     const done = await db().machine.update({ where: { id: m.id }, data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume } });
     publishMachine(done, classTeacherIds(m.class));
@@ -83,6 +84,15 @@ export async function provisionMachine(machineId: string): Promise<void> {
   } finally {
     inFlight().delete(m.id);
   }
+}
+
+/**
+ * A class's isolated network on a host, made once: every machine of the class on that host asks, and they run
+ * concurrently (a deploy's teacher and pool machines, joins, other instances), so the check-and-create runs
+ * under the cluster lock `network:<host>:<name>`; the providers' ensureNetwork is a no-op when it exists.
+ */
+export function ensureClassNetwork(hostId: string, provider: Pick<MachineProvider, "ensureNetwork">, name: string): Promise<void> {
+  return withClusterLock(`network:${hostId}:${name}`, () => provider.ensureNetwork(name, { isolated: true }), { waitMs: 10 * 60_000 });
 }
 
 /** Removes whatever exists on the host for this machine (idempotent). */
@@ -107,6 +117,22 @@ export const deployHandler = {
     if (!exists) return;
     await removeFromHost(item.machineId);
     await db().machine.update({ where: { id: item.machineId }, data: { state: "PROVISIONING", stateDetail: "Resumed after a restart…", providerRef: null, diskVolume: null } });
+  },
+  /** A failed machine goes back to PROVISIONING (provisionMachine removed what it had made on the host). */
+  async prepareRetry(item: JobItem) {
+    if (!item.machineId) return true;
+    const back = await db().machine.updateMany({
+      where: { id: item.machineId, state: "FAILED" },
+      data: { state: "PROVISIONING", stateDetail: "Waiting to be created again…", providerRef: null, diskVolume: null },
+    });
+    if (back.count !== 1) return false;
+    const m = await loadMachine(item.machineId);
+    publishMachine(m, classTeacherIds(m.class));
+    return true;
+  },
+  /** A class pool's failed machines are retried automatically with backoff (jobs/retry.ts). */
+  async finish(job: Job) {
+    if (job.failed > 0) await scheduleAutoRetry(job);
   },
 };
 registerJobHandler("deploy", deployHandler);

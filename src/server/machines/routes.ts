@@ -29,6 +29,8 @@ export const ZMachineRow = z.object({
   lastStoppedAt: z.string().nullable(),
   jobId: z.string().nullable(),
   createdAt: z.string(),
+  /** Why the caller may not delete this machine (a student's own class machine), or null. */
+  deleteRefusal: z.string().nullable().optional(),
   /** Desktop-client files: null when the template does not offer it, else whether the user's computer can reach it and why not. */
   downloads: z
     .object({
@@ -78,6 +80,9 @@ export const ZJobView = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   items: z.array(z.object({ position: z.number(), label: z.string(), machineId: z.string().nullable(), status: z.string(), error: z.string().nullable() })),
+  classId: z.string().nullable().optional(),
+  retryAt: z.string().nullable().optional(),
+  retryable: z.boolean().optional(),
 });
 
 const ZId = z.object({ id: z.string().min(1).max(64) });

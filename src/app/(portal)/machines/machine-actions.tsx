@@ -91,13 +91,15 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
   }
 
   const button = (action: Action, onClick: () => void, variant: "secondary" | "danger" = "secondary") => {
-    const can = allowed(action, machine.state);
+    // a student's class machine cannot be deleted by the student (the API refuses with the same sentence)
+    const classRefusal = action === "delete" ? (machine.deleteRefusal ?? null) : null;
+    const can = allowed(action, machine.state) && !classRefusal;
     return (
       <Button
         size={size}
         variant={variant === "danger" && can ? "danger" : "secondary"}
         disabled={!can || working !== null}
-        title={can ? undefined : refusal(action, machine.state)}
+        title={can ? undefined : (classRefusal ?? refusal(action, machine.state))}
         aria-label={`${LABELS[action]} ${machine.name}`}
         pending={working === action}
         pendingLabel={PENDING[action]}
@@ -121,6 +123,11 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
         {button("delete", () => ask("delete"), "danger")}
         {showConsoles && offeredKinds(machine.kind, machine.template?.consoleKinds ?? []).map((k) => <ConsoleLink key={k} machine={machine} kind={k} size={size} />)}
       </div>
+      {machine.deleteRefusal && (
+        <p className="text-xs text-slate-600" data-testid="machine-delete-refusal">
+          {machine.deleteRefusal}
+        </p>
+      )}
       {error && (
         <p role="alert" className="text-sm text-red-700" data-testid="machine-action-error">
           {error}

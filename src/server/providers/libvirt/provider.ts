@@ -465,6 +465,9 @@ export class LibvirtProvider implements MachineProvider {
             await this.virsh.run(["net-define", file]);
             break;
           } catch (error) {
+            // defined meanwhile by another process (a race the callers' cluster lock prevents among portals): it
+            // exists, which is all this asks; never redefine it with another subnet
+            if (await this.virsh.run(["net-info", name]).then(() => true, () => false)) break;
             if (error instanceof ProviderError && error.reason === "CONFLICT" && /network/i.test(error.message) && !/already exists with uuid/i.test(error.message) && attempt < 8) continue;
             if (error instanceof ProviderError && /already exists/i.test(error.message)) break;
             throw error;
