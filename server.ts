@@ -63,7 +63,9 @@ const nextUpgrade = app.getUpgradeHandler();
 
 const sockets = new Set<Socket>();
 const hsts = hstsHeader(config.PUBLIC_URL);
-const server = createServer((req, res) => {
+// Headers (of a request or a WebSocket upgrade) must arrive within 5 s, checked every second: a slowloris
+// client trickling header bytes is dropped instead of holding the socket for a minute.
+const server = createServer({ headersTimeout: 5_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
   stampClientIp(req);
   if (hsts) res.setHeader("Strict-Transport-Security", hsts);
   void handle(req, res);
@@ -71,7 +73,6 @@ const server = createServer((req, res) => {
 // Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s is common), so the
 // server is never the side that closes a connection a client is about to reuse.
 server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
 server.on("connection", (socket) => {
   sockets.add(socket);
   socket.on("close", () => sockets.delete(socket));

@@ -8,6 +8,9 @@ declare module "vitest" {
     portalUrl: string;
     databaseUrl: string;
     dataDir: string;
+    /** The portal's pid and a file with its output so far (stdout and stderr). */
+    portalPid: number;
+    portalOutputFile: string;
     admin: { email: string; password: string };
   }
 }
@@ -17,6 +20,8 @@ export default async function setup(project: TestProject) {
   project.provide("portalUrl", portal.url);
   project.provide("databaseUrl", portal.databaseUrl);
   project.provide("dataDir", portal.dataDir);
+  project.provide("portalPid", portal.child.pid as number);
+  project.provide("portalOutputFile", portal.outputFile);
   project.provide("admin", TEST_ADMIN);
   return async () => {
     const removed = await removeMachinesOf(portal.databaseUrl).catch(() => 0);

@@ -2,7 +2,7 @@
 // fresh PostgreSQL database when TEST_DATABASE=postgres. Used by vitest's global setup, Playwright and benchmarks.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,7 +15,17 @@ const DEV_DIST_DIR = process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev";
 export const TEST_ADMIN = { email: "admin@test.local", password: "admin-password-123" };
 const PG_BASE = process.env.TEST_PG_URL ?? "postgresql://labportal:labportal@127.0.0.1:5432/labportal";
 
-export type PortalProcess = { url: string; port: number; databaseUrl: string; dataDir: string; child: ChildProcess; output: () => string; stop: () => Promise<number | null> };
+export type PortalProcess = {
+  url: string;
+  port: number;
+  databaseUrl: string;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  /** The same output as it arrives, for test files (they run in other processes than the one that started the portal). */
+  outputFile: string;
+  stop: () => Promise<number | null>;
+};
 
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -91,8 +101,13 @@ export async function startPortal(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  const outputFile = join(dataDir, "portal-output.log");
+  const collect = (d: Buffer) => {
+    output += d;
+    appendFileSync(outputFile, d);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
   const exited = new Promise<number | null>((ok) => child.on("exit", (code) => ok(code)));
 
   const deadline = Date.now() + 120_000;
@@ -118,6 +133,7 @@ export async function startPortal(
     dataDir,
     child,
     output: () => output,
+    outputFile,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;

@@ -14,6 +14,7 @@ import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
 import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import type { DockerProvider } from "@/server/providers/docker/provider";
 import { execBackend } from "./exec-terminal";
+import { RfbInputFilter } from "./rfb-input-filter";
 import { closeSession, type OpenSession, openSession } from "./sessions";
 import { joinSharedTerminal } from "./shared-terminal";
 import { DisplayInitWatch, SPICE_CHANNEL_DISPLAY } from "./spice-guard";
@@ -86,6 +87,8 @@ function dial(host: string, port: number): Promise<Socket> {
     }, 10_000);
     socket.once("connect", () => {
       clearTimeout(timer);
+      // every later error has a listener (the handshake's and the bridge's come and go); close follows it
+      socket.on("error", () => socket.destroy());
       resolve(socket);
     });
     socket.once("error", () => {
@@ -153,13 +156,20 @@ async function runVnc(ws: WebSocket, t: VncTarget, viewOnly: boolean, session: O
     const greeting = greetBrowser(ws);
     ws.resume();
     const client = await greeting;
-    if (client.leftover.length) tcp.write(client.leftover);
-    // view-only: the browser may still send its ClientInit/SetEncodings/…; only input events are dropped
-    const stats = bridge(ws, tcp, {
-      leftover,
-      onClose: (reason) => end(1000, reason),
-    });
-    if (viewOnly) filterInput(ws);
+    // view-only: the browser's stream (what it sent during the handshake too) is parsed message by message;
+    // ClientInit/SetEncodings/update requests pass, input is dropped, an unknown message ends the console
+    const filter = viewOnly ? new RfbInputFilter() : null;
+    const filterInput = filter
+      ? (chunk: Buffer) => {
+          const { forward, refuse } = filter.push(chunk);
+          if (refuse) end(1008, refuse);
+          return refuse ? Buffer.alloc(0) : forward;
+        }
+      : undefined;
+    const early = filterInput && client.leftover.length ? filterInput(client.leftover) : client.leftover;
+    if (early.length) tcp.write(early);
+    const stats = bridge(ws, tcp, { leftover, filterInput, onClose: (reason) => end(1000, reason) });
+    stats.bytesIn += early.length;
     session.stats = stats;
   } catch (error) {
     tcp.destroy();
@@ -198,16 +208,4 @@ async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant:
     if (error instanceof SpiceRefused) throw new AppError("CONSOLE_CLOSED", error.message);
     throw error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
   }
-}
-
-/** For view-only VNC: drop KeyEvent (4), PointerEvent (5) and ClientCutText (6) messages from the browser. */
-function filterInput(ws: WebSocket) {
-  const listeners = ws.listeners("message") as ((data: Buffer, isBinary: boolean) => void)[];
-  ws.removeAllListeners("message");
-  ws.on("message", (data: Buffer, isBinary: boolean) => {
-    const chunk = Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer);
-    const type = chunk[0];
-    if (type === 4 || type === 5 || type === 6) return;
-    for (const l of listeners) l(chunk, isBinary);
-  });
 }

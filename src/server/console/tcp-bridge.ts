@@ -23,6 +23,8 @@ export type BridgeStats = { bytesIn: number; bytesOut: number };
 export type BridgeOptions = {
   /** Frames from the browser are dropped (view-only consoles); the handshake is still passed by `preface`. */
   dropClientInput?: () => boolean;
+  /** Rewrites the browser's byte stream before it reaches the machine (view-only VNC: rfb-input-filter.ts). */
+  filterInput?: (chunk: Buffer) => Buffer;
   onClose?: (reason: string, stats: BridgeStats) => void;
   /** Extra bytes already read from TCP during a handshake, sent to the browser first. */
   leftover?: Buffer;
@@ -73,8 +75,10 @@ export function bridge(ws: WebSocket, tcp: Socket, options: BridgeOptions = {}):
 function forwardInput(ws: WebSocket, tcp: Socket, stats: BridgeStats, options: BridgeOptions) {
   ws.on("message", (data, isBinary) => {
     if (options.dropClientInput?.()) return;
-    const chunk = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    if (!isBinary && chunk.length === 0) return;
+    const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (!isBinary && raw.length === 0) return;
+    const chunk = options.filterInput ? options.filterInput(raw) : raw;
+    if (chunk.length === 0) return;
     stats.bytesIn += chunk.length;
     if (!tcp.write(chunk)) {
       ws.pause();

@@ -40,6 +40,9 @@ function state(): UpgradeState {
     const alive = new WeakMap<WebSocket, boolean>();
     wss.on("connection", (ws) => {
       alive.set(ws, true);
+      // a malformed frame (bad opcode, reserved bits, unmasked, oversized, invalid UTF-8) is an 'error' on the
+      // socket: without a listener it would be thrown out of the process
+      ws.on("error", () => ws.terminate());
       ws.on("pong", () => alive.set(ws, true));
     });
     const heartbeat = setInterval(() => {
@@ -71,8 +74,16 @@ function refuseHttp(socket: Duplex, status: number, text: string): void {
 }
 
 function acceptAndClose(req: IncomingMessage, socket: Duplex, head: Buffer, error: AppError): void {
-  state().wss.handleUpgrade(req, socket, head, (ws) => ws.close(error.wsCloseCode, error.message.slice(0, 120)));
+  state().wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on("error", () => ws.terminate());
+    ws.close(error.wsCloseCode, error.message.slice(0, 120));
+    // a client that never answers the close frame is dropped
+    setTimeout(() => ws.terminate(), 5_000).unref();
+  });
 }
+
+/** An upgrade not handed to its handler within this time (a slow check, a stalled client) is dropped. */
+const UPGRADE_TIMEOUT_MS = 10_000;
 
 async function authorizeUpgrade(route: WsRoute, req: IncomingMessage, pathname: string): Promise<Actor> {
   const headers = headersOf(req);
@@ -90,6 +101,16 @@ export type UpgradeOptions = { dev: boolean; nextUpgrade?: (req: IncomingMessage
 
 export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: UpgradeOptions): Promise<void> {
   socket.on("error", () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS);
+  timer.unref();
+  try {
+    await routeOwnedUpgrade(req, socket, head, options);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function routeOwnedUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: UpgradeOptions): Promise<void> {
   const pathname = new URL(req.url ?? "/", "http://placeholder").pathname;
 
   if (pathname.startsWith("/_next/") && options.dev && options.nextUpgrade) {

@@ -1,0 +1,138 @@
+// View-only VNC against a real libvirt guest's QEMU VNC display: key events sent in every shape — alone, packed
+// behind a FramebufferUpdateRequest in one WebSocket message, split across two messages, sent during the
+// handshake together with ClientInit — never reach the display. The observable is the console session's byte
+// counter of what the bridge wrote to QEMU's VNC socket: with a full-access console the same stream reaches QEMU
+// whole (so the check can fail), with a view-only console only ClientInit and the update requests do. The
+// display keeps answering update requests in both, and an unknown message type ends a view-only console.
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { requireAssets } from "../support/assets";
+import type { PortalClient } from "../support/client";
+import { createVmTemplate, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { signedInAdmin, testDb } from "../support/users";
+
+const key = (keysym: number, down: boolean) => {
+  const b = Buffer.alloc(8);
+  b[0] = 4;
+  b[1] = down ? 1 : 0;
+  b.writeUInt32BE(keysym, 4);
+  return b;
+};
+const press = (keysym: number) => Buffer.concat([key(keysym, true), key(keysym, false)]);
+const updateRequest = (incremental: number) => Buffer.from([3, incremental, 0, 0, 0, 0, 0, 64, 0, 48]);
+const qemuKey = () => Buffer.from([255, 0, 0, 1, 0, 0, 0, 0x62, 0, 0, 0, 48]);
+
+/** Reads exactly n bytes from a WebSocket's binary frames. */
+function reader(ws: WebSocket) {
+  let buf = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  ws.on("message", (d: Buffer) => {
+    buf = Buffer.concat([buf, Buffer.from(d)]);
+    for (const w of waiters.splice(0)) w();
+  });
+  return async (n: number, timeoutMs = 20_000): Promise<Buffer> => {
+    const deadline = Date.now() + timeoutMs;
+    while (buf.length < n) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} bytes (have ${buf.length})`);
+      await new Promise<void>((r) => {
+        waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    const out = buf.subarray(0, n);
+    buf = buf.subarray(n);
+    return Buffer.from(out);
+  };
+}
+
+describe("view-only VNC consoles type nothing into a real guest", () => {
+  let admin: PortalClient;
+  let vm: string;
+
+  beforeAll(async () => {
+    await requireAssets("libvirt");
+    admin = await signedInAdmin();
+    await ensureHosts(admin);
+    const template = await createVmTemplate(admin);
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: template, name: "view-only vm" } });
+    await waitForJob(admin, created.body.job.id);
+    vm = created.body.machines[0]?.id as string;
+    await admin.json(`/api/machines/${vm}/start`, { method: "POST", json: {} });
+    await waitForState(admin, vm, "RUNNING");
+  }, 240_000);
+
+  /**
+   * One console: the handshake (with key presses sent along with it when `duringHandshake`), then `messages`,
+   * one WebSocket message each, then a full update request whose answer proves the console still works.
+   * Returns the bytes the bridge wrote to QEMU (the session's counter) and how the socket closed.
+   */
+  async function session(viewOnly: boolean, messages: Buffer[], duringHandshake: boolean) {
+    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, { method: "POST", json: { kind: "vnc", viewOnly } });
+    expect(t.status).toBe(201);
+    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, { headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") } });
+    const read = reader(ws);
+    const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
+    expect((await read(12)).toString("latin1")).toBe("RFB 003.008\n");
+    const version = Buffer.from("RFB 003.008\n", "latin1");
+    // ClientInit with shared = 0: a watcher must not be able to ask the display to drop everyone else
+    const afterHandshake = Buffer.concat([Buffer.from([0]), ...(duringHandshake ? [press(0x61), press(0x62), qemuKey()] : [])]);
+    if (duringHandshake) ws.send(Buffer.concat([version, Buffer.from([1]), afterHandshake]));
+    else ws.send(version);
+    expect([...(await read(2))]).toEqual([1, 1]);
+    if (!duringHandshake) ws.send(Buffer.from([1]));
+    expect([...(await read(4))]).toEqual([0, 0, 0, 0]);
+    if (!duringHandshake) ws.send(afterHandshake);
+    const init = await read(24);
+    await read(init.readUInt32BE(20));
+    for (const m of messages) {
+      ws.send(m);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    ws.send(updateRequest(0));
+    expect((await read(4))[0]).toBe(0); // a FramebufferUpdate: the display still answers
+    ws.close();
+    const code = await closed;
+    const row = await waitFor(
+      "the console session to close",
+      () => testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } }),
+      (s) => Boolean(s?.closedAt),
+      10_000,
+    );
+    return { bytesIn: Number(row?.bytesIn), code, sent: afterHandshake.length + messages.reduce((n, m) => n + m.length, 0) + 10 };
+  }
+
+  const a = press(0x61);
+  const shapes: { name: string; messages: Buffer[]; duringHandshake: boolean; updateRequests: number }[] = [
+    { name: "alone", messages: [key(0x61, true), key(0x61, false), qemuKey()], duringHandshake: false, updateRequests: 0 },
+    { name: "packed behind a FramebufferUpdateRequest in one message", messages: [Buffer.concat([updateRequest(1), a, updateRequest(1), qemuKey()])], duringHandshake: false, updateRequests: 2 },
+    { name: "split across two messages", messages: [Buffer.concat([updateRequest(1), a.subarray(0, 5)]), Buffer.concat([a.subarray(5), updateRequest(1)])], duringHandshake: false, updateRequests: 2 },
+    { name: "sent during the handshake", messages: [], duringHandshake: true, updateRequests: 0 },
+  ];
+
+  for (const shape of shapes) {
+    it(`key events ${shape.name}: reach QEMU with full access, never with view-only`, async () => {
+      const full = await session(false, shape.messages, shape.duringHandshake);
+      expect(full.bytesIn).toBe(full.sent); // the same stream with full access reaches the display whole
+      const watch = await session(true, shape.messages, shape.duringHandshake);
+      // view-only: ClientInit and the update requests (the shape's and the final one), nothing else
+      expect(watch.bytesIn).toBe(1 + 10 * shape.updateRequests + 10);
+      expect(watch.bytesIn).toBeLessThan(full.bytesIn);
+    }, 60_000);
+  }
+
+  it("ends a view-only console at an RFB message type it does not know", async () => {
+    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, { method: "POST", json: { kind: "vnc", viewOnly: true } });
+    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, { headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") } });
+    const read = reader(ws);
+    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on("close", (code, reason) => r({ code, reason: reason.toString() })));
+    await read(12);
+    ws.send(Buffer.concat([Buffer.from("RFB 003.008\n", "latin1"), Buffer.from([1, 1])]));
+    await read(6);
+    const init = await read(24);
+    await read(init.readUInt32BE(20));
+    ws.send(Buffer.concat([Buffer.from([7, 0, 0, 0]), key(0x61, true)]));
+    const result = await closed;
+    expect(result.code).toBe(1008);
+    expect(result.reason).toMatch(/view-only console cannot send/);
+  }, 30_000);
+});
