@@ -102,4 +102,18 @@ describe("csvCell", () => {
     const values = ["a,b", 'q"q', "two\nlines", " padded ", "plain"];
     expect(fields(values.map(csvCell).join(","))).toEqual([values]);
   });
+
+  it("neutralises every cell a spreadsheet could read as a formula, including ; and leading spaces", () => {
+    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", ";=cmd", "|calc", "\t=1", "\r=1", "\n=1", "  =1+1", "\u00A0=1", "\uFF1D1+1", "\uFF0B1", "\uFF20x"]) {
+      const cell = csvCell(v);
+      const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+      expect(unquoted, `${JSON.stringify(v)} -> ${cell}`).toBe(`'${v}`);
+    }
+    expect(csvCell("plain text")).toBe("plain text");
+  });
+
+  it("quotes a cell with a semicolon so a semicolon-separated reader keeps it whole", () => {
+    expect(csvCell("a;=HYPERLINK()")).toBe('"a;=HYPERLINK()"');
+    expect(fields(csvCell("a;b"))).toEqual([["a;b"]]);
+  });
 });
