@@ -2,6 +2,7 @@
 // row, the provider spec, and the in-flight registry the reconciler respects.
 import type { Host, Machine, Template } from "@/generated/sqlite/client";
 import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
+import { parseCapabilities } from "@/lib/docker-capabilities";
 import { parseConsoleKinds } from "@/lib/machine-states";
 import { type NativeDownloads, type RdpReach, rdpRefusal, VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
@@ -131,6 +132,7 @@ export function machineSpec(m: Machine, t: Template, volume: string | null): Mac
       volumeFormat: t.imageFormat === "raw" ? "raw" : "qcow2",
       dockerImage: t.dockerImage,
       dockerCommand: t.dockerCommand ? (JSON.parse(t.dockerCommand) as string[]) : null,
+      dockerCapabilities: parseCapabilities(t.dockerCapabilities),
       shell: t.shell,
       consoleKinds: parseConsoleKinds(t.consoleKinds),
       sshPort: t.sshPort,

@@ -1,5 +1,6 @@
 // Route contracts of the templates domain: what machines are made from (admin and teacher).
 import { z } from "zod";
+import { EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 import { CONSOLE_KINDS } from "@/lib/machine-states";
 import { defineRoute } from "@/server/http/route-spec";
 
@@ -10,6 +11,11 @@ export const ZDockerImage = z
   .string()
   .trim()
   .regex(/^[a-z0-9]+([._\-/][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { message: "Enter an image name like debian:bookworm or school/lab:1." });
+
+/** Docker: Linux capabilities added to the containers' minimal default set, from the allow-list only. */
+const ZCapabilities = z
+  .array(z.enum(EXTRA_CAPABILITIES, { message: `Choose capabilities from ${EXTRA_CAPABILITIES.join(", ")}.` }))
+  .max(EXTRA_CAPABILITIES.length);
 
 const specs = {
   description: z.string().trim().max(2000).default(""),
@@ -31,6 +37,7 @@ export const ZCreateTemplate = z
     kind: z.enum(["LIBVIRT", "DOCKER"]),
     dockerImage: z.preprocess(emptyAsUndefined, ZDockerImage.optional()),
     dockerCommand: z.preprocess(emptyAsUndefined, z.array(z.string().max(500)).max(50).optional()),
+    dockerCapabilities: ZCapabilities.optional(),
     ...specs,
     vcpus: specs.vcpus.default(1),
     memoryMb: specs.memoryMb.default(512),
@@ -57,6 +64,7 @@ export const ZUpdateTemplate = z
     description: specs.description.optional(),
     dockerImage: ZDockerImage.optional(),
     dockerCommand: z.array(z.string().max(500)).max(50).nullable().optional(),
+    dockerCapabilities: ZCapabilities.nullable().optional(),
     vcpus: specs.vcpus.optional(),
     memoryMb: specs.memoryMb.optional(),
     diskGb: specs.diskGb.optional(),
@@ -83,6 +91,7 @@ export const ZTemplateRow = z.object({
   imageBytes: z.number().nullable(),
   dockerImage: z.string().nullable(),
   dockerCommand: z.array(z.string()).nullable(),
+  dockerCapabilities: z.array(z.string()),
   shell: z.string(),
   vcpus: z.number(),
   memoryMb: z.number(),

@@ -7,6 +7,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "@/env";
 import type { Template } from "@/generated/sqlite/client";
+import { parseCapabilities } from "@/lib/docker-capabilities";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
@@ -39,6 +40,7 @@ export function templateRow(t: Row, actor: Actor): TTemplateRow {
     imageBytes: t.imageBytes === null ? null : Number(t.imageBytes),
     dockerImage: t.dockerImage,
     dockerCommand: t.dockerCommand ? (JSON.parse(t.dockerCommand) as string[]) : null,
+    dockerCapabilities: parseCapabilities(t.dockerCapabilities),
     shell: t.shell,
     vcpus: t.vcpus,
     memoryMb: t.memoryMb,
@@ -111,6 +113,7 @@ export async function createTemplate(actor: Actor, input: TCreateTemplate, ip: s
       statusDetail: input.kind === "DOCKER" ? null : "Upload a disk image (qcow2 or raw) to finish this template.",
       dockerImage: input.kind === "DOCKER" ? (input.dockerImage ?? null) : null,
       dockerCommand: input.dockerCommand?.length ? JSON.stringify(input.dockerCommand) : null,
+      dockerCapabilities: input.kind === "DOCKER" && input.dockerCapabilities?.length ? [...new Set(input.dockerCapabilities)].join(",") : null,
       shell: input.shell,
       vcpus: input.vcpus,
       memoryMb: input.memoryMb,
@@ -137,7 +140,8 @@ export async function updateTemplate(actor: Actor, id: string, input: TUpdateTem
     const problem = await dockerImageAvailable(input.dockerImage);
     if (problem) throw invalid({ dockerImage: problem }, problem);
   }
-  const { consoleKinds, dockerCommand, ...rest } = input;
+  const { consoleKinds, dockerCommand, dockerCapabilities, ...rest } = input;
+  if (dockerCapabilities?.length && before.kind !== "DOCKER") throw invalid({ dockerCapabilities: "Only Docker templates have capabilities; a VM is isolated by its hypervisor." });
   if (dockerCommand !== undefined && before.kind !== "DOCKER") throw invalid({ dockerCommand: "Only Docker templates have a command." });
   const t = await db().template.update({
     where: { id },
@@ -145,6 +149,7 @@ export async function updateTemplate(actor: Actor, id: string, input: TUpdateTem
       ...rest,
       ...(consoleKinds ? { consoleKinds: consoleKinds.join(",") } : {}),
       ...(dockerCommand !== undefined ? { dockerCommand: dockerCommand?.length ? JSON.stringify(dockerCommand) : null } : {}),
+      ...(dockerCapabilities !== undefined ? { dockerCapabilities: dockerCapabilities?.length ? [...new Set(dockerCapabilities)].join(",") : null } : {}),
     },
     include,
   });

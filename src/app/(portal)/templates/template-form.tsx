@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 // Create or edit a template: kind (on create), the Docker image and command, and the specs every machine made
 // from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
+import { CAPABILITY_USE, EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 import { focusFirstInvalid } from "@/lib/focus";
 import { CONSOLE_LABEL, CONSOLES_FOR, DEFAULT_CONSOLE, joinCommand, splitCommand, type TemplateKind, type TemplateRow } from "./types";
 
@@ -16,6 +17,7 @@ type Values = {
   kind: TemplateKind;
   dockerImage: string;
   dockerCommand: string;
+  dockerCapabilities: string[];
   vcpus: string;
   memoryMb: string;
   diskGb: string;
@@ -36,6 +38,7 @@ function initialValues(t?: TemplateRow): Values {
       kind: "DOCKER",
       dockerImage: "",
       dockerCommand: "",
+      dockerCapabilities: [],
       vcpus: "1",
       memoryMb: "512",
       diskGb: "4",
@@ -53,6 +56,7 @@ function initialValues(t?: TemplateRow): Values {
     kind: t.kind,
     dockerImage: t.dockerImage ?? "",
     dockerCommand: t.dockerCommand ? joinCommand(t.dockerCommand) : "",
+    dockerCapabilities: t.dockerCapabilities,
     vcpus: String(t.vcpus),
     memoryMb: String(t.memoryMb),
     diskGb: String(t.diskGb),
@@ -143,11 +147,13 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
         all.dockerImage = v.dockerImage.trim();
         const command = splitCommand(v.dockerCommand);
         if (command.length) all.dockerCommand = command;
+        if (v.dockerCapabilities.length) all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
       }
       return all;
     }
     all.sshUser = v.sshUser.trim() || null;
     if (v.kind === "DOCKER" && v.dockerImage.trim() !== initial.dockerImage) all.dockerImage = v.dockerImage.trim();
+    if (v.kind === "DOCKER") all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
     // Only what changed, so the audit log says what was edited.
     const before: Record<string, unknown> = {
       name: initial.name,
@@ -162,6 +168,7 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
       shell: initial.shell,
       keepDataDisk: initial.keepDataDisk,
       sshUser: initial.sshUser || null,
+      dockerCapabilities: EXTRA_CAPABILITIES.filter((c) => initial.dockerCapabilities.includes(c)),
     };
     return Object.fromEntries(Object.entries(all).filter(([k, value]) => JSON.stringify(value) !== JSON.stringify(before[k])));
   }
@@ -250,6 +257,31 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
             error={fields.dockerCommand}
             disabled={editing}
           />
+          <fieldset className="sm:col-span-2" data-testid="template-capabilities">
+            <legend className="text-sm font-semibold text-slate-800">Extra capabilities (optional)</legend>
+            <p className="text-sm text-slate-600">
+              Containers run with a minimal set (files, users, signals, low ports, sshd). Add only what the lab needs; changes apply to machines created or
+              reverted afterwards.
+            </p>
+            <div className="mt-1 flex flex-wrap gap-x-4 gap-y-2">
+              {EXTRA_CAPABILITIES.map((c) => (
+                <label key={c} className="flex items-center gap-2 text-sm" title={CAPABILITY_USE[c]}>
+                  <input
+                    type="checkbox"
+                    name={`${p}-capability`}
+                    value={c}
+                    checked={v.dockerCapabilities.includes(c)}
+                    onChange={(e) => set("dockerCapabilities", e.target.checked ? [...v.dockerCapabilities.filter((x) => x !== c), c] : v.dockerCapabilities.filter((x) => x !== c))}
+                    className="h-4 w-4"
+                    data-testid={`template-capability-${c}`}
+                  />
+                  <span className="font-mono">{c}</span>
+                  <span className="text-slate-600">({CAPABILITY_USE[c]})</span>
+                </label>
+              ))}
+            </div>
+            {fields.dockerCapabilities && <p className="mt-1 text-sm text-red-700">{fields.dockerCapabilities}</p>}
+          </fieldset>
         </>
       )}
       {v.kind === "LIBVIRT" && !editing && (

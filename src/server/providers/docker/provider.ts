@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
+import { capabilitiesFor } from "@/lib/docker-capabilities";
 import { dockerUriProblem } from "@/server/hosts/uri";
 import { applyIsolation, dockerLabBridges, isLocalHost, isolationError, REMOTE_WARNING, registerDockerSource } from "../isolation";
 import {
@@ -30,21 +31,9 @@ export const MANAGED = "lab-portal.managed";
 const DEFAULT_NETWORK = "lab-portal";
 /** Keeps a container without a command of its own alive, and stops at once on SIGTERM. */
 const IDLE_COMMAND = ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
-/**
- * Containers drop every capability and get back only what a lab (and its sshd) needs: file ownership and
- * permissions as root, switching users, signals, low ports, audit records of logins and sshd's privilege-separation
- * chroot. Not NET_RAW (raw sockets, spoofing), MKNOD, SETFCAP, SETPCAP or FSETID: a template lists those it needs.
- */
-export const DEFAULT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "AUDIT_WRITE", "SYS_CHROOT"] as const;
-/** What a Docker template may add on top of the defaults (never SYS_ADMIN, SYS_MODULE, SYS_TIME, … that reach the host). */
-export const EXTRA_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_PTRACE", "MKNOD", "SETFCAP", "SETPCAP", "FSETID", "SYS_NICE", "IPC_LOCK"] as const;
-export type ExtraCapability = (typeof EXTRA_CAPABILITIES)[number];
 
-/** The capabilities a container of this template gets: the defaults plus the template's allowed extras. */
-export function capabilitiesFor(extra: readonly string[] | null | undefined): string[] {
-  const allowed = new Set<string>(EXTRA_CAPABILITIES);
-  return [...new Set([...DEFAULT_CAPABILITIES, ...(extra ?? []).filter((c) => allowed.has(c))])];
-}
+/** Containers drop every capability and get back a minimal set plus the template's allowed extras (lib/docker-capabilities). */
+export { capabilitiesFor, DEFAULT_CAPABILITIES, EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 
 export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.DockerOptions {
   const uri = host.uri.trim();
