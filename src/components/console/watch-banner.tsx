@@ -16,16 +16,13 @@ export function WatchBanner({ machineId, className = "" }: { machineId: string; 
       role="status"
       aria-live="polite"
       data-testid="watch-banner"
-      className={`flex items-start gap-2 rounded-md border px-3 py-2 text-sm font-medium ${takenOver ? "border-amber-400 bg-amber-50 text-amber-900" : "border-brand-100 bg-brand-50 text-brand-700"} ${className}`}
+      className={`rounded-md border px-3 py-2 text-sm font-medium ${takenOver ? "border-amber-400 bg-amber-50 text-amber-900" : "border-brand-100 bg-brand-50 text-brand-700"} ${className}`}
     >
-      <span aria-hidden="true">👁</span>
-      <span className="min-w-0 break-words">
-        {lines.map((line) => (
-          <span key={line} className="block">
-            {line}
-          </span>
-        ))}
-      </span>
+      {lines.map((line) => (
+        <p key={line} className="break-words">
+          {line}
+        </p>
+      ))}
     </div>
   );
 }

@@ -291,6 +291,8 @@ export function joinSharedTerminal(
   ws: WebSocket,
   options: { machineId: string; kind: "exec" | "ssh"; viewOnly: boolean; session: OpenSession; end: (code: number, reason: string) => void; open: BackendFactory },
 ): void {
+  // closed while its session was being opened: it never joins (its close listener would never run)
+  if (ws.readyState !== ws.OPEN) return;
   const key = `${options.machineId}:${options.kind}`;
   const viewer: Viewer = { ws, session: options.session, interactive: !options.viewOnly, end: options.end, pending: [], terminal: null };
   const r = registry();
