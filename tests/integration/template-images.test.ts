@@ -32,7 +32,7 @@ describe("template image uploads", { timeout: 120_000 }, () => {
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  async function upload(id: string, body: Buffer, name: string) {
+  async function upload(id: string, body: Buffer<ArrayBuffer>, name: string) {
     return admin.fetch(`/api/templates/${id}/image`, { method: "PUT", headers: { "content-type": "application/octet-stream", "x-file-name": name }, body });
   }
 

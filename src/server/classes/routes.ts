@@ -1,6 +1,7 @@
 // Route contracts of the classroom domain: classes, co-owners, invites, joining, the roster, publish and kept disks.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { CONTROL_MESSAGE, isPlainText, zLine, zName } from "@/server/http/zod-text";
 import { ZJobView, ZMachineRow } from "@/server/machines/routes";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -11,11 +12,7 @@ const int = (min: number, max: number, what: string) =>
     .min(min, { message: `${what[0]?.toUpperCase()}${what.slice(1)}: at least ${min}.` })
     .max(max, { message: `${what[0]?.toUpperCase()}${what.slice(1)}: at most ${max}.` });
 
-const ZName = z
-  .string({ message: "Enter a name." })
-  .trim()
-  .min(1, { message: "Enter a name." })
-  .max(80, { message: "Use at most 80 characters." });
+const ZName = zName(80);
 
 export const ZClassSettings = z.object({
   name: ZName,
@@ -85,7 +82,7 @@ export const ZRosterRow = z.object({
 export type TRosterRow = z.infer<typeof ZRosterRow>;
 
 export const ZCreateInvite = z.object({
-  label: z.string().trim().max(80, { message: "Use at most 80 characters." }).default(""),
+  label: zLine(80).default(""),
   /** Days until it expires; null = never. */
   expiresInDays: z.union([int(1, 365, "days until the link expires"), z.null()]).default(7),
   maxUses: z.preprocess(emptyAsUndefined, z.union([int(1, 10_000, "the number of uses"), z.null()]).optional()),
@@ -129,7 +126,12 @@ export const ZInvitePreview = z.object({
 });
 
 export const ZSignup = z.object({
-  name: z.string({ message: "Enter your name." }).trim().min(1, { message: "Enter your name." }).max(100, { message: "Use at most 100 characters." }),
+  name: z
+    .string({ message: "Enter your name." })
+    .trim()
+    .min(1, { message: "Enter your name." })
+    .max(100, { message: "Use at most 100 characters." })
+    .refine(isPlainText, { message: CONTROL_MESSAGE }),
   email: z.string({ message: "Enter your e-mail address." }).trim().toLowerCase().email({ message: "Enter a valid e-mail address." }).max(200),
   password: z.string({ message: "Choose a password." }).min(10, { message: "Use at least 10 characters." }).max(200, { message: "Use at most 200 characters." }),
 });

@@ -1,9 +1,10 @@
 // Route contracts of the hosts domain (admin): register, edit, test, cordon/drain, remove.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { zName } from "@/server/http/zod-text";
 import { hostUriProblem } from "./uri";
 
-const ZName = z.string({ message: "Enter a name." }).trim().min(1, { message: "Enter a name." }).max(80, { message: "Use at most 80 characters." });
+const ZName = zName(80);
 const ZAddress = z
   .string()
   .trim()

@@ -1,6 +1,7 @@
 // Route contracts of the quotas domain: plans, per-user limits, hours grants, "my quota" and quota requests.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { zName } from "@/server/http/zod-text";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -26,7 +27,7 @@ export const ZLimitValues = z.object({
 });
 export type TLimitValues = z.infer<typeof ZLimitValues>;
 
-const ZPlanName = z.string({ message: "Enter a name." }).trim().min(1, { message: "Enter a name." }).max(60, { message: "Use at most 60 characters." });
+const ZPlanName = zName(60);
 const ZDefaultFor = z.enum(["ADMIN", "TEACHER", "STUDENT"]).nullable();
 
 export const ZPlanInput = ZLimitValues.partial().extend({

@@ -3,9 +3,12 @@ import { z } from "zod";
 import { EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 import { CONSOLE_KINDS } from "@/lib/machine-states";
 import { defineRoute } from "@/server/http/route-spec";
+import { zName } from "@/server/http/zod-text";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-const ZName = z.string({ message: "Enter a name." }).trim().min(1, { message: "Enter a name." }).max(80, { message: "Use at most 80 characters." });
+const ZName = zName(80);
+/** The same check on create and on edit. */
+const ZSshUser = z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "A Unix user name like student." });
 
 export const ZDockerImage = z
   .string()
@@ -24,7 +27,7 @@ const specs = {
   diskGb: z.coerce.number().int().min(1, { message: "At least 1 GB." }).max(16 * 1024),
   osType: z.enum(["LINUX", "WINDOWS"]),
   consoleKinds: z.array(z.enum(CONSOLE_KINDS)).min(1, { message: "Offer at least one console." }).max(5),
-  sshUser: z.preprocess(emptyAsUndefined, z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "A Unix user name like student." }).optional()),
+  sshUser: z.preprocess(emptyAsUndefined, ZSshUser.optional()),
   sshPort: z.coerce.number().int().min(1).max(65535),
   rdpPort: z.coerce.number().int().min(1).max(65535),
   shell: z.string().trim().regex(/^\/[\w/.-]{1,100}$/, { message: "An absolute path like /bin/bash." }),
@@ -70,7 +73,8 @@ export const ZUpdateTemplate = z
     diskGb: specs.diskGb.optional(),
     osType: specs.osType.optional(),
     consoleKinds: specs.consoleKinds.optional(),
-    sshUser: z.string().trim().max(32).nullable().optional(),
+    // empty or null clears it; anything else passes the create-time check
+    sshUser: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? null : v), ZSshUser.nullable()).optional(),
     sshPort: specs.sshPort.optional(),
     rdpPort: specs.rdpPort.optional(),
     shell: specs.shell.optional(),

@@ -2,6 +2,7 @@
 // every token with its owner and revokes any. The token itself is returned once, by the create call.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { CONTROL_MESSAGE, isPlainText } from "@/server/http/zod-text";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -42,7 +43,8 @@ export const ZCreateToken = z.object({
     .string({ message: "Enter a name, for example the script or machine that will use the token." })
     .trim()
     .min(1, { message: "Enter a name, for example the script or machine that will use the token." })
-    .max(TOKEN_NAME_MAX, { message: `Use at most ${TOKEN_NAME_MAX} characters.` }),
+    .max(TOKEN_NAME_MAX, { message: `Use at most ${TOKEN_NAME_MAX} characters.` })
+    .refine(isPlainText, { message: CONTROL_MESSAGE }),
   scopes: z
     .array(ZTokenScope, { message: 'Choose at least one scope: "read", "write" or "admin".' })
     .min(1, { message: 'Choose at least one scope: "read", "write" or "admin".' })

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ZPassword } from "@/server/auth/passwords";
 import { defineRoute } from "@/server/http/route-spec";
+import { zName } from "@/server/http/zod-text";
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -15,11 +16,7 @@ export const ZEmail = z
   .max(254, { message: "Use at most 254 characters." })
   .pipe(z.email({ message: "Enter a valid email address, like name@school.edu." }));
 
-export const ZName = z
-  .string({ message: "Enter a name." })
-  .trim()
-  .min(1, { message: "Enter a name." })
-  .max(120, { message: "Use at most 120 characters." });
+export const ZName = zName(120);
 
 export const ZUserId = z.object({ id: z.string().min(1).max(64) });
 
