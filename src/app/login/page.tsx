@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { Suspense } from "react";
 import { currentActor } from "@/server/auth/page-actor";
 import { LoginForm } from "./login-form";
+import { PasswordChangedNotice } from "./password-changed-notice";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -18,6 +20,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="mb-1 text-xl font-semibold">Lab Portal</h1>
         <p className="mb-6 text-sm text-slate-600">Sign in to reach your lab machines.</p>
+        <Suspense>
+          <PasswordChangedNotice />
+        </Suspense>
         <LoginForm next={safeNext(next)} />
       </div>
     </main>

@@ -82,6 +82,10 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
     if (teaches) reloadRoster();
   });
   useMachineLiveSync({ onUnknown: () => teaches && reloadRoster(), onDeleted: () => teaches && reloadRoster() });
+  // a console opened or closed on one of the class's machines: the roster's console column follows live
+  useLiveEvents(["console.session"], (data) => {
+    if (teaches && (data as { classId?: unknown } | null)?.classId === id) reloadRoster();
+  });
 
   function onTabKey(event: React.KeyboardEvent, index: number) {
     let next = -1;

@@ -3,7 +3,8 @@
 // Classes: teachers and admins see the classes they run (a table on wide screens, cards on phones) with an
 // "Archived" toggle and the "New class" form; students see the classes they attend and go on to My labs.
 import Link from "next/link";
-import { type ReactNode, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
+import { JobProgress } from "@/app/(portal)/machines/job-progress";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
@@ -12,7 +13,7 @@ import { useCoalesced } from "@/components/ui/use-coalesced";
 import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
 import { AttentionNote, needsAttention } from "./class-attention";
-import { NewClassForm } from "./new-class-form";
+import { type CreatedClass, NewClassForm } from "./new-class-form";
 import { type ClassRow, classStatusText, ROLE_LABEL } from "./types";
 
 type Role = "ADMIN" | "TEACHER" | "STUDENT";
@@ -53,6 +54,22 @@ export function ClassesClient({ role }: { role: Role }) {
   const items = data?.items ?? null;
   const scheduleReload = useCoalesced(() => void reload(), 1000);
   useLiveEvents(["class.updated", "class.roster", "live.reconnected"], scheduleReload);
+  // a class just created: the form closes, its deploy progress shows above the list and the page scrolls to its row
+  const [justCreated, setJustCreated] = useState<CreatedClass[]>([]);
+  const scrolledTo = useRef<string | null>(null);
+  function onCreated(created: CreatedClass) {
+    setJustCreated((list) => [created, ...list.filter((c) => c.class.id !== created.class.id)]);
+    newPanel.hide();
+    void reload();
+  }
+  useEffect(() => {
+    const id = justCreated[0]?.class.id;
+    if (!id || scrolledTo.current === id || !items?.some((c) => c.id === id)) return;
+    const row = document.querySelector(`[data-class-id="${CSS.escape(id)}"]`);
+    if (!row) return;
+    scrolledTo.current = id;
+    row.scrollIntoView({ block: "center", behavior: "smooth" });
+  }, [items, justCreated]);
 
   return (
     <div className="space-y-6">
@@ -71,8 +88,24 @@ export function ClassesClient({ role }: { role: Role }) {
 
       {teaches && newPanel.open && (
         <FormPanel id="new-class-panel" headingId="new-class-heading" title="New class" closeLabel="Close the new class form" onClose={newPanel.hide}>
-          <NewClassForm focusKey={newPanel.focusKey} onCreated={scheduleReload} />
+          <NewClassForm focusKey={newPanel.focusKey} onCreated={onCreated} />
         </FormPanel>
+      )}
+
+      {justCreated.length > 0 && (
+        <section aria-label="Deploy progress" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+          {justCreated.map(({ class: c, job }) => (
+            <div key={job.id} className="space-y-2" data-testid="new-class-created">
+              <p className="text-sm">
+                Class <strong>{c.name}</strong> created.{" "}
+                <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium text-brand-700 hover:underline" data-testid="new-class-link">
+                  Open the class
+                </Link>
+              </p>
+              <JobProgress initial={job} onFinished={scheduleReload} />
+            </div>
+          ))}
+        </section>
       )}
 
       {teaches && (
@@ -123,7 +156,7 @@ export function ClassesClient({ role }: { role: Role }) {
             </thead>
             <tbody className="block divide-y divide-slate-100 md:table-row-group">
               {items.map((c) => (
-                <tr key={c.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`class-row-${c.name}`} data-class-id={c.id}>
+                <tr key={c.id} className={`block px-3 py-3 md:table-row md:p-0 ${justCreated.some((j) => j.class.id === c.id) ? "bg-brand-50" : ""}`} data-testid={`class-row-${c.name}`} data-class-id={c.id}>
                   <td className={TD}>
                     <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium break-words text-brand-700 hover:underline">
                       {c.name}

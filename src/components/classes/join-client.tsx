@@ -74,7 +74,8 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
       <div className="space-y-4">
         <h1 className="text-xl font-semibold">Join a class</h1>
         <Alert tone="error" testId="join-error">
-          {loadError.status === 404 ? "This invite link is not valid. Check that you copied all of it, or ask your teacher for a new one." : loadError.message}
+          {/* an unknown code (404) or one that is not even shaped like a code (422) */}
+          {loadError.status === 404 || loadError.status === 422 ? "This invite link is not valid — ask your teacher for a new one." : loadError.message}
         </Alert>
         <Link href="/" className="text-sm text-brand-700 hover:underline">
           Go to Lab Portal

@@ -1,10 +1,10 @@
 "use client";
 
 // "New class": the settings and a READY template. The server answers at once with the class and its deploy job
-// (the teacher's machine and the pool); the job's progress stays under the form with a link to the class.
+// (the teacher's machine and the pool); the classes page closes the form and shows the job's progress above the
+// list with a link to the class (onCreated gets both).
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { JobProgress } from "@/app/(portal)/machines/job-progress";
 import type { TemplateOption } from "@/app/(portal)/machines/types";
 import { Alert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
@@ -14,9 +14,9 @@ import { focusFirstInvalid } from "@/lib/focus";
 import { ClassSettingsFields } from "./settings-fields";
 import { type ClassRow, DEFAULT_SETTINGS, type JobView, type SettingsForm, settingsBody } from "./types";
 
-type Created = { class: ClassRow; job: JobView };
+export type CreatedClass = { class: ClassRow; job: JobView };
 
-export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCreated: () => void }) {
+export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCreated: (created: CreatedClass) => void }) {
   const nameRef = useRef<HTMLInputElement>(null);
   const [templates, setTemplates] = useState<(TemplateOption & { consoleKinds: string[] })[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -25,7 +25,6 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
-  const [created, setCreated] = useState<Created[]>([]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: focus again each time the panel is (re)opened
   useEffect(() => {
@@ -58,7 +57,7 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
       return;
     }
     setPending(true);
-    const res = await api<Created>("/api/classes", { method: "POST", json: { ...settingsBody(settings), templateId } });
+    const res = await api<CreatedClass>("/api/classes", { method: "POST", json: { ...settingsBody(settings), templateId } });
     setPending(false);
     if (!res.ok) {
       const f = res.error.fields ?? {};
@@ -67,10 +66,9 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
       focusFirstInvalid(form);
       return;
     }
-    setCreated((c) => [res.data, ...c]);
     setSettings(DEFAULT_SETTINGS);
     setTemplateId("");
-    onCreated();
+    onCreated(res.data);
   }
 
   return (
@@ -119,21 +117,6 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
           </Button>
         </div>
       </form>
-      {created.length > 0 && (
-        <section aria-label="Deploy progress" className="space-y-3">
-          {created.map(({ class: c, job }) => (
-            <div key={job.id} className="space-y-2" data-testid="new-class-created">
-              <p className="text-sm">
-                Class <strong>{c.name}</strong> created.{" "}
-                <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium text-brand-700 hover:underline" data-testid="new-class-link">
-                  Open the class
-                </Link>
-              </p>
-              <JobProgress initial={job} onFinished={onCreated} />
-            </div>
-          ))}
-        </section>
-      )}
     </div>
   );
 }

@@ -44,6 +44,15 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
 
   const running = (roster?.items ?? []).filter((r) => r.machine && ["RUNNING", "STARTING", "REBOOTING"].includes((byId[r.machine.id] ?? r.machine).state)).length;
   const studentMachines = (roster?.items ?? []).filter((r) => r.machine).length;
+  // said before the confirm (the button is disabled with the reason), as the server would refuse it
+  const teacherMachine = roster?.teacherMachine ? (byId[roster.teacherMachine.id] ?? roster.teacherMachine) : null;
+  const publishRefusal = !roster
+    ? null
+    : !teacherMachine
+      ? "The teacher's machine does not exist yet."
+      : teacherMachine.state !== "STOPPED"
+        ? `Stop your machine (${teacherMachine.name}) first, so its disk is complete: it is ${teacherMachine.state.toLowerCase()}.`
+        : null;
 
   async function publish(retry: boolean) {
     setPending(true);
@@ -103,8 +112,9 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
               setDialogError(null);
               setAsking(true);
             }}
-            disabled={pending || !roster?.teacherMachine}
-            title={roster && !roster.teacherMachine ? "The teacher's machine does not exist yet." : undefined}
+            disabled={pending || !roster || publishRefusal !== null}
+            title={publishRefusal ?? undefined}
+            aria-describedby={publishRefusal ? "publish-refusal" : undefined}
             data-testid="publish-open"
           >
             Publish…
@@ -115,6 +125,11 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
             </Button>
           )}
         </div>
+        {publishRefusal && (
+          <p id="publish-refusal" className="text-sm text-slate-700" data-testid="publish-refusal">
+            {publishRefusal}
+          </p>
+        )}
         {jobs.length > 0 && (
           <section className="space-y-2" aria-label="Publish progress">
             {jobs.map((job) => (

@@ -87,6 +87,7 @@ export async function openSession(
   };
   registry().sessions.set(row.id, session);
   refreshTimers(session.machineId);
+  publishConsoleActivity(session.machineId, true);
   if (input.ownerId && input.ownerId !== actor.id) {
     // the student sees a banner: who is watching (or has taken over) their console
     // (GET /api/me/watchers answers the same from the rows, for a page opened later)
@@ -130,6 +131,7 @@ export async function closeSession(session: OpenSession, reason: string): Promis
     })
     .catch(() => undefined);
   refreshTimers(session.machineId);
+  publishConsoleActivity(session.machineId, false);
   await recordAudit({
     actor: { id: session.userId, email: session.userEmail },
     action: "console.close",
@@ -240,6 +242,21 @@ export async function sessionHeartbeat(): Promise<{ marked: number; kicked: numb
 /** Tells a machine's owner that someone opened (open: true) or closed (open: false) a console on it. */
 function publishWatching(ownerId: string, data: { machineId: string; sessionId: string; by: string; viewOnly: boolean; open: boolean }): void {
   publish({ type: "console.watching", audience: { userIds: [ownerId] }, data });
+}
+
+/**
+ * A console opened or closed on a class machine: the class's teachers (and admins) hear it, so the roster's
+ * console column ("open now", last console) updates live.
+ */
+function publishConsoleActivity(machineId: string, open: boolean): void {
+  void db()
+    .machine.findUnique({ where: { id: machineId }, select: { classId: true, class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } })
+    .then((m) => {
+      if (!m?.classId || !m.class) return;
+      const teachers = [m.class.ownerId, ...m.class.coOwners.map((c) => c.userId)];
+      publish({ type: "console.session", audience: { userIds: teachers, roles: ["ADMIN"] }, data: { machineId, classId: m.classId, open } });
+    })
+    .catch((error) => console.error("[console] could not publish console activity", error));
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */

@@ -5,6 +5,8 @@ import { db } from "@/server/db/client";
 import type { TDashboard } from "./routes";
 
 const LIST_SIZE = 20;
+/** The admin's "failed jobs" card counts jobs that failed within this many days. */
+export const FAILED_JOB_DAYS = 7;
 
 export async function getDashboard(actor: Pick<Actor, "id" | "role">): Promise<TDashboard> {
   if (actor.role === "ADMIN") return adminDashboard();
@@ -13,20 +15,32 @@ export async function getDashboard(actor: Pick<Actor, "id" | "role">): Promise<T
 }
 
 async function adminDashboard(): Promise<TDashboard> {
-  const [byRole, disabled, classes, machines, recentUsers, recentEvents] = await Promise.all([
+  const since = new Date(Date.now() - FAILED_JOB_DAYS * 24 * 3600 * 1000);
+  const [byRole, disabled, classes, machines, recentUsers, recentEvents, hosts, runningMachines, failedJobs, pendingRequests] = await Promise.all([
     db().user.groupBy({ by: ["role"], _count: { _all: true } }),
     db().user.count({ where: { disabledAt: { not: null } } }),
     db().class.count({ where: { archivedAt: null } }),
     db().machine.count(),
     db().user.findMany({ orderBy: { createdAt: "desc" }, take: 5, select: { id: true, email: true, name: true, role: true, createdAt: true } }),
     db().auditEvent.findMany({ orderBy: { at: "desc" }, take: 8, select: { id: true, at: true, actorEmail: true, action: true, targetName: true } }),
+    db().host.groupBy({ by: ["status"], _count: { _all: true } }),
+    db().machine.count({ where: { state: "RUNNING" } }),
+    db().job.count({ where: { status: { in: ["FAILED", "PARTIAL"] }, createdAt: { gte: since } } }),
+    db().quotaRequest.count({ where: { status: "PENDING" } }),
   ]);
+  const hostCount = (status?: string) => hosts.filter((h) => !status || h.status === status).reduce((n, h) => n + h._count._all, 0);
   const count = (role: string) => byRole.find((r) => r.role === role)?._count._all ?? 0;
   return {
     role: "ADMIN",
     counts: { admins: count("ADMIN"), teachers: count("TEACHER"), students: count("STUDENT"), disabled, classes, machines },
     recentUsers: recentUsers.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     recentEvents: recentEvents.map((e) => ({ ...e, at: e.at.toISOString() })),
+    attention: {
+      hosts: { total: hostCount(), online: hostCount("ONLINE") + hostCount("DEGRADED"), offline: hostCount("OFFLINE") },
+      runningMachines,
+      failedJobs,
+      pendingRequests,
+    },
   };
 }
 

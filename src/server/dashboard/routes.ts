@@ -10,6 +10,14 @@ export const ZDashboard = z.discriminatedUnion("role", [
     counts: z.object({ admins: z.number(), teachers: z.number(), students: z.number(), disabled: z.number(), classes: z.number(), machines: z.number() }),
     recentUsers: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.string(), createdAt: z.string() })),
     recentEvents: z.array(z.object({ id: z.string(), at: z.string(), actorEmail: z.string().nullable(), action: z.string(), targetName: z.string().nullable() })),
+    /** What needs an admin's eye, each card linking to its page. */
+    attention: z.object({
+      hosts: z.object({ total: z.number(), online: z.number(), offline: z.number() }),
+      runningMachines: z.number(),
+      /** Jobs that ended FAILED or PARTIAL in the last FAILED_JOB_DAYS days. */
+      failedJobs: z.number(),
+      pendingRequests: z.number(),
+    }),
   }),
   z.object({ role: z.literal("TEACHER"), classes: z.array(ZClassRow), totalClasses: z.number() }),
   z.object({ role: z.literal("STUDENT"), machines: z.array(ZMachineRow), classes: z.array(z.object({ id: z.string(), name: z.string() })) }),

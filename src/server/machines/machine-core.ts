@@ -94,7 +94,7 @@ export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach
     stateDetail: m.stateDetail,
     owner: m.owner,
     class: m.class ? { id: m.class.id, name: m.class.name } : null,
-    template: m.template ? { id: m.template.id, name: m.template.name, consoleKinds: parseConsoleKinds(m.template.consoleKinds), osType: m.template.osType } : null,
+    template: m.template ? { id: m.template.id, name: m.template.name, consoleKinds: parseConsoleKinds(m.template.consoleKinds), osType: m.template.osType, sshUser: m.template.sshUser } : null,
     host: m.host ? { id: m.host.id, name: m.host.name, status: m.host.status } : null,
     vcpus: m.vcpus,
     memoryMb: m.memoryMb,

@@ -14,7 +14,9 @@ export const ZMachineRow = z.object({
   stateDetail: z.string().nullable(),
   owner: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
   class: z.object({ id: z.string(), name: z.string() }).nullable(),
-  template: z.object({ id: z.string(), name: z.string(), consoleKinds: z.array(z.string()), osType: z.string() }).nullable(),
+  template: z
+    .object({ id: z.string(), name: z.string(), consoleKinds: z.array(z.string()), osType: z.string(), sshUser: z.string().nullable().optional() })
+    .nullable(),
   host: z.object({ id: z.string(), name: z.string(), status: z.string() }).nullable(),
   vcpus: z.number(),
   memoryMb: z.number(),

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { EmptyState } from "@/components/empty-state";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { getDashboard } from "@/server/dashboard/get-dashboard";
+import { FAILED_JOB_DAYS, getDashboard } from "@/server/dashboard/get-dashboard";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -27,6 +27,35 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 <div className="text-2xl font-semibold" data-testid={`count-${label}`}>{value}</div>
                 <div className="text-sm capitalize text-slate-600">{label}</div>
               </div>
+            ))}
+          </section>
+          <section aria-labelledby="attention" className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+            <h2 id="attention" className="sr-only">Hosts, machines, jobs and requests</h2>
+            {[
+              {
+                key: "hosts",
+                href: "/admin/hosts",
+                value: data.attention.hosts.total,
+                label: "Hosts",
+                detail: data.attention.hosts.total === 0 ? "None yet: add one" : `${data.attention.hosts.online} online${data.attention.hosts.offline ? ` · ${data.attention.hosts.offline} offline` : ""}`,
+                warn: data.attention.hosts.total === 0 || data.attention.hosts.offline > 0,
+              },
+              { key: "running", href: "/machines", value: data.attention.runningMachines, label: "Running machines", detail: "Across all hosts", warn: false },
+              { key: "failed-jobs", href: "/jobs", value: data.attention.failedJobs, label: "Failed jobs", detail: `In the last ${FAILED_JOB_DAYS} days`, warn: data.attention.failedJobs > 0 },
+              { key: "pending-requests", href: "/requests", value: data.attention.pendingRequests, label: "Pending requests", detail: "Quota requests to decide", warn: data.attention.pendingRequests > 0 },
+            ].map((c) => (
+              <Link
+                key={c.key}
+                href={c.href}
+                className={`rounded-lg border bg-white p-4 hover:border-brand-400 ${c.warn ? "border-amber-300" : "border-slate-200"}`}
+                data-testid={`card-${c.key}`}
+              >
+                <div className="text-2xl font-semibold" data-testid={`card-${c.key}-value`}>
+                  {c.value}
+                </div>
+                <div className="text-sm font-medium text-slate-700">{c.label}</div>
+                <div className={`text-xs ${c.warn ? "text-amber-800" : "text-slate-500"}`}>{c.detail}</div>
+              </Link>
             ))}
           </section>
           <div className="grid gap-6 lg:grid-cols-2">

@@ -158,7 +158,7 @@ function PasswordForm({ email }: { email: string }) {
     setDone(true);
     form.reset();
     // Every session ended with the change, this one too: sign in again with the new password.
-    setTimeout(() => void signOut({ callbackUrl: `/login?next=${encodeURIComponent("/profile")}` }), 1500);
+    setTimeout(() => void signOut({ callbackUrl: `/login?changed=1&next=${encodeURIComponent("/profile")}` }), 1500);
   }
 
   if (done) {

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
+import { SignInHint } from "@/components/labs/sign-in-hint";
 import { Alert, RetryAlert } from "@/components/ui/alert";
 import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
@@ -231,6 +232,14 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                     )}
                     {t.consoleKinds.includes("rdp") && <span className="text-xs text-slate-500">RDP port {t.rdpPort}</span>}
                   </dd>
+                  {(t.consoleKinds.includes("ssh") || t.consoleKinds.includes("rdp")) && (
+                    <>
+                      <dt className="text-slate-500">Sign-in</dt>
+                      <dd>
+                        <SignInHint sshUser={t.sshUser} consoleKinds={t.consoleKinds} />
+                      </dd>
+                    </>
+                  )}
                   {t.keepDataDisk && (
                     <>
                       <dt className="text-slate-500">Data disk</dt>

@@ -5,6 +5,7 @@
 import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import { WatchBanner } from "@/components/console/watch-banner";
+import { SignInHint } from "@/components/labs/sign-in-hint";
 import { Alert } from "@/components/ui/alert";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import { useMachine } from "@/stores/machines-store";
@@ -116,6 +117,7 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
         )}
       </div>
       <WatchBanner machineId={m.id} />
+      <SignInHint sshUser={m.template?.sshUser} consoleKinds={m.template?.consoleKinds ?? []} />
       {body}
     </div>
   );
