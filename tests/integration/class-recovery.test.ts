@@ -171,7 +171,19 @@ describe("failed deploys: attention, retry and the jobs list", { timeout: 600_00
     expect((await teacher.json("/api/jobs?scope=all")).status).toBe(403);
     expect((await admin.json<{ items: Job[] }>("/api/jobs?scope=all")).body.items.map((j) => j.id)).toContain(created.job.id);
 
-    // retried before the fix: fails again, for real
+    // the automatic retry, made due now instead of in a minute: the sweep runs the pool machine again (only it),
+    // which fails again for real, and the next attempt is scheduled further out
+    const before = await testDb().job.findUniqueOrThrow({ where: { id: created.job.id } });
+    await testDb().job.update({ where: { id: before.id }, data: { payload: JSON.stringify({ ...JSON.parse(before.payload), retryAt: new Date(Date.now() - 1000).toISOString() }) } });
+    await waitFor("the automatic retry", () => testDb().machine.findUniqueOrThrow({ where: { id: pool.id } }), (m) => /attempt 2 of 3/.test(m.stateDetail ?? ""), 90_000);
+    const auto = await testDb().job.findUniqueOrThrow({ where: { id: before.id }, include: { items: true } });
+    expect(JSON.parse(auto.payload).autoRetries).toBe(1);
+    expect(new Date(JSON.parse(auto.payload).retryAt).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000); // 5 minutes
+    const poolItem = auto.items.find((i) => i.machineId === pool.id);
+    const teacherItem = auto.items.find((i) => i.machineId && i.machineId !== pool.id);
+    expect(poolItem?.startedAt?.getTime()).toBeGreaterThan(teacherItem?.startedAt?.getTime() ?? 0); // only the pool machine ran again
+
+    // retried by hand before the fix: fails again, for real
     const early = await teacher.json<Job>(`/api/jobs/${created.job.id}/retry`, { method: "POST" });
     expect(early.status, JSON.stringify(early.body)).toBe(202);
     expect((await waitForJob(teacher, created.job.id, 180_000)).status).toBe("FAILED");

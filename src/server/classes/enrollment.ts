@@ -180,7 +180,8 @@ export async function refillPool(classId: string, createdById: string): Promise<
   return withClusterLock(`pool:${classId}`, async () => {
     const cls = await db().class.findUnique({ where: { id: classId } });
     if (!cls || cls.archivedAt || cls.status === "DELETING" || !cls.baseTemplateId) return null;
-    const have = await db().machine.count({ where: { classId, role: "POOL", ownerId: null, state: { notIn: ["DELETING", "FAILED"] } } });
+    // a FAILED pool machine counts: it is retried (automatically, or from the class page), never doubled
+    const have = await db().machine.count({ where: { classId, role: "POOL", ownerId: null, state: { not: "DELETING" } } });
     const need = cls.poolSize - have;
     if (need <= 0) return null;
     const base = (await db().template.findUniqueOrThrow({ where: { id: cls.baseTemplateId } })) as Template;
