@@ -12,6 +12,9 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   use: {
     baseURL: process.env.E2E_BASE_URL,
+    // Chromium sends Origin on every state-changing request of the pages, as the portal requires of cookie
+    // calls (src/server/http/same-origin.ts); Playwright's own API requests (page.request) do not, so they get it here.
+    extraHTTPHeaders: process.env.E2E_BASE_URL ? { origin: new URL(process.env.E2E_BASE_URL).origin } : {},
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {

@@ -1,5 +1,6 @@
 // The foundation's "done when": the seeded admin creates a teacher and a student, imports 20 students from CSV,
-// sees the audit trail of all that; the student signs in and sees the student dashboard.
+// sees the audit trail of all that; the student signs in, must choose their own password, and then sees the
+// student dashboard.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { admin, signIn, signOut } from "./fixtures";
@@ -44,8 +45,23 @@ test("admin manages users end to end and a student reaches the student dashboard
   await expect(page.getByTestId("audit-table")).toContainText("user.import");
   await signOut(page);
 
-  // the student signs in with the temporary password and lands on the student dashboard
-  await signIn(page, `student-${run}@school.test`, created.STUDENT!);
+  // the student signs in with the temporary password and must choose their own first (the API refuses the rest)
+  const studentEmail = `student-${run}@school.test`;
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(studentEmail);
+  await page.getByLabel("Password").fill(created.STUDENT!);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await page.goto("/labs");
+  await expect(page).toHaveURL(/\/profile$/);
+  const own = `own-password-${run}`;
+  await page.getByLabel("Current password").fill(created.STUDENT!);
+  await page.getByLabel("New password", { exact: true }).fill(own);
+  await page.getByLabel("Confirm new password").fill(own);
+  await page.getByTestId("change-password-submit").click();
+  await expect(page).toHaveURL(/\/login/, { timeout: 15_000 });
+  // with their own password they land on the student dashboard
+  await signIn(page, studentEmail, own);
   await expect(page.getByRole("heading", { name: "My labs" })).toBeVisible();
   await expect(page.getByText("No lab machines yet")).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);

@@ -18,7 +18,8 @@ type Subscriber = { types: ReadonlySet<string>; handler: LiveHandler };
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 const LINGER_MS = 5000;
 /** Close codes after which trying again does not help (signed out, refused origin or role). */
-const FINAL_CLOSE_CODES = new Set([4401, 4403, 4408]);
+// signed out, not allowed, another origin, must choose a password first (PASSWORD_CHANGE_REQUIRED)
+const FINAL_CLOSE_CODES = new Set([4401, 4403, 4408, 4470]);
 
 const subscribers = new Set<Subscriber>();
 const statusListeners = new Set<() => void>();

@@ -9,6 +9,8 @@ export const ERRORS = {
   UNAUTHENTICATED: { status: 401, ws: 4401, message: "Please sign in." },
   FORBIDDEN: { status: 403, ws: 4403, message: "You do not have permission to do this." },
   ORIGIN_MISMATCH: { status: 403, ws: 4408, message: "This connection comes from another site and was refused." },
+  CROSS_SITE_REQUEST: { status: 403, ws: 4408, message: "This request came from another site and was refused. Use the portal's own pages, or an API token for scripts." },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, ws: 4470, message: "Choose your own password first (Profile → Change password)." },
   NOT_FOUND: { status: 404, ws: 4404, message: "Not found." },
   METHOD_NOT_ALLOWED: { status: 405, ws: 4405, message: "This method is not allowed here." },
   CONFLICT: { status: 409, ws: 4409, message: "This conflicts with existing data." },

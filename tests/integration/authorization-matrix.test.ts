@@ -125,6 +125,142 @@ describe("HTTP matrix", () => {
   });
 });
 
+// Cross-site requests (issue #14 item 8): a session cookie travels with any request the browser makes, so every
+// state-changing call made with one must come from the portal's own origin. API tokens are not ambient: exempt.
+describe("cross-site requests", () => {
+  const url = () => inject("portalUrl");
+  const sessions = new Map<string, Promise<PortalClient>>();
+  const sessionOf = (role: (typeof ROLES)[number]) => {
+    if (!sessions.has(role)) sessions.set(role, signedIn(role).then((s) => s.client));
+    return sessions.get(role)!;
+  };
+  const tokens = new Map<string, Promise<string>>();
+  const tokenOf = (role: (typeof ROLES)[number]) => {
+    if (!tokens.has(role)) {
+      tokens.set(
+        role,
+        (async () => {
+          const owner = await createUser(role);
+          const token = newApiToken();
+          const scopes = role === "ADMIN" ? "read write admin" : "read write";
+          await testDb().apiToken.create({ data: { userId: owner.id, name: "cross-site", prefix: token.prefix, hash: token.hash, scopes } });
+          return token.token;
+        })(),
+      );
+    }
+    return tokens.get(role)!;
+  };
+  const codeOf = async (res: Response) => ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
+  const send = (client: PortalClient, spec: RouteSpec, origin: string | null, headers: Record<string, string> = {}) =>
+    client.fetch(concretePath(spec.path), {
+      method: spec.method,
+      origin,
+      headers: { ...headers, ...(spec.method !== "DELETE" ? { "content-type": "application/json" } : {}) },
+      body: spec.method !== "DELETE" ? "{}" : undefined,
+    });
+
+  for (const spec of ALL_ROUTES.filter((s) => s.method !== "GET")) {
+    const name = `${spec.method} ${spec.path}`;
+    const role = spec.access === "public" || spec.access === "any" ? "STUDENT" : spec.access[0]!;
+
+    it(`${name}: a session cookie from another origin, or with no Origin and no Sec-Fetch-Site → 403 CROSS_SITE_REQUEST`, async () => {
+      const client = await sessionOf(role);
+      for (const origin of ["http://evil.example", `${new URL(url()).protocol}//sibling.${new URL(url()).hostname}:${new URL(url()).port}`, "null", null]) {
+        const res = await send(client, spec, origin);
+        expect(res.status, `Origin ${origin}`).toBe(403);
+        expect(await codeOf(res), `Origin ${origin}`).toBe("CROSS_SITE_REQUEST");
+      }
+      const crossSite = await send(client, spec, null, { "sec-fetch-site": "same-site" });
+      expect(await codeOf(crossSite)).toBe("CROSS_SITE_REQUEST");
+      // a browser that sent no Origin but says the request is same-origin is let through to the route itself
+      const sameOrigin = await send(client, spec, null, { "sec-fetch-site": "same-origin" });
+      expect(await codeOf(sameOrigin)).not.toBe("CROSS_SITE_REQUEST");
+    });
+
+    if (spec.access !== "public" && /\{\w+\}/.test(spec.path)) {
+      it(`${name}: a Bearer token without Origin is not refused as cross-site`, async () => {
+        const res = await send(new PortalClient(url()), spec, null, { authorization: `Bearer ${await tokenOf(role)}` });
+        expect(res.status).not.toBe(401);
+        expect(await codeOf(res)).not.toBe("CROSS_SITE_REQUEST");
+        expect(res.status).toBeLessThan(500);
+      });
+    }
+  }
+
+  it("a session cookie from the portal's own origin still changes things; a Bearer token needs no Origin", async () => {
+    const client = await sessionOf("STUDENT");
+    const own = await client.json<{ name: string }>("/api/me", { method: "PATCH", json: { name: "Same Origin" } });
+    expect(own.status).toBe(200);
+    const bearer = await new PortalClient(url()).json<{ name: string }>("/api/me", {
+      method: "PATCH",
+      origin: null,
+      headers: { authorization: `Bearer ${await tokenOf("STUDENT")}` },
+      json: { name: "No Origin" },
+    });
+    expect(bearer.status).toBe(200);
+    expect(bearer.body.name).toBe("No Origin");
+  });
+
+  it("reading needs no Origin (GET with a session cookie)", async () => {
+    const client = await sessionOf("STUDENT");
+    expect((await client.fetch("/api/me", { origin: "http://evil.example" })).status).toBe(200);
+  });
+
+  it("next-auth's sign-in and sign-out refuse another origin", async () => {
+    const user = await createUser("STUDENT");
+    const client = new PortalClient(url());
+    const csrf = await client.json<{ csrfToken: string }>("/api/auth/csrf");
+    const form = { csrfToken: csrf.body.csrfToken, email: user.email, password: user.password, json: "true" };
+    for (const origin of ["http://evil.example", null]) {
+      const res = await client.fetch("/api/auth/callback/credentials", {
+        method: "POST",
+        origin,
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams(form).toString(),
+      });
+      expect(res.status).toBe(403);
+      expect(await codeOf(res)).toBe("CROSS_SITE_REQUEST");
+    }
+    expect(await client.signIn(user.email, user.password)).toBeNull();
+    const out = await client.fetch("/api/auth/signout", {
+      method: "POST",
+      origin: "http://evil.example",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, json: "true" }).toString(),
+    });
+    expect(out.status).toBe(403);
+    expect((await client.json("/api/me")).status).toBe(200);
+  });
+});
+
+// "Must change password" (issue #14 item 10c) is enforced by the API, not only by the pages.
+describe("must change password", () => {
+  let mustChange: Promise<PortalClient> | undefined;
+  const client = () => {
+    mustChange ??= (async () => {
+      const { user, client } = await signedIn("ADMIN");
+      await testDb().user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+      return client;
+    })();
+    return mustChange;
+  };
+  const allowed = new Set(["GET /api/me", "POST /api/me/password"]);
+
+  for (const spec of ALL_ROUTES.filter((s) => s.access !== "public" && !allowed.has(`${s.method} ${s.path}`))) {
+    it(`${spec.method} ${spec.path}: a user who must change their password → 403 PASSWORD_CHANGE_REQUIRED`, async () => {
+      const res = await request(await client(), spec);
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("PASSWORD_CHANGE_REQUIRED");
+    });
+  }
+
+  it("GET /api/me still answers, so the profile page can ask for the new password", async () => {
+    const res = await (await client()).json<{ mustChangePassword: boolean }>("/api/me");
+    expect(res.status).toBe(200);
+    expect(res.body.mustChangePassword).toBe(true);
+  });
+});
+
 type WsOutcome = { kind: "closed"; code: number; reason: string } | { kind: "http"; status: number } | { kind: "open"; firstMessage: string };
 
 function tryWebSocket(path: string, headers: Record<string, string>): Promise<WsOutcome> {
@@ -194,6 +330,15 @@ describe("WebSocket matrix", () => {
       });
     }
   }
+
+  it("a user who must change their password is refused on every WebSocket path (4470)", async () => {
+    const { user, client } = await signedIn("ADMIN");
+    await testDb().user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+    for (const route of WS_ROUTES) {
+      const outcome = await tryWebSocket(concretePath(route.path), { origin: origin(), cookie: client.cookieHeader() });
+      expect(outcome, route.path).toMatchObject({ kind: "closed", code: 4470 });
+    }
+  });
 
   it("an unknown /ws path is refused with HTTP 404", async () => {
     const { client } = await signedIn("ADMIN");

@@ -22,21 +22,38 @@ export class PortalClient {
     }
   }
 
-  async fetch(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  /** The portal's own origin, which a browser sends as Origin on every state-changing request from its pages. */
+  origin(): string {
+    return new URL(this.baseUrl).origin;
+  }
+
+  /**
+   * Like a browser on the portal's pages: state-changing requests carry the portal's Origin, unless the call uses
+   * a Bearer token (an API client) or `origin` says otherwise (a string: that Origin; null: none).
+   */
+  async fetch(path: string, init: RequestInit & { json?: unknown; origin?: string | null } = {}): Promise<Response> {
+    const { origin, json: _json, ...rest } = init;
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
+    const method = (init.method ?? "GET").toUpperCase();
+    if (origin !== undefined) {
+      if (origin === null) headers.delete("origin");
+      else headers.set("origin", origin);
+    } else if (!["GET", "HEAD", "OPTIONS"].includes(method) && !headers.has("authorization") && !headers.has("origin")) {
+      headers.set("origin", this.origin());
+    }
     headers.set("x-forwarded-for", this.ip);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set("content-type", "application/json");
       body = JSON.stringify(init.json);
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { ...init, headers, body, redirect: "manual" });
+    const res = await fetch(`${this.baseUrl}${path}`, { ...rest, headers, body, redirect: "manual" });
     this.remember(res);
     return res;
   }
 
-  async json<T = unknown>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: T }> {
+  async json<T = unknown>(path: string, init: RequestInit & { json?: unknown; origin?: string | null } = {}): Promise<{ status: number; body: T }> {
     const res = await this.fetch(path, init);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

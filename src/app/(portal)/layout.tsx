@@ -5,7 +5,8 @@ import { navFor } from "@/lib/navigation";
 import { requirePageActor } from "@/server/auth/page-actor";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
-  const actor = await requirePageActor();
+  // each page checks for itself whether a password change must come first (the profile page is where it happens)
+  const actor = await requirePageActor(undefined, "/dashboard", { anyPage: true });
   return (
     <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} nav={navFor(actor.role)}>
       {actor.mustChangePassword && (

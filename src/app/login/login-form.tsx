@@ -2,6 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { safeNextPath } from "@/lib/safe-next";
 
 export function LoginForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -18,7 +19,7 @@ export function LoginForm({ next }: { next: string }) {
       setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Invalid email or password.");
       return;
     }
-    window.location.assign(next);
+    window.location.assign(safeNextPath(next));
   }
 
   return (

@@ -1,18 +1,17 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
+import { safeNextPath } from "@/lib/safe-next";
 import { currentActor } from "@/server/auth/page-actor";
 import { LoginForm } from "./login-form";
 import { PasswordChangedNotice } from "./password-changed-notice";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-function safeNext(next: string | undefined): string {
-  // no destination: "/" sends each role to its landing page (students: My labs)
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
+// no destination, or one off this portal: "/" sends each role to its landing page (students: My labs)
+const safeNext = (next: string | string[] | undefined) => safeNextPath(next);
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
   const { next } = await searchParams;
   if (await currentActor()) redirect(safeNext(next));
   return (

@@ -5,6 +5,7 @@ import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { noteTokenUse } from "@/server/tokens/usage";
 import { hashApiToken, parseScopes, type TokenScope } from "./api-tokens";
+import { isSessionRevoked } from "./revoked-sessions";
 import { readSessionClaims } from "./session-token";
 
 export type Actor = {
@@ -28,8 +29,11 @@ const userSelect = { id: true, email: true, name: true, role: true, mustChangePa
 export async function actorFromSession(cookieHeader: string | null | undefined): Promise<Actor | null> {
   const claims = await readSessionClaims(cookieHeader);
   if (!claims) return null;
-  const user = await db().user.findUnique({ where: { id: claims.uid }, select: userSelect });
-  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
+  const [user, revoked] = await Promise.all([
+    db().user.findUnique({ where: { id: claims.uid }, select: userSelect }),
+    claims.sid ? isSessionRevoked(claims.sid) : false,
+  ]);
+  if (!user || user.disabledAt || user.sessionVersion !== claims.sv || revoked) return null;
   return {
     id: user.id,
     email: user.email,

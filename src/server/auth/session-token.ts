@@ -5,7 +5,8 @@ import { authSecret } from "./secret";
 
 export const SESSION_COOKIE_NAMES = ["__Secure-next-auth.session-token", "next-auth.session-token"] as const;
 
-export type SessionClaims = { uid: string; sv: number };
+/** `sid` identifies one sign-in (revoked at sign-out); cookies issued before session ids have none. */
+export type SessionClaims = { uid: string; sv: number; sid?: string };
 
 export function parseCookies(header: string | null | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -39,7 +40,9 @@ export async function readSessionClaims(cookieHeader: string | null | undefined)
     if (!token) continue;
     try {
       const claims = await decode({ token, secret: authSecret() });
-      if (claims && typeof claims.uid === "string" && typeof claims.sv === "number") return { uid: claims.uid, sv: claims.sv };
+      if (claims && typeof claims.uid === "string" && typeof claims.sv === "number") {
+        return { uid: claims.uid, sv: claims.sv, ...(typeof claims.sid === "string" ? { sid: claims.sid } : {}) };
+      }
     } catch {
       // a forged, expired or foreign cookie is simply no session
     }

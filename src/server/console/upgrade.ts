@@ -94,6 +94,7 @@ async function authorizeUpgrade(route: WsRoute, req: IncomingMessage, pathname: 
   const actor = await actorFromHeaders(headers, headers.get(CLIENT_IP_HEADER), { method: "GET", path: pathname });
   if (!actor) throw new AppError("UNAUTHENTICATED");
   if (route.access !== "any" && !route.access.includes(actor.role)) throw new AppError("FORBIDDEN");
+  if (actor.mustChangePassword) throw new AppError("PASSWORD_CHANGE_REQUIRED");
   return actor;
 }
 

@@ -10,6 +10,7 @@ import { AppError, fromProviderError } from "./app-error";
 import { clientIp } from "./client-ip";
 import { errorResponse, json } from "./responses";
 import { type RouteSpec, requiredScope } from "./route-spec";
+import { assertSameOrigin } from "./same-origin";
 
 type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
 
@@ -74,9 +75,13 @@ function queryObject(url: URL): Record<string, string> {
   return out;
 }
 
+/** What a user who must choose their own password may still do (sign-out is next-auth's own endpoint). */
+export const PASSWORD_CHANGE_ALLOWED: ReadonlySet<string> = new Set(["GET /api/me", "POST /api/me/password"]);
+
 function authorize(spec: RouteSpec, actor: Actor | null): void {
   if (spec.access === "public") return;
   if (!actor) throw new AppError("UNAUTHENTICATED");
+  if (actor.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(`${spec.method} ${spec.path}`)) throw new AppError("PASSWORD_CHANGE_REQUIRED");
   if (spec.access !== "any" && !spec.access.includes(actor.role)) throw new AppError("FORBIDDEN");
   const scope = requiredScope(spec);
   if (!actor.scopes.includes(scope)) throw new AppError("FORBIDDEN", `This API token lacks the "${scope}" scope.`);
@@ -98,6 +103,8 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
     try {
       const ip = clientIp(req.headers);
       const actor = await actorFromHeaders(req.headers, ip, { method: req.method, path: new URL(req.url).pathname });
+      // a session cookie is sent by the browser on its own, so a state-changing call must come from our own pages
+      if (actor?.via === "session") assertSameOrigin(req);
       authorize(spec, actor);
 
       const rawParams = (await context?.params) ?? {};

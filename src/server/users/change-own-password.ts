@@ -1,10 +1,12 @@
 // A signed-in user changes their own password. Every session of the user ends (sessionVersion + 1), including
-// the one making the request: the page then asks them to sign in again with the new password.
+// the one making the request: the page then asks them to sign in again with the new password. Their API tokens
+// are revoked and their open consoles closed too (end-credentials.ts).
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { hashPassword, verifyPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { AppError, invalid } from "@/server/http/app-error";
+import { endCredentials } from "./end-credentials";
 import type { TChangePassword } from "./routes";
 
 export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip: string | null): Promise<void> {
@@ -21,5 +23,6 @@ export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip
     where: { id: user.id },
     data: { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, sessionVersion: { increment: 1 } },
   });
-  await recordAudit({ actor, action: "user.password.change", target: { type: "user", id: user.id, name: user.email }, ip, details: { via: actor.via } });
+  const ended = await endCredentials(user.id, "Your password was changed. Sign in again.");
+  await recordAudit({ actor, action: "user.password.change", target: { type: "user", id: user.id, name: user.email }, ip, details: { via: actor.via, ...ended } });
 }

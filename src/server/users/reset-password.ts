@@ -1,10 +1,12 @@
 // An admin resets a user's password. A typed password is used as given, otherwise one is generated and returned
-// once. Either way the user must choose their own at next sign-in, and their current sessions end.
+// once. Either way the user must choose their own at next sign-in, and their current sessions end, their API
+// tokens are revoked and their open consoles closed (end-credentials.ts).
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
+import { endCredentials } from "./end-credentials";
 import type { TResetPassword } from "./routes";
 
 export async function resetPassword(actor: Actor, id: string, input: TResetPassword, ip: string | null): Promise<{ temporaryPassword?: string }> {
@@ -13,12 +15,13 @@ export async function resetPassword(actor: Actor, id: string, input: TResetPassw
   const temporaryPassword = input.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(input.password ?? temporaryPassword!);
   await db().user.update({ where: { id }, data: { passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } } });
+  const ended = await endCredentials(user.id, "An administrator reset your password. Sign in again.");
   await recordAudit({
     actor,
     action: "user.password.reset",
     target: { type: "user", id: user.id, name: user.email },
     ip,
-    details: { generated: !input.password },
+    details: { generated: !input.password, ...ended },
   });
   return temporaryPassword ? { temporaryPassword } : {};
 }

@@ -164,7 +164,7 @@ function PasswordForm({ email }: { email: string }) {
   if (done) {
     return (
       <Alert tone="success" testId="password-changed">
-        Password changed — please sign in again. Taking you to the sign-in page…
+        Password changed — please sign in again. Your API tokens were revoked and your open consoles closed. Taking you to the sign-in page…
       </Alert>
     );
   }

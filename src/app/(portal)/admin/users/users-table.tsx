@@ -43,7 +43,7 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
       setPending(null);
       if (res.data.temporaryPassword) setSecret({ email: user.email, password: res.data.temporaryPassword });
       onChanged({ ...user, mustChangePassword: true });
-      note = "Password reset; their sessions were ended.";
+      note = "Password reset; their sessions were ended, their API tokens revoked and their open consoles closed.";
     } else {
       const json = pending.kind === "role" ? { role: pending.role } : { disabled: pending.kind === "disable" };
       const res = await api<UserRow>(`/api/admin/users/${user.id}`, { method: "PATCH", json });
@@ -80,7 +80,7 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
       case "reset":
         return (
           <p>
-            A new temporary password is generated for {who} ({p.user.email}). Their current password stops working and they are signed out everywhere.
+            A new temporary password is generated for {who} ({p.user.email}). Their current password stops working, they are signed out everywhere, their API tokens are revoked and their open consoles closed.
           </p>
         );
     }
