@@ -28,7 +28,9 @@ export const ERRORS = {
   INVITE_NOT_ALLOWED: { status: 403, ws: 4403, message: "This invite link is for other e-mail addresses." },
   CLASS_FULL: { status: 409, ws: 4409, message: "This class is full." },
   CLASS_ARCHIVED: { status: 409, ws: 4409, message: "This class is archived." },
-  SIGNUP_DISABLED: { status: 403, ws: 4403, message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account." },
+  SIGNUP_DISABLED: { status: 409, ws: 4409, message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account." },
+  // a feature an admin switched off: 409 with a sentence saying who can turn it on (503 is for a portal that is down)
+  FEATURE_OFF: { status: 409, ws: 4409, message: "This feature is turned off on this portal. An admin can turn it on." },
   // the lab VPN: enabling is refused while this machine cannot run it; profiles while its server does not answer
   VPN_PREFLIGHT_FAILED: { status: 409, ws: 4409, message: "The VPN cannot be enabled on this machine: a preflight check failed." },
   VPN_NOT_RUNNING: { status: 409, ws: 4409, message: "The VPN server is not running right now, so a profile would not connect. Try again later or ask an administrator to start it." },

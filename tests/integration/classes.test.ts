@@ -325,8 +325,11 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const body = { name: "New Pupil", email: uniqueEmail("new"), password: "a-long-password-1" };
     await admin.json("/api/admin/settings", { method: "PATCH", json: { selfSignup: false } });
     const off = await anon.json<Err>(`/api/invites/${link.code}/signup`, { method: "POST", json: body });
-    expect(off.status).toBe(403);
+    expect(off.status).toBe(409);
     expect(off.body.error.code).toBe("SIGNUP_DISABLED");
+    // an unknown link is a 404 before "signup is off"
+    const unknown = await anon.json<Err>(`/api/invites/${"x".repeat(24)}/signup`, { method: "POST", json: body });
+    expect(unknown.status).toBe(404);
     expect(await testDb().user.count({ where: { email: body.email } })).toBe(0);
     await admin.json("/api/admin/settings", { method: "PATCH", json: { selfSignup: true } });
     try {
@@ -340,8 +343,19 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
       expect(await fresh.signIn(body.email, body.password)).toBeNull();
       const labs = await fresh.json<{ items: { class: { id: string } | null }[] }>("/api/me/labs");
       expect(labs.body.items.map((i) => i.class?.id)).toContain(cls.id);
-      const twice = await anon.json<Err>(`/api/invites/${link.code}/signup`, { method: "POST", json: body });
-      expect(twice.status).toBe(409);
+      // an address that has an account gets the very same answer, and nothing about that account changes
+      const twice = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, { method: "POST", json: { ...body, name: "Someone Else" } });
+      expect(twice.status).toBe(201);
+      expect(twice.body).toEqual(on.body);
+      expect(await testDb().user.count({ where: { email: body.email } })).toBe(1);
+      expect((await testDb().user.findUniqueOrThrow({ where: { email: body.email } })).name).toBe("New Pupil");
+      const other = await createUser("STUDENT");
+      const probe = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, { method: "POST", json: { name: "Prober", email: other.email, password: "a-guessed-password" } });
+      expect(probe.status).toBe(201);
+      expect(probe.body).toEqual({ email: other.email, classId: cls.id });
+      expect(await testDb().enrollment.count({ where: { userId: other.id } })).toBe(0);
+      expect(await new PortalClient(inject("portalUrl")).signIn(other.email, other.password)).toBeNull();
+      expect(await new PortalClient(inject("portalUrl")).signIn(other.email, "a-guessed-password")).not.toBeNull();
     } finally {
       await admin.json("/api/admin/settings", { method: "PATCH", json: { selfSignup: false } });
     }

@@ -1,5 +1,6 @@
-// The shared test portal runs with the VPN off (the default): pages say so, issuing is refused with a clear
-// 503, nothing is made; the pages render for each role.
+// The shared test portal runs with the VPN off (the default): pages say so, issuing is refused with a 409 that
+// says who can turn it on (503 is for a portal that is down), unknown ids are 404 first, nothing is made; the
+// pages render for each role.
 import { describe, expect, it } from "vitest";
 import { signedIn, signedInAdmin } from "../support/users";
 
@@ -10,10 +11,11 @@ describe("VPN turned off", () => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ enabled: false, certificate: null });
     const create = await client.json<{ error: { code: string; message: string } }>("/api/vpn/certificate", { method: "POST" });
-    expect(create.status).toBe(503);
-    expect(create.body.error).toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("not enabled") });
+    expect(create.status).toBe(409);
+    expect(create.body.error).toMatchObject({ code: "FEATURE_OFF", message: "The lab VPN is turned off; an admin can turn it on in Admin → VPN." });
     const profile = await client.json<{ error: { code: string } }>("/api/vpn/profile");
-    expect(profile.status).toBe(503);
+    expect(profile.status).toBe(409);
+    expect(profile.body.error.code).toBe("FEATURE_OFF");
     const revoke = await client.json<{ error: { code: string } }>("/api/vpn/certificate", { method: "DELETE" });
     expect(revoke.status).toBe(404);
     const page = await client.fetch("/vpn");
@@ -30,9 +32,13 @@ describe("VPN turned off", () => {
     expect(ov.status).toBe(200);
     expect(ov.body).toMatchObject({ enabled: false, server: { reachable: false } });
     const fw = await admin.json<{ error: { code: string } }>("/api/admin/vpn/firewall", { method: "POST" });
-    expect(fw.status).toBe(503);
+    expect(fw.status).toBe(409);
+    expect(fw.body.error.code).toBe("FEATURE_OFF");
     const missing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/revoke", { method: "POST", json: {} });
     expect(missing.status).toBe(404);
+    // an unknown id is a 404 before "the VPN is off"
+    const rotateMissing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/rotate", { method: "POST" });
+    expect(rotateMissing.status).toBe(404);
     const { client: student } = await signedIn("STUDENT");
     expect((await student.fetch("/admin/vpn")).status).toBe(307);
   });

@@ -220,7 +220,8 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
     const signedIn = await signIn("credentials", { email: res.data.email, password, redirect: false });
     if (!signedIn || signedIn.error) {
       setPending(false);
-      setError("Your account was created, but signing in failed. Sign in with your e-mail address and password.");
+      // the server answers the same for an address that already had an account (nothing was changed then)
+      setError("Signing in with this e-mail address and password did not work. If you already had an account, use its password on the sign-in page; otherwise try again.");
       return;
     }
     // the signup enrolled the account already; joining again returns the class (and a job, if a machine is made)

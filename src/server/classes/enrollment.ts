@@ -152,18 +152,29 @@ async function takeSeat(tx: Prisma.TransactionClient, classId: string): Promise<
   if (seat.count !== 1) throw new AppError("CLASS_FULL", `This class is full (${c.maxStudents} of ${c.maxStudents} students). Ask your teacher to make room.`);
 }
 
-/** A new person creates a student account through an invite link (when the admin allows it), then joins. */
+/**
+ * A new person creates a student account through an invite link (when the admin allows it), then joins. The answer
+ * is the same whether or not the address already has an account (so an invite holder cannot learn who has one): for
+ * an existing address nothing is created or changed, the same password hash is computed (same time), and the page
+ * then signs in with the password given — which works only for the account's owner.
+ */
 export async function signupAndJoin(code: string, input: { name: string; email: string; password: string }, ip: string | null) {
-  if (!(await getSetting("selfSignup"))) throw new AppError("SIGNUP_DISABLED");
+  // an unknown link is a 404 before "signup is off"
   const invite = await findInvite(code);
+  if (!(await getSetting("selfSignup"))) throw new AppError("SIGNUP_DISABLED");
   const refusal = inviteRefusal(inviteStatus(invite));
   if (refusal) throw refusal;
   if (!emailAllowed(invite.allowed, input.email)) throw new AppError("INVITE_NOT_ALLOWED", `This invite link is not for ${input.email}.`, { fields: { email: "This invite link is for other addresses." } });
-  if (await db().user.findUnique({ where: { email: input.email }, select: { id: true } }))
-    throw conflict("An account with this e-mail address already exists. Sign in to join.", { email: "An account with this address exists: sign in instead." });
-  const user = await db().user.create({
-    data: { email: input.email, name: input.name, role: "STUDENT", passwordHash: await hashPassword(input.password), searchText: searchTextOf(input.email, input.name) },
-  });
+  const answer = { email: input.email, classId: invite.classId };
+  const passwordHash = await hashPassword(input.password);
+  if (await db().user.findUnique({ where: { email: input.email }, select: { id: true } })) return answer;
+  let user: { id: string; email: string; name: string };
+  try {
+    user = await db().user.create({ data: { email: input.email, name: input.name, role: "STUDENT", passwordHash, searchText: searchTextOf(input.email, input.name) } });
+  } catch (error) {
+    if (isUniqueViolation(error)) return answer; // the same address signed up at the same moment
+    throw error;
+  }
   await recordAudit({ actor: { id: user.id, email: user.email }, action: "user.signup", target: { type: "user", id: user.id, name: user.name }, ip, details: { inviteId: invite.id } });
   try {
     await joinClass({ id: user.id, email: user.email, name: user.name, role: "STUDENT" }, code, ip);
@@ -172,7 +183,7 @@ export async function signupAndJoin(code: string, input: { name: string; email: 
     await db().user.delete({ where: { id: user.id } }).catch(() => undefined);
     throw error;
   }
-  return { email: user.email, classId: invite.classId };
+  return answer;
 }
 
 /** Tops the pool up to the class's pool size (machines made ahead of time, so joining is instant). */

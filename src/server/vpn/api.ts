@@ -178,8 +178,8 @@ export async function saveSettings(actor: Actor, next: VpnSettings, ip: string |
 
 export async function rebuildFirewall(actor: Actor, ip: string | null) {
   const s = await getVpnSettings();
-  if (!s.enabled) throw new AppError("UNAVAILABLE", "The lab VPN is not enabled.");
-  if (env().VPN_FIREWALL === "off") throw new AppError("UNAVAILABLE", "The VPN firewall is turned off (VPN_FIREWALL=off).");
+  if (!s.enabled) throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
+  if (env().VPN_FIREWALL === "off") throw new AppError("FEATURE_OFF", "The VPN firewall is turned off (VPN_FIREWALL=off in the portal's environment); remove that setting and restart to use it.");
   let result: { at: string | null; pairs: number; error: string | null };
   if (vpnRuntime().running) {
     await rebuildFirewallNow();

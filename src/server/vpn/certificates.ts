@@ -24,7 +24,7 @@ type Audit = { actor: Pick<Actor, "id" | "email">; ip: string | null };
 
 export async function enabledSettings(): Promise<VpnSettings> {
   const s = await getVpnSettings();
-  if (!s.enabled) throw new AppError("UNAVAILABLE", "The lab VPN is not enabled on this portal. Ask an administrator.");
+  if (!s.enabled) throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
   return s;
 }
 
@@ -141,9 +141,10 @@ export async function revokeCertificate(certId: string, reason: string, audit: A
 
 /** A new certificate with the same static address; the old one is revoked ("superseded") and its session killed. */
 export async function rotateCertificate(certId: string, audit: Audit): Promise<VpnCertificate> {
-  const s = await enabledSettings();
+  // an unknown id is a 404 whether or not the VPN is on
   const old = await db().vpnCertificate.findUnique({ where: { id: certId }, include: { user: { select: { email: true, disabledAt: true } } } });
   if (!old) throw notFound("This certificate");
+  const s = await enabledSettings();
   if (old.status !== "ACTIVE") throw new AppError("CONFLICT", "Only an active certificate can be rotated.");
   if (old.user.disabledAt) throw new AppError("CONFLICT", "This user is disabled.");
   return withClusterLock(`vpn-user:${old.userId}`, async () => {
