@@ -6,10 +6,15 @@ import { admin, signIn } from "./fixtures";
 test("the admin's list pages load, page and search without errors", async ({ page }) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // the Content-Security-Policy (next.config.mjs) must block nothing the pages use
+  const cspViolations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   await signIn(page, admin().email, admin().password);
   const problem = page.getByRole("alert").filter({ hasText: /Could not|went wrong|not valid/ });
 
-  for (const path of ["/machines", "/templates", "/classes", "/requests", "/admin/hosts", "/admin/tokens", "/admin/consoles", "/admin/audit"]) {
+  for (const path of ["/machines", "/templates", "/classes", "/requests", "/admin/hosts", "/admin/tokens", "/admin/consoles", "/admin/audit", "/admin/vpn", "/vpn"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 }), path).toBeVisible();
     await page.waitForLoadState("networkidle");
@@ -29,4 +34,5 @@ test("the admin's list pages load, page and search without errors", async ({ pag
   await expect(page.getByTestId(`quota-row-${admin().email}`)).toHaveCount(0);
   await expect(problem).toHaveCount(0);
   expect(errors).toEqual([]);
+  expect(cspViolations).toEqual([]);
 });
