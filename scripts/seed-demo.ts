@@ -85,6 +85,26 @@ async function main() {
     });
     log("✓ template Demo container");
   }
+  if (!(await db().template.findFirst({ where: { name: "Demo desktop (RDP)" } }))) {
+    await db().template.create({
+      data: {
+        name: "Demo desktop (RDP)",
+        description: "Debian with xrdp: Remote Desktop on port 3389 and SSH (user student, password student).",
+        kind: "DOCKER",
+        ownerId: admin?.id ?? null,
+        status: "READY",
+        dockerImage: "labportal/demo-rdp:latest",
+        shell: "/bin/bash",
+        vcpus: 1,
+        memoryMb: 256,
+        diskGb: 1,
+        consoleKinds: "exec,ssh,rdp",
+        sshUser: "student",
+        rdpPort: 3389,
+      },
+    });
+    log("✓ template Demo desktop (RDP)");
+  }
   await db().$disconnect();
 }
 

@@ -25,6 +25,7 @@ PG_PASS=${LAB_PG_PASSWORD:-labportal}
 PG_PORT=${LAB_PG_PORT:-5432}
 ASSETS=${LAB_ASSETS_DIR:-/var/lib/lab-portal/assets}
 TEST_IMAGE=${LAB_TEST_IMAGE:-labportal/test-ssh:latest}
+DEMO_RDP_IMAGE=${LAB_DEMO_RDP_IMAGE:-labportal/demo-rdp:latest}
 
 # start_daemon NAME COMMAND...: starts COMMAND detached (own session, log in /var/log/NAME.log) unless a
 # process called NAME is already running; it survives this script.
@@ -127,6 +128,12 @@ if want assets; then
     ok "container image present: $TEST_IMAGE"
   else
     bash scripts/assets/build-docker-image.sh "$TEST_IMAGE" >/dev/null && ok "built container image $TEST_IMAGE"
+  fi
+  # the demo desktop: the same root filesystem plus xrdp (RDP on 3389), for the "Demo desktop (RDP)" template
+  if docker image inspect "$DEMO_RDP_IMAGE" >/dev/null 2>&1; then
+    ok "container image present: $DEMO_RDP_IMAGE"
+  else
+    bash scripts/assets/build-rdp-image.sh "$DEMO_RDP_IMAGE" >/dev/null && ok "built container image $DEMO_RDP_IMAGE"
   fi
   # The probe boots the guest once with -enable-kvm: a /dev/kvm that opens may still not run guests (nested
   # PVM). Redone only when the guest image changed.
