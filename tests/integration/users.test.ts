@@ -224,7 +224,8 @@ describe("reset password", () => {
     expect(await fresh.signIn(user.email, res.body.temporaryPassword)).toBeNull();
     expect((await fresh.json<{ mustChangePassword: boolean }>("/api/me")).body.mustChangePassword).toBe(true);
     const [event] = await auditOf("user.password.reset", user.id);
-    expect(JSON.parse(event!.details!)).toEqual({ generated: true });
+    // the reset also revoked API tokens and closed consoles (none here)
+    expect(JSON.parse(event!.details!)).toEqual({ generated: true, tokensRevoked: 0, consolesClosed: 0 });
   });
 
   it("uses a password the admin typed (validated) and still asks the user to change it", async () => {
