@@ -5,7 +5,7 @@
 // Before the fix (no table inet lab_portal_isolation) the host's listener answers from inside the container:
 // the "control" test deletes the table and sees exactly that, then the table is applied again.
 // Containers carry lab-portal.test=isolation, networks are named lp-iso-…, namespaces lpiso…; all are removed.
-import { execFile } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { DEFAULT_CAPABILITIES, DockerProvider } from "../../src/server/providers
 import { applyIsolation, ISOLATION_TABLE, isolationError } from "../../src/server/providers/isolation";
 import { bridgeFor, LibvirtProvider } from "../../src/server/providers/libvirt/provider";
 import { type HostTarget, type MachineSpec, names } from "../../src/server/providers/types";
-import { DOCKER_SOCKET, dockerTestImage, LIBVIRT_URI, requireAssets } from "../support/assets";
+import { DOCKER_SOCKET, dockerTestImage, guestImagePath, LIBVIRT_URI, requireAssets, virtType } from "../support/assets";
 
 const RUN = Date.now().toString(36);
 const TEST_LABEL = "lab-portal.test";
@@ -87,6 +87,16 @@ async function hostListener(): Promise<{ server: Server; port: number }> {
 async function hostAddresses(): Promise<string[]> {
   const links = JSON.parse(await must(sh("ip", ["-j", "-4", "addr"]))) as { ifname: string; addr_info: { local: string }[] }[];
   return links.filter((l) => l.ifname !== "lo").flatMap((l) => l.addr_info.map((a) => a.local));
+}
+
+/** A TCP listener on :2222 in a network namespace (a "guest service"), until stopped; no execFile timeout. */
+const nsListeners: ChildProcess[] = [];
+function listenIn(netns: string): void {
+  const child = spawn("ip", ["netns", "exec", netns, process.execPath, "-e", 'require("net").createServer((s) => s.end()).listen(2222, "0.0.0.0")'], { stdio: "ignore" });
+  nsListeners.push(child);
+}
+function stopListeners(): void {
+  for (const child of nsListeners.splice(0)) child.kill();
 }
 
 const tableExists = async () => (await sh("nft", ["list", "table", "inet", ISOLATION_TABLE])).code === 0;
@@ -222,7 +232,6 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
   // a network namespace plugged into each class bridge by a veth pair stands in for a guest's NIC
   const ns = { a: `lpiso${RUN}a`, b: `lpiso${RUN}b`, a2: `lpiso${RUN}c` };
   let listener: { server: Server; port: number };
-  let guestServer: { code: number } | null = null;
 
   async function plug(name: string, network: string, octet: number) {
     const bridge = bridgeFor(network);
@@ -242,6 +251,7 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
   const probeNs = async (name: string, address: string, port: number) => (await sh("ip", ["netns", "exec", name, ...probeCommand(address, port)])).stdout.trim();
 
   async function clean() {
+    stopListeners();
     for (const name of Object.values(ns)) await sh("ip", ["netns", "del", name]);
     for (const network of Object.values(nets)) await provider.removeNetwork(network).catch(() => undefined);
   }
@@ -261,10 +271,9 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     b = await plug(ns.b, nets.b, 50);
     // a "guest service" in the classmate's and the other class's namespace
     for (const name of [ns.a2, ns.b]) {
-      void sh("ip", ["netns", "exec", name, "timeout", "120", process.execPath, "-e", 'require("net").createServer((s) => s.end()).listen(2222, "0.0.0.0")']);
+      listenIn(name);
     }
     await waitFor("the classmate's listener", async () => (await probeNs(ns.a, a2.address, 2222)) === "open", 10_000, 300);
-    guestServer = { code: 0 };
   }, 120_000);
 
   afterAll(async () => {
@@ -282,7 +291,6 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
   }, 60_000);
 
   it("the guest reaches its classmate on the same class network, not the other class", async () => {
-    expect(guestServer).not.toBeNull();
     expect(await probeNs(ns.a, a2.address, 2222)).toBe("open");
     expect(await probeNs(ns.a, b.address, 2222)).toBe("closed");
   }, 30_000);
@@ -304,4 +312,141 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     expect(table).not.toContain(bridgeFor(nets.b));
     expect(table).toContain(bridgeFor(nets.a));
   }, 30_000);
+});
+
+/**
+ * Runs a shell command in the test guest through its serial console (busybox sh on ttyS0, a pty on the host)
+ * and returns what the console showed up to the end marker (markers are split with "" so the echoed command line
+ * never matches them).
+ */
+const SERIAL_HELPER = `
+import os, sys, time, tty, select
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+tty.setraw(fd)
+os.write(fd, b"\\n" + sys.argv[2].encode() + b"; echo __E''ND__\\n")
+out, deadline = b"", time.time() + float(sys.argv[3])
+while time.time() < deadline and b"__END__" not in out:
+    r, _, _ = select.select([fd], [], [], 0.5)
+    if r: out += os.read(fd, 4096)
+sys.stdout.write(out.decode("latin1"))
+sys.exit(0 if b"__END__" in out else 3)
+`;
+
+describe("a real libvirt guest on an isolated class network", () => {
+  const POOL = "lab-portal-test-iso";
+  const host: HostTarget = {
+    id: "services-isolation-guest",
+    name: "services-isolation-guest",
+    kind: "LIBVIRT",
+    uri: LIBVIRT_URI,
+    virtType: virtType(),
+    storagePool: POOL,
+    consoleAddress: "127.0.0.1",
+    publishAddress: "127.0.0.1",
+    tlsDir: null,
+  };
+  const provider = new LibvirtProvider(host);
+  const net = `lp-iso-g-${RUN}`;
+  const other = `lp-iso-h-${RUN}`;
+  const machineId = `i${RUN}g`;
+  const ref = names.domain(machineId);
+  const peers = { same: `lpiso${RUN}p`, other: `lpiso${RUN}q` };
+  let listener: { server: Server; port: number };
+  let serial = "";
+  let gateway = "";
+
+  const virsh = (...args: string[]) => sh("virsh", ["--quiet", "-c", LIBVIRT_URI, ...args]);
+  async function inGuest(command: string, timeoutS = 30): Promise<string> {
+    const r = await sh("python3", ["-c", SERIAL_HELPER, serial, command, String(timeoutS)]);
+    if (r.code !== 0) throw new Error(`no answer from the guest's serial console to ${command}: ${JSON.stringify(r.stdout.slice(-500))} ${r.stderr}`);
+    return r.stdout;
+  }
+  const probeGuest = async (address: string, port: number) => ((await inGuest(`nc -w 3 ${address} ${port} </dev/null >/dev/null 2>&1 && echo R""ES=open || echo R""ES=closed`)).match(/RES=(open|closed)/)?.[1] ?? "none");
+
+  async function plugPeer(name: string, network: string, octet: number) {
+    const bridge = bridgeFor(network);
+    const [link] = JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridge]))) as { addr_info: { local: string }[] }[];
+    const gw = link?.addr_info[0]?.local as string;
+    const address = `${gw.split(".").slice(0, 3).join(".")}.${octet}`;
+    await must(sh("ip", ["netns", "add", name]));
+    await must(sh("ip", ["link", "add", `v${name.slice(-9)}`, "type", "veth", "peer", "name", "eth0", "netns", name]));
+    await must(sh("ip", ["link", "set", `v${name.slice(-9)}`, "master", bridge, "up"]));
+    await must(sh("ip", ["-n", name, "addr", "add", `${address}/24`, "dev", "eth0"]));
+    await must(sh("ip", ["-n", name, "link", "set", "eth0", "up"]));
+    await must(sh("ip", ["-n", name, "route", "add", "default", "via", gw]));
+    listenIn(name);
+    return address;
+  }
+
+  async function clean() {
+    stopListeners();
+    await virsh("destroy", ref);
+    await virsh("undefine", ref);
+    for (const name of Object.values(peers)) await sh("ip", ["netns", "del", name]);
+    for (const n of [net, other]) await provider.removeNetwork(n).catch(() => undefined);
+    const vols = (await virsh("vol-list", POOL)).stdout.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "").filter(Boolean);
+    for (const v of vols) await virsh("vol-delete", "--pool", POOL, v);
+    await virsh("pool-destroy", POOL);
+    await virsh("pool-delete", POOL);
+    await virsh("pool-undefine", POOL);
+  }
+
+  let peerSame = "";
+  let peerOther = "";
+
+  beforeAll(async () => {
+    await requireAssets("libvirt");
+    await clean();
+    listener = await hostListener();
+    await provider.ensureNetwork(net);
+    await provider.ensureNetwork(other);
+    const { volume } = await provider.prepareTemplate({ id: `iso${RUN}`, imagePath: guestImagePath() });
+    const spec: MachineSpec = {
+      machineId,
+      name: `Iso guest ${machineId}`,
+      vcpus: 1,
+      memoryMb: 128,
+      diskGb: 1,
+      network: net,
+      template: { id: `iso${RUN}`, kind: "LIBVIRT", volume, volumeFormat: "qcow2", shell: "/bin/sh", consoleKinds: ["vnc"], sshPort: 22, rdpPort: 3389, osType: "LINUX", keepDataDisk: false },
+    };
+    await provider.create(spec);
+    await provider.start(ref, spec);
+    const xml = await must(virsh("dumpxml", ref));
+    serial = /<console type='pty' tty='([^']+)'/.exec(xml)?.[1] ?? /<source path='(\/dev\/pts\/\d+)'/.exec(xml)?.[1] ?? "";
+    expect(serial).toMatch(/^\/dev\/pts\/\d+$/);
+    gateway = (JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridgeFor(net)]))) as { addr_info: { local: string }[] }[])[0]?.addr_info[0]?.local as string;
+    peerSame = await plugPeer(peers.same, net, 60);
+    peerOther = await plugPeer(peers.other, other, 60);
+    const fromHost = async (address: string) => (await sh("bash", ["-c", `timeout 2 bash -c 'exec 3<>/dev/tcp/${address}/2222' && echo open`])).stdout.includes("open");
+    await waitFor("the peers' listeners", async () => (await fromHost(peerSame)) && (await fromHost(peerOther)), 20_000, 300);
+    // booted (software emulation is slow) and leased an address by DHCP through the table's exception
+    await waitFor("the guest's DHCP lease", async () => (await provider.addresses(ref)).length > 0, 150_000, 2000);
+    await waitFor("the guest's shell", async () => (await inGuest('echo RE""ADY', 5).catch(() => "")).includes("READY"), 60_000, 1000);
+  }, 300_000);
+
+  afterAll(async () => {
+    listener?.server.close();
+    await clean();
+  }, 60_000);
+
+  it("from inside the guest: no host service (portal port, sshd), DNS answers, a peer on its class network answers, another class does not", async () => {
+    expect(await probeGuest(gateway, listener.port)).toBe("closed");
+    expect(await probeGuest(gateway, 22)).toBe("closed");
+    for (const address of await hostAddresses()) expect(`${address} ${await probeGuest(address, listener.port)}`).toBe(`${address} closed`);
+    expect(await probeGuest(gateway, 53)).toBe("open");
+    // reachable (the first try may wait for ARP on a freshly booted guest, so a few tries)
+    expect(await waitFor("the classmate from inside the guest", async () => (await probeGuest(peerSame, 2222)) === "open", 20_000, 500)).toBe(true);
+    expect(await probeGuest(peerOther, 2222)).toBe("closed");
+  }, 180_000);
+
+  it("control: without the table the guest reaches the host's listener (the bug)", async () => {
+    await must(sh("nft", ["delete", "table", "inet", ISOLATION_TABLE]));
+    try {
+      expect(await probeGuest(gateway, listener.port)).toBe("open");
+    } finally {
+      await applyIsolation();
+    }
+    expect(await probeGuest(gateway, listener.port)).toBe("closed");
+  }, 60_000);
 });
