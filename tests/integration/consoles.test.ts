@@ -311,7 +311,7 @@ describe("consoles", () => {
     expect((await admin.fetch(`/api/machines/${stoppedVm}/console.vv`)).status).toBe(409);
     expect((await admin.fetch(`/api/machines/${ct}/console.vv`)).status).toBe(409);
     await admin.json(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: null } });
-  });
+  }, 180_000);
 
   it("runs a shell in a container over docker exec", async () => {
     const t = await ticket(admin, ct, "exec");
