@@ -1,14 +1,20 @@
 // View-only VNC against a real libvirt guest's QEMU VNC display: key events sent in every shape — alone, packed
 // behind a FramebufferUpdateRequest in one WebSocket message, split across two messages, sent during the
-// handshake together with ClientInit — never reach the display. The observable is the console session's byte
-// counter of what the bridge wrote to QEMU's VNC socket: with a full-access console the same stream reaches QEMU
-// whole (so the check can fail), with a view-only console only ClientInit and the update requests do. The
-// display keeps answering update requests in both, and an unknown message type ends a view-only console.
+// handshake together with ClientInit — never reach the display. Two observables: the guest's screen (its tty1 is a
+// busybox shell, so typed letters appear; `virsh screenshot` before and after) and the console session's byte
+// counter of what the bridge wrote to QEMU's VNC socket. With a full-access console the same stream reaches QEMU
+// whole and the letters appear on the screen (so both checks can fail); with a view-only console only ClientInit
+// and the update requests reach QEMU and the screen stays as it was. The display keeps answering update requests
+// in both, and an unknown message type ends a view-only console.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createVmTemplate, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { createVmTemplate, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedInAdmin, testDb } from "../support/users";
 
 const key = (keysym: number, down: boolean) => {
@@ -20,7 +26,59 @@ const key = (keysym: number, down: boolean) => {
 };
 const press = (keysym: number) => Buffer.concat([key(keysym, true), key(keysym, false)]);
 const updateRequest = (incremental: number) => Buffer.from([3, incremental, 0, 0, 0, 0, 0, 64, 0, 48]);
-const qemuKey = () => Buffer.from([255, 0, 0, 1, 0, 0, 0, 0x62, 0, 0, 0, 48]);
+/** QEMU extended key event: 'b' (scancode 48) down, then up. */
+const qemuKey = () => Buffer.concat([1, 0].map((down) => Buffer.from([255, 0, 0, down, 0, 0, 0, 0x62, 0, 0, 0, 48])));
+/** Wide letters, so what is typed changes many more pixels than the blinking cursor. */
+const typing = () => Buffer.concat(Array.from({ length: 8 }, () => press(0x6d)));
+
+/** The guest's screen as raw RGB pixels (`virsh screenshot` writes a PNG; sharp decodes it). */
+async function screenshot(domain: string): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), "lp-shot-"));
+  try {
+    virsh("screenshot", domain, join(dir, "s.png"));
+    return await sharp(readFileSync(join(dir, "s.png"))).removeAlpha().raw().toBuffer();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pixel bytes that differ between two screenshots (a size change counts as everything). */
+function difference(a: Buffer, b: Buffer): number {
+  if (a.length !== b.length) return Math.max(a.length, b.length);
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
+/** The blinking cursor alone changes at most one character cell (9 × 16 pixels × 3 bytes). */
+const CURSOR = 9 * 16 * 3;
+/** Nine letters typed change more than twice that (eight m's and a b: about 1,100 bytes of pixels). */
+const TYPED = 2 * CURSOR;
+
+/** Waits until the screen stops changing (beyond the cursor) for three looks in a row and returns it. */
+async function settledScreen(domain: string): Promise<Buffer> {
+  let last = await screenshot(domain);
+  let still = 0;
+  for (let i = 0; i < 60 && still < 3; i++) {
+    await new Promise((r) => setTimeout(r, 700));
+    const next = await screenshot(domain);
+    still = difference(last, next) <= CURSOR ? still + 1 : 0;
+    last = next;
+  }
+  return last;
+}
+
+/** Waits (the guest is emulated and slow) until the screen differs from `before` by more than `bytes`. */
+async function screenChanged(domain: string, before: Buffer, bytes: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let changed = 0;
+  while (Date.now() < deadline) {
+    changed = difference(before, await screenshot(domain));
+    if (changed > bytes) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return changed;
+}
 
 /** Reads exactly n bytes from a WebSocket's binary frames. */
 function reader(ws: WebSocket) {
@@ -59,7 +117,18 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     vm = created.body.machines[0]?.id as string;
     await admin.json(`/api/machines/${vm}/start`, { method: "POST", json: {} });
     await waitForState(admin, vm, "RUNNING");
-  }, 240_000);
+    // the guest's shell on tty1 is up once letters typed with full access appear on its screen
+    await waitFor(
+      "the guest's shell to echo typed letters",
+      async () => {
+        const before = await settledScreen(`lp-${vm}`);
+        await session(false, [typing()], false);
+        return screenChanged(`lp-${vm}`, before, TYPED, 10_000);
+      },
+      (changed) => changed > TYPED,
+      180_000,
+    );
+  }, 420_000);
 
   /**
    * One console: the handshake (with key presses sent along with it when `duringHandshake`), then `messages`,
@@ -75,7 +144,7 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     expect((await read(12)).toString("latin1")).toBe("RFB 003.008\n");
     const version = Buffer.from("RFB 003.008\n", "latin1");
     // ClientInit with shared = 0: a watcher must not be able to ask the display to drop everyone else
-    const afterHandshake = Buffer.concat([Buffer.from([0]), ...(duringHandshake ? [press(0x61), press(0x62), qemuKey()] : [])]);
+    const afterHandshake = Buffer.concat([Buffer.from([0]), ...(duringHandshake ? [typing(), qemuKey()] : [])]);
     if (duringHandshake) ws.send(Buffer.concat([version, Buffer.from([1]), afterHandshake]));
     else ws.send(version);
     expect([...(await read(2))]).toEqual([1, 1]);
@@ -101,23 +170,29 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     return { bytesIn: Number(row?.bytesIn), code, sent: afterHandshake.length + messages.reduce((n, m) => n + m.length, 0) + 10 };
   }
 
-  const a = press(0x61);
+  const t = typing();
   const shapes: { name: string; messages: Buffer[]; duringHandshake: boolean; updateRequests: number }[] = [
-    { name: "alone", messages: [key(0x61, true), key(0x61, false), qemuKey()], duringHandshake: false, updateRequests: 0 },
-    { name: "packed behind a FramebufferUpdateRequest in one message", messages: [Buffer.concat([updateRequest(1), a, updateRequest(1), qemuKey()])], duringHandshake: false, updateRequests: 2 },
-    { name: "split across two messages", messages: [Buffer.concat([updateRequest(1), a.subarray(0, 5)]), Buffer.concat([a.subarray(5), updateRequest(1)])], duringHandshake: false, updateRequests: 2 },
+    { name: "alone", messages: [...Array.from({ length: t.length / 8 }, (_, i) => t.subarray(8 * i, 8 * i + 8)), qemuKey()], duringHandshake: false, updateRequests: 0 },
+    { name: "packed behind a FramebufferUpdateRequest in one message", messages: [Buffer.concat([updateRequest(1), t, updateRequest(1), qemuKey()])], duringHandshake: false, updateRequests: 2 },
+    { name: "split across two messages", messages: [Buffer.concat([updateRequest(1), t.subarray(0, 5)]), Buffer.concat([t.subarray(5), updateRequest(1)])], duringHandshake: false, updateRequests: 2 },
     { name: "sent during the handshake", messages: [], duringHandshake: true, updateRequests: 0 },
   ];
 
   for (const shape of shapes) {
-    it(`key events ${shape.name}: reach QEMU with full access, never with view-only`, async () => {
+    it(`key events ${shape.name}: type into the guest with full access, never with view-only`, async () => {
+      const domain = `lp-${vm}`;
+      let before = await settledScreen(domain);
       const full = await session(false, shape.messages, shape.duringHandshake);
       expect(full.bytesIn).toBe(full.sent); // the same stream with full access reaches the display whole
+      expect(await screenChanged(domain, before, TYPED)).toBeGreaterThan(TYPED); // and the letters appear
+
+      before = await settledScreen(domain);
       const watch = await session(true, shape.messages, shape.duringHandshake);
       // view-only: ClientInit and the update requests (the shape's and the final one), nothing else
       expect(watch.bytesIn).toBe(1 + 10 * shape.updateRequests + 10);
-      expect(watch.bytesIn).toBeLessThan(full.bytesIn);
-    }, 60_000);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(difference(before, await settledScreen(domain))).toBeLessThanOrEqual(CURSOR);
+    }, 120_000);
   }
 
   it("ends a view-only console at an RFB message type it does not know", async () => {
