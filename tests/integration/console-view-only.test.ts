@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import sharp from "sharp";
+import { inflateSync } from "node:zlib";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { requireAssets } from "../support/assets";
@@ -31,12 +31,43 @@ const qemuKey = () => Buffer.concat([1, 0].map((down) => Buffer.from([255, 0, 0,
 /** Wide letters, so what is typed changes many more pixels than the blinking cursor. */
 const typing = () => Buffer.concat(Array.from({ length: 8 }, () => press(0x6d)));
 
-/** The guest's screen as raw RGB pixels (`virsh screenshot` writes a PNG; sharp decodes it). */
+/** Raw pixels of a PNG (8-bit, non-interlaced, as QEMU's screendump writes it): inflate the IDAT data and undo each row's filter. */
+function pngPixels(png: Buffer): Buffer {
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const bpp = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[png[25] as number] ?? 3;
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at);
+    if (png.toString("latin1", at + 4, at + 8) === "IDAT") idat.push(png.subarray(at + 8, at + 8 + length));
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)] as number;
+    for (let x = 0; x < stride; x++) {
+      const v = raw[y * (stride + 1) + 1 + x] as number;
+      const left = x >= bpp ? (out[y * stride + x - bpp] as number) : 0;
+      const up = y > 0 ? (out[(y - 1) * stride + x] as number) : 0;
+      const upLeft = x >= bpp && y > 0 ? (out[(y - 1) * stride + x - bpp] as number) : 0;
+      const p = left + up - upLeft;
+      const [pa, pb, pc] = [Math.abs(p - left), Math.abs(p - up), Math.abs(p - upLeft)];
+      const paeth = pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
+      const predictor = [0, left, up, (left + up) >> 1, paeth][filter] ?? 0;
+      out[y * stride + x] = (v + predictor) & 0xff;
+    }
+  }
+  return out;
+}
+
+/** The guest's screen as raw pixels (`virsh screenshot` writes a PNG). */
 async function screenshot(domain: string): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), "lp-shot-"));
   try {
     virsh("screenshot", domain, join(dir, "s.png"));
-    return await sharp(readFileSync(join(dir, "s.png"))).removeAlpha().raw().toBuffer();
+    return pngPixels(readFileSync(join(dir, "s.png")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
