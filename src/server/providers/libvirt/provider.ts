@@ -7,6 +7,7 @@ import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libvirtUriProblem } from "@/server/hosts/uri";
+import { applyIsolation, isLocalHost, isolationError, LIBVIRT_BRIDGE_PREFIX, REMOTE_WARNING } from "../isolation";
 import {
   type Created,
   type DisplayInfo,
@@ -25,7 +26,6 @@ import {
   type TerminalTarget,
   type Watcher,
 } from "../types";
-import { applyIsolation, isLocalHost, isolationError, LIBVIRT_BRIDGE_PREFIX, REMOTE_WARNING } from "../isolation";
 import { domainXml, networkXml, poolXml, safeName, uuidFor } from "./domain-xml";
 import { Virsh } from "./virsh";
 
