@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerProvider } from "@/server/providers/docker/provider";
+import { REMOTE_WARNING } from "@/server/providers/isolation";
 import { LibvirtProvider } from "@/server/providers/libvirt/provider";
 import type { HostTarget } from "@/server/providers/types";
 import { dockerTestImage, guestImagePath, requireAssets, virtType } from "../support/assets";
@@ -122,7 +123,8 @@ describe("remote hosts over SSH", () => {
     const p = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=${encodeURIComponent(fingerprint)}`));
     const probe = await p.probe();
     expect(probe.version).toMatch(/Docker/);
-    expect(probe.warnings).toEqual([]);
+    // a remote host's only warning: the class-network isolation rules cannot be applied there from the portal
+    expect(probe.warnings).toEqual([REMOTE_WARNING]);
     const id = `rmt${Date.now().toString(36)}`;
     const spec = {
       machineId: id,
