@@ -77,7 +77,7 @@ export function isLocalHost(host: Pick<HostTarget, "kind" | "uri">): boolean {
   }
 }
 
-export const REMOTE_WARNING = "Class network isolation rules are not applied on a remote host: add nftables rules there that drop traffic from the lab bridges to the host and between them (README, "Security in short").";
+export const REMOTE_WARNING = "Class network isolation rules are not applied on a remote host: add nftables rules there that drop traffic from the lab bridges to the host and between them (README, 'Security in short').";
 
 /** The local Docker daemon's socket: its portal networks are firewalled by every portal process on this machine. */
 export const LOCAL_DOCKER_SOCKET = "/var/run/docker.sock";
