@@ -89,7 +89,7 @@ async function main() {
     await db().template.create({
       data: {
         name: "Demo desktop (RDP)",
-        description: "Debian with xrdp: Remote Desktop on port 3389 and SSH (user student, password student).",
+        description: "Debian with xrdp: a small Openbox desktop over Remote Desktop (port 3389) and SSH (user student, password student).",
         kind: "DOCKER",
         ownerId: admin?.id ?? null,
         status: "READY",

@@ -130,7 +130,8 @@ if want assets; then
     bash scripts/assets/build-docker-image.sh "$TEST_IMAGE" >/dev/null && ok "built container image $TEST_IMAGE"
   fi
   # the demo desktop: the same root filesystem plus xrdp (RDP on 3389), for the "Demo desktop (RDP)" template
-  if docker image inspect "$DEMO_RDP_IMAGE" >/dev/null 2>&1; then
+  rdp_asset=$(sed -n 's/^ASSET=//p' scripts/assets/build-rdp-image.sh)
+  if docker image inspect -f '{{join .Config.Env " "}}' "$DEMO_RDP_IMAGE" 2>/dev/null | grep -qw "LAB_PORTAL_ASSET=$rdp_asset"; then
     ok "container image present: $DEMO_RDP_IMAGE"
   else
     bash scripts/assets/build-rdp-image.sh "$DEMO_RDP_IMAGE" >/dev/null && ok "built container image $DEMO_RDP_IMAGE"

@@ -85,6 +85,26 @@ async function clean() {
   await docker.getNetwork(NETWORK).remove().catch(() => undefined);
 }
 
+/** Runs a command in the container and resolves with its output (stdout and stderr). */
+async function run(container: Docker.Container, cmd: string[]): Promise<string> {
+  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  const chunks: Buffer[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  await new Promise((done) => stream.on("end", done));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The container's process list (user and command) once every named program runs in it. */
+async function waitForProcesses(container: Docker.Container, programs: string[], timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const list = await run(container, ["ps", "-eo", "user:16,args"]);
+    if (programs.every((p) => list.includes(p)) || Date.now() > deadline) return list;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 describe("the demo RDP container", () => {
   const provider = new DockerProvider(host);
 
@@ -101,7 +121,7 @@ describe("the demo RDP container", () => {
 
   afterAll(clean);
 
-  it("answers an X.224 Connection Request with a Connection Confirm on its published 127.0.0.1 port", async () => {
+  it("answers an X.224 Connection Request on its published 127.0.0.1 port, and a sign-in starts a desktop (Xorg + Openbox) as the user", async () => {
     await provider.ensureNetwork(NETWORK);
     const created = await provider.create(spec);
     await provider.start(created.ref, spec);
@@ -124,5 +144,13 @@ describe("the demo RDP container", () => {
     const tpkt = answer as Buffer;
     expect(tpkt[0]).toBe(0x03); // TPKT version 3
     expect(tpkt[5]! & 0xf0).toBe(0xd0); // X.224 Connection Confirm
-  }, 60_000);
+
+    // Signing in opens a desktop: the session manager starts Xorg (xorgxrdp) and Openbox as the user, under the
+    // container's reduced capabilities and no-new-privileges (xrdp-sesrun is what xrdp asks sesman for at login)
+    const container = docker.getContainer(names.domain(MACHINE_ID));
+    expect(await run(container, ["xrdp-sesrun", "-s", "127.0.0.1", "-p", "student", "student"])).toMatch(/ok .*display=:\d+/);
+    const desktop = await waitForProcesses(container, ["Xorg", "openbox"], 20_000);
+    expect(desktop).toMatch(/^student\s+\S*Xorg/m);
+    expect(desktop).toMatch(/^student\s+\S*openbox/m);
+  }, 90_000);
 });
