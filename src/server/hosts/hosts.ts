@@ -8,8 +8,18 @@ import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
 import { forgetProvider, providerFor } from "@/server/providers";
+import { REMOTE_WARNING } from "@/server/providers/isolation";
 import { type HostTarget, ProviderError } from "@/server/providers/types";
 import type { TCreateHost, THostRow, TUpdateHost } from "./routes";
+
+/**
+ * DEGRADED when a probe warns of something wrong with the host itself. The note that class-network isolation
+ * cannot be applied on a remote host is shown with the host but does not make it degraded: it holds for every
+ * remote host, however healthy, and only the admin can act on it there.
+ */
+function statusFor(warnings: string[]): "ONLINE" | "DEGRADED" {
+  return warnings.some((w) => w !== REMOTE_WARNING) ? "DEGRADED" : "ONLINE";
+}
 
 export function hostTarget(h: Pick<Host, "id" | "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir">): HostTarget {
   return {
@@ -130,7 +140,7 @@ export async function createHost(actor: Actor, input: TCreateHost, ip: string | 
       memoryMb: input.memoryMb,
       diskGb: input.diskGb,
       maxMachines: input.maxMachines,
-      status: test.warnings.length ? "DEGRADED" : "ONLINE",
+      status: statusFor(test.warnings),
       statusDetail: test.warnings.join(" ") || null,
       lastSeenAt: new Date(),
     },
@@ -175,7 +185,7 @@ export async function probeHost(id: string): Promise<Host["status"]> {
     const probe = await providerFor(hostTarget(host)).probe();
     const slow = Date.now() - started > 10_000;
     const warnings = [...probe.warnings, ...(slow ? [`Slow to answer (${Math.round((Date.now() - started) / 1000)} s).`] : [])];
-    status = warnings.length ? "DEGRADED" : "ONLINE";
+    status = statusFor(warnings);
     await db().host.update({ where: { id }, data: { status, statusDetail: warnings.join(" ") || `${probe.version}`, lastSeenAt: new Date() } });
   } catch (error) {
     status = "OFFLINE";
