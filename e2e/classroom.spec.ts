@@ -132,6 +132,22 @@ test("a teacher creates a class and invites; students join, start a machine, and
   await s2.getByLabel("Password").fill(PASSWORD);
   await s2.getByRole("button", { name: "Sign in" }).click();
   await expect(s2).toHaveURL(new RegExp(`${joinPath}$`));
+  // an account the admin made must choose its own password first: the join page says so and leads through it,
+  // and signing in again comes back to the invite
+  await s2.getByTestId("join-submit").click();
+  await expect(s2.getByTestId("join-error")).toContainText("Choose your own password first");
+  await s2.getByTestId("join-choose-password").click();
+  await expect(s2).toHaveURL(/\/profile\?next=/);
+  const ownPassword = `${PASSWORD}-own`;
+  await s2.getByLabel("Current password").fill(PASSWORD);
+  await s2.getByLabel("New password", { exact: true }).fill(ownPassword);
+  await s2.getByLabel("Confirm new password").fill(ownPassword);
+  await s2.getByTestId("change-password-submit").click();
+  await expect(s2).toHaveURL(/\/login\?changed=1/, { timeout: 15_000 });
+  await s2.getByLabel("Email").fill(student2.email);
+  await s2.getByLabel("Password").fill(ownPassword);
+  await s2.getByRole("button", { name: "Sign in" }).click();
+  await expect(s2).toHaveURL(new RegExp(`${joinPath}$`));
   await s2.getByTestId("join-submit").click();
   await expect(s2).toHaveURL(/\/labs$/, { timeout: 120_000 });
   const card2 = s2.locator('[data-testid^="lab-card-"]');

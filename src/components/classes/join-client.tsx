@@ -30,6 +30,7 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
   const [loadError, setLoadError] = useState<{ status: number; message: string } | null>(null);
   const [joining, setJoining] = useState(false);
   const [joinError, setJoinError] = useState<string | null>(null);
+  const [mustChoosePassword, setMustChoosePassword] = useState(false);
   const [job, setJob] = useState<JobView | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [showSignup, setShowSignup] = useState(false);
@@ -57,6 +58,7 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
     setJoining(false);
     if (!res.ok) {
       setJoinError(res.error.message);
+      setMustChoosePassword(res.error.code === "PASSWORD_CHANGE_REQUIRED");
       return false;
     }
     if (res.data.job && !res.data.job.finishedAt) {
@@ -151,11 +153,7 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
               </Button>
             )
           )}
-          {joinError && (
-            <Alert tone="error" testId="join-error">
-              {joinError}
-            </Alert>
-          )}
+          {joinError && <JoinError message={joinError} choosePasswordFor={mustChoosePassword ? here : null} />}
         </div>
       )}
 
@@ -170,11 +168,7 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
             </Button>
           )}
           {preview.selfSignup && showSignup && <SignupForm path={path} onSignedIn={join} />}
-          {joinError && (
-            <Alert tone="error" testId="join-error">
-              {joinError}
-            </Alert>
-          )}
+          {joinError && <JoinError message={joinError} choosePasswordFor={mustChoosePassword ? here : null} />}
         </div>
       )}
     </div>
@@ -254,5 +248,23 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
         Create account and join
       </Button>
     </form>
+  );
+}
+
+/** A refused join; an account that must choose its own password first is led to the profile and back here. */
+function JoinError({ message, choosePasswordFor }: { message: string; choosePasswordFor: string | null }) {
+  return (
+    <Alert tone="error" testId="join-error">
+      {message}
+      {choosePasswordFor && (
+        <>
+          {" "}
+          <Link href={`/profile?next=${encodeURIComponent(choosePasswordFor)}`} className="font-medium underline" data-testid="join-choose-password">
+            Choose your password
+          </Link>
+          , then sign in again and you come back here.
+        </>
+      )}
+    </Alert>
   );
 }

@@ -16,7 +16,7 @@ function formatDate(iso: string | null): string {
   return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "Never";
 }
 
-export function ProfileClient({ initial }: { initial: TMe }) {
+export function ProfileClient({ initial, next = "/profile" }: { initial: TMe; next?: string }) {
   const [me, setMe] = useState(initial);
   return (
     <div className="max-w-2xl space-y-6">
@@ -47,7 +47,7 @@ export function ProfileClient({ initial }: { initial: TMe }) {
           Change password
         </h2>
         <p className="mb-3 text-sm text-slate-600">After the change you are signed out everywhere and sign in again with the new password.</p>
-        <PasswordForm email={me.email} />
+        <PasswordForm email={me.email} next={next} />
       </section>
       <section aria-labelledby="tokens-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="tokens-heading" className="mb-1 font-semibold">
@@ -122,7 +122,7 @@ function NameForm({ me, onSaved }: { me: TMe; onSaved: (me: TMe) => void }) {
   );
 }
 
-function PasswordForm({ email }: { email: string }) {
+function PasswordForm({ email, next }: { email: string; next: string }) {
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -158,7 +158,7 @@ function PasswordForm({ email }: { email: string }) {
     setDone(true);
     form.reset();
     // Every session ended with the change, this one too: sign in again with the new password.
-    setTimeout(() => void signOut({ callbackUrl: `/login?changed=1&next=${encodeURIComponent("/profile")}` }), 1500);
+    setTimeout(() => void signOut({ callbackUrl: `/login?changed=1&next=${encodeURIComponent(next)}` }), 1500);
   }
 
   if (done) {
