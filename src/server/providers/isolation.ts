@@ -10,6 +10,7 @@
 // The VPN's table (inet lab_portal_vpn) is separate and untouched.
 import { existsSync } from "node:fs";
 import Docker from "dockerode";
+import { serialRebuild } from "@/server/jobs/serial-rebuild";
 import { CommandError, run } from "./exec";
 import type { HostTarget } from "./types";
 
@@ -94,10 +95,10 @@ export async function dockerLabBridges(docker: Docker): Promise<string[]> {
 }
 
 type DockerSource = () => Promise<string[]>;
-type State = { sources: Map<string, DockerSource>; chain: Promise<unknown>; lastError: string | null; pending: Promise<void> | null; again: boolean };
+type State = { sources: Map<string, DockerSource>; lastError: string | null; apply: () => Promise<void> };
 const globalForIsolation = globalThis as unknown as { __labIsolation?: State };
 function state(): State {
-  globalForIsolation.__labIsolation ??= { sources: new Map(), chain: Promise.resolve(), lastError: null, pending: null, again: false };
+  globalForIsolation.__labIsolation ??= { sources: new Map(), lastError: null, apply: serialRebuild(applyRecordingErrors) };
   return globalForIsolation.__labIsolation;
 }
 
@@ -146,34 +147,25 @@ async function applyNow(): Promise<{ bridges: number }> {
   return { bridges: input.dockerBridges.length + input.libvirtBridges.length };
 }
 
+/** One rebuild; its failure is logged and kept for the hosts' probes instead of thrown. */
+async function applyRecordingErrors(): Promise<void> {
+  const s = state();
+  try {
+    await applyNow();
+    s.lastError = null;
+  } catch (error) {
+    s.lastError = (error as Error).message;
+    console.error(`[isolation] ${s.lastError}`);
+  }
+}
+
 /**
  * Rebuilds the table from the bridges present now. Calls made while one runs share the next run, so a burst of
  * network changes costs at most two rebuilds, and every caller's change is in the table when its promise resolves.
  * Never throws: a failure is logged and kept for the hosts' probes (`isolationError`).
  */
 export function applyIsolation(): Promise<void> {
-  const s = state();
-  if (s.pending) {
-    s.again = true;
-    return s.pending;
-  }
-  const runOnce = async (): Promise<void> => {
-    try {
-      await applyNow();
-      s.lastError = null;
-    } catch (error) {
-      s.lastError = (error as Error).message;
-      console.error(`[isolation] ${s.lastError}`);
-    }
-    if (s.again) {
-      s.again = false;
-      return runOnce();
-    }
-  };
-  s.pending = runOnce().finally(() => {
-    s.pending = null;
-  });
-  return s.pending;
+  return state().apply();
 }
 
 /** The last failure to apply the rules (null when the last run succeeded or none ran yet). */

@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
 import { bus, type PortalEvent } from "@/server/events/bus";
+import { serialRebuild } from "@/server/jobs/serial-rebuild";
 import { revokeExpired } from "./certificates";
 import { applyFirewall } from "./firewall";
 import { pki } from "./pki";
@@ -19,8 +20,8 @@ type State = {
   log: Log;
   timers: NodeJS.Timeout[];
   debounce: NodeJS.Timeout | null;
-  rebuilding: Promise<void> | null;
-  again: boolean;
+  /** Rebuilds the firewall now, or right after the rebuild in progress (`serialRebuild`). */
+  rebuild: () => Promise<void>;
   child: ChildProcess | null;
   childConf: string | null;
   stopping: boolean;
@@ -54,21 +55,7 @@ async function rebuildFirewall(st: State): Promise<void> {
 
 /** Rebuilds now, or right after the rebuild in progress (never two at once, never a lost change). */
 export function rebuildFirewallNow(): Promise<void> {
-  const st = g.__labVpn;
-  if (!st) return Promise.resolve();
-  if (st.rebuilding) {
-    st.again = true;
-    return st.rebuilding;
-  }
-  st.rebuilding = (async () => {
-    do {
-      st.again = false;
-      await rebuildFirewall(st);
-    } while (st.again);
-  })().finally(() => {
-    st.rebuilding = null;
-  });
-  return st.rebuilding;
+  return g.__labVpn?.rebuild() ?? Promise.resolve();
 }
 
 function scheduleRebuild(st: State): void {
@@ -156,7 +143,7 @@ async function prepare(st: State, reason: string): Promise<void> {
 
 export async function startVpn(log: Log): Promise<void> {
   if (g.__labVpn) return;
-  const st: State = { log, timers: [], debounce: null, rebuilding: null, again: false, child: null, childConf: null, stopping: false, lastFirewall: null, listener: null };
+  const st: State = { log, timers: [], debounce: null, rebuild: serialRebuild(() => rebuildFirewall(st)), child: null, childConf: null, stopping: false, lastFirewall: null, listener: null };
   g.__labVpn = st;
   st.listener = (e: PortalEvent) => {
     if (!REBUILD_EVENTS.has(e.type)) return;
