@@ -2,6 +2,8 @@
 // a machine, and the sentence saying why not. The same rule decides whether the download answers (409 with the
 // sentence) and whether the page shows the button (client-safe: no server imports).
 
+import { inCidr, parseCidr, parseIp } from "./ipv4";
+
 export const VV_LOOPBACK_REFUSAL = "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
 export const RDP_UNREACHABLE_REFUSAL =
   "Remote Desktop cannot reach this machine from your computer: it needs the lab VPN (with the machine's network routed) or an RD Gateway; an admin can set either in Admin → VPN.";
@@ -21,25 +23,13 @@ export function vvAddress(host: { consoleAddress: string; publicConsoleAddress: 
   return isLocalOnly(host.consoleAddress) ? null : host.consoleAddress;
 }
 
-function ipv4ToInt(ip: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
 /** Whether an IPv4 address lies in one of the networks (a.b.c.d/n). */
 export function inNetworks(ip: string, networks: readonly string[]): boolean {
-  const addr = ipv4ToInt(ip);
+  const addr = parseIp(ip);
   if (addr === null) return false;
   return networks.some((n) => {
-    const [base, bits] = n.trim().split("/");
-    const b = ipv4ToInt(base ?? "");
-    const len = Number(bits);
-    if (b === null || !Number.isInteger(len) || len < 0 || len > 32) return false;
-    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    return ((addr & mask) >>> 0) === ((b & mask) >>> 0);
+    const net = parseCidr(n);
+    return net !== null && inCidr(addr, net);
   });
 }
 

@@ -14,7 +14,7 @@ process.env.SECRETS_KEY = randomBytes(32).toString("hex");
 process.env.AUTH_SECRET = randomBytes(32).toString("hex");
 (globalThis as { __labEnv?: unknown }).__labEnv = undefined;
 
-const ip = await import("../../src/server/vpn/ip");
+const ip = await import("../../src/lib/ipv4");
 const { serverConf, clientProfile, ccdFile } = await import("../../src/server/vpn/config");
 const { nftScript } = await import("../../src/server/vpn/firewall");
 const { parseStatus } = await import("../../src/server/vpn/management");

@@ -3,6 +3,7 @@
 import type { Host, Machine, Template } from "@/generated/sqlite/client";
 import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
 import { parseCapabilities } from "@/lib/docker-capabilities";
+import { ipv4List } from "@/lib/ipv4";
 import { parseConsoleKinds } from "@/lib/machine-states";
 import { type NativeDownloads, type RdpReach, rdpRefusal, VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
@@ -12,7 +13,6 @@ import { hostTarget } from "@/server/hosts/hosts";
 import { notFound } from "@/server/http/app-error";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, type MachineSpec, names } from "@/server/providers/types";
-import { ipv4List } from "@/server/vpn/ip";
 import type { TMachineRow } from "./routes";
 
 export const machineInclude = {

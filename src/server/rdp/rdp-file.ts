@@ -2,6 +2,8 @@
 // be on and route the machine's network, or an RD Gateway; else 409 with the sentence the page shows) and the
 // template's RDP port, the username prefilled, secure defaults (no drive, printer, smart-card, COM, USB or camera
 // redirection; clipboard as the class allows), and the RD Gateway from settings when one is set.
+
+import { ipv4List } from "@/lib/ipv4";
 import { parseConsoleKinds } from "@/lib/machine-states";
 import { rdpRefusal } from "@/lib/native-downloads";
 import { recordAudit } from "@/server/audit/record";
@@ -10,7 +12,6 @@ import { fileNameFor } from "@/server/console/vv-file";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { loadForActor } from "@/server/machines/machine-core";
-import { ipv4List } from "@/server/vpn/ip";
 import { getVpnSettings } from "@/server/vpn/settings";
 import { rdpReach } from "./reach";
 

@@ -1,7 +1,8 @@
 // Which machine addresses a VPN user may reach: a student their own machines, a teacher their own and those of
 // classes they own or co-own, an admin every machine. Used for the firewall and the routes in a profile.
+
+import { ipv4List } from "@/lib/ipv4";
 import { db } from "@/server/db/client";
-import { ipv4List } from "./ip";
 
 type Who = { id: string; role: string };
 type MachineAddr = { id: string; ownerId: string | null; classId: string | null; addresses: string[] };

@@ -1,6 +1,7 @@
 // Handlers behind the VPN routes: thin wrappers over certificates.ts with the views the pages and API return.
 import { env } from "@/env";
 import type { VpnCertificate } from "@/generated/sqlite/client";
+import { formatIp, parseIp, tunnelLayout } from "@/lib/ipv4";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
@@ -8,7 +9,6 @@ import { publish } from "@/server/events/bus";
 import { AppError, invalid } from "@/server/http/app-error";
 import { activeCertOf, certState, ensureCertificate, profileFor, revokeCertificate, rotateCertificate, routesFor } from "./certificates";
 import { applyFirewall } from "./firewall";
-import { formatIp, parseIp, tunnelLayout } from "./ip";
 import { type ConnectedClient, connectedClients } from "./management";
 import { pki } from "./pki";
 import { assertCanEnable, assertServerRunning, vpnPreflight } from "./preflight";

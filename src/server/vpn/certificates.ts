@@ -2,6 +2,7 @@
 // same address, old one revoked), revoke (CRL regenerated, ccd file removed, live session killed), list, and the
 // .ovpn profile. Every change is audited and published ("vpn.certificate"), which rebuilds the firewall.
 import type { VpnCertificate } from "@/generated/sqlite/client";
+import { formatIp, inCidr, parseCidr, parseIp, tunnelLayout } from "@/lib/ipv4";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { seal, unseal } from "@/server/crypto/seal";
@@ -12,7 +13,6 @@ import { AppError, notFound } from "@/server/http/app-error";
 import { withClusterLock } from "@/server/jobs/lock";
 import { reachableAddresses } from "./access";
 import { clientProfile } from "./config";
-import { formatIp, inCidr, parseCidr, parseIp, tunnelLayout } from "./ip";
 import { killClient } from "./management";
 import { issueClientCert, newSerial, pki } from "./pki";
 import { paths, regenerateCrl, removeCcd, writeCcd } from "./server-files";

@@ -1,6 +1,6 @@
 // Text builders for OpenVPN: server.conf, a client's .ovpn profile and a client's ccd file. Pure functions: the
 // caller passes in everything (unit-tested field by field, and run by the real openvpn in the integration test).
-import { formatIp, netmask, parseCidr, tunnelLayout } from "./ip";
+import { formatIp, netmask, parseCidr, tunnelLayout } from "@/lib/ipv4";
 import { SERVER_CN } from "./pki";
 
 export type ServerConfInput = {

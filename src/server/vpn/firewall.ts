@@ -2,10 +2,10 @@
 // transaction (nft -f), so a VPN client reaches only the machines its user may use and never another client.
 // Rebuilt at start, on every change (machines, enrollment, certificates) through a debounce, and every minute.
 import { env } from "@/env";
+import { formatIp, parseIp, tunnelLayout } from "@/lib/ipv4";
 import { db } from "@/server/db/client";
 import { run } from "@/server/providers/exec";
 import { reachableAddresses } from "./access";
-import { formatIp, parseIp, tunnelLayout } from "./ip";
 import type { VpnSettings } from "./settings";
 
 export const TABLE = "lab_portal_vpn";

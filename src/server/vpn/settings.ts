@@ -2,8 +2,8 @@
 // The RD Gateway for .rdp files lives beside them (the "rdp" Setting).
 import { z } from "zod";
 import { env } from "@/env";
+import { cidrSize, defaultPool, parseCidr, tunnelLayout } from "@/lib/ipv4";
 import { db } from "@/server/db/client";
-import { cidrSize, defaultPool, parseCidr, tunnelLayout } from "./ip";
 
 export const ZVpnSettings = z.object({
   enabled: z.boolean(),

@@ -1,5 +1,5 @@
-// IPv4 arithmetic for the VPN: the tunnel network, the static address pool, lab networks and machine addresses.
-// Pure functions (unit-tested); addresses are handled as unsigned 32-bit numbers.
+// IPv4 arithmetic: the VPN's tunnel network, address pool and lab networks, and whether a machine address lies in
+// them (desktop-client reachability). Pure and client-safe; addresses are handled as unsigned 32-bit numbers.
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
