@@ -31,7 +31,17 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // Native and Node-only modules stay outside the bundle (they are loaded by server.ts too).
-  serverExternalPackages: ["@node-rs/argon2", "better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "ws", "dockerode", "docker-modem", "ssh2"],
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "better-sqlite3",
+    "pg",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "ws",
+    "dockerode",
+    "docker-modem",
+    "ssh2",
+  ],
   async headers() {
     return [
       {

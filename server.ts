@@ -26,7 +26,10 @@ try {
 applyLogLevel(config.LOG_LEVEL);
 // umask 077 before anything is written; data/ and logs/ left by earlier runs become 0700/0600
 const tightened = protectRuntimeFiles(config);
-if (tightened) console.log(`✓ file modes: ${tightened} path(s) under ${config.DATA_DIR} and ${config.LOG_DIR} made private (0700 folders, 0600 files)`);
+if (tightened)
+  console.log(
+    `✓ file modes: ${tightened} path(s) under ${config.DATA_DIR} and ${config.LOG_DIR} made private (0700 folders, 0600 files)`,
+  );
 
 const { closeAllSockets, routeUpgrade } = await import("./src/server/console/upgrade");
 const { prepareServer, stopBackgroundWork } = await import("./src/server/lifecycle/startup");
@@ -43,7 +46,9 @@ process.env.NEXTAUTH_URL ??= config.PUBLIC_URL ?? `http://localhost:${config.POR
 function stampClientIp(req: IncomingMessage): void {
   let ip = req.socket.remoteAddress ?? "";
   if (config.TRUST_PROXY) {
-    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim();
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "")
+      .split(",")[0]
+      ?.trim();
     if (forwarded) ip = forwarded;
   }
   req.headers[CLIENT_IP_HEADER] = ip.replace(/^::ffff:/, "");
@@ -86,7 +91,9 @@ server.on("upgrade", (req, socket, head) => {
 });
 
 server.listen(config.PORT, config.HOST, () => {
-  log(`✓ Lab Portal ${dev ? "(development)" : ""} listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`);
+  log(
+    `✓ Lab Portal ${dev ? "(development)" : ""} listening on http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}`,
+  );
   log(`  console bridge: ${nativePumpStatus().reason}`);
 });
 

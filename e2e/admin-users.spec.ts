@@ -26,15 +26,27 @@ test("admin manages users end to end and a student reaches the student dashboard
     await expect(temp).toBeVisible();
     created[role] = (await temp.textContent())!.trim();
     expect(created[role]).toMatch(/^\S{10,}$/);
-    await page.getByRole("button", { name: /done|close/i }).first().click();
+    await page
+      .getByRole("button", { name: /done|close/i })
+      .first()
+      .click();
     await page.getByRole("searchbox").fill(email);
     await expect(page.getByTestId(`user-row-${email}`)).toBeVisible();
   }
 
-  const csv = ["email,name", ...Array.from({ length: 20 }, (_, i) => `pupil${i + 1}-${run}@school.test,Pupil ${i + 1}`)].join("\n");
-  await page.getByRole("button", { name: /import/i }).first().click();
+  const csv = [
+    "email,name",
+    ...Array.from({ length: 20 }, (_, i) => `pupil${i + 1}-${run}@school.test,Pupil ${i + 1}`),
+  ].join("\n");
+  await page
+    .getByRole("button", { name: /import/i })
+    .first()
+    .click();
   await page.getByLabel(/csv/i).first().fill(csv);
-  await page.getByRole("button", { name: /^import/i }).last().click();
+  await page
+    .getByRole("button", { name: /^import/i })
+    .last()
+    .click();
   const results = page.getByTestId("import-results");
   await expect(results).toContainText("20");
   await expect(results.getByText("created", { exact: false }).first()).toBeVisible();

@@ -38,15 +38,27 @@ test.afterEach(async ({ page }) => {
   await cleanUp(page, run);
 });
 
-test("a teacher creates a class and invites; students join, start a machine, and meet the quota", async ({ page, browser }) => {
+test("a teacher creates a class and invites; students join, start a machine, and meet the quota", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(420_000);
 
   // --- admin: a container template, a teacher, a student held to zero running machines, self-signup on ---
   await signIn(page, admin().email, admin().password);
   await containerTemplate(page, { host: names.host, template: names.template });
-  await ok(await page.request.post("/api/admin/users", { data: { ...teacher, role: "TEACHER", password: PASSWORD } }), "create the teacher");
-  const ben = await ok<{ id: string }>(await page.request.post("/api/admin/users", { data: { ...student2, role: "STUDENT", password: PASSWORD } }), "create student 2");
-  await ok(await page.request.patch(`/api/admin/quotas/${ben.id}`, { data: { override: { maxRunning: 0 } } }), "limit student 2 to no running machine");
+  await ok(
+    await page.request.post("/api/admin/users", { data: { ...teacher, role: "TEACHER", password: PASSWORD } }),
+    "create the teacher",
+  );
+  const ben = await ok<{ id: string }>(
+    await page.request.post("/api/admin/users", { data: { ...student2, role: "STUDENT", password: PASSWORD } }),
+    "create student 2",
+  );
+  await ok(
+    await page.request.patch(`/api/admin/quotas/${ben.id}`, { data: { override: { maxRunning: 0 } } }),
+    "limit student 2 to no running machine",
+  );
 
   await page.goto("/admin/users");
   const toggle = page.getByRole("checkbox", { name: /create a student account from a class invite link/ });

@@ -41,8 +41,26 @@ async function runningMachine(page: Page, kind: "LIBVIRT" | "DOCKER"): Promise<M
     await page.request.post("/api/admin/hosts", {
       data:
         kind === "LIBVIRT"
-          ? { name: names.kvmHost, kind, uri: "qemu:///system", virtType: VIRT_TYPE, storagePool: "lab-portal-e2e", vcpus: 2, memoryMb: 2048, diskGb: 50, maxMachines: 5 }
-          : { name: names.dockerHost, kind, uri: "unix:///var/run/docker.sock", vcpus: 2, memoryMb: 2048, diskGb: 50, maxMachines: 5 },
+          ? {
+              name: names.kvmHost,
+              kind,
+              uri: "qemu:///system",
+              virtType: VIRT_TYPE,
+              storagePool: "lab-portal-e2e",
+              vcpus: 2,
+              memoryMb: 2048,
+              diskGb: 50,
+              maxMachines: 5,
+            }
+          : {
+              name: names.dockerHost,
+              kind,
+              uri: "unix:///var/run/docker.sock",
+              vcpus: 2,
+              memoryMb: 2048,
+              diskGb: 50,
+              maxMachines: 5,
+            },
       timeout: 60_000,
     }),
     "create host",
@@ -52,7 +70,14 @@ async function runningMachine(page: Page, kind: "LIBVIRT" | "DOCKER"): Promise<M
       data:
         kind === "LIBVIRT"
           ? { name: names.vmTemplate, kind, consoleKinds: ["vnc"], memoryMb: 128, vcpus: 1 }
-          : { name: names.ctTemplate, kind, dockerImage: DOCKER_IMAGE, consoleKinds: ["exec", "ssh"], shell: "/bin/bash", sshUser: "student" },
+          : {
+              name: names.ctTemplate,
+              kind,
+              dockerImage: DOCKER_IMAGE,
+              consoleKinds: ["exec", "ssh"],
+              shell: "/bin/bash",
+              sshUser: "student",
+            },
       timeout: 60_000,
     }),
     "create template",
@@ -69,7 +94,14 @@ async function runningMachine(page: Page, kind: "LIBVIRT" | "DOCKER"): Promise<M
   }
   expect(template.status).toBe("READY");
   const created = await ok<{ machines: Machine[] }>(
-    await page.request.post("/api/machines", { data: { templateId: template.id, name: kind === "LIBVIRT" ? names.vm : names.container, count: 1, hostId: host.id } }),
+    await page.request.post("/api/machines", {
+      data: {
+        templateId: template.id,
+        name: kind === "LIBVIRT" ? names.vm : names.container,
+        count: 1,
+        hostId: host.id,
+      },
+    }),
     "create machine",
   );
   const machine = created.machines[0]!;
@@ -97,7 +129,8 @@ function canvasColours(page: Page): Promise<number> {
       if (!ctx || canvas.width === 0 || canvas.height === 0) return 0;
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       const seen = new Set<number>();
-      for (let i = 0; i < data.length && seen.size < 2; i += 4 * 3) seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
+      for (let i = 0; i < data.length && seen.size < 2; i += 4 * 3)
+        seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
       return seen.size;
     });
 }
@@ -120,7 +153,13 @@ test("a VM's screen over VNC: connected, drawn, and typed text reaches the guest
   await expect(status).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
   await expect(status).toHaveText("Connected");
   // the guest draws something (SeaBIOS, then the kernel's console): not one flat colour
-  await expect.poll(() => canvasColours(page), { timeout: 90_000, intervals: [1000], message: "the VNC canvas to show more than one colour" }).toBeGreaterThan(1);
+  await expect
+    .poll(() => canvasColours(page), {
+      timeout: 90_000,
+      intervals: [1000],
+      message: "the VNC canvas to show more than one colour",
+    })
+    .toBeGreaterThan(1);
 
   // type `poweroff -f` into the guest's shell; it may still be booting, so type again until the machine stops
   const deadline = Date.now() + 120_000;
@@ -148,7 +187,9 @@ test("a VM's screen over VNC: connected, drawn, and typed text reaches the guest
   await expect(status).not.toHaveText("Connected");
 });
 
-test("a container's shell over exec: typed commands run, and the end of the shell offers a new one", async ({ page }) => {
+test("a container's shell over exec: typed commands run, and the end of the shell offers a new one", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, admin().email, admin().password);
   const ct = await theContainer(page);
@@ -158,7 +199,10 @@ test("a container's shell over exec: typed commands run, and the end of the shel
   await page.getByTestId("machine-console-exec").click();
   await expect(page).toHaveURL(new RegExp(`/machines/${ct.id}/console\\?kind=exec$`));
   // the chooser offers what the template offers, for a container: exec and ssh
-  await expect(page.getByRole("navigation", { name: "Console kinds" }).getByRole("link")).toHaveText(["Terminal", "SSH"]);
+  await expect(page.getByRole("navigation", { name: "Console kinds" }).getByRole("link")).toHaveText([
+    "Terminal",
+    "SSH",
+  ]);
 
   const status = page.getByTestId("console-status");
   await expect(status).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
@@ -180,7 +224,9 @@ test("a container's shell over exec: typed commands run, and the end of the shel
   await expect(rows).toContainText("again-42", { timeout: 15_000 });
 });
 
-test("a container's shell over SSH: the page asks for the password, a wrong one is refused, the right one works", async ({ page }) => {
+test("a container's shell over SSH: the page asks for the password, a wrong one is refused, the right one works", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signIn(page, admin().email, admin().password);
   const ct = await theContainer(page);

@@ -31,7 +31,15 @@ test("a failed class deploy: needs attention, a link to the job, its items and e
   await signIn(page, admin().email, admin().password);
   await ok(
     await page.request.post("/api/admin/hosts", {
-      data: { name: `e2e-jobs-docker-${run}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 8, memoryMb: 8192, diskGb: 100, maxMachines: 20 },
+      data: {
+        name: `e2e-jobs-docker-${run}`,
+        kind: "DOCKER",
+        uri: "unix:///var/run/docker.sock",
+        vcpus: 8,
+        memoryMb: 8192,
+        diskGb: 100,
+        maxMachines: 20,
+      },
       timeout: 60_000,
     }),
     "create the Docker host",
@@ -39,7 +47,14 @@ test("a failed class deploy: needs attention, a link to the job, its items and e
   docker("tag", DOCKER_IMAGE, tag);
   const template = await ok<{ id: string }>(
     await page.request.post("/api/templates", {
-      data: { name: `e2e-jobs-tpl-${run}`, kind: "DOCKER", dockerImage: tag, consoleKinds: ["exec"], shell: "/bin/bash", memoryMb: 128 },
+      data: {
+        name: `e2e-jobs-tpl-${run}`,
+        kind: "DOCKER",
+        dockerImage: tag,
+        consoleKinds: ["exec"],
+        shell: "/bin/bash",
+        memoryMb: 128,
+      },
       timeout: 60_000,
     }),
     "create the container template",
@@ -47,12 +62,17 @@ test("a failed class deploy: needs attention, a link to the job, its items and e
   docker("rmi", tag); // the image disappears from the host: the deploy fails for real
   const className = `e2e-jobs-class-${run}`;
   const created = await ok<{ class: { id: string }; job: { id: string } }>(
-    await page.request.post("/api/classes", { data: { name: className, templateId: template.id, poolSize: 1, isolatedNetwork: false, idleMinutes: 0 } }),
+    await page.request.post("/api/classes", {
+      data: { name: className, templateId: template.id, poolSize: 1, isolatedNetwork: false, idleMinutes: 0 },
+    }),
     "create the class",
   );
   const jobId = created.job.id;
   await expect
-    .poll(async () => ((await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { status: string }).status, { timeout: 120_000, intervals: [1000] })
+    .poll(async () => ((await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { status: string }).status, {
+      timeout: 120_000,
+      intervals: [1000],
+    })
     .toBe("FAILED");
 
   // the classes list: "Needs attention", not "Ready"

@@ -34,19 +34,25 @@ export async function cleanUp(page: Page, run: string) {
       if (res.status() === 404) break;
       const state = res.ok() ? ((await res.json()) as Listed).state : undefined;
       // A settled machine is deleted as it is; one the portal is still working on has to settle first.
-      if (state === "RUNNING" || state === "STOPPED" || state === "FAILED" || state === "UNKNOWN") await page.request.delete(`/api/machines/${m.id}`);
+      if (state === "RUNNING" || state === "STOPPED" || state === "FAILED" || state === "UNKNOWN")
+        await page.request.delete(`/api/machines/${m.id}`);
       await page.waitForTimeout(1000);
     }
   }
-  for (const t of (await items(page, "/api/templates")).filter(ours)) await page.request.delete(`/api/templates/${t.id}`);
-  for (const h of (await items(page, "/api/admin/hosts")).filter(ours)) await page.request.delete(`/api/admin/hosts/${h.id}`);
+  for (const t of (await items(page, "/api/templates")).filter(ours))
+    await page.request.delete(`/api/templates/${t.id}`);
+  for (const h of (await items(page, "/api/admin/hosts")).filter(ours))
+    await page.request.delete(`/api/admin/hosts/${h.id}`);
   // anything left over would leak onto the real hosts: say so
   const left = [
     ...(await items(page, `/api/machines?scope=all&pageSize=200&q=${run}`)),
     ...(await items(page, "/api/templates")),
     ...(await items(page, "/api/admin/hosts")),
   ].filter(ours);
-  expect(left.map((x) => x.name), "left over after the clean-up").toEqual([]);
+  expect(
+    left.map((x) => x.name),
+    "left over after the clean-up",
+  ).toEqual([]);
 }
 
 export async function getMachine(page: Page, id: string): Promise<Machine> {
@@ -68,18 +74,37 @@ export async function waitForState(page: Page, id: string, state: string, timeou
 }
 
 /** A Docker host and a READY container template (exec and ssh consoles), through the API. */
-export async function containerTemplate(page: Page, names: { host: string; template: string }): Promise<{ hostId: string; templateId: string }> {
+export async function containerTemplate(
+  page: Page,
+  names: { host: string; template: string },
+): Promise<{ hostId: string; templateId: string }> {
   const host = await ok<{ id: string }>(
     await page.request.post("/api/admin/hosts", {
       // room for the teacher's machine, a pool and a few students (placement counts every machine's vCPUs)
-      data: { name: names.host, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 8, memoryMb: 8192, diskGb: 100, maxMachines: 20 },
+      data: {
+        name: names.host,
+        kind: "DOCKER",
+        uri: "unix:///var/run/docker.sock",
+        vcpus: 8,
+        memoryMb: 8192,
+        diskGb: 100,
+        maxMachines: 20,
+      },
       timeout: 60_000,
     }),
     "create the Docker host",
   );
   const template = await ok<{ id: string; status: string }>(
     await page.request.post("/api/templates", {
-      data: { name: names.template, kind: "DOCKER", dockerImage: DOCKER_IMAGE, consoleKinds: ["exec", "ssh"], shell: "/bin/bash", sshUser: "student", memoryMb: 128 },
+      data: {
+        name: names.template,
+        kind: "DOCKER",
+        dockerImage: DOCKER_IMAGE,
+        consoleKinds: ["exec", "ssh"],
+        shell: "/bin/bash",
+        sshUser: "student",
+        memoryMb: 128,
+      },
       timeout: 60_000,
     }),
     "create the container template",
@@ -91,7 +116,8 @@ export async function containerTemplate(page: Page, names: { host: string; templ
 /** Deletes this run's classes (name ending in -run) with all their machines, waiting until the machines are gone. */
 export async function deleteClasses(page: Page, run: string) {
   const classes: Listed[] = [];
-  for (const archived of ["false", "true"]) classes.push(...(await items(page, `/api/classes?archived=${archived}`)).filter((c) => c.name.endsWith(`-${run}`)));
+  for (const archived of ["false", "true"])
+    classes.push(...(await items(page, `/api/classes?archived=${archived}`)).filter((c) => c.name.endsWith(`-${run}`)));
   for (const c of classes) {
     const deadline = Date.now() + 120_000;
     let confirm = 0;
@@ -105,11 +131,14 @@ export async function deleteClasses(page: Page, run: string) {
       else await page.waitForTimeout(2000); // a machine is still being worked on: try again in a moment
     }
     await expect
-      .poll(async () => (await items(page, `/api/machines?scope=all&pageSize=200&q=${encodeURIComponent(c.name)}`)).length, {
-        timeout: 120_000,
-        intervals: [1000],
-        message: `the machines of class ${c.name} to be gone`,
-      })
+      .poll(
+        async () => (await items(page, `/api/machines?scope=all&pageSize=200&q=${encodeURIComponent(c.name)}`)).length,
+        {
+          timeout: 120_000,
+          intervals: [1000],
+          message: `the machines of class ${c.name} to be gone`,
+        },
+      )
       .toBe(0);
   }
 }

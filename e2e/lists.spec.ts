@@ -14,7 +14,18 @@ test("the admin's list pages load, page and search without errors", async ({ pag
   await signIn(page, admin().email, admin().password);
   const problem = page.getByRole("alert").filter({ hasText: /Could not|went wrong|not valid/ });
 
-  for (const path of ["/machines", "/templates", "/classes", "/requests", "/admin/hosts", "/admin/tokens", "/admin/consoles", "/admin/audit", "/admin/vpn", "/vpn"]) {
+  for (const path of [
+    "/machines",
+    "/templates",
+    "/classes",
+    "/requests",
+    "/admin/hosts",
+    "/admin/tokens",
+    "/admin/consoles",
+    "/admin/audit",
+    "/admin/vpn",
+    "/vpn",
+  ]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 }), path).toBeVisible();
     await page.waitForLoadState("networkidle");

@@ -39,7 +39,10 @@ async function optionValue(select: Locator, text: string): Promise<string> {
   return value!;
 }
 
-async function addHost(page: Page, host: { name: string; kind: "DOCKER" | "LIBVIRT"; uri: string; virtType?: string; storagePool?: string }) {
+async function addHost(
+  page: Page,
+  host: { name: string; kind: "DOCKER" | "LIBVIRT"; uri: string; virtType?: string; storagePool?: string },
+) {
   const form = page.getByRole("form", { name: "Add host" });
   await form.getByLabel("Name", { exact: true }).fill(host.name);
   await form.getByLabel("Kind").selectOption(host.kind);
@@ -118,7 +121,13 @@ test("admin registers hosts, builds templates and runs a container machine with 
   await expect(dockerRow.getByTestId("host-status")).toHaveText("Online");
   await expect(dockerRow).toContainText("unix:///var/run/docker.sock");
 
-  const kvm = await addHost(page, { name: names.kvmHost, kind: "LIBVIRT", uri: "qemu:///system", virtType: VIRT_TYPE, storagePool: "lab-portal-e2e" });
+  const kvm = await addHost(page, {
+    name: names.kvmHost,
+    kind: "LIBVIRT",
+    uri: "qemu:///system",
+    virtType: VIRT_TYPE,
+    storagePool: "lab-portal-e2e",
+  });
   await kvm.form.getByTestId("host-save").click();
   await expect(page.getByTestId("host-created")).toContainText(names.kvmHost, { timeout: 30_000 });
   const kvmRow = page.getByTestId(`host-row-${names.kvmHost}`);
@@ -137,7 +146,9 @@ test("admin registers hosts, builds templates and runs a container machine with 
   await form.getByTestId("template-console-ssh").check();
   await form.getByLabel("SSH user (optional)").fill("student");
   await form.getByTestId("template-save").click();
-  await expect(page.getByTestId("template-created")).toContainText(`Template ${names.dockerTemplate} is ready.`, { timeout: 30_000 });
+  await expect(page.getByTestId("template-created")).toContainText(`Template ${names.dockerTemplate} is ready.`, {
+    timeout: 30_000,
+  });
   const dockerCard = page.getByTestId(`template-card-${names.dockerTemplate}`);
   await expect(dockerCard.getByTestId("template-status")).toHaveText("Ready");
   await expect(dockerCard).toContainText("SSH student@port 22");
@@ -163,7 +174,9 @@ test("admin registers hosts, builds templates and runs a container machine with 
   await expect(upload).toContainText("Chosen: guest.qcow2");
   await upload.getByTestId("image-upload-start").click();
   // once the image is accepted the panel moves on from the upload step to the final "ready" message
-  await expect(page.getByTestId("template-created")).toContainText(`Template ${names.vmTemplate} is ready.`, { timeout: 60_000 });
+  await expect(page.getByTestId("template-created")).toContainText(`Template ${names.vmTemplate} is ready.`, {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId("image-upload-error")).toHaveCount(0);
   await expect(page.locator("#new-template-panel").getByRole("alert")).toHaveCount(0);
   const progress = await page.evaluate(() => (window as unknown as { __e2eProgress: string[] }).__e2eProgress);

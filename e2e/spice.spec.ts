@@ -35,13 +35,26 @@ test.afterAll(async ({ browser }) => {
 async function runningVm(page: Page): Promise<Machine> {
   const host = await ok<{ id: string }>(
     await page.request.post("/api/admin/hosts", {
-      data: { name: names.host, kind: "LIBVIRT", uri: "qemu:///system", virtType: VIRT_TYPE, storagePool: "lab-portal-e2e", vcpus: 2, memoryMb: 2048, diskGb: 50, maxMachines: 5 },
+      data: {
+        name: names.host,
+        kind: "LIBVIRT",
+        uri: "qemu:///system",
+        virtType: VIRT_TYPE,
+        storagePool: "lab-portal-e2e",
+        vcpus: 2,
+        memoryMb: 2048,
+        diskGb: 50,
+        maxMachines: 5,
+      },
       timeout: 60_000,
     }),
     "create host",
   );
   const created = await ok<{ id: string }>(
-    await page.request.post("/api/templates", { data: { name: names.template, kind: "LIBVIRT", consoleKinds: ["vnc", "spice"], memoryMb: 128, vcpus: 1 }, timeout: 60_000 }),
+    await page.request.post("/api/templates", {
+      data: { name: names.template, kind: "LIBVIRT", consoleKinds: ["vnc", "spice"], memoryMb: 128, vcpus: 1 },
+      timeout: 60_000,
+    }),
     "create template",
   );
   const template = await ok<{ id: string; status: string }>(
@@ -54,7 +67,9 @@ async function runningVm(page: Page): Promise<Machine> {
   );
   expect(template.status).toBe("READY");
   const made = await ok<{ machines: Machine[] }>(
-    await page.request.post("/api/machines", { data: { templateId: template.id, name: names.vm, count: 1, hostId: host.id } }),
+    await page.request.post("/api/machines", {
+      data: { templateId: template.id, name: names.vm, count: 1, hostId: host.id },
+    }),
     "create machine",
   );
   const machine = made.machines[0]!;
@@ -73,7 +88,8 @@ function canvasInfo(page: Page): Promise<{ width: number; height: number; colour
     if (!ctx) return { width: canvas.width, height: canvas.height, colours: 0 };
     const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     const seen = new Set<number>();
-    for (let i = 0; i < data.length && seen.size < 2; i += 4 * 3) seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
+    for (let i = 0; i < data.length && seen.size < 2; i += 4 * 3)
+      seen.add(((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0));
     return { width: canvas.width, height: canvas.height, colours: seen.size };
   });
 }
@@ -86,7 +102,10 @@ test("a VM's screen over SPICE: connected, drawn on the canvas, and typed keys r
   await page.goto(`/machines/${vm.id}/console?kind=spice`);
   await expect(page.getByRole("heading", { name: names.vm })).toBeVisible();
   // the chooser offers both kinds the template offers; SPICE is the current one
-  await expect(page.getByRole("navigation", { name: "Console kinds" }).getByRole("link")).toHaveText(["Screen (VNC)", "SPICE"]);
+  await expect(page.getByRole("navigation", { name: "Console kinds" }).getByRole("link")).toHaveText([
+    "Screen (VNC)",
+    "SPICE",
+  ]);
   await expect(page.getByTestId("console-kind-spice")).toHaveAttribute("aria-current", "page");
 
   const status = page.getByTestId("console-status");
@@ -102,13 +121,25 @@ test("a VM's screen over SPICE: connected, drawn on the canvas, and typed keys r
       { timeout: 90_000, intervals: [1000], message: "a SPICE canvas with a size" },
     )
     .toBe(true);
-  await expect.poll(async () => (await canvasInfo(page)).colours, { timeout: 90_000, intervals: [1000], message: "the SPICE canvas to show more than one colour" }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => (await canvasInfo(page)).colours, {
+      timeout: 90_000,
+      intervals: [1000],
+      message: "the SPICE canvas to show more than one colour",
+    })
+    .toBeGreaterThan(1);
   await expect(page.getByTestId("spice-ctrl-alt-del")).toBeEnabled();
 
   // a reconnect asks for a new ticket and draws again on a new canvas
   await page.getByTestId("console-reconnect").click();
   await expect(status).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
-  await expect.poll(async () => (await canvasInfo(page)).colours, { timeout: 60_000, intervals: [1000], message: "the SPICE canvas to be drawn again after a reconnect" }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => (await canvasInfo(page)).colours, {
+      timeout: 60_000,
+      intervals: [1000],
+      message: "the SPICE canvas to be drawn again after a reconnect",
+    })
+    .toBeGreaterThan(1);
   await expect(page.getByTestId("spice-screen").locator("canvas")).toHaveCount(1);
 
   // keys typed on the canvas reach the guest over the inputs channel: `poweroff -f` (no shifted characters: the

@@ -6,7 +6,11 @@ import { admin, signIn } from "./fixtures";
 
 const run = randomBytes(3).toString("hex");
 
-test("a person creates, uses and revokes an API token; the admin page lists it", async ({ page, playwright, baseURL }) => {
+test("a person creates, uses and revokes an API token; the admin page lists it", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   await signIn(page, admin().email, admin().password);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
   await page.getByTestId("profile-tokens-link").click();
@@ -45,7 +49,10 @@ test("a person creates, uses and revokes an API token; the admin page lists it",
   await expect(shown).toHaveCount(0);
 
   // use it from a client without the browser's cookies
-  const client = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const client = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
+  });
   expect((await client.get("/api/machines")).status()).toBe(200);
   await expect
     .poll(
@@ -67,7 +74,10 @@ test("a person creates, uses and revokes an API token; the admin page lists it",
 
   // revoke from the profile page, after a confirmation
   await page.goto("/profile/tokens");
-  await page.getByTestId(`token-row-${name}`).getByRole("button", { name: `Revoke ${name}` }).click();
+  await page
+    .getByTestId(`token-row-${name}`)
+    .getByRole("button", { name: `Revoke ${name}` })
+    .click();
   const dialog = page.getByTestId("revoke-token-dialog");
   await expect(dialog).toContainText("stops working at once");
   await dialog.getByRole("button", { name: "Revoke token" }).click();

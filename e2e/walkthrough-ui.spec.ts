@@ -22,7 +22,9 @@ test.afterEach(async () => {
 
 test("a garbage invite link says the link is not valid", async ({ page }) => {
   await page.goto("/join/garbage");
-  await expect(page.getByTestId("join-error")).toHaveText("This invite link is not valid — ask your teacher for a new one.");
+  await expect(page.getByTestId("join-error")).toHaveText(
+    "This invite link is not valid — ask your teacher for a new one.",
+  );
   await expect(page.getByText("Some path fields are not valid")).toHaveCount(0);
 });
 
@@ -39,7 +41,10 @@ test("an unknown URL gets the portal's own 404 page with a way home", async ({ p
 test("a password change lands on the sign-in page saying so, and the new password works", async ({ page, browser }) => {
   await signIn(page, admin().email, admin().password);
   const user = { email: `pw-${run}@school.test`, name: `Pat ${run}` };
-  await ok(await page.request.post("/api/admin/users", { data: { ...user, role: "STUDENT", password: PASSWORD } }), "create the student");
+  await ok(
+    await page.request.post("/api/admin/users", { data: { ...user, role: "STUDENT", password: PASSWORD } }),
+    "create the student",
+  );
   const context = await browser.newContext();
   contexts.push(context);
   const sPage = await context.newPage();
@@ -56,7 +61,9 @@ test("a password change lands on the sign-in page saying so, and the new passwor
   await sPage.getByLabel("Confirm new password").fill(next);
   await sPage.getByTestId("change-password-submit").click();
   await expect(sPage).toHaveURL(/\/login\?changed=1/, { timeout: 15_000 });
-  await expect(sPage.getByTestId("login-password-changed")).toHaveText("Your password was changed; sign in with the new one.");
+  await expect(sPage.getByTestId("login-password-changed")).toHaveText(
+    "Your password was changed; sign in with the new one.",
+  );
   await sPage.getByLabel("Email").fill(user.email);
   await sPage.getByLabel("Password").fill(next);
   await sPage.getByRole("button", { name: "Sign in" }).click();
@@ -67,7 +74,9 @@ test("a password change lands on the sign-in page saying so, and the new passwor
   await expect(sPage.getByTestId("login-password-changed")).toHaveCount(0);
 });
 
-test("the admin dashboard shows hosts, running machines, failed jobs and pending requests, each linking to its page", async ({ page }) => {
+test("the admin dashboard shows hosts, running machines, failed jobs and pending requests, each linking to its page", async ({
+  page,
+}) => {
   await signIn(page, admin().email, admin().password);
   await page.goto("/dashboard");
   const cards = [
@@ -98,7 +107,11 @@ test.describe("creating a class", () => {
   test("closes the form and brings the new class into view with its progress", async ({ page }) => {
     test.setTimeout(300_000);
     await signIn(page, admin().email, admin().password);
-    const names = { host: `e2e-walk-docker-${run}`, template: `e2e-walk-tpl-${run}`, className: `e2e-walk-class-${run}` };
+    const names = {
+      host: `e2e-walk-docker-${run}`,
+      template: `e2e-walk-tpl-${run}`,
+      className: `e2e-walk-class-${run}`,
+    };
     await containerTemplate(page, names);
     // enough classes above the fold that a new one would otherwise sit below it
     await page.setViewportSize({ width: 1280, height: 600 });

@@ -24,15 +24,23 @@ test.afterEach(async ({ page }) => {
   await cleanUp(page, run);
 });
 
-test("a student sees who watches their terminal, the watcher sees the student's own shell, a take-over types into it", async ({ page, browser }) => {
+test("a student sees who watches their terminal, the watcher sees the student's own shell, a take-over types into it", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(300_000);
 
   // --- admin: a container template, a student and a running machine of theirs ---
   await signIn(page, admin().email, admin().password);
   const { templateId, hostId } = await containerTemplate(page, names);
-  const user = await ok<{ id: string }>(await page.request.post("/api/admin/users", { data: { ...student, role: "STUDENT", password: PASSWORD } }), "create the student");
+  const user = await ok<{ id: string }>(
+    await page.request.post("/api/admin/users", { data: { ...student, role: "STUDENT", password: PASSWORD } }),
+    "create the student",
+  );
   const created = await ok<{ machines: Machine[] }>(
-    await page.request.post("/api/machines", { data: { templateId, name: names.machine, count: 1, hostId, ownerId: user.id } }),
+    await page.request.post("/api/machines", {
+      data: { templateId, name: names.machine, count: 1, hostId, ownerId: user.id },
+    }),
     "create the student's machine",
   );
   const machine = created.machines[0] as Machine;
@@ -51,7 +59,10 @@ test("a student sees who watches their terminal, the watcher sees the student's 
   await sPage.getByLabel("Password").fill(PASSWORD);
   await sPage.getByRole("button", { name: "Sign in" }).click();
   await expect(sPage).toHaveURL(/\/(profile|labs)/);
-  await ok(await sPage.request.post("/api/me/password", { data: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }), "change the student's password");
+  await ok(
+    await sPage.request.post("/api/me/password", { data: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }),
+    "change the student's password",
+  );
   await signIn(sPage, student.email, NEW_PASSWORD);
   await sPage.goto(`/machines/${machine.id}/console?kind=exec`);
   await expect(sPage.getByTestId("console-status")).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
@@ -78,13 +89,18 @@ test("a student sees who watches their terminal, the watcher sees the student's 
   // My labs, opened while someone watches, shows it on the machine's card
   const labs = await context.newPage();
   await labs.goto("/labs");
-  await expect(labs.getByTestId(`lab-card-${names.machine}`).getByTestId("watch-banner")).toHaveText(`${adminName} is watching your screen (view only)`, { timeout: 15_000 });
+  await expect(labs.getByTestId(`lab-card-${names.machine}`).getByTestId("watch-banner")).toHaveText(
+    `${adminName} is watching your screen (view only)`,
+    { timeout: 15_000 },
+  );
 
   // --- take-over: the admin's keystrokes reach the student's terminal ---
   await page.goto(`/machines/${machine.id}/console?kind=exec`);
   await expect(page.getByTestId("console-status")).toHaveText("Connected", { timeout: 30_000 });
   await expect(banner).toHaveText(`${adminName} has taken over your console`, { timeout: 15_000 });
-  await expect(page.getByTestId("terminal-screen").locator(".xterm-rows")).toContainText("live-56", { timeout: 15_000 });
+  await expect(page.getByTestId("terminal-screen").locator(".xterm-rows")).toContainText("live-56", {
+    timeout: 15_000,
+  });
   await page.getByTestId("terminal-screen").click();
   await page.keyboard.type("echo takeover-$((8*9))");
   await page.keyboard.press("Enter");
@@ -93,7 +109,9 @@ test("a student sees who watches their terminal, the watcher sees the student's 
   // --- the watcher leaves: the banners go ---
   await page.goto("/dashboard");
   await expect(banner).toHaveCount(0, { timeout: 15_000 });
-  await expect(labs.getByTestId(`lab-card-${names.machine}`).getByTestId("watch-banner")).toHaveCount(0, { timeout: 15_000 });
+  await expect(labs.getByTestId(`lab-card-${names.machine}`).getByTestId("watch-banner")).toHaveCount(0, {
+    timeout: 15_000,
+  });
   // and the student's shell is still theirs
   await sPage.getByTestId("terminal-screen").click();
   await sPage.keyboard.type("echo mine-$((5*5))");

@@ -23,16 +23,37 @@ function headerDirs() {
 }
 
 function main() {
-  if (process.platform !== "linux") return console.log(`build-native: skipped (${process.platform}); consoles bridge in JavaScript`);
+  if (process.platform !== "linux")
+    return console.log(`build-native: skipped (${process.platform}); consoles bridge in JavaScript`);
   const want = `${statSync(source).mtimeMs}:${readFileSync(source).length}:${process.versions.modules}:${process.versions.napi}`;
-  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8") === want) return console.log("build-native: native/build/wspump.node is up to date");
+  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8") === want)
+    return console.log("build-native: native/build/wspump.node is up to date");
   const [include] = headerDirs();
-  if (!include) return console.warn("build-native: Node's headers (node_api.h) were not found; consoles bridge in JavaScript");
+  if (!include)
+    return console.warn("build-native: Node's headers (node_api.h) were not found; consoles bridge in JavaScript");
   const cc = process.env.CC || "cc";
   mkdirSync(outDir, { recursive: true });
   const tmp = `${out}.tmp`;
   try {
-    execFileSync(cc, ["-O2", "-fPIC", "-shared", "-Wall", "-Wextra", "-Werror", "-DNODE_GYP_MODULE_NAME=wspump", "-I", include, "-o", tmp, source, "-lpthread"], { stdio: "inherit" });
+    execFileSync(
+      cc,
+      [
+        "-O2",
+        "-fPIC",
+        "-shared",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-DNODE_GYP_MODULE_NAME=wspump",
+        "-I",
+        include,
+        "-o",
+        tmp,
+        source,
+        "-lpthread",
+      ],
+      { stdio: "inherit" },
+    );
   } catch (error) {
     return console.warn(`build-native: ${cc} failed (${error.message}); consoles bridge in JavaScript`);
   }

@@ -24,9 +24,20 @@ const current = readFileSync(join(root, "prisma/schema.prisma"), "utf8");
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 
 async function diff(factory, fromSchema, toSchema) {
-  const engine = await SchemaEngine.new({ datamodels: [["schema.prisma", toSchema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
-  const target = (content) => (content ? { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content }] } : { tag: "empty" });
-  const result = await engine.diff({ from: target(fromSchema), to: target(toSchema), script: true, exitCode: null, filters: { externalTables: [], externalEnums: [] } });
+  const engine = await SchemaEngine.new(
+    { datamodels: [["schema.prisma", toSchema]] },
+    () => {},
+    bindMigrationAwareSqlAdapterFactory(factory),
+  );
+  const target = (content) =>
+    content ? { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content }] } : { tag: "empty" };
+  const result = await engine.diff({
+    from: target(fromSchema),
+    to: target(toSchema),
+    script: true,
+    exitCode: null,
+    filters: { externalTables: [], externalEnums: [] },
+  });
   engine.free();
   return (result.stdout ?? "").trim();
 }
@@ -38,7 +49,10 @@ for (const provider of ["sqlite", "postgresql"]) {
   const snapshotFile = join(dir, "schema.snapshot.prisma");
   const toSchema = provider === "sqlite" ? current : postgresSchemaFrom(current);
   const fromSchema = existsSync(snapshotFile) ? readFileSync(snapshotFile, "utf8") : null;
-  const factory = provider === "sqlite" ? new PrismaBetterSqlite3({ url: "file::memory:" }) : new PrismaPg({ connectionString: pgUrl });
+  const factory =
+    provider === "sqlite"
+      ? new PrismaBetterSqlite3({ url: "file::memory:" })
+      : new PrismaPg({ connectionString: pgUrl });
   const sql = await diff(factory, fromSchema, toSchema);
   if (!sql || sql === "-- This is an empty migration.") {
     console.log(`✓ ${provider}: schema unchanged, no migration written`);

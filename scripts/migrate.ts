@@ -9,7 +9,9 @@ process.umask(0o077); // a new SQLite file is the portal user's only, as server.
 try {
   const { DATABASE_URL } = parseEnv();
   const result = await migrate(DATABASE_URL);
-  console.log(`✓ database (${result.provider}): ${result.total} migrations, ${result.applied.length} applied now${result.applied.length ? `: ${result.applied.join(", ")}` : ""}`);
+  console.log(
+    `✓ database (${result.provider}): ${result.total} migrations, ${result.applied.length} applied now${result.applied.length ? `: ${result.applied.join(", ")}` : ""}`,
+  );
 } catch (error) {
   console.error(error instanceof EnvError ? error.message : `✗ migration failed: ${(error as Error).message}`);
   process.exit(1);

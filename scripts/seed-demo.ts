@@ -15,7 +15,17 @@ const log = (line: string) => console.log(`  ${line}`);
 async function ensureHost(name: string, kind: "LIBVIRT" | "DOCKER", uri: string, virtType: string) {
   const existing = await db().host.findUnique({ where: { name } });
   if (existing) return existing;
-  const probe = await providerFor({ id: `seed-${name}`, name, kind, uri, virtType, storagePool: "lab-portal", consoleAddress: "127.0.0.1", publishAddress: "127.0.0.1", tlsDir: null }).probe();
+  const probe = await providerFor({
+    id: `seed-${name}`,
+    name,
+    kind,
+    uri,
+    virtType,
+    storagePool: "lab-portal",
+    consoleAddress: "127.0.0.1",
+    publishAddress: "127.0.0.1",
+    tlsDir: null,
+  }).probe();
   const host = await db().host.create({
     data: {
       name,
@@ -38,7 +48,8 @@ async function ensureHost(name: string, kind: "LIBVIRT" | "DOCKER", uri: string,
 async function main() {
   await migrate(env().DATABASE_URL);
   const admin = await db().user.findFirst({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" } });
-  const virtType = (await readFile(join(assets, "virt-type"), "utf8").catch(() => "qemu")).trim() === "kvm" ? "kvm" : "qemu";
+  const virtType =
+    (await readFile(join(assets, "virt-type"), "utf8").catch(() => "qemu")).trim() === "kvm" ? "kvm" : "qemu";
   await ensureHost("local-kvm", "LIBVIRT", "qemu:///system", virtType);
   await ensureHost("local-docker", "DOCKER", "unix:///var/run/docker.sock", "");
 
@@ -49,7 +60,8 @@ async function main() {
     const t = await db().template.create({
       data: {
         name: "Demo Linux VM",
-        description: "A tiny Linux (Debian kernel + BusyBox) that boots to a shell on the screen. Good for trying consoles.",
+        description:
+          "A tiny Linux (Debian kernel + BusyBox) that boots to a shell on the screen. Good for trying consoles.",
         kind: "LIBVIRT",
         ownerId: admin?.id ?? null,
         status: "READY",
@@ -63,7 +75,10 @@ async function main() {
     await mkdir(dir, { recursive: true });
     const imagePath = join(dir, `tpl-${t.id}.${info.format}`);
     await copyFile(source, imagePath);
-    await db().template.update({ where: { id: t.id }, data: { imagePath, imageFormat: info.format, imageBytes: BigInt((await stat(imagePath)).size) } });
+    await db().template.update({
+      where: { id: t.id },
+      data: { imagePath, imageFormat: info.format, imageBytes: BigInt((await stat(imagePath)).size) },
+    });
     log("✓ template Demo Linux VM");
   }
   if (!(await db().template.findFirst({ where: { name: "Demo container" } }))) {
@@ -89,7 +104,8 @@ async function main() {
     await db().template.create({
       data: {
         name: "Demo desktop (RDP)",
-        description: "Debian with xrdp: a small Openbox desktop over Remote Desktop (port 3389) and SSH (user student, password student).",
+        description:
+          "Debian with xrdp: a small Openbox desktop over Remote Desktop (port 3389) and SSH (user student, password student).",
         kind: "DOCKER",
         ownerId: admin?.id ?? null,
         status: "READY",

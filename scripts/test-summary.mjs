@@ -19,7 +19,12 @@ for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith("
     skipped += report.stats.skipped;
   }
 }
-const reported = new Set(["unit tests", "integration tests (SQLite)", "integration tests (PostgreSQL)", "end-to-end tests (Chromium)"]);
+const reported = new Set([
+  "unit tests",
+  "integration tests (SQLite)",
+  "integration tests (PostgreSQL)",
+  "end-to-end tests (Chromium)",
+]);
 const unreported = failedSteps.filter((s) => !reported.has(s));
 failed += unreported.length;
 if (failedSteps.length) console.log(`failed steps: ${failedSteps.join(", ")}`);

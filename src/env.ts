@@ -37,7 +37,10 @@ export const ZEnv = z.object({
     z.string().min(32, { message: "must be at least 32 characters (run: openssl rand -base64 48)" }).optional(),
   ),
   SESSION_MAX_AGE_HOURS: int(12, 1, 24 * 30),
-  ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email({ message: "must be an email address" }).default("admin@lab.local")),
+  ADMIN_EMAIL: z.preprocess(
+    emptyAsUndefined,
+    z.email({ message: "must be an email address" }).default("admin@lab.local"),
+  ),
   ADMIN_PASSWORD: str(),
   ADMIN_NAME: z.preprocess(emptyAsUndefined, z.string().default("Administrator")),
   TRUST_PROXY: bool(false),
@@ -48,7 +51,10 @@ export const ZEnv = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("data")),
   LOG_DIR: z.preprocess(emptyAsUndefined, z.string().default("logs")),
   // key for secrets sealed in the database; default: derived from the auth secret
-  SECRETS_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, { message: "must be at least 32 characters" }).optional()),
+  SECRETS_KEY: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  ),
   HOST_PROBE_SECONDS: int(30, 2, 3600),
   RECONCILE_SECONDS: int(30, 2, 3600),
   // hours metering, hours warnings and idle shutdown run this often
@@ -76,8 +82,20 @@ export const ZEnv = z.object({
   // portal runs openvpn itself, an optional network namespace for openvpn and the firewall, the tun device name
   VPN_DIR: str(),
   VPN_RUN_OPENVPN: bool(false),
-  VPN_NETNS: z.preprocess(emptyAsUndefined, z.string().regex(/^[\w.-]{1,64}$/, { message: "must be a network namespace name" }).optional()),
-  VPN_DEVICE: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z][\w-]{0,14}$/, { message: "must be an interface name (≤ 15 characters)" }).default("lpvpn0")),
+  VPN_NETNS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, { message: "must be a network namespace name" })
+      .optional(),
+  ),
+  VPN_DEVICE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z][\w-]{0,14}$/, { message: "must be an interface name (≤ 15 characters)" })
+      .default("lpvpn0"),
+  ),
   VPN_FIREWALL: z.preprocess(emptyAsUndefined, z.enum(["nftables", "off"]).default("nftables")),
   VPN_CRL_CHECK_SECONDS: int(3600, 5, 86400),
   // RD Gateway written into .rdp files (host[:port]); empty = none

@@ -42,7 +42,14 @@ function percentile(sorted: number[], p: number): number {
 function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), mean, max: sorted.at(-1)! };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    mean,
+    max: sorted.at(-1)!,
+  };
 }
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -61,14 +68,16 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nextDir = join(ROOT, ".next");
 const buildLocked = () => existsSync(join(nextDir, "lock")) && !existsSync(join(nextDir, "BUILD_ID"));
-const buildId = () => (existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null);
+const buildId = () =>
+  existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null;
 
 /** Waits (bounded) for a `next build` someone else is running in this checkout to finish. */
 async function waitForOtherBuild(): Promise<void> {
   const deadline = Date.now() + 5 * 60_000;
   if (buildLocked()) log("another `next build` is running in this checkout; waiting for it (up to 5 min) …");
   while (buildLocked()) {
-    if (Date.now() > deadline) throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
+    if (Date.now() > deadline)
+      throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
     await sleep(1_000);
   }
 }
@@ -83,11 +92,18 @@ async function prepareBuild(): Promise<string> {
   if (!buildId()) {
     log("No production build (.next/BUILD_ID is missing): running `npx next build` first …");
     try {
-      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" } });
+      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+        cwd: ROOT,
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" },
+      });
     } catch (error) {
-      throw new Error(`\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:api.`);
+      throw new Error(
+        `\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:api.`,
+      );
     }
-    if (!buildId()) throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
+    if (!buildId())
+      throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
   }
   const name = `.next-bench-${process.pid}`;
   const target = join(ROOT, name);
@@ -100,7 +116,8 @@ async function prepareBuild(): Promise<string> {
       filter: (src) => !["cache", "dev", "diagnostics", "trace", "lock"].includes(relative(nextDir, src)),
     });
     if (before && before === buildId() && !buildLocked() && existsSync(join(target, "BUILD_ID"))) break;
-    if (attempt >= 5) throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
+    if (attempt >= 5)
+      throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
     await waitForOtherBuild();
   }
   snapshotDir = target;
@@ -120,7 +137,9 @@ async function ensurePostgres(): Promise<void> {
     await client.connect();
     await client.query("SELECT 1");
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${base.replace(/:[^:@/]*@/, ":***@")} (${(error as Error).message}). Start it with scripts/setup-services.sh postgres, then rerun.`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${base.replace(/:[^:@/]*@/, ":***@")} (${(error as Error).message}). Start it with scripts/setup-services.sh postgres, then rerun.`,
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -137,7 +156,15 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     const dayMs = 86_400_000;
     const now = Date.now();
 
-    type UserRow = { id: string; email: string; name: string; searchText: string; role: Role; passwordHash: string; createdAt: Date };
+    type UserRow = {
+      id: string;
+      email: string;
+      name: string;
+      searchText: string;
+      role: Role;
+      passwordHash: string;
+      createdAt: Date;
+    };
     const users: UserRow[] = [];
     for (let i = 0; i < COUNTS.users; i++) {
       const role: Role = i < COUNTS.admins ? "ADMIN" : i < COUNTS.admins + COUNTS.teachers ? "TEACHER" : "STUDENT";
@@ -145,7 +172,15 @@ async function seed(databaseUrl: string): Promise<Seeded> {
       const name = `${role[0]}${role.slice(1).toLowerCase()} Bench ${i}`;
       // spread over the last year so "recent users" has to sort, not just read the tail
       const createdAt = new Date(now - Math.floor(Math.random() * 365 * dayMs));
-      users.push({ id: newId(), email, name, searchText: `${email} ${name}`.toLowerCase(), role, passwordHash, createdAt });
+      users.push({
+        id: newId(),
+        email,
+        name,
+        searchText: `${email} ${name}`.toLowerCase(),
+        role,
+        passwordHash,
+        createdAt,
+      });
     }
     const admins = users.filter((u) => u.role === "ADMIN");
     const teachers = users.filter((u) => u.role === "TEACHER");
@@ -157,7 +192,12 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     const classes: { id: string; name: string; ownerId: string; createdAt: Date }[] = [];
     for (let i = 0; i < COUNTS.classes; i++) {
       const owner = i < 25 ? teachers[0]! : teachers[1 + ((i - 25) % (teachers.length - 1))]!;
-      classes.push({ id: newId(), name: `Class ${i}`, ownerId: owner.id, createdAt: new Date(now - Math.floor(Math.random() * 180 * dayMs)) });
+      classes.push({
+        id: newId(),
+        name: `Class ${i}`,
+        ownerId: owner.id,
+        createdAt: new Date(now - Math.floor(Math.random() * 180 * dayMs)),
+      });
     }
     await inBatches(classes, (batch) => db.class.createMany({ data: batch }));
 
@@ -166,13 +206,15 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     students.forEach((s, j) => {
       enrollments.push({ id: newId(), classId: classes[j % classes.length]!.id, userId: s.id });
     });
-    for (const c of [classes[1]!, classes[2]!]) enrollments.push({ id: newId(), classId: c.id, userId: students[0]!.id });
+    for (const c of [classes[1]!, classes[2]!])
+      enrollments.push({ id: newId(), classId: c.id, userId: students[0]!.id });
     await inBatches(enrollments, (batch) => db.enrollment.createMany({ data: batch }));
 
     // Machines: the benchmark student owns 5 (in their class); the rest round-robin over the other students.
     const classOf = new Map(students.map((s, j) => [s.id, classes[j % classes.length]!.id]));
     const states = ["STOPPED", "RUNNING", "STOPPED", "STOPPED", "ERROR"];
-    const machines: { id: string; name: string; ownerId: string; classId: string; state: string; createdAt: Date }[] = [];
+    const machines: { id: string; name: string; ownerId: string; classId: string; state: string; createdAt: Date }[] =
+      [];
     for (let i = 0; i < COUNTS.machines; i++) {
       const owner = i < 5 ? students[0]! : students[1 + ((i - 5) % (students.length - 1))]!;
       machines.push({
@@ -186,8 +228,26 @@ async function seed(databaseUrl: string): Promise<Seeded> {
     }
     await inBatches(machines, (batch) => db.machine.createMany({ data: batch }));
 
-    const actions = ["auth.login", "user.create", "user.update", "class.create", "machine.start", "machine.stop", "auth.login.failed"];
-    const events: { id: string; at: Date; actorId: string | null; actorEmail: string; action: string; targetType: string; targetId: string; targetName: string; ip: string }[] = [];
+    const actions = [
+      "auth.login",
+      "user.create",
+      "user.update",
+      "class.create",
+      "machine.start",
+      "machine.stop",
+      "auth.login.failed",
+    ];
+    const events: {
+      id: string;
+      at: Date;
+      actorId: string | null;
+      actorEmail: string;
+      action: string;
+      targetType: string;
+      targetId: string;
+      targetName: string;
+      ip: string;
+    }[] = [];
     for (let i = 0; i < COUNTS.auditEvents; i++) {
       const actor = users[Math.floor(Math.random() * users.length)]!;
       const target = users[Math.floor(Math.random() * users.length)]!;
@@ -224,7 +284,12 @@ async function seed(databaseUrl: string): Promise<Seeded> {
 async function timedLogin(baseUrl: string, email: string): Promise<number> {
   const client = new PortalClient(baseUrl);
   const csrf = await client.json<{ csrfToken: string }>("/api/auth/csrf");
-  const body = new URLSearchParams({ csrfToken: csrf.body.csrfToken, email, password: PASSWORD, json: "true" }).toString();
+  const body = new URLSearchParams({
+    csrfToken: csrf.body.csrfToken,
+    email,
+    password: PASSWORD,
+    json: "true",
+  }).toString();
   const t0 = performance.now();
   const res = await client.fetch("/api/auth/callback/credentials", {
     method: "POST",
@@ -233,9 +298,13 @@ async function timedLogin(baseUrl: string, email: string): Promise<number> {
   });
   const text = await res.text();
   const elapsed = performance.now() - t0;
-  const target = (text.startsWith("{") ? (JSON.parse(text) as { url?: string }).url : undefined) ?? res.headers.get("location") ?? "";
+  const target =
+    (text.startsWith("{") ? (JSON.parse(text) as { url?: string }).url : undefined) ??
+    res.headers.get("location") ??
+    "";
   const error = new URL(target, baseUrl).searchParams.get("error");
-  if (error || !client.cookieHeader().includes("session-token")) throw new Error(`sign-in as ${email} failed: ${error ?? `status ${res.status}, no session cookie`}`);
+  if (error || !client.cookieHeader().includes("session-token"))
+    throw new Error(`sign-in as ${email} failed: ${error ?? `status ${res.status}, no session cookie`}`);
   return elapsed;
 }
 
@@ -244,7 +313,8 @@ async function timedDashboard(client: PortalClient, role: Role): Promise<number>
   const res = await client.fetch("/api/dashboard");
   const text = await res.text();
   const elapsed = performance.now() - t0;
-  if (res.status !== 200) throw new Error(`GET /api/dashboard as ${role} answered ${res.status}: ${text.slice(0, 300)}`);
+  if (res.status !== 200)
+    throw new Error(`GET /api/dashboard as ${role} answered ${res.status}: ${text.slice(0, 300)}`);
   const body = JSON.parse(text) as { role?: string };
   if (body.role !== role) throw new Error(`GET /api/dashboard as ${role} returned a ${body.role} dashboard`);
   return elapsed;
@@ -253,7 +323,10 @@ async function timedDashboard(client: PortalClient, role: Role): Promise<number>
 async function runKind(kind: Kind, distDir: string): Promise<KindResult> {
   log(`\n── ${kind} ─────────────────────────────────────────────`);
   process.env.TEST_DATABASE = kind; // read by createTestDatabase inside startPortal
-  const portal: PortalProcess = await startPortal({ mode: "production", env: { LOGIN_MAX_FAILURES_IP: "100000", NEXT_DIST_DIR: distDir } });
+  const portal: PortalProcess = await startPortal({
+    mode: "production",
+    env: { LOGIN_MAX_FAILURES_IP: "100000", NEXT_DIST_DIR: distDir },
+  });
   try {
     log(`portal up at ${portal.url} (${kind})`);
     const seeded = await seed(portal.databaseUrl);
@@ -283,7 +356,11 @@ async function runKind(kind: Kind, distDir: string): Promise<KindResult> {
     }
 
     const clients = {} as Record<Role, PortalClient>;
-    for (const [role, email] of [["ADMIN", seeded.admin], ["TEACHER", seeded.teacher], ["STUDENT", seeded.student]] as const) {
+    for (const [role, email] of [
+      ["ADMIN", seeded.admin],
+      ["TEACHER", seeded.teacher],
+      ["STUDENT", seeded.student],
+    ] as const) {
       const client = new PortalClient(portal.url);
       const error = await client.signIn(email, PASSWORD);
       if (error) throw new Error(`sign-in as ${role} ${email} failed: ${error}`);
@@ -296,7 +373,9 @@ async function runKind(kind: Kind, distDir: string): Promise<KindResult> {
       const samples: number[] = [];
       for (let i = 0; i < DASHBOARD_N; i++) samples.push(await timedDashboard(clients[role], role));
       dashboard[role] = stats(samples);
-      log(`dashboard ${role.toLowerCase().padEnd(7)} p50 ${dashboard[role].p50.toFixed(2)} ms  p95 ${dashboard[role].p95.toFixed(2)} ms`);
+      log(
+        `dashboard ${role.toLowerCase().padEnd(7)} p50 ${dashboard[role].p50.toFixed(2)} ms  p95 ${dashboard[role].p95.toFixed(2)} ms`,
+      );
     }
 
     const emails = seeded.loginEmails;
@@ -317,7 +396,18 @@ async function runKind(kind: Kind, distDir: string): Promise<KindResult> {
 }
 
 function printTable(results: KindResult[]): void {
-  const header = ["db", "endpoint", "n", "p50 ms", "p95 ms", "p99 ms", "mean ms", "target", "p95 vs target", "p95 / anchor"];
+  const header = [
+    "db",
+    "endpoint",
+    "n",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "mean ms",
+    "target",
+    "p95 vs target",
+    "p95 / anchor",
+  ];
   const rows: string[][] = [];
   for (const r of results) {
     for (const role of ["ADMIN", "TEACHER", "STUDENT"] as const) {
@@ -337,28 +427,58 @@ function printTable(results: KindResult[]): void {
       ]);
     }
     const l = r.login;
-    rows.push([r.kind, "POST /api/auth/callback/credentials", String(l.n), l.p50.toFixed(2), l.p95.toFixed(2), l.p99.toFixed(2), l.mean.toFixed(2), "—", "—", "—"]);
+    rows.push([
+      r.kind,
+      "POST /api/auth/callback/credentials",
+      String(l.n),
+      l.p50.toFixed(2),
+      l.p95.toFixed(2),
+      l.p99.toFixed(2),
+      l.mean.toFixed(2),
+      "—",
+      "—",
+      "—",
+    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i >= 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 || i >= 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   log("");
   log(line(header));
   log(widths.map((w) => "─".repeat(w)).join("  "));
   for (const row of rows) log(line(row));
   log("");
-  log(`anchor: Proxmox lab portal advertises < ${ANCHOR_MS} ms from its database   target: dashboard p95 ≤ ${TARGET_MS} ms on SQLite`);
+  log(
+    `anchor: Proxmox lab portal advertises < ${ANCHOR_MS} ms from its database   target: dashboard p95 ≤ ${TARGET_MS} ms on SQLite`,
+  );
   for (const r of results) {
     const p95 = Math.max(...Object.values(r.dashboard).map((s) => s.p95));
-    const verdict = r.kind === "sqlite" ? (p95 <= TARGET_MS ? "PASS" : "MISS") : p95 <= TARGET_MS ? "within the SQLite target too" : "over the SQLite target";
-    log(`  ${r.kind.padEnd(8)} dashboard p95 (worst role) ${p95.toFixed(2)} ms = ${(p95 / ANCHOR_MS).toFixed(2)}× anchor, ${(p95 / TARGET_MS).toFixed(2)}× target → ${verdict}   (seeded ${r.seedRows.toLocaleString("en-US")} rows in ${(r.seedMs / 1000).toFixed(1)} s)`);
+    const verdict =
+      r.kind === "sqlite"
+        ? p95 <= TARGET_MS
+          ? "PASS"
+          : "MISS"
+        : p95 <= TARGET_MS
+          ? "within the SQLite target too"
+          : "over the SQLite target";
+    log(
+      `  ${r.kind.padEnd(8)} dashboard p95 (worst role) ${p95.toFixed(2)} ms = ${(p95 / ANCHOR_MS).toFixed(2)}× anchor, ${(p95 / TARGET_MS).toFixed(2)}× target → ${verdict}   (seeded ${r.seedRows.toLocaleString("en-US")} rows in ${(r.seedMs / 1000).toFixed(1)} s)`,
+    );
   }
-  log(`  (wall time per request from this process over loopback, sequential, keep-alive; ${WARMUP} warm-up requests per series not counted; login times the credentials POST only, CSRF fetch excluded)`);
+  log(
+    `  (wall time per request from this process over loopback, sequential, keep-alive; ${WARMUP} warm-up requests per series not counted; login times the credentials POST only, CSRF fetch excluded)`,
+  );
 }
 
 async function main(): Promise<void> {
   await ensurePostgres();
   const distDir = await prepareBuild();
-  log(`bench:api — ${COUNTS.users.toLocaleString("en-US")} users, ${COUNTS.classes} classes, ${COUNTS.machines.toLocaleString("en-US")} machines, ${COUNTS.auditEvents.toLocaleString("en-US")} audit events; ${DASHBOARD_N} dashboard requests per role, ${LOGIN_N} sign-ins`);
+  log(
+    `bench:api — ${COUNTS.users.toLocaleString("en-US")} users, ${COUNTS.classes} classes, ${COUNTS.machines.toLocaleString("en-US")} machines, ${COUNTS.auditEvents.toLocaleString("en-US")} audit events; ${DASHBOARD_N} dashboard requests per role, ${LOGIN_N} sign-ins`,
+  );
   const results: KindResult[] = [];
   for (const kind of KINDS) results.push(await runKind(kind, distDir));
   printTable(results);
@@ -405,7 +525,9 @@ main().then(
   },
   (error) => {
     removeSnapshot();
-    console.error(`✗ bench:api failed: ${(error as Error).message}${(error as Error).cause ? ` (cause: ${String((error as { cause?: unknown }).cause)})` : ""}`);
+    console.error(
+      `✗ bench:api failed: ${(error as Error).message}${(error as Error).cause ? ` (cause: ${String((error as { cause?: unknown }).cause)})` : ""}`,
+    );
     if (process.env.BENCH_DEBUG) console.error(error);
     process.exit(1);
   },

@@ -36,7 +36,8 @@ import { type PortalProcess, ROOT, startPortal, TEST_ADMIN } from "../../tests/s
 function knob(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
   const value = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}.`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}.`);
   return value;
 }
 
@@ -51,12 +52,46 @@ const RUN_ID = Date.now().toString(36);
 
 type Machine = { id: string; name: string; state: string; stateDetail: string | null; role: string };
 type JobItem = { label: string; machineId: string | null; status: string; error: string | null };
-type Job = { id: string; status: string; total: number; done: number; failed: number; error: string | null; items: JobItem[] };
-type ClassRow = { id: string; status: string; statusDetail: string | null; students: number; poolReady: number; teacherMachineId: string | null };
-type Roster = { items: { user: { id: string; email: string }; machine: Machine | null }[]; teacherMachine: Machine | null; pool: Machine[] };
+type Job = {
+  id: string;
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+  error: string | null;
+  items: JobItem[];
+};
+type ClassRow = {
+  id: string;
+  status: string;
+  statusDetail: string | null;
+  students: number;
+  poolReady: number;
+  teacherMachineId: string | null;
+};
+type Roster = {
+  items: { user: { id: string; email: string }; machine: Machine | null }[];
+  teacherMachine: Machine | null;
+  pool: Machine[];
+};
 type Stats = { n: number; p50: number; p95: number; max: number; mean: number };
-type Sample = { total: number; join: number; ready: number; startCall: number; running: number; fromPool: boolean; machineId: string };
-type ScenarioResult = { label: "pool" | "no pool"; classId: string; deploySeconds: number; poolReady: number; samples: Sample[]; wallSeconds: number };
+type Sample = {
+  total: number;
+  join: number;
+  ready: number;
+  startCall: number;
+  running: number;
+  fromPool: boolean;
+  machineId: string;
+};
+type ScenarioResult = {
+  label: "pool" | "no pool";
+  classId: string;
+  deploySeconds: number;
+  poolReady: number;
+  samples: Sample[];
+  wallSeconds: number;
+};
 
 const log = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -79,14 +114,16 @@ function stats(samples: number[]): Stats {
 
 const nextDir = join(ROOT, ".next");
 const buildLocked = () => existsSync(join(nextDir, "lock")) && !existsSync(join(nextDir, "BUILD_ID"));
-const buildId = () => (existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null);
+const buildId = () =>
+  existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null;
 let snapshotDir: string | null = null;
 
 async function waitForOtherBuild(): Promise<void> {
   const deadline = Date.now() + 5 * 60_000;
   if (buildLocked()) log("another `next build` is running in this checkout; waiting for it (up to 5 min) …");
   while (buildLocked()) {
-    if (Date.now() > deadline) throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
+    if (Date.now() > deadline)
+      throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
     await sleep(1_000);
   }
 }
@@ -97,11 +134,18 @@ async function prepareBuild(): Promise<string> {
   if (!buildId()) {
     log("No production build (.next/BUILD_ID is missing): running `npx next build` first …");
     try {
-      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" } });
+      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], {
+        cwd: ROOT,
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" },
+      });
     } catch (error) {
-      throw new Error(`\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:classroom.`);
+      throw new Error(
+        `\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:classroom.`,
+      );
     }
-    if (!buildId()) throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
+    if (!buildId())
+      throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
   }
   const name = `.next-bench-${process.pid}`;
   const target = join(ROOT, name);
@@ -115,7 +159,8 @@ async function prepareBuild(): Promise<string> {
       filter: (src) => !["cache", "dev", "diagnostics", "trace", "lock"].includes(relative(nextDir, src)),
     });
     if (before && before === buildId() && !buildLocked() && existsSync(join(target, "BUILD_ID"))) return name;
-    if (attempt >= 5) throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
+    if (attempt >= 5)
+      throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
     await waitForOtherBuild();
   }
 }
@@ -129,30 +174,51 @@ function requireDocker(): void {
   try {
     execFileSync("docker", ["image", "inspect", dockerTestImage()], { stdio: "ignore", timeout: 30_000 });
   } catch {
-    throw new Error(`Docker or the test image ${dockerTestImage()} is missing. Run: bash scripts/setup-services.sh docker assets`);
+    throw new Error(
+      `Docker or the test image ${dockerTestImage()} is missing. Run: bash scripts/setup-services.sh docker assets`,
+    );
   }
 }
 
 // ── API helpers ────────────────────────────────────────────────────────────────────────────────────────────
 
-async function call<T>(client: PortalClient, what: string, path: string, init: RequestInit & { json?: unknown }, expected: number[]): Promise<T> {
+async function call<T>(
+  client: PortalClient,
+  what: string,
+  path: string,
+  init: RequestInit & { json?: unknown },
+  expected: number[],
+): Promise<T> {
   const res = await client.json<T>(path, init);
-  if (!expected.includes(res.status)) throw new Error(`${what}: ${init.method ?? "GET"} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 600)}`);
+  if (!expected.includes(res.status))
+    throw new Error(
+      `${what}: ${init.method ?? "GET"} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 600)}`,
+    );
   return res.body;
 }
 
 /** Polls fn every `everyMs` until done(value) or the deadline; throws with the last value on timeout. */
-async function until<T>(what: string, fn: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = POLL_MS): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  everyMs = POLL_MS,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last: ${JSON.stringify(value).slice(0, 600)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}; last: ${JSON.stringify(value).slice(0, 600)}`,
+      );
     await sleep(everyMs);
   }
 }
 
-const getMachine = (client: PortalClient, id: string) => call<Machine>(client, "machine", `/api/machines/${id}`, {}, [200]);
+const getMachine = (client: PortalClient, id: string) =>
+  call<Machine>(client, "machine", `/api/machines/${id}`, {}, [200]);
 const getJob = (client: PortalClient, id: string) => call<Job>(client, "job", `/api/jobs/${id}`, {}, [200]);
 const finished = (j: Job) => !["PENDING", "RUNNING"].includes(j.status);
 
@@ -175,7 +241,11 @@ function jobFailures(job: Job): string {
 }
 
 /** Runs fn over items with at most `limit` at once; the first failure stops new items from starting. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   let failure: Error | null = null;
@@ -199,7 +269,9 @@ async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, inde
 type Student = { email: string; client: PortalClient };
 
 /** The teacher and N students, straight in the database (one argon2 hash shared), then signed in. */
-async function seedPeople(portal: PortalProcess): Promise<{ teacher: PortalClient; students: Student[]; warmup: Student }> {
+async function seedPeople(
+  portal: PortalProcess,
+): Promise<{ teacher: PortalClient; students: Student[]; warmup: Student }> {
   const db = createDb(portal.databaseUrl);
   const passwordHash = await hashPassword(PASSWORD);
   const person = (role: "TEACHER" | "STUDENT", i: number) => {
@@ -208,7 +280,9 @@ async function seedPeople(portal: PortalProcess): Promise<{ teacher: PortalClien
     return { email, name, role, searchText: `${email} ${name}`.toLowerCase(), passwordHash };
   };
   try {
-    await db.user.createMany({ data: [person("TEACHER", 1), ...Array.from({ length: N + 1 }, (_, i) => person("STUDENT", i + 1))] });
+    await db.user.createMany({
+      data: [person("TEACHER", 1), ...Array.from({ length: N + 1 }, (_, i) => person("STUDENT", i + 1))],
+    });
   } finally {
     await db.$disconnect();
   }
@@ -229,34 +303,67 @@ async function seedPeople(portal: PortalProcess): Promise<{ teacher: PortalClien
 
 /** Every limit of the Student plan raised, so only the class (not the plan) bounds what students do. */
 async function raiseStudentPlan(admin: PortalClient): Promise<void> {
-  const plans = await call<{ items: { id: string; defaultFor: string | null }[] }>(admin, "plans", "/api/admin/plans", {}, [200]);
+  const plans = await call<{ items: { id: string; defaultFor: string | null }[] }>(
+    admin,
+    "plans",
+    "/api/admin/plans",
+    {},
+    [200],
+  );
   const student = plans.items.find((p) => p.defaultFor === "STUDENT");
   if (!student) throw new Error("no default plan for students (GET /api/admin/plans)");
-  await call(admin, "raise the Student plan", `/api/admin/plans/${student.id}`, {
-    method: "PATCH",
-    json: { maxMachines: 1000, maxRunning: 1000, maxVcpus: 10_000, maxMemoryMb: 10_000_000, maxDiskGb: 100_000 },
-  }, [200]);
+  await call(
+    admin,
+    "raise the Student plan",
+    `/api/admin/plans/${student.id}`,
+    {
+      method: "PATCH",
+      json: { maxMachines: 1000, maxRunning: 1000, maxVcpus: 10_000, maxMemoryMb: 10_000_000, maxDiskGb: 100_000 },
+    },
+    [200],
+  );
 }
 
 const classIds = new Set<string>(); // every class this run created and has not deleted yet
 const createdClassIds: string[] = []; // every class this run created, for the Docker sweep
 const machineIds = new Set<string>(); // every machine id seen, for the Docker sweep
 
-async function createClass(teacher: PortalClient, templateId: string, label: string, poolSize: number): Promise<{ cls: ClassRow; deploySeconds: number }> {
+async function createClass(
+  teacher: PortalClient,
+  templateId: string,
+  label: string,
+  poolSize: number,
+): Promise<{ cls: ClassRow; deploySeconds: number }> {
   const t0 = performance.now();
-  const created = await call<{ class: ClassRow; job: Job }>(teacher, "create the class", "/api/classes", {
-    method: "POST",
-    json: { name: `Bench ${label} ${RUN_ID}`, templateId, poolSize, maxStudents: N, hoursPerStudent: 10, idleMinutes: 0 },
-  }, [202]);
+  const created = await call<{ class: ClassRow; job: Job }>(
+    teacher,
+    "create the class",
+    "/api/classes",
+    {
+      method: "POST",
+      json: {
+        name: `Bench ${label} ${RUN_ID}`,
+        templateId,
+        poolSize,
+        maxStudents: N,
+        hoursPerStudent: 10,
+        idleMinutes: 0,
+      },
+    },
+    [202],
+  );
   classIds.add(created.class.id);
   createdClassIds.push(created.class.id);
   const job = await waitJob(teacher, created.job.id, `the deploy job of class ${label}`);
   const deploySeconds = seconds(performance.now() - t0);
   for (const item of job.items) if (item.machineId) machineIds.add(item.machineId);
-  if (job.status !== "SUCCEEDED") throw new Error(`deploying class ${label}: job ${job.status} (${job.error ?? jobFailures(job)})`);
+  if (job.status !== "SUCCEEDED")
+    throw new Error(`deploying class ${label}: job ${job.status} (${job.error ?? jobFailures(job)})`);
   const cls = await call<ClassRow>(teacher, "class", `/api/classes/${created.class.id}`, {}, [200]);
-  if (cls.status !== "READY") throw new Error(`class ${label} is ${cls.status} after its deploy job succeeded (${cls.statusDetail})`);
-  if (cls.poolReady !== poolSize) throw new Error(`class ${label}: ${cls.poolReady} pool machines ready after the deploy job, expected ${poolSize}`);
+  if (cls.status !== "READY")
+    throw new Error(`class ${label} is ${cls.status} after its deploy job succeeded (${cls.statusDetail})`);
+  if (cls.poolReady !== poolSize)
+    throw new Error(`class ${label}: ${cls.poolReady} pool machines ready after the deploy job, expected ${poolSize}`);
   return { cls, deploySeconds };
 }
 
@@ -265,28 +372,46 @@ async function joinAndRun(student: Student, code: string): Promise<Sample> {
   const t0 = performance.now();
   const deadline = Date.now() + STUDENT_TIMEOUT_MS;
   const left = () => Math.max(1, deadline - Date.now());
-  const joined = await call<{ machine: Machine | null; job: Job | null; alreadyEnrolled: boolean }>(student.client, `join as ${student.email}`, `/api/invites/${code}/join`, { method: "POST" }, [201]);
+  const joined = await call<{ machine: Machine | null; job: Job | null; alreadyEnrolled: boolean }>(
+    student.client,
+    `join as ${student.email}`,
+    `/api/invites/${code}/join`,
+    { method: "POST" },
+    [201],
+  );
   const tJoin = performance.now();
-  if (!joined.machine) throw new Error(`join as ${student.email} returned no machine (job ${joined.job?.id ?? "none"})`);
+  if (!joined.machine)
+    throw new Error(`join as ${student.email} returned no machine (job ${joined.job?.id ?? "none"})`);
   const id = joined.machine.id;
   machineIds.add(id);
   const settled = (m: Machine) => m.state === "STOPPED" || m.state === "FAILED" || m.state === "RUNNING";
   let m = joined.machine;
-  if (!settled(m)) m = await until(`${student.email}'s machine to be created`, () => getMachine(student.client, id), settled, left());
+  if (!settled(m))
+    m = await until(`${student.email}'s machine to be created`, () => getMachine(student.client, id), settled, left());
   if (m.state === "FAILED") throw new Error(`${student.email}'s machine failed: ${m.stateDetail}`);
   const tReady = performance.now();
   let tStartCall = tReady;
   if (m.state !== "RUNNING") {
     for (;;) {
-      const res = await student.client.json<{ error?: { code: string; message: string } }>(`/api/machines/${id}/start`, { method: "POST", json: {} });
+      const res = await student.client.json<{ error?: { code: string; message: string } }>(
+        `/api/machines/${id}/start`,
+        { method: "POST", json: {} },
+      );
       tStartCall = performance.now();
       if (res.status === 202 || res.status === 200) break;
       // the machine row may still be settling (e.g. a reconciler pass): retry while time is left
-      if (res.status !== 409 || Date.now() > deadline) throw new Error(`start as ${student.email}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
+      if (res.status !== 409 || Date.now() > deadline)
+        throw new Error(`start as ${student.email}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
       await sleep(POLL_MS);
     }
-    m = await until(`${student.email}'s machine to run`, () => getMachine(student.client, id), (x) => x.state === "RUNNING" || x.state === "FAILED" || x.state === "STOPPED", left());
-    if (m.state !== "RUNNING") throw new Error(`${student.email}'s machine did not start: ${m.state} (${m.stateDetail})`);
+    m = await until(
+      `${student.email}'s machine to run`,
+      () => getMachine(student.client, id),
+      (x) => x.state === "RUNNING" || x.state === "FAILED" || x.state === "STOPPED",
+      left(),
+    );
+    if (m.state !== "RUNNING")
+      throw new Error(`${student.email}'s machine did not start: ${m.state} (${m.stateDetail})`);
   }
   const tRunning = performance.now();
   return {
@@ -306,22 +431,52 @@ async function joinAndRun(student: Student, code: string): Promise<Sample> {
  */
 async function warmUp(teacher: PortalClient, student: Student, templateId: string): Promise<void> {
   const { cls } = await createClass(teacher, templateId, "warm-up", 1);
-  const invite = await call<{ code: string }>(teacher, "invite", `/api/classes/${cls.id}/invites`, { method: "POST", json: { label: "warm-up" } }, [201]);
+  const invite = await call<{ code: string }>(
+    teacher,
+    "invite",
+    `/api/classes/${cls.id}/invites`,
+    { method: "POST", json: { label: "warm-up" } },
+    [201],
+  );
   const sample = await joinAndRun(student, invite.code);
   await stopStudents(teacher, cls.id);
   await deleteClass(teacher, cls.id);
-  log(`warm-up (not counted): a class with a pool of 1, one student join→running ${sample.total.toFixed(2)} s, deleted`);
+  log(
+    `warm-up (not counted): a class with a pool of 1, one student join→running ${sample.total.toFixed(2)} s, deleted`,
+  );
 }
 
-async function scenario(label: "pool" | "no pool", teacher: PortalClient, students: Student[], templateId: string): Promise<ScenarioResult> {
-  log(`\n── ${label}: class of ${N}, ${label === "pool" ? `pool of ${N}` : "no pool"}, ${CONCURRENCY} joins at once ─────────────`);
-  const { cls, deploySeconds } = await createClass(teacher, templateId, label === "pool" ? "pool" : "nopool", label === "pool" ? N : 0);
-  log(`class deployed in ${deploySeconds.toFixed(1)} s (teacher's machine${label === "pool" ? ` + ${cls.poolReady} pool machines` : ""})`);
-  const invite = await call<{ code: string }>(teacher, "invite", `/api/classes/${cls.id}/invites`, { method: "POST", json: { label: "bench", expiresInDays: 1 } }, [201]);
+async function scenario(
+  label: "pool" | "no pool",
+  teacher: PortalClient,
+  students: Student[],
+  templateId: string,
+): Promise<ScenarioResult> {
+  log(
+    `\n── ${label}: class of ${N}, ${label === "pool" ? `pool of ${N}` : "no pool"}, ${CONCURRENCY} joins at once ─────────────`,
+  );
+  const { cls, deploySeconds } = await createClass(
+    teacher,
+    templateId,
+    label === "pool" ? "pool" : "nopool",
+    label === "pool" ? N : 0,
+  );
+  log(
+    `class deployed in ${deploySeconds.toFixed(1)} s (teacher's machine${label === "pool" ? ` + ${cls.poolReady} pool machines` : ""})`,
+  );
+  const invite = await call<{ code: string }>(
+    teacher,
+    "invite",
+    `/api/classes/${cls.id}/invites`,
+    { method: "POST", json: { label: "bench", expiresInDays: 1 } },
+    [201],
+  );
   const t0 = performance.now();
   const samples = await pool(students, CONCURRENCY, async (s, i) => {
     const sample = await joinAndRun(s, invite.code);
-    log(`  ${String(i + 1).padStart(3)}  ${s.email}  join→running ${sample.total.toFixed(2)} s  (join ${sample.join.toFixed(2)}, create ${sample.ready.toFixed(2)}, start→running ${sample.running.toFixed(2)})${sample.fromPool ? "  [pool]" : ""}`);
+    log(
+      `  ${String(i + 1).padStart(3)}  ${s.email}  join→running ${sample.total.toFixed(2)} s  (join ${sample.join.toFixed(2)}, create ${sample.ready.toFixed(2)}, start→running ${sample.running.toFixed(2)})${sample.fromPool ? "  [pool]" : ""}`,
+    );
     return sample;
   });
   const wallSeconds = seconds(performance.now() - t0);
@@ -337,7 +492,11 @@ async function roster(teacher: PortalClient, classId: string): Promise<Roster> {
 }
 
 function classMachines(r: Roster): Machine[] {
-  return [...(r.teacherMachine ? [r.teacherMachine] : []), ...r.items.flatMap((i) => (i.machine ? [i.machine] : [])), ...r.pool];
+  return [
+    ...(r.teacherMachine ? [r.teacherMachine] : []),
+    ...r.items.flatMap((i) => (i.machine ? [i.machine] : [])),
+    ...r.pool,
+  ];
 }
 
 const TRANSITIONAL = ["PROVISIONING", "STARTING", "STOPPING", "REBOOTING", "REVERTING", "DELETING"];
@@ -346,7 +505,9 @@ const TRANSITIONAL = ["PROVISIONING", "STARTING", "STOPPING", "REBOOTING", "REVE
 async function stopStudents(teacher: PortalClient, classId: string): Promise<number> {
   const r = await roster(teacher, classId);
   const running = r.items.flatMap((i) => (i.machine && i.machine.state === "RUNNING" ? [i.machine] : []));
-  await pool(running, CONCURRENCY, (m) => call(teacher, `stop ${m.name}`, `/api/machines/${m.id}/stop`, { method: "POST", json: {} }, [200, 202]));
+  await pool(running, CONCURRENCY, (m) =>
+    call(teacher, `stop ${m.name}`, `/api/machines/${m.id}/stop`, { method: "POST", json: {} }, [200, 202]),
+  );
   await until(
     "the student machines to stop",
     () => roster(teacher, classId),
@@ -357,43 +518,68 @@ async function stopStudents(teacher: PortalClient, classId: string): Promise<num
   return running.length;
 }
 
-async function publish30(teacher: PortalClient, classId: string): Promise<{ seconds: number; job: Job; stopped: number }> {
+async function publish30(
+  teacher: PortalClient,
+  classId: string,
+): Promise<{ seconds: number; job: Job; stopped: number }> {
   log("\n── publish: stopping the students' machines first …");
   const stopped = await stopStudents(teacher, classId);
   log(`stopped ${stopped} machines; publishing …`);
   const t0 = performance.now();
-  const { job: started } = await call<{ job: Job }>(teacher, "publish", `/api/classes/${classId}/publish`, { method: "POST", json: {} }, [202]);
+  const { job: started } = await call<{ job: Job }>(
+    teacher,
+    "publish",
+    `/api/classes/${classId}/publish`,
+    { method: "POST", json: {} },
+    [202],
+  );
   const job = await until("the publish job", () => getJob(teacher, started.id), finished, JOB_TIMEOUT_MS);
   const s = seconds(performance.now() - t0);
-  log(`publish job ${job.status} in ${s.toFixed(1)} s: ${JSON.stringify(itemCounts(job))}${job.failed ? ` — ${jobFailures(job)}` : ""}`);
+  log(
+    `publish job ${job.status} in ${s.toFixed(1)} s: ${JSON.stringify(itemCounts(job))}${job.failed ? ` — ${jobFailures(job)}` : ""}`,
+  );
   return { seconds: s, job, stopped };
 }
 
 /** Deletes a class through the API once nothing in it is mid-change (the pool may still be refilling). */
 async function deleteClass(teacher: PortalClient, classId: string): Promise<number> {
   const t0 = performance.now();
-  const quiet = await until("the class's machines to settle", () => roster(teacher, classId), (r) => classMachines(r).every((m) => !TRANSITIONAL.includes(m.state)), JOB_TIMEOUT_MS, 500);
+  const quiet = await until(
+    "the class's machines to settle",
+    () => roster(teacher, classId),
+    (r) => classMachines(r).every((m) => !TRANSITIONAL.includes(m.state)),
+    JOB_TIMEOUT_MS,
+    500,
+  );
   for (const m of classMachines(quiet)) machineIds.add(m.id);
   let count = classMachines(quiet).length;
   for (let attempt = 1; ; attempt++) {
-    const res = await teacher.json<{ job: Job | null; error?: { code: string; message: string; fields?: { confirmMachines?: string } } }>(
-      `/api/classes/${classId}?confirmMachines=${count}`,
-      { method: "DELETE" },
-    );
+    const res = await teacher.json<{
+      job: Job | null;
+      error?: { code: string; message: string; fields?: { confirmMachines?: string } };
+    }>(`/api/classes/${classId}?confirmMachines=${count}`, { method: "DELETE" });
     if (res.status === 202) {
       if (res.body.job) {
         const job = await waitJob(teacher, res.body.job.id, `the delete job of class ${classId}`);
-        if (job.status !== "SUCCEEDED") throw new Error(`deleting class ${classId}: job ${job.status} (${job.error ?? jobFailures(job)})`);
+        if (job.status !== "SUCCEEDED")
+          throw new Error(`deleting class ${classId}: job ${job.status} (${job.error ?? jobFailures(job)})`);
       }
       break;
     }
     // the roster does not list every machine (e.g. a FAILED pool refill): the refusal names the real number
     const real = Number(res.body.error?.fields?.confirmMachines);
-    if (res.status !== 409 || !Number.isInteger(real) || attempt >= 3) throw new Error(`DELETE class ${classId}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
+    if (res.status !== 409 || !Number.isInteger(real) || attempt >= 3)
+      throw new Error(`DELETE class ${classId}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
     log(`  (the roster listed ${count} machines, the portal counts ${real}; deleting with ${real})`);
     count = real;
   }
-  await until("the class to be gone", () => teacher.json(`/api/classes/${classId}`), (r) => r.status === 404, 60_000, 500);
+  await until(
+    "the class to be gone",
+    () => teacher.json(`/api/classes/${classId}`),
+    (r) => r.status === 404,
+    60_000,
+    500,
+  );
   classIds.delete(classId);
   return seconds(performance.now() - t0);
 }
@@ -449,20 +635,42 @@ function printTable(results: ScenarioResult[], publish: { seconds: number; job: 
     const series: [string, (s: Sample) => number][] = [
       ["join → running", (s) => s.total],
       ["  join request", (s) => s.join],
-      ...(r.label === "no pool" ? ([["  machine created", (s: Sample) => s.ready]] as [string, (s: Sample) => number][]) : []),
+      ...(r.label === "no pool"
+        ? ([["  machine created", (s: Sample) => s.ready]] as [string, (s: Sample) => number][])
+        : []),
       ["  start → running", (s) => s.running],
     ];
     for (const [name, pick] of series) {
       const st = stats(r.samples.map(pick));
-      rows.push([r.label, name, String(st.n), st.p50.toFixed(2), st.p95.toFixed(2), st.max.toFixed(2), st.mean.toFixed(2)]);
+      rows.push([
+        r.label,
+        name,
+        String(st.n),
+        st.p50.toFixed(2),
+        st.p95.toFixed(2),
+        st.max.toFixed(2),
+        st.mean.toFixed(2),
+      ]);
     }
   }
   if (publish) {
     const s = publish.seconds.toFixed(2);
-    rows.push(["publish", `POST publish → job ${publish.job.status.toLowerCase()}`, String(publish.job.items.filter((i) => i.machineId).length), s, s, s, s]);
+    rows.push([
+      "publish",
+      `POST publish → job ${publish.job.status.toLowerCase()}`,
+      String(publish.job.items.filter((i) => i.machineId).length),
+      s,
+      s,
+      s,
+      s,
+    ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   log("");
   log(line(header));
   log(widths.map((w) => "─".repeat(w)).join("  "));
@@ -470,10 +678,17 @@ function printTable(results: ScenarioResult[], publish: { seconds: number; job: 
   log("");
   for (const r of results) {
     const pooled = r.samples.filter((s) => s.fromPool).length;
-    log(`  ${r.label.padEnd(7)} class deployed in ${r.deploySeconds.toFixed(1)} s (pool ready: ${r.poolReady}); ${N} students in ${r.wallSeconds.toFixed(1)} s wall; ${pooled}/${N} got a pool machine`);
+    log(
+      `  ${r.label.padEnd(7)} class deployed in ${r.deploySeconds.toFixed(1)} s (pool ready: ${r.poolReady}); ${N} students in ${r.wallSeconds.toFixed(1)} s wall; ${pooled}/${N} got a pool machine`,
+    );
   }
-  if (publish) log(`  publish items: ${JSON.stringify(itemCounts(publish.job))} (1 class base + ${publish.job.items.filter((i) => i.machineId).length} student machines)`);
-  log(`  (Docker template ${dockerTestImage()}, 1 vCPU / 128 MiB; ${CONCURRENCY} students at once; polled every ${POLL_MS} ms; JOB_CONCURRENCY ${JOB_CONCURRENCY}; SQLite; loopback, wall time from this process)`);
+  if (publish)
+    log(
+      `  publish items: ${JSON.stringify(itemCounts(publish.job))} (1 class base + ${publish.job.items.filter((i) => i.machineId).length} student machines)`,
+    );
+  log(
+    `  (Docker template ${dockerTestImage()}, 1 vCPU / 128 MiB; ${CONCURRENCY} students at once; polled every ${POLL_MS} ms; JOB_CONCURRENCY ${JOB_CONCURRENCY}; SQLite; loopback, wall time from this process)`,
+  );
 }
 
 let portal: PortalProcess | null = null;
@@ -517,7 +732,14 @@ async function main(): Promise<void> {
   // production cadence for the background loops (startPortal's test defaults poll every 2–5 s)
   portal = await startPortal({
     mode: "production",
-    env: { NEXT_DIST_DIR: distDir, HOST_PROBE_SECONDS: "30", RECONCILE_SECONDS: "30", METER_SECONDS: "30", MACHINE_STOP_TIMEOUT_SECONDS: "60", LOGIN_MAX_FAILURES_IP: "100000" },
+    env: {
+      NEXT_DIST_DIR: distDir,
+      HOST_PROBE_SECONDS: "30",
+      RECONCILE_SECONDS: "30",
+      METER_SECONDS: "30",
+      MACHINE_STOP_TIMEOUT_SECONDS: "60",
+      LOGIN_MAX_FAILURES_IP: "100000",
+    },
   });
   log(`portal up at ${portal.url} (SQLite, data in ${portal.dataDir})`);
   const results: ScenarioResult[] = [];
@@ -552,7 +774,10 @@ async function main(): Promise<void> {
     throw error;
   } finally {
     const { swept, errors } = await cleanUp();
-    if (swept.length) log(`clean-up: the class deletions left ${swept.length} thing(s) on Docker, removed now: ${swept.slice(0, 8).join(", ")}${swept.length > 8 ? ", …" : ""}`);
+    if (swept.length)
+      log(
+        `clean-up: the class deletions left ${swept.length} thing(s) on Docker, removed now: ${swept.slice(0, 8).join(", ")}${swept.length > 8 ? ", …" : ""}`,
+      );
     for (const e of errors) console.error(`clean-up: ${e}`);
     leftovers = swept;
   }
@@ -611,7 +836,9 @@ main().then(
   () => process.exit(0),
   (error) => {
     removeSnapshot();
-    console.error(`✗ bench:classroom failed: ${(error as Error).message}${(error as Error).cause ? ` (cause: ${String((error as { cause?: unknown }).cause)})` : ""}`);
+    console.error(
+      `✗ bench:classroom failed: ${(error as Error).message}${(error as Error).cause ? ` (cause: ${String((error as { cause?: unknown }).cause)})` : ""}`,
+    );
     if (process.env.BENCH_DEBUG) console.error(error);
     process.exit(1);
   },

@@ -148,7 +148,9 @@ function runBridge(backendPort: number): void {
       ws.resume();
     });
   });
-  wss.on("listening", () => process.send?.({ type: "port", port: (wss.address() as AddressInfo).port, pump: nativePumpStatus() }));
+  wss.on("listening", () =>
+    process.send?.({ type: "port", port: (wss.address() as AddressInfo).port, pump: nativePumpStatus() }),
+  );
   process.on("message", (m: { type?: string }) => {
     if (m.type !== "gc") return;
     (globalThis as { gc?: () => void }).gc?.();
@@ -313,7 +315,11 @@ async function startBackend(): Promise<{ port: number; count: () => Promise<numb
 
 async function startOurs(backendPort: number): Promise<Bridge> {
   const { proc, output } = spawnNodeChild(["bridge", String(backendPort)]);
-  const { port, pump } = await request<{ port: number; pump: { native: boolean; reason: string } }>(proc, "port", 30_000).catch((e: Error) => {
+  const { port, pump } = await request<{ port: number; pump: { native: boolean; reason: string } }>(
+    proc,
+    "port",
+    30_000,
+  ).catch((e: Error) => {
     throw new Error(`${e.message}; bridge output: ${output()}`);
   });
   if (!pump.native) log(`note: our bridge runs in JavaScript: ${pump.reason}`);
@@ -361,11 +367,18 @@ function websockifyVersion(): string {
 
 async function startWebsockify(backendPort: number): Promise<Bridge> {
   const port = await freePort();
-  const args = [...(WEBSOCKIFY_MODE === "libserver" ? ["--libserver"] : []), `127.0.0.1:${port}`, `127.0.0.1:${backendPort}`];
+  const args = [
+    ...(WEBSOCKIFY_MODE === "libserver" ? ["--libserver"] : []),
+    `127.0.0.1:${port}`,
+    `127.0.0.1:${backendPort}`,
+  ];
   // setpriv --pdeathsig: websockify gets SIGTERM (and stops its forked children) even if this process is killed
   const usePdeath = existsSync("/usr/bin/setpriv");
   const proc = usePdeath
-    ? spawn("/usr/bin/setpriv", ["--pdeathsig", "TERM", "--", WEBSOCKIFY, ...args], { stdio: ["ignore", "pipe", "pipe"], detached: true })
+    ? spawn("/usr/bin/setpriv", ["--pdeathsig", "TERM", "--", WEBSOCKIFY, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      })
     : spawn(WEBSOCKIFY, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.add(proc);
   groups.add(proc);
@@ -388,7 +401,8 @@ async function startWebsockify(backendPort: number): Promise<Bridge> {
     proc,
     output,
     gc: async () => null,
-    reaped: () => until("websockify's per-connection processes to exit", 60_000, () => childPids(pid).length === 0, 100),
+    reaped: () =>
+      until("websockify's per-connection processes to exit", 60_000, () => childPids(pid).length === 0, 100),
   };
 }
 
@@ -436,7 +450,8 @@ function openWs(port: number): Promise<WebSocket> {
 
 async function openMany(port: number, n: number, batch = 50): Promise<WebSocket[]> {
   const out: WebSocket[] = [];
-  for (let i = 0; i < n; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => openWs(port)))));
+  for (let i = 0; i < n; i += batch)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, () => openWs(port)))));
   return out;
 }
 
@@ -625,7 +640,13 @@ function percentile(sorted: number[], p: number): number {
 
 function rttStats(samples: number[]): Rtt {
   const sorted = [...samples].sort((x, y) => x - y);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((s, v) => s + v, 0) / sorted.length, max: sorted.at(-1)! };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((s, v) => s + v, 0) / sorted.length,
+    max: sorted.at(-1)!,
+  };
 }
 
 /** One connection to the echo backend; `n` messages of 32 bytes, one at a time, after RTT_WARMUP untimed. */
@@ -670,7 +691,16 @@ async function roundTrips(b: Bridge, n: number): Promise<number[]> {
   }
 }
 
-type Idle = { n: number; kib: number; rssKib: number; rssSumKib: number; pssKib: number; heapKib: number | null; procsBefore: number; procsAfter: number };
+type Idle = {
+  n: number;
+  kib: number;
+  rssKib: number;
+  rssSumKib: number;
+  pssKib: number;
+  heapKib: number | null;
+  procsBefore: number;
+  procsAfter: number;
+};
 
 /** Opens IDLE_N connections that send nothing, waits until the backend holds all of them, compares memory. */
 async function idleSessions(b: Bridge): Promise<Idle> {
@@ -680,8 +710,15 @@ async function idleSessions(b: Bridge): Promise<Idle> {
   const m0 = memoryOf(b.pid);
   const sockets: WebSocket[] = [];
   try {
-    sockets.push(...(await withTimeout(openMany(b.port, IDLE_N), PHASE_TIMEOUT_MS, `${b.name}: opening ${IDLE_N} connections`)));
-    await until(`the backend to hold ${IDLE_N} connections through ${b.name}`, 60_000, async () => (await backendCount()) >= IDLE_N, 100);
+    sockets.push(
+      ...(await withTimeout(openMany(b.port, IDLE_N), PHASE_TIMEOUT_MS, `${b.name}: opening ${IDLE_N} connections`)),
+    );
+    await until(
+      `the backend to hold ${IDLE_N} connections through ${b.name}`,
+      60_000,
+      async () => (await backendCount()) >= IDLE_N,
+      100,
+    );
     await sleep(1_000);
     const heap1 = await b.gc();
     const m1 = memoryOf(b.pid);
@@ -732,20 +769,73 @@ function printTable(ours: Result, theirs: Result): void {
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   const detail = (what: string, f: Floods) =>
     `${what} (${f.rounds} rounds): ${(f.bytes / MB).toFixed(0)} MB in ${f.seconds.toFixed(2)} s; CPU s: bridge ${f.cpuSeconds.toFixed(2)} (user ${f.userSeconds.toFixed(2)}), backend ${f.backendSeconds.toFixed(2)}, clients ${f.clientSeconds.toFixed(2)} (user ${f.clientUserSeconds.toFixed(2)}); mean frame ${(f.bytes / Math.max(1, f.frames) / 1024).toFixed(1)} KiB`;
-  const range = (f: Floods) => (f.rounds > 1 ? `${f.mbs.toFixed(0)} (${f.mbsMin.toFixed(0)}–${f.mbsMax.toFixed(0)})` : f.mbs.toFixed(0));
+  const range = (f: Floods) =>
+    f.rounds > 1 ? `${f.mbs.toFixed(0)} (${f.mbsMin.toFixed(0)}–${f.mbsMax.toFixed(0)})` : f.mbs.toFixed(0);
   const rows: string[][] = [
-    ["throughput, 1 connection (MB/s)", range(ours.one), range(theirs.one), ratio(ours.one.mbs, theirs.one.mbs), `≥ ${TARGETS.throughput_ratio}×`],
-    [`throughput, ${CONNS} connections (MB/s)`, range(ours.many), range(theirs.many), ratio(ours.many.mbs, theirs.many.mbs), `≥ ${TARGETS.throughput_ratio}×`],
-    ["bridge CPU, 1 connection (s/GB)", ours.one.cpuPerGb.toFixed(2), theirs.one.cpuPerGb.toFixed(2), ratio(ours.one.cpuPerGb, theirs.one.cpuPerGb), ""],
-    [`bridge CPU, ${CONNS} connections (s/GB)`, ours.many.cpuPerGb.toFixed(2), theirs.many.cpuPerGb.toFixed(2), ratio(ours.many.cpuPerGb, theirs.many.cpuPerGb), ""],
-    ["bridge CPU, both (s/GB)", cpuAll(ours).toFixed(2), cpuAll(theirs).toFixed(2), ratio(cpuAll(ours), cpuAll(theirs)), `≤ ${TARGETS.cpu_per_gb_ratio}×`],
-    [`round trip ${RTT_BYTES} B, p50 (ms)`, ours.rtt.p50.toFixed(3), theirs.rtt.p50.toFixed(3), ratio(ours.rtt.p50, theirs.rtt.p50), ""],
-    [`round trip ${RTT_BYTES} B, p99 (ms)`, ours.rtt.p99.toFixed(3), theirs.rtt.p99.toFixed(3), ratio(ours.rtt.p99, theirs.rtt.p99), ""],
-    [`memory per idle session (KiB, ${IDLE_N} open)`, ours.idle.kib.toFixed(1), theirs.idle.kib.toFixed(1), ratio(ours.idle.kib, theirs.idle.kib), `ours ≤ ${TARGETS.idle_session_kib} KiB`],
+    [
+      "throughput, 1 connection (MB/s)",
+      range(ours.one),
+      range(theirs.one),
+      ratio(ours.one.mbs, theirs.one.mbs),
+      `≥ ${TARGETS.throughput_ratio}×`,
+    ],
+    [
+      `throughput, ${CONNS} connections (MB/s)`,
+      range(ours.many),
+      range(theirs.many),
+      ratio(ours.many.mbs, theirs.many.mbs),
+      `≥ ${TARGETS.throughput_ratio}×`,
+    ],
+    [
+      "bridge CPU, 1 connection (s/GB)",
+      ours.one.cpuPerGb.toFixed(2),
+      theirs.one.cpuPerGb.toFixed(2),
+      ratio(ours.one.cpuPerGb, theirs.one.cpuPerGb),
+      "",
+    ],
+    [
+      `bridge CPU, ${CONNS} connections (s/GB)`,
+      ours.many.cpuPerGb.toFixed(2),
+      theirs.many.cpuPerGb.toFixed(2),
+      ratio(ours.many.cpuPerGb, theirs.many.cpuPerGb),
+      "",
+    ],
+    [
+      "bridge CPU, both (s/GB)",
+      cpuAll(ours).toFixed(2),
+      cpuAll(theirs).toFixed(2),
+      ratio(cpuAll(ours), cpuAll(theirs)),
+      `≤ ${TARGETS.cpu_per_gb_ratio}×`,
+    ],
+    [
+      `round trip ${RTT_BYTES} B, p50 (ms)`,
+      ours.rtt.p50.toFixed(3),
+      theirs.rtt.p50.toFixed(3),
+      ratio(ours.rtt.p50, theirs.rtt.p50),
+      "",
+    ],
+    [
+      `round trip ${RTT_BYTES} B, p99 (ms)`,
+      ours.rtt.p99.toFixed(3),
+      theirs.rtt.p99.toFixed(3),
+      ratio(ours.rtt.p99, theirs.rtt.p99),
+      "",
+    ],
+    [
+      `memory per idle session (KiB, ${IDLE_N} open)`,
+      ours.idle.kib.toFixed(1),
+      theirs.idle.kib.toFixed(1),
+      ratio(ours.idle.kib, theirs.idle.kib),
+      `ours ≤ ${TARGETS.idle_session_kib} KiB`,
+    ],
   ];
   const header = ["", ours.b.label, theirs.b.label, "ours / websockify", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   log("");
   log(line(header));
   log(widths.map((w) => "─".repeat(w)).join("  "));
@@ -756,7 +846,9 @@ function printTable(ours: Result, theirs: Result): void {
     log(
       `  ${r.b.name.padEnd(10)} ${detail("flood 1", r.one)};  rtt mean ${r.rtt.mean.toFixed(3)} ms, max ${r.rtt.max.toFixed(2)} ms`,
     );
-    log(`  ${"".padEnd(10)} ${detail(`flood ${CONNS}`, r.many)}, median first connection done after ${r.many.fastest.toFixed(2)} s`);
+    log(
+      `  ${"".padEnd(10)} ${detail(`flood ${CONNS}`, r.many)}, median first connection done after ${r.many.fastest.toFixed(2)} s`,
+    );
     log(
       `  ${"".padEnd(10)} idle: per session VmRSS ${i.rssKib.toFixed(1)} KiB, PSS ${i.pssKib.toFixed(1)} KiB, summed VmRSS of all processes ${i.rssSumKib.toFixed(1)} KiB` +
         `${i.heapKib !== null ? `, V8 heap+external ${i.heapKib.toFixed(1)} KiB` : ""}; processes ${i.procsBefore} → ${i.procsAfter}`,
@@ -772,7 +864,9 @@ async function main(): Promise<void> {
     execFileSync(WEBSOCKIFY, ["--help"], { stdio: "ignore" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error(`websockify is not installed (${WEBSOCKIFY} not found). Install it with: bash scripts/setup-services.sh bench   (Debian package websockify), then rerun.`);
+      throw new Error(
+        `websockify is not installed (${WEBSOCKIFY} not found). Install it with: bash scripts/setup-services.sh bench   (Debian package websockify), then rerun.`,
+      );
     }
   }
   log(
@@ -796,12 +890,18 @@ async function main(): Promise<void> {
   if (PIN) {
     // the readers on CPU 0, the backend and both bridges (websockify's forks inherit it) on the others
     const rest = `1-${availableParallelism() - 1}`;
-    for (const pid of [process.pid, ...clients.map((c) => c.pid!)]) execFileSync("taskset", ["-pc", "0", String(pid)], { stdio: "ignore" });
-    for (const pid of [backend.proc.pid!, ours.pid, theirs.pid]) execFileSync("taskset", ["-apc", rest, String(pid)], { stdio: "ignore" });
-    log(`pinned: clients on CPU 0, backend and bridges on CPU ${rest} (BENCH_CONSOLE_PIN=0 to let the scheduler place them)`);
+    for (const pid of [process.pid, ...clients.map((c) => c.pid!)])
+      execFileSync("taskset", ["-pc", "0", String(pid)], { stdio: "ignore" });
+    for (const pid of [backend.proc.pid!, ours.pid, theirs.pid])
+      execFileSync("taskset", ["-apc", rest, String(pid)], { stdio: "ignore" });
+    log(
+      `pinned: clients on CPU 0, backend and bridges on CPU ${rest} (BENCH_CONSOLE_PIN=0 to let the scheduler place them)`,
+    );
   }
   const bridges = [ours, theirs];
-  log(`backend 127.0.0.1:${backend.port} (pid ${backend.proc.pid}); ours 127.0.0.1:${ours.port} (pid ${ours.pid}); websockify 127.0.0.1:${theirs.port} (pid ${theirs.pid})`);
+  log(
+    `backend 127.0.0.1:${backend.port} (pid ${backend.proc.pid}); ours 127.0.0.1:${ours.port} (pid ${ours.pid}); websockify 127.0.0.1:${theirs.port} (pid ${theirs.pid})`,
+  );
   try {
     for (const b of bridges) await warmUp(b);
 
@@ -835,7 +935,13 @@ async function main(): Promise<void> {
       log(`round ${round + 1}/${ROUNDS}: ${show(ours)};  ${show(theirs)}`);
     }
 
-    const res = (b: Bridge): Result => ({ b, idle: idle.get(b)!, rtt: rttStats(samples.get(b)!), one: combine(one.get(b)!), many: combine(many.get(b)!) });
+    const res = (b: Bridge): Result => ({
+      b,
+      idle: idle.get(b)!,
+      rtt: rttStats(samples.get(b)!),
+      one: combine(one.get(b)!),
+      many: combine(many.get(b)!),
+    });
     const o = res(ours);
     const w = res(theirs);
     printTable(o, w);
@@ -871,7 +977,8 @@ async function main(): Promise<void> {
       idle_session_heap_kib: o.idle.heapKib === null ? null : round(o.idle.heapKib, 1),
       targets: TARGETS,
       targets_met: {
-        throughput_ratio: o.one.mbs / w.one.mbs >= TARGETS.throughput_ratio && o.many.mbs / w.many.mbs >= TARGETS.throughput_ratio,
+        throughput_ratio:
+          o.one.mbs / w.one.mbs >= TARGETS.throughput_ratio && o.many.mbs / w.many.mbs >= TARGETS.throughput_ratio,
         cpu_per_gb_ratio: cpuPerGb(o) / cpuPerGb(w) <= TARGETS.cpu_per_gb_ratio,
         idle_session_kib: o.idle.kib <= TARGETS.idle_session_kib,
       },
@@ -887,7 +994,8 @@ async function main(): Promise<void> {
     };
     log(JSON.stringify(out));
   } catch (error) {
-    if (!interrupted) for (const b of bridges) if (b.output()) console.error(`${b.name} output (last 4000 chars):\n${b.output()}`);
+    if (!interrupted)
+      for (const b of bridges) if (b.output()) console.error(`${b.name} output (last 4000 chars):\n${b.output()}`);
     throw error;
   }
 }

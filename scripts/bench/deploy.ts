@@ -21,7 +21,13 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { mapLimit, run } from "@/server/providers/exec";
 import { providerFor } from "@/server/providers/index";
-import { type HostTarget, type MachineProvider, type MachineSpec, names, type TemplateSpec } from "@/server/providers/types";
+import {
+  type HostTarget,
+  type MachineProvider,
+  type MachineSpec,
+  names,
+  type TemplateSpec,
+} from "@/server/providers/types";
 
 const N = Number(process.env.BENCH_DEPLOY_N ?? 25);
 // Provider calls at once (mapLimit), the same for every phase. Tried 2, 4, 8, 12, 16 and 25 on the 2-core
@@ -74,7 +80,8 @@ function readVirtType(): "kvm" | "qemu" {
   const file = join(ASSETS, "virt-type");
   if (!existsSync(file)) throw new Error(`${file} is missing (the KVM probe writes it). Run: ${SETUP}`);
   const value = readFileSync(file, "utf8").trim();
-  if (value !== "kvm" && value !== "qemu") throw new Error(`${file} must say "kvm" or "qemu", not ${JSON.stringify(value)}. Run: ${SETUP}`);
+  if (value !== "kvm" && value !== "qemu")
+    throw new Error(`${file} must say "kvm" or "qemu", not ${JSON.stringify(value)}. Run: ${SETUP}`);
   return value;
 }
 
@@ -174,21 +181,34 @@ async function poolVolumes(): Promise<string[]> {
 async function cleanup(libvirt: MachineProvider, docker: MachineProvider): Promise<string[]> {
   const problems: string[] = [];
   const mine = (machineId: string | null) => Boolean(machineId?.startsWith(PREFIX));
-  const stub = (kind: "LIBVIRT" | "DOCKER"): TemplateSpec => ({ ...baseTemplate, id: TEMPLATE_ID, kind, consoleKinds: [] });
+  const stub = (kind: "LIBVIRT" | "DOCKER"): TemplateSpec => ({
+    ...baseTemplate,
+    id: TEMPLATE_ID,
+    kind,
+    consoleKinds: [],
+  });
   try {
     for (const m of (await libvirt.inventory()).filter((i) => mine(i.machineId))) {
-      await libvirt.delete(m.ref, { machineId: m.machineId as string, template: stub("LIBVIRT") }).catch((e: Error) => problems.push(`${m.ref}: ${e.message}`));
+      await libvirt
+        .delete(m.ref, { machineId: m.machineId as string, template: stub("LIBVIRT") })
+        .catch((e: Error) => problems.push(`${m.ref}: ${e.message}`));
     }
     for (const volume of (await poolVolumes()).filter((v) => v.startsWith(`lp-${PREFIX}`))) {
-      await run("virsh", ["--quiet", "-c", URI, "vol-delete", "--pool", POOL, volume]).catch((e: Error) => problems.push(`${volume}: ${e.message}`));
+      await run("virsh", ["--quiet", "-c", URI, "vol-delete", "--pool", POOL, volume]).catch((e: Error) =>
+        problems.push(`${volume}: ${e.message}`),
+      );
     }
-    await libvirt.removeTemplate(TEMPLATE_VOLUME).catch((e: Error) => problems.push(`${TEMPLATE_VOLUME}: ${e.message}`));
+    await libvirt
+      .removeTemplate(TEMPLATE_VOLUME)
+      .catch((e: Error) => problems.push(`${TEMPLATE_VOLUME}: ${e.message}`));
   } catch (error) {
     problems.push(`libvirt: ${(error as Error).message}`);
   }
   try {
     for (const m of (await docker.inventory()).filter((i) => mine(i.machineId))) {
-      await docker.delete(m.ref, { machineId: m.machineId as string, template: stub("DOCKER") }).catch((e: Error) => problems.push(`${m.ref}: ${e.message}`));
+      await docker
+        .delete(m.ref, { machineId: m.machineId as string, template: stub("DOCKER") })
+        .catch((e: Error) => problems.push(`${m.ref}: ${e.message}`));
     }
   } catch (error) {
     problems.push(`docker: ${(error as Error).message}`);
@@ -212,10 +232,16 @@ async function main() {
 
   try {
     const [lv, dv] = await Promise.all([libvirt.probe(), docker.probe()]);
-    log(`libvirt: ${lv.version} on ${URI}, ${lv.vcpus} CPUs, ${lv.memoryMb} MiB; virt type ${virtType}${lv.warnings.length ? ` (${lv.warnings.join(" ")})` : ""}`);
+    log(
+      `libvirt: ${lv.version} on ${URI}, ${lv.vcpus} CPUs, ${lv.memoryMb} MiB; virt type ${virtType}${lv.warnings.length ? ` (${lv.warnings.join(" ")})` : ""}`,
+    );
     log(`docker:  ${dv.version}, image ${DOCKER_IMAGE}`);
-    log(`${N} machines per run, ${VCPUS} vCPU and ${VM_MEMORY_MB} MiB per VM / ${CONTAINER_MEMORY_MB} MiB per container, ${CONCURRENCY} provider calls at once, run id ${RUN_ID}`);
-    log("stop = forced (virsh destroy / docker stop -t 0): a graceful shutdown would time the guests' boot, not the portal");
+    log(
+      `${N} machines per run, ${VCPUS} vCPU and ${VM_MEMORY_MB} MiB per VM / ${CONTAINER_MEMORY_MB} MiB per container, ${CONCURRENCY} provider calls at once, run id ${RUN_ID}`,
+    );
+    log(
+      "stop = forced (virsh destroy / docker stop -t 0): a graceful shutdown would time the guests' boot, not the portal",
+    );
 
     const leftovers = await cleanup(libvirt, docker);
     if (leftovers.length) log(`warning: could not remove leftovers of an earlier run: ${leftovers.join("; ")}`);
@@ -223,7 +249,14 @@ async function main() {
     // The template volume is uploaded fresh each run (so a rebuilt guest image is always the one measured).
     templateImage = await paddedTemplate();
     const upload = await timed(() => libvirt.prepareTemplate({ id: TEMPLATE_ID, imagePath: templateImage }));
-    const tpl: TemplateSpec = { ...baseTemplate, id: TEMPLATE_ID, kind: "LIBVIRT", volume: upload.value.volume, volumeFormat: "qcow2", consoleKinds: ["vnc"] };
+    const tpl: TemplateSpec = {
+      ...baseTemplate,
+      id: TEMPLATE_ID,
+      kind: "LIBVIRT",
+      volume: upload.value.volume,
+      volumeFormat: "qcow2",
+      consoleKinds: ["vnc"],
+    };
     log(`template: ${upload.value.volume} uploaded in ${round(upload.seconds)} s`);
 
     const ids = (tag: string) => Array.from({ length: N }, (_, i) => `${PREFIX}${RUN_ID}-${tag}${i + 1}`);
@@ -259,13 +292,22 @@ async function main() {
     log(`create + start               —          —  ${s(dk.createStart)}`);
     log(`stop (forced)        ${s(ov.stop)}  ${s(fc.stop)}  ${s(dk.stop)}`);
     log(`delete               ${s(ov.delete)}  ${s(fc.delete)}  ${s(dk.delete)}`);
-    log(`running after start  ${String(ov.running).padStart(9)}  ${String(fc.running).padStart(9)}  ${String(dk.running).padStart(9)}`);
+    log(
+      `running after start  ${String(ov.running).padStart(9)}  ${String(fc.running).padStart(9)}  ${String(dk.running).padStart(9)}`,
+    );
     log("(seconds for all machines of a phase)");
     const speedup = fc.define / ov.define;
     const imageMib = statSync(templateImage).size / 1024 / 1024;
-    log(`full copies took ${round(speedup, 1)}× as long to define as overlays, with a ${round(imageMib, 1)} MiB template image`);
-    if (imageMib < 100) log("  (a template this small copies in no time; BENCH_TEMPLATE_IMAGE=<bigger qcow2> shows the difference at a real size)");
-    log(`targets: define25 ≤ ${TARGETS.define25_s} s → ${ov.define <= TARGETS.define25_s ? "met" : "MISSED"}, start25 ≤ ${TARGETS.start25_s} s → ${ov.start <= TARGETS.start25_s ? "met" : "MISSED"}`);
+    log(
+      `full copies took ${round(speedup, 1)}× as long to define as overlays, with a ${round(imageMib, 1)} MiB template image`,
+    );
+    if (imageMib < 100)
+      log(
+        "  (a template this small copies in no time; BENCH_TEMPLATE_IMAGE=<bigger qcow2> shows the difference at a real size)",
+      );
+    log(
+      `targets: define25 ≤ ${TARGETS.define25_s} s → ${ov.define <= TARGETS.define25_s ? "met" : "MISSED"}, start25 ≤ ${TARGETS.start25_s} s → ${ov.start <= TARGETS.start25_s ? "met" : "MISSED"}`,
+    );
 
     result = {
       bench: "deploy",

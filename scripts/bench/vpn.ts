@@ -38,7 +38,13 @@ Object.assign(process.env, {
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, p50: q(0.5), p95: q(0.95), min: s[0] ?? 0, max: s[s.length - 1] ?? 0 };
+  return {
+    mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+    p50: q(0.5),
+    p95: q(0.95),
+    min: s[0] ?? 0,
+    max: s[s.length - 1] ?? 0,
+  };
 };
 const fmt = (n: number) => n.toFixed(2);
 
@@ -53,10 +59,16 @@ async function portalRun(): Promise<number[]> {
   const users = [];
   for (let i = 0; i < N; i++) {
     const email = `bench-${i}@bench.invalid`;
-    users.push(await db().user.create({ data: { email, name: `Bench ${i}`, searchText: email, passwordHash: "x", role: "STUDENT" } }));
+    users.push(
+      await db().user.create({
+        data: { email, name: `Bench ${i}`, searchText: email, passwordHash: "x", role: "STUDENT" },
+      }),
+    );
   }
   // one warm-up profile (JIT, prepared statements), not counted
-  const warm = await db().user.create({ data: { email: "warm@bench.invalid", name: "warm", searchText: "warm", passwordHash: "x", role: "STUDENT" } });
+  const warm = await db().user.create({
+    data: { email: "warm@bench.invalid", name: "warm", searchText: "warm", passwordHash: "x", role: "STUDENT" },
+  });
   await ensureCertificate(warm, { actor: warm, ip: null });
   await profileFor(warm);
   const times: number[] = [];
@@ -67,7 +79,11 @@ async function portalRun(): Promise<number[]> {
     times.push(performance.now() - t);
     if (!p.text.includes("<key>")) throw new Error("profile without a key");
   }
-  const distinct = new Set((await db().vpnCertificate.findMany({ where: { status: "ACTIVE" }, select: { address: true } })).map((c) => c.address));
+  const distinct = new Set(
+    (await db().vpnCertificate.findMany({ where: { status: "ACTIVE" }, select: { address: true } })).map(
+      (c) => c.address,
+    ),
+  );
   if (distinct.size !== N + 1) throw new Error(`expected ${N + 1} distinct addresses, got ${distinct.size}`);
   await flushAudit();
   await db().$disconnect();
@@ -76,7 +92,8 @@ async function portalRun(): Promise<number[]> {
 
 /** ec: EASYRSA_ALGO=ec prime256v1 (like for like); default: Easy-RSA's own default (RSA 2048), the plain command. */
 function easyrsaRun(mode: "ec" | "default"): number[] {
-  if (!existsSync(EASYRSA)) throw new Error(`${EASYRSA} not found: run scripts/setup-services.sh vpn (Debian's easy-rsa package)`);
+  if (!existsSync(EASYRSA))
+    throw new Error(`${EASYRSA} not found: run scripts/setup-services.sh vpn (Debian's easy-rsa package)`);
   const pkiDir = join(work, `easyrsa-pki-${mode}`);
   const algo = mode === "ec" ? { EASYRSA_ALGO: "ec", EASYRSA_CURVE: "prime256v1" } : {};
   const env = { ...process.env, EASYRSA_PKI: pkiDir, EASYRSA_BATCH: "1", ...algo, EASYRSA_CERT_EXPIRE: "365" };
@@ -91,7 +108,14 @@ function easyrsaRun(mode: "ec" | "default"): number[] {
     run("build-client-full", name, "nopass");
     const cert = readFileSync(join(pkiDir, "issued", `${name}.crt`), "utf8");
     const key = readFileSync(join(pkiDir, "private", `${name}.key`), "utf8");
-    const text = ["client", "dev tun", "remote vpn.bench.invalid 1194", `<ca>\n${ca}</ca>`, `<cert>\n${cert}</cert>`, `<key>\n${key}</key>`].join("\n");
+    const text = [
+      "client",
+      "dev tun",
+      "remote vpn.bench.invalid 1194",
+      `<ca>\n${ca}</ca>`,
+      `<cert>\n${cert}</cert>`,
+      `<key>\n${key}</key>`,
+    ].join("\n");
     times.push(performance.now() - t);
     if (!text.includes("PRIVATE KEY")) throw new Error("easy-rsa profile without a key");
   }
@@ -105,18 +129,27 @@ try {
   const easy = easyrsaRun("ec");
   for (const [i, t] of easy.entries()) console.log(`easy-rsa profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
   const easyDefault = easyrsaRun("default");
-  for (const [i, t] of easyDefault.entries()) console.log(`easy-rsa (default RSA) profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
+  for (const [i, t] of easyDefault.entries())
+    console.log(`easy-rsa (default RSA) profile ${String(i + 1).padStart(3)}: ${fmt(t)} ms`);
   const p = stats(portal);
   const e = stats(easy);
   const d = stats(easyDefault);
   console.log("");
-  console.log(`portal                 (n=${N}):  mean ${fmt(p.mean)} ms  p50 ${fmt(p.p50)}  p95 ${fmt(p.p95)}  min ${fmt(p.min)}  max ${fmt(p.max)}`);
-  console.log(`easy-rsa EC P-256      (n=${EN}):  mean ${fmt(e.mean)} ms  p50 ${fmt(e.p50)}  p95 ${fmt(e.p95)}  min ${fmt(e.min)}  max ${fmt(e.max)}`);
-  console.log(`easy-rsa default (RSA) (n=${EN}):  mean ${fmt(d.mean)} ms  p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  min ${fmt(d.min)}  max ${fmt(d.max)}`);
+  console.log(
+    `portal                 (n=${N}):  mean ${fmt(p.mean)} ms  p50 ${fmt(p.p50)}  p95 ${fmt(p.p95)}  min ${fmt(p.min)}  max ${fmt(p.max)}`,
+  );
+  console.log(
+    `easy-rsa EC P-256      (n=${EN}):  mean ${fmt(e.mean)} ms  p50 ${fmt(e.p50)}  p95 ${fmt(e.p95)}  min ${fmt(e.min)}  max ${fmt(e.max)}`,
+  );
+  console.log(
+    `easy-rsa default (RSA) (n=${EN}):  mean ${fmt(d.mean)} ms  p50 ${fmt(d.p50)}  p95 ${fmt(d.p95)}  min ${fmt(d.min)}  max ${fmt(d.max)}`,
+  );
   const speedup = e.mean / p.mean;
   const speedupDefault = d.mean / p.mean;
   console.log(`speedup like for like (EC) ${speedup.toFixed(1)}× (target ≥ 20×) ${speedup >= 20 ? "✓" : "✗"}`);
-  console.log(`speedup against the plain command (Easy-RSA's default RSA 2048) ${speedupDefault.toFixed(1)}× ${speedupDefault >= 20 ? "✓" : "✗"}`);
+  console.log(
+    `speedup against the plain command (Easy-RSA's default RSA 2048) ${speedupDefault.toFixed(1)}× ${speedupDefault >= 20 ? "✓" : "✗"}`,
+  );
   console.log(
     JSON.stringify({
       profile_ms: Number(p.mean.toFixed(3)),

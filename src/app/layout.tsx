@@ -1,7 +1,10 @@
 import type { Metadata, Viewport } from "next";
 import "./globals.css";
 
-export const metadata: Metadata = { title: { default: "Lab Portal", template: "%s · Lab Portal" }, description: "Lab machines for teaching" };
+export const metadata: Metadata = {
+  title: { default: "Lab Portal", template: "%s · Lab Portal" },
+  description: "Lab machines for teaching",
+};
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {

@@ -8,10 +8,15 @@ export const metadata: Metadata = { title: "Page not found" };
 export default function NotFound() {
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
-      <div className="w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 shadow-sm" data-testid="not-found">
+      <div
+        className="w-full max-w-md rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+        data-testid="not-found"
+      >
         <p className="mb-4 text-sm font-semibold text-slate-500">Lab Portal</p>
         <h1 className="mb-2 text-xl font-semibold">Page not found</h1>
-        <p className="mb-6 text-sm text-slate-600">There is no page at this address. It may have moved, or the link may be incomplete.</p>
+        <p className="mb-6 text-sm text-slate-600">
+          There is no page at this address. It may have moved, or the link may be incomplete.
+        </p>
         <Link href="/" className={buttonClass("primary", "md")} data-testid="not-found-home">
           Go to Lab Portal
         </Link>

@@ -29,20 +29,37 @@ export function AppShell({ user, nav, children }: Props) {
     <div className="min-h-screen md:flex">
       <header className="flex items-center justify-between border-b border-slate-200 bg-white px-4 py-3 md:hidden">
         <span className="font-semibold">Lab Portal</span>
-        <button type="button" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen(!open)} className="rounded-md border border-slate-300 px-3 py-1 text-sm">
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="main-nav"
+          onClick={() => setOpen(!open)}
+          className="rounded-md border border-slate-300 px-3 py-1 text-sm"
+        >
           {open ? "Close" : "Menu"}
         </button>
       </header>
-      <aside id="main-nav" className={`${open ? "block" : "hidden"} border-b border-slate-200 bg-white p-4 md:block md:w-60 md:shrink-0 md:border-r md:border-b-0`}>
+      <aside
+        id="main-nav"
+        className={`${open ? "block" : "hidden"} border-b border-slate-200 bg-white p-4 md:block md:w-60 md:shrink-0 md:border-r md:border-b-0`}
+      >
         <div className="mb-6 hidden text-lg font-semibold md:block">Lab Portal</div>
         <nav aria-label="Main" className="space-y-1">
           {links}
         </nav>
         <div className="mt-6 border-t border-slate-200 pt-4 text-sm">
-          <div className="font-medium" data-testid="current-user">{user.name}</div>
+          <div className="font-medium" data-testid="current-user">
+            {user.name}
+          </div>
           <div className="truncate text-slate-500">{user.email}</div>
-          <div className="mt-1 inline-block rounded bg-slate-100 px-2 py-0.5 text-xs uppercase tracking-wide text-slate-600">{user.role.toLowerCase()}</div>
-          <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} className="mt-3 block text-brand-600 hover:underline">
+          <div className="mt-1 inline-block rounded bg-slate-100 px-2 py-0.5 text-xs uppercase tracking-wide text-slate-600">
+            {user.role.toLowerCase()}
+          </div>
+          <button
+            type="button"
+            onClick={() => signOut({ callbackUrl: "/login" })}
+            className="mt-3 block text-brand-600 hover:underline"
+          >
             Sign out
           </button>
         </div>

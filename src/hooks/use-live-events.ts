@@ -120,7 +120,8 @@ function disconnect() {
   socket = null;
   attempt = 0;
   setStatus("idle");
-  if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) ws.close(1000, "No more listeners");
+  if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING))
+    ws.close(1000, "No more listeners");
 }
 
 function onVisible() {
@@ -139,7 +140,8 @@ export function subscribeLive(types: readonly string[], handler: LiveHandler): (
     clearTimeout(lingerTimer);
     lingerTimer = null;
   }
-  if (subscribers.size === 1 && typeof document !== "undefined") document.addEventListener("visibilitychange", onVisible);
+  if (subscribers.size === 1 && typeof document !== "undefined")
+    document.addEventListener("visibilitychange", onVisible);
   if (!socket && status !== "closed") connect();
   return () => {
     subscribers.delete(sub);

@@ -38,10 +38,21 @@ function onEvent(data: unknown, type: string) {
     void load();
     return;
   }
-  const d = (data ?? {}) as { machineId?: unknown; sessionId?: unknown; by?: unknown; viewOnly?: unknown; open?: unknown };
+  const d = (data ?? {}) as {
+    machineId?: unknown;
+    sessionId?: unknown;
+    by?: unknown;
+    viewOnly?: unknown;
+    open?: unknown;
+  };
   if (typeof d.sessionId !== "string" || typeof d.machineId !== "string") return;
   if (d.open) {
-    const w: Watcher = { sessionId: d.sessionId, machineId: d.machineId, by: typeof d.by === "string" && d.by ? d.by : "Someone", viewOnly: d.viewOnly !== false };
+    const w: Watcher = {
+      sessionId: d.sessionId,
+      machineId: d.machineId,
+      by: typeof d.by === "string" && d.by ? d.by : "Someone",
+      viewOnly: d.viewOnly !== false,
+    };
     inFlight?.opened.set(w.sessionId, w);
     inFlight?.closed.delete(w.sessionId);
     set([...watchers.filter((x) => x.sessionId !== w.sessionId), w]);

@@ -8,7 +8,13 @@ export const CLASS_MACHINE_DELETE_REFUSAL = "This machine belongs to your class;
  */
 export function studentClassMachine(
   viewer: { id: string; role: string },
-  m: { role: string; ownerId?: string | null; owner?: { id: string } | null; classId?: string | null; class?: { id: string } | null },
+  m: {
+    role: string;
+    ownerId?: string | null;
+    owner?: { id: string } | null;
+    classId?: string | null;
+    class?: { id: string } | null;
+  },
 ): boolean {
   const ownerId = m.ownerId !== undefined ? m.ownerId : (m.owner?.id ?? null);
   const classId = m.classId !== undefined ? m.classId : (m.class?.id ?? null);

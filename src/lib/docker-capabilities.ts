@@ -6,10 +6,30 @@
  * File ownership and permissions as root, switching users, signals, low ports, audit records of logins and sshd's
  * privilege-separation chroot. Not NET_RAW (raw sockets, spoofing), MKNOD, SETFCAP, SETPCAP or FSETID.
  */
-export const DEFAULT_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "AUDIT_WRITE", "SYS_CHROOT"] as const;
+export const DEFAULT_CAPABILITIES = [
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "SETUID",
+  "SETGID",
+  "KILL",
+  "NET_BIND_SERVICE",
+  "AUDIT_WRITE",
+  "SYS_CHROOT",
+] as const;
 
 /** What a Docker template may add on top of the defaults, with what a teacher would need it for. */
-export const EXTRA_CAPABILITIES = ["NET_ADMIN", "NET_RAW", "SYS_PTRACE", "MKNOD", "SETFCAP", "SETPCAP", "FSETID", "SYS_NICE", "IPC_LOCK"] as const;
+export const EXTRA_CAPABILITIES = [
+  "NET_ADMIN",
+  "NET_RAW",
+  "SYS_PTRACE",
+  "MKNOD",
+  "SETFCAP",
+  "SETPCAP",
+  "FSETID",
+  "SYS_NICE",
+  "IPC_LOCK",
+] as const;
 export type ExtraCapability = (typeof EXTRA_CAPABILITIES)[number];
 
 export const CAPABILITY_USE: Record<ExtraCapability, string> = {

@@ -9,8 +9,17 @@ export const ERRORS = {
   UNAUTHENTICATED: { status: 401, ws: 4401, message: "Please sign in." },
   FORBIDDEN: { status: 403, ws: 4403, message: "You do not have permission to do this." },
   ORIGIN_MISMATCH: { status: 403, ws: 4408, message: "This connection comes from another site and was refused." },
-  CROSS_SITE_REQUEST: { status: 403, ws: 4408, message: "This request came from another site and was refused. Use the portal's own pages, or an API token for scripts." },
-  PASSWORD_CHANGE_REQUIRED: { status: 403, ws: 4470, message: "Choose your own password first (Profile → Change password)." },
+  CROSS_SITE_REQUEST: {
+    status: 403,
+    ws: 4408,
+    message:
+      "This request came from another site and was refused. Use the portal's own pages, or an API token for scripts.",
+  },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    ws: 4470,
+    message: "Choose your own password first (Profile → Change password).",
+  },
   NOT_FOUND: { status: 404, ws: 4404, message: "Not found." },
   METHOD_NOT_ALLOWED: { status: 405, ws: 4405, message: "This method is not allowed here." },
   CONFLICT: { status: 409, ws: 4409, message: "This conflicts with existing data." },
@@ -28,12 +37,29 @@ export const ERRORS = {
   INVITE_NOT_ALLOWED: { status: 403, ws: 4403, message: "This invite link is for other e-mail addresses." },
   CLASS_FULL: { status: 409, ws: 4409, message: "This class is full." },
   CLASS_ARCHIVED: { status: 409, ws: 4409, message: "This class is archived." },
-  SIGNUP_DISABLED: { status: 409, ws: 4409, message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account." },
+  SIGNUP_DISABLED: {
+    status: 409,
+    ws: 4409,
+    message: "Creating accounts through invite links is turned off. Ask your teacher or an admin for an account.",
+  },
   // a feature an admin switched off: 409 with a sentence saying who can turn it on (503 is for a portal that is down)
-  FEATURE_OFF: { status: 409, ws: 4409, message: "This feature is turned off on this portal. An admin can turn it on." },
+  FEATURE_OFF: {
+    status: 409,
+    ws: 4409,
+    message: "This feature is turned off on this portal. An admin can turn it on.",
+  },
   // the lab VPN: enabling is refused while this machine cannot run it; profiles while its server does not answer
-  VPN_PREFLIGHT_FAILED: { status: 409, ws: 4409, message: "The VPN cannot be enabled on this machine: a preflight check failed." },
-  VPN_NOT_RUNNING: { status: 409, ws: 4409, message: "The VPN server is not running right now, so a profile would not connect. Try again later or ask an administrator to start it." },
+  VPN_PREFLIGHT_FAILED: {
+    status: 409,
+    ws: 4409,
+    message: "The VPN cannot be enabled on this machine: a preflight check failed.",
+  },
+  VPN_NOT_RUNNING: {
+    status: 409,
+    ws: 4409,
+    message:
+      "The VPN server is not running right now, so a profile would not connect. Try again later or ask an administrator to start it.",
+  },
   // console refusals: each has its own close code so the console page can say exactly why
   TICKET_INVALID: { status: 403, ws: 4461, message: "This console link is not valid. Open the console again." },
   TICKET_EXPIRED: { status: 410, ws: 4462, message: "This console link expired — reconnecting…" },
@@ -42,7 +68,12 @@ export const ERRORS = {
   TICKET_WRONG_MACHINE: { status: 403, ws: 4465, message: "This console link is for another machine." },
   MACHINE_NOT_RUNNING: { status: 409, ws: 4466, message: "The machine is not running. Start it first." },
   CONSOLE_UNAVAILABLE: { status: 409, ws: 4467, message: "This kind of console is not offered for this machine." },
-  HOST_KEY_CHANGED: { status: 409, ws: 4468, message: "The machine's SSH host key changed. This can mean someone is intercepting the connection; an admin must confirm the new key." },
+  HOST_KEY_CHANGED: {
+    status: 409,
+    ws: 4468,
+    message:
+      "The machine's SSH host key changed. This can mean someone is intercepting the connection; an admin must confirm the new key.",
+  },
   BACKEND_UNREACHABLE: { status: 502, ws: 4502, message: "The machine's console could not be reached." },
   CONSOLE_CLOSED: { status: 409, ws: 4469, message: "The console was closed." },
   PAYLOAD_TOO_LARGE: { status: 413, ws: 4413, message: "The request body is too large." },

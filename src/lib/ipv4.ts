@@ -69,16 +69,26 @@ export function formatRange(r: IpRange): string {
  * (OpenVPN's ifconfig-pool, for clients without a static address) is what lies between the server and the static
  * pool. Returns a reason when the pool does not fit.
  */
-export function tunnelLayout(network: string, pool: string): { ok: true; net: Cidr; server: number; pool: IpRange; dynamic: IpRange | null } | { ok: false; field: "network" | "pool"; reason: string } {
+export function tunnelLayout(
+  network: string,
+  pool: string,
+):
+  | { ok: true; net: Cidr; server: number; pool: IpRange; dynamic: IpRange | null }
+  | { ok: false; field: "network" | "pool"; reason: string } {
   const net = parseCidr(network);
   if (!net) return { ok: false, field: "network", reason: "Use a network such as 10.8.0.0/24." };
-  if (net.prefix > 29 || net.prefix < 8) return { ok: false, field: "network", reason: "The tunnel network must be between /8 and /29." };
+  if (net.prefix > 29 || net.prefix < 8)
+    return { ok: false, field: "network", reason: "The tunnel network must be between /8 and /29." };
   const hosts = hostRange(net);
   const server = hosts.first;
   const range = parseRange(pool);
   if (!range) return { ok: false, field: "pool", reason: "Use a range such as 10.8.0.64-10.8.0.254." };
   if (range.start <= server || range.end > hosts.last) {
-    return { ok: false, field: "pool", reason: `The static pool must lie inside ${net.text} after the server's address ${formatIp(server)} (up to ${formatIp(hosts.last)}).` };
+    return {
+      ok: false,
+      field: "pool",
+      reason: `The static pool must lie inside ${net.text} after the server's address ${formatIp(server)} (up to ${formatIp(hosts.last)}).`,
+    };
   }
   const dynamic = range.start - 1 > server ? { start: server + 1, end: range.start - 1 } : null;
   return { ok: true, net, server, pool: range, dynamic };

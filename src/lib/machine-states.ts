@@ -18,7 +18,14 @@ export type MachineState = (typeof MACHINE_STATES)[number];
 export type MachineAction = "start" | "stop" | "reboot" | "revert" | "delete" | "console";
 
 /** States in which the portal is working on the machine: no other action until it settles. */
-export const BUSY_STATES: readonly MachineState[] = ["PROVISIONING", "STARTING", "STOPPING", "REBOOTING", "REVERTING", "DELETING"];
+export const BUSY_STATES: readonly MachineState[] = [
+  "PROVISIONING",
+  "STARTING",
+  "STOPPING",
+  "REBOOTING",
+  "REVERTING",
+  "DELETING",
+];
 
 export const isBusy = (s: string) => (BUSY_STATES as readonly string[]).includes(s);
 export const canStart = (s: string) => s === "STOPPED";

@@ -4,7 +4,8 @@
 
 import { inCidr, parseCidr, parseIp } from "./ipv4";
 
-export const VV_LOOPBACK_REFUSAL = "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
+export const VV_LOOPBACK_REFUSAL =
+  "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
 export const RDP_UNREACHABLE_REFUSAL =
   "Remote Desktop cannot reach this machine from your computer: it needs the lab VPN (with the machine's network routed) or an RD Gateway; an admin can set either in Admin → VPN.";
 
@@ -14,7 +15,15 @@ export type NativeDownloads = { vv: NativeDownload | null; rdp: NativeDownload |
 /** A loopback or unspecified address: only the host itself reaches it. */
 export function isLocalOnly(address: string): boolean {
   const a = address.trim().toLowerCase();
-  return a === "" || a === "localhost" || a === "0.0.0.0" || a === "::" || a === "::1" || /^127\./.test(a) || /^::ffff:127\./.test(a);
+  return (
+    a === "" ||
+    a === "localhost" ||
+    a === "0.0.0.0" ||
+    a === "::" ||
+    a === "::1" ||
+    /^127\./.test(a) ||
+    /^::ffff:127\./.test(a)
+  );
 }
 
 /** The address a .vv file names: the host's public console address, else its console address unless it is local only. */

@@ -81,7 +81,9 @@ type MachineEvent = { id?: unknown; state?: unknown; stateDetail?: unknown };
  * update about a machine not in the store (a list may want to reload); `onReconnected` after the live channel
  * came back from a drop.
  */
-export function useMachineLiveSync(options: { onUnknown?: (id: string) => void; onReconnected?: () => void; onDeleted?: (id: string) => void } = {}): void {
+export function useMachineLiveSync(
+  options: { onUnknown?: (id: string) => void; onReconnected?: () => void; onDeleted?: (id: string) => void } = {},
+): void {
   useLiveEvents(["machine.updated", "machine.deleted", "live.reconnected"], (data, type) => {
     if (type === "live.reconnected") {
       options.onReconnected?.();

@@ -5,12 +5,24 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { PortalClient } from "../support/client";
 import { createUser, signedIn, signedInAdmin, testDb } from "../support/users";
 
-type AuditItem = { id: string; at: string; actorId: string | null; actorEmail: string | null; action: string; targetType: string | null; targetId: string | null; targetName: string | null; ip: string | null; details: unknown };
+type AuditItem = {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetName: string | null;
+  ip: string | null;
+  details: unknown;
+};
 type AuditPage = { items: AuditItem[]; total: number; page: number; pageSize: number };
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
 
 const url = () => inject("portalUrl");
-const qs = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+const qs = (params: Record<string, string | number>) =>
+  new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
 
 /** A small RFC 4180 reader, enough to check what the export writes. */
 function parseCsv(text: string): string[][] {
@@ -56,7 +68,16 @@ beforeAll(async () => {
   expect(await studentClient.signIn(student.email, student.password)).toBeNull();
   // Three events on three days in the past, for the time-range filters.
   for (const day of ["2020-03-01", "2020-03-02", "2020-03-03"]) {
-    await testDb().auditEvent.create({ data: { action: rangeAction, actorEmail: `range-${tag}@test.local`, targetType: "thing", targetId: `thing-${day}`, targetName: `Range ${day}`, at: new Date(`${day}T10:00:00Z`) } });
+    await testDb().auditEvent.create({
+      data: {
+        action: rangeAction,
+        actorEmail: `range-${tag}@test.local`,
+        targetType: "thing",
+        targetId: `thing-${day}`,
+        targetName: `Range ${day}`,
+        at: new Date(`${day}T10:00:00Z`),
+      },
+    });
   }
 });
 
@@ -70,7 +91,15 @@ describe("GET /api/admin/audit", () => {
     expect(body.page).toBe(1);
     expect(body.pageSize).toBe(50);
     const [login, failed] = body.items;
-    expect(login).toMatchObject({ actorId: student.id, actorEmail: student.email, targetType: "user", targetId: student.id, targetName: student.email, ip: studentClient.ip, details: null });
+    expect(login).toMatchObject({
+      actorId: student.id,
+      actorEmail: student.email,
+      targetType: "user",
+      targetId: student.id,
+      targetName: student.email,
+      ip: studentClient.ip,
+      details: null,
+    });
     expect(failed!.details).toEqual({ reason: "bad-password" });
     expect(new Date(login!.at).getTime()).toBeGreaterThanOrEqual(new Date(failed!.at).getTime());
   });
@@ -85,7 +114,9 @@ describe("GET /api/admin/audit", () => {
     expect(exact.body.items.map((e) => e.action)).toEqual(["auth.login"]);
     const prefix = await admin.json<AuditPage>(`/api/admin/audit?${qs({ actor: student.email, action: "auth.*" })}`);
     expect(prefix.body.total).toBe(2);
-    const failed = await admin.json<AuditPage>(`/api/admin/audit?${qs({ actor: student.email, action: "auth.login.failed" })}`);
+    const failed = await admin.json<AuditPage>(
+      `/api/admin/audit?${qs({ actor: student.email, action: "auth.login.failed" })}`,
+    );
     expect(failed.body.items.map((e) => e.action)).toEqual(["auth.login.failed"]);
     const none = await admin.json<AuditPage>(`/api/admin/audit?${qs({ actor: student.email, action: "auth" })}`);
     expect(none.body.total).toBe(0);
@@ -94,14 +125,21 @@ describe("GET /api/admin/audit", () => {
   it("matches a target by exact id or part of its name", async () => {
     const byId = await admin.json<AuditPage>(`/api/admin/audit?${qs({ target: student.id })}`);
     expect(byId.body.items.map((e) => e.action)).toEqual(["auth.login"]);
-    const byName = await admin.json<AuditPage>(`/api/admin/audit?${qs({ action: rangeAction, target: "Range 2020-03-0" })}`);
+    const byName = await admin.json<AuditPage>(
+      `/api/admin/audit?${qs({ action: rangeAction, target: "Range 2020-03-0" })}`,
+    );
     expect(byName.body.total).toBe(3);
-    const oneName = await admin.json<AuditPage>(`/api/admin/audit?${qs({ action: rangeAction, target: "thing-2020-03-02" })}`);
+    const oneName = await admin.json<AuditPage>(
+      `/api/admin/audit?${qs({ action: rangeAction, target: "thing-2020-03-02" })}`,
+    );
     expect(oneName.body.items.map((e) => e.targetId)).toEqual(["thing-2020-03-02"]);
   });
 
   it("filters by time range: dates cover whole UTC days, date-times are exact", async () => {
-    const get = async (params: Record<string, string>) => (await admin.json<AuditPage>(`/api/admin/audit?${qs({ action: rangeAction, ...params })}`)).body.items.map((e) => e.targetId);
+    const get = async (params: Record<string, string>) =>
+      (await admin.json<AuditPage>(`/api/admin/audit?${qs({ action: rangeAction, ...params })}`)).body.items.map(
+        (e) => e.targetId,
+      );
     expect(await get({ from: "2020-03-02", to: "2020-03-02" })).toEqual(["thing-2020-03-02"]);
     expect(await get({ from: "2020-03-01T12:00:00Z" })).toEqual(["thing-2020-03-03", "thing-2020-03-02"]);
     expect(await get({ to: "2020-03-02" })).toEqual(["thing-2020-03-02", "thing-2020-03-01"]);
@@ -120,13 +158,17 @@ describe("GET /api/admin/audit", () => {
   });
 
   it("treats blank filters as no filter", async () => {
-    const { status, body } = await admin.json<AuditPage>(`/api/admin/audit?${qs({ action: rangeAction, actor: "", target: "", from: "", to: "" })}`);
+    const { status, body } = await admin.json<AuditPage>(
+      `/api/admin/audit?${qs({ action: rangeAction, actor: "", target: "", from: "", to: "" })}`,
+    );
     expect(status).toBe(200);
     expect(body.total).toBe(3);
   });
 
   it("refuses from after to with 422 and a clear message", async () => {
-    const { status, body } = await admin.json<ErrorBody>(`/api/admin/audit?${qs({ from: "2024-05-02", to: "2024-05-01" })}`);
+    const { status, body } = await admin.json<ErrorBody>(
+      `/api/admin/audit?${qs({ from: "2024-05-02", to: "2024-05-01" })}`,
+    );
     expect(status).toBe(422);
     expect(body.error.code).toBe("VALIDATION_FAILED");
     expect(body.error.fields?.from).toMatch(/"from" \(2024-05-02\) is after "to" \(2024-05-01\)/);
@@ -134,7 +176,13 @@ describe("GET /api/admin/audit", () => {
   });
 
   it("refuses a bad date, an impossible day and a too-large page size with 422", async () => {
-    const cases: Record<string, string | number>[] = [{ from: "yesterday" }, { to: "2024-02-30" }, { from: "2024-01-01T10:00:00" }, { pageSize: 201 }, { page: 0 }];
+    const cases: Record<string, string | number>[] = [
+      { from: "yesterday" },
+      { to: "2024-02-30" },
+      { from: "2024-01-01T10:00:00" },
+      { pageSize: 201 },
+      { page: 0 },
+    ];
     for (const params of cases) {
       const { status, body } = await admin.json<ErrorBody>(`/api/admin/audit?${qs(params)}`);
       expect(status, JSON.stringify(params)).toBe(422);
@@ -168,7 +216,17 @@ describe("GET /api/admin/audit/export", () => {
     const text = await res.text();
     expect(text.endsWith("\r\n")).toBe(true);
     const rows = parseCsv(text);
-    expect(rows[0]).toEqual(["time", "actorId", "actorEmail", "action", "targetType", "targetId", "targetName", "ip", "details"]);
+    expect(rows[0]).toEqual([
+      "time",
+      "actorId",
+      "actorEmail",
+      "action",
+      "targetType",
+      "targetId",
+      "targetName",
+      "ip",
+      "details",
+    ]);
     expect(rows.slice(1).map((r) => r[5])).toEqual(["thing-2020-03-03", "thing-2020-03-02"]);
     expect(rows[1]![0]).toBe("2020-03-03T10:00:00.000Z");
   });
@@ -177,7 +235,15 @@ describe("GET /api/admin/audit/export", () => {
     const action = `test.csv.${tag}`;
     const details = JSON.stringify({ note: 'says "hi", twice\nnew line' });
     await testDb().auditEvent.create({
-      data: { action, actorEmail: "=cmd|' /C calc'!A0", targetType: "user", targetId: "-1", targetName: "+SUM(1,2)", ip: "@evil", details },
+      data: {
+        action,
+        actorEmail: "=cmd|' /C calc'!A0",
+        targetType: "user",
+        targetId: "-1",
+        targetName: "+SUM(1,2)",
+        ip: "@evil",
+        details,
+      },
     });
     const res = await admin.fetch(`/api/admin/audit/export?${qs({ action })}`);
     expect(res.status).toBe(200);
@@ -197,7 +263,9 @@ describe("GET /api/admin/audit/export", () => {
   });
 
   it("validates the filters like the list (from after to → 422)", async () => {
-    const { status, body } = await admin.json<ErrorBody>(`/api/admin/audit/export?${qs({ from: "2024-05-02", to: "2024-05-01" })}`);
+    const { status, body } = await admin.json<ErrorBody>(
+      `/api/admin/audit/export?${qs({ from: "2024-05-02", to: "2024-05-01" })}`,
+    );
     expect(status).toBe(422);
     expect(body.error.fields?.from).toMatch(/after/);
   });
@@ -210,7 +278,16 @@ describe("audit.jsonl", () => {
       (await readFile(file, "utf8").catch(() => ""))
         .split("\n")
         .filter(Boolean)
-        .map((line) => JSON.parse(line) as { id: string; actorEmail: string | null; action: string; at: string; ip: string | null })
+        .map(
+          (line) =>
+            JSON.parse(line) as {
+              id: string;
+              actorEmail: string | null;
+              action: string;
+              at: string;
+              ip: string | null;
+            },
+        )
         .filter((e) => e.actorEmail === student.email);
     let lines = await mine();
     for (let i = 0; i < 40 && lines.length < 2; i++) {

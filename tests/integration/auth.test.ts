@@ -7,7 +7,12 @@ const url = () => inject("portalUrl");
 
 describe("health", () => {
   it("answers without sign-in with database status and version", async () => {
-    const { status, body } = await new PortalClient(url()).json<{ status: string; version: string; uptimeSeconds: number; database: { ok: boolean } }>("/api/health");
+    const { status, body } = await new PortalClient(url()).json<{
+      status: string;
+      version: string;
+      uptimeSeconds: number;
+      database: { ok: boolean };
+    }>("/api/health");
     expect(status).toBe(200);
     expect(body.status).toBe("ok");
     expect(body.database.ok).toBe(true);

@@ -37,14 +37,18 @@ describe("route discovery", () => {
       expect(route.methods.length, `${route.file} exports no HTTP method`).toBeGreaterThan(0);
       expect(route.source, `${route.file} must wrap its handlers in withAuth(handler, spec)`).toMatch(/withAuth\(/);
       for (const method of route.methods) {
-        expect(contracts.has(key(method, route.path)), `${method} ${route.path} has no contract in src/server/http/all-routes.ts`).toBe(true);
+        expect(
+          contracts.has(key(method, route.path)),
+          `${method} ${route.path} has no contract in src/server/http/all-routes.ts`,
+        ).toBe(true);
       }
     });
   }
 
   it("every contract has a route handler (no stale contracts)", () => {
     const served = new Set(discovered.flatMap((r) => r.methods.map((m) => key(m, r.path))));
-    for (const spec of ALL_ROUTES) expect(served.has(key(spec.method, spec.path)), `${spec.method} ${spec.path}`).toBe(true);
+    for (const spec of ALL_ROUTES)
+      expect(served.has(key(spec.method, spec.path)), `${spec.method} ${spec.path}`).toBe(true);
   });
 
   it("next-auth's own endpoints are the only route outside withAuth", () => {
@@ -74,7 +78,9 @@ describe("HTTP matrix", () => {
     });
 
     it(`${name}: a forged session cookie and a bogus token → 401`, async () => {
-      const forged = await request(new PortalClient(url()), spec, { cookie: "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w" });
+      const forged = await request(new PortalClient(url()), spec, {
+        cookie: "next-auth.session-token=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w",
+      });
       expect(forged.status).toBe(401);
       const bogus = await request(new PortalClient(url()), spec, { authorization: "Bearer lpt_not-a-real-token" });
       expect(bogus.status).toBe(401);
@@ -96,7 +102,9 @@ describe("HTTP matrix", () => {
       it(`${name}: an API token without the "${scope}" scope → 403`, async () => {
         const owner = await createUser(allowed[0]!);
         const token = newApiToken();
-        await testDb().apiToken.create({ data: { userId: owner.id, name: "matrix", prefix: token.prefix, hash: token.hash, scopes: weaker } });
+        await testDb().apiToken.create({
+          data: { userId: owner.id, name: "matrix", prefix: token.prefix, hash: token.hash, scopes: weaker },
+        });
         const res = await request(new PortalClient(url()), spec, { authorization: `Bearer ${token.token}` });
         expect(res.status).toBe(403);
       });
@@ -107,10 +115,30 @@ describe("HTTP matrix", () => {
     const owner = await createUser("ADMIN");
     const revoked = newApiToken();
     const expired = newApiToken();
-    await testDb().apiToken.create({ data: { userId: owner.id, name: "r", prefix: revoked.prefix, hash: revoked.hash, scopes: "read", revokedAt: new Date() } });
-    await testDb().apiToken.create({ data: { userId: owner.id, name: "e", prefix: expired.prefix, hash: expired.hash, scopes: "read", expiresAt: new Date(Date.now() - 1000) } });
+    await testDb().apiToken.create({
+      data: {
+        userId: owner.id,
+        name: "r",
+        prefix: revoked.prefix,
+        hash: revoked.hash,
+        scopes: "read",
+        revokedAt: new Date(),
+      },
+    });
+    await testDb().apiToken.create({
+      data: {
+        userId: owner.id,
+        name: "e",
+        prefix: expired.prefix,
+        hash: expired.hash,
+        scopes: "read",
+        expiresAt: new Date(Date.now() - 1000),
+      },
+    });
     for (const t of [revoked, expired]) {
-      const res = await new PortalClient(url()).fetch("/api/dashboard", { headers: { authorization: `Bearer ${t.token}` } });
+      const res = await new PortalClient(url()).fetch("/api/dashboard", {
+        headers: { authorization: `Bearer ${t.token}` },
+      });
       expect(res.status).toBe(401);
     }
   });
@@ -118,8 +146,12 @@ describe("HTTP matrix", () => {
   it("a valid API token with the right scope is accepted", async () => {
     const owner = await createUser("STUDENT");
     const token = newApiToken();
-    await testDb().apiToken.create({ data: { userId: owner.id, name: "ok", prefix: token.prefix, hash: token.hash, scopes: "read" } });
-    const res = await new PortalClient(url()).json<{ role: string }>("/api/dashboard", { headers: { authorization: `Bearer ${token.token}` } });
+    await testDb().apiToken.create({
+      data: { userId: owner.id, name: "ok", prefix: token.prefix, hash: token.hash, scopes: "read" },
+    });
+    const res = await new PortalClient(url()).json<{ role: string }>("/api/dashboard", {
+      headers: { authorization: `Bearer ${token.token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.body.role).toBe("STUDENT");
   });
@@ -131,7 +163,11 @@ describe("cross-site requests", () => {
   const url = () => inject("portalUrl");
   const sessions = new Map<string, Promise<PortalClient>>();
   const sessionOf = (role: (typeof ROLES)[number]) => {
-    if (!sessions.has(role)) sessions.set(role, signedIn(role).then((s) => s.client));
+    if (!sessions.has(role))
+      sessions.set(
+        role,
+        signedIn(role).then((s) => s.client),
+      );
     return sessions.get(role)!;
   };
   const tokens = new Map<string, Promise<string>>();
@@ -143,14 +179,17 @@ describe("cross-site requests", () => {
           const owner = await createUser(role);
           const token = newApiToken();
           const scopes = role === "ADMIN" ? "read write admin" : "read write";
-          await testDb().apiToken.create({ data: { userId: owner.id, name: "cross-site", prefix: token.prefix, hash: token.hash, scopes } });
+          await testDb().apiToken.create({
+            data: { userId: owner.id, name: "cross-site", prefix: token.prefix, hash: token.hash, scopes },
+          });
           return token.token;
         })(),
       );
     }
     return tokens.get(role)!;
   };
-  const codeOf = async (res: Response) => ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
+  const codeOf = async (res: Response) =>
+    ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
   const send = (client: PortalClient, spec: RouteSpec, origin: string | null, headers: Record<string, string> = {}) =>
     client.fetch(concretePath(spec.path), {
       method: spec.method,
@@ -165,7 +204,12 @@ describe("cross-site requests", () => {
 
     it(`${name}: a session cookie from another origin, or with no Origin and no Sec-Fetch-Site → 403 CROSS_SITE_REQUEST`, async () => {
       const client = await sessionOf(role);
-      for (const origin of ["http://evil.example", `${new URL(url()).protocol}//sibling.${new URL(url()).hostname}:${new URL(url()).port}`, "null", null]) {
+      for (const origin of [
+        "http://evil.example",
+        `${new URL(url()).protocol}//sibling.${new URL(url()).hostname}:${new URL(url()).port}`,
+        "null",
+        null,
+      ]) {
         const res = await send(client, spec, origin);
         expect(res.status, `Origin ${origin}`).toBe(403);
         expect(await codeOf(res), `Origin ${origin}`).toBe("CROSS_SITE_REQUEST");
@@ -261,7 +305,10 @@ describe("must change password", () => {
   });
 });
 
-type WsOutcome = { kind: "closed"; code: number; reason: string } | { kind: "http"; status: number } | { kind: "open"; firstMessage: string };
+type WsOutcome =
+  | { kind: "closed"; code: number; reason: string }
+  | { kind: "http"; status: number }
+  | { kind: "open"; firstMessage: string };
 
 function tryWebSocket(path: string, headers: Record<string, string>): Promise<WsOutcome> {
   const wsUrl = inject("portalUrl").replace(/^http/, "ws") + path;
@@ -296,7 +343,10 @@ describe("WebSocket matrix", () => {
 
     it(`${route.path}: signed in but from another origin → closed with 4408`, async () => {
       const { client } = await signedIn("ADMIN");
-      const outcome = await tryWebSocket(concretePath(route.path), { origin: "http://evil.example", cookie: client.cookieHeader() });
+      const outcome = await tryWebSocket(concretePath(route.path), {
+        origin: "http://evil.example",
+        cookie: client.cookieHeader(),
+      });
       expect(outcome).toMatchObject({ kind: "closed", code: 4408 });
     });
 
@@ -310,7 +360,10 @@ describe("WebSocket matrix", () => {
     for (const role of ROLES.filter((r) => !allowed.includes(r))) {
       it(`${route.path}: ${role} → closed with 4403`, async () => {
         const { client } = await signedIn(role);
-        const outcome = await tryWebSocket(concretePath(route.path), { origin: origin(), cookie: client.cookieHeader() });
+        const outcome = await tryWebSocket(concretePath(route.path), {
+          origin: origin(),
+          cookie: client.cookieHeader(),
+        });
         expect(outcome).toMatchObject({ kind: "closed", code: 4403 });
       });
     }
@@ -319,7 +372,10 @@ describe("WebSocket matrix", () => {
       // ticket-guarded paths (consoles): sign-in and Origin pass, then a missing ticket is refused on its own
       it(`${route.path}: an allowed signed-in user without a ticket → closed with 4461`, async () => {
         const { client } = await signedIn(allowed[0]!);
-        const outcome = await tryWebSocket(concretePath(route.path), { origin: origin(), cookie: client.cookieHeader() });
+        const outcome = await tryWebSocket(concretePath(route.path), {
+          origin: origin(),
+          cookie: client.cookieHeader(),
+        });
         expect(outcome).toMatchObject({ kind: "closed", code: 4461 });
       });
     } else {
@@ -342,7 +398,10 @@ describe("WebSocket matrix", () => {
 
   it("an unknown /ws path is refused with HTTP 404", async () => {
     const { client } = await signedIn("ADMIN");
-    expect(await tryWebSocket("/ws/nope", { origin: origin(), cookie: client.cookieHeader() })).toEqual({ kind: "http", status: 404 });
+    expect(await tryWebSocket("/ws/nope", { origin: origin(), cookie: client.cookieHeader() })).toEqual({
+      kind: "http",
+      status: 404,
+    });
     expect(await tryWebSocket("/api/health", { origin: origin() })).toEqual({ kind: "http", status: 404 });
   });
 });

@@ -7,7 +7,16 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerTestImage, requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createContainerTemplate, createVmTemplate, docker, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
+import {
+  createContainerTemplate,
+  createVmTemplate,
+  docker,
+  ensureHosts,
+  virsh,
+  waitFor,
+  waitForJob,
+  waitForState,
+} from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type ClassRow = {
@@ -21,13 +30,30 @@ type ClassRow = {
   teacherMachineId: string | null;
   myMachineId: string | null;
 };
-type Job = { id: string; kind: string; status: string; failed: number; classId?: string | null; retryable?: boolean; items: { label: string; status: string; machineId: string | null; error: string | null }[] };
+type Job = {
+  id: string;
+  kind: string;
+  status: string;
+  failed: number;
+  classId?: string | null;
+  retryable?: boolean;
+  items: { label: string; status: string; machineId: string | null; error: string | null }[];
+};
 type Err = { error: { code: string; message: string } };
 
 async function newClass(teacher: PortalClient, templateId: string, extra: Record<string, unknown> = {}) {
   const res = await teacher.json<{ class: ClassRow; job: Job }>("/api/classes", {
     method: "POST",
-    json: { name: `Recovery ${Date.now().toString(36)}`, templateId, hoursPerStudent: 5, idleMinutes: 0, maxStudents: 10, poolSize: 0, isolatedNetwork: false, ...extra },
+    json: {
+      name: `Recovery ${Date.now().toString(36)}`,
+      templateId,
+      hoursPerStudent: 5,
+      idleMinutes: 0,
+      maxStudents: 10,
+      poolSize: 0,
+      isolatedNetwork: false,
+      ...extra,
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body;
@@ -36,7 +62,10 @@ async function newClass(teacher: PortalClient, templateId: string, extra: Record
 async function joinWithInvite(teacher: PortalClient, classId: string, student: PortalClient) {
   const link = await teacher.json<{ code: string }>(`/api/classes/${classId}/invites`, { method: "POST", json: {} });
   expect(link.status, JSON.stringify(link.body)).toBe(201);
-  const joined = await student.json<{ machine: { id: string }; job: { id: string } | null }>(`/api/invites/${link.body.code}/join`, { method: "POST" });
+  const joined = await student.json<{ machine: { id: string }; job: { id: string } | null }>(
+    `/api/invites/${link.body.code}/join`,
+    { method: "POST" },
+  );
   expect(joined.status, JSON.stringify(joined.body)).toBe(201);
   if (joined.body.job) expect((await waitForJob(student, joined.body.job.id, 180_000)).status).toBe("SUCCEEDED");
   return { machineId: joined.body.machine.id, code: link.body.code };
@@ -69,7 +98,9 @@ describe("class machines a student cannot lose", { timeout: 600_000 }, () => {
     expect(refused.body.error.message).toBe("This machine belongs to your class; use Revert to reset it.");
     expect(await testDb().machine.findUnique({ where: { id: machineId } })).not.toBeNull();
     // the teacher sees no refusal
-    expect((await teacher.json<{ deleteRefusal?: string | null }>(`/api/machines/${machineId}`)).body.deleteRefusal ?? null).toBeNull();
+    expect(
+      (await teacher.json<{ deleteRefusal?: string | null }>(`/api/machines/${machineId}`)).body.deleteRefusal ?? null,
+    ).toBeNull();
 
     // re-creating while the machine exists is refused
     const exists = await teacher.json<Err>(`/api/classes/${classId}/students/${user.id}/machine`, { method: "POST" });
@@ -77,16 +108,30 @@ describe("class machines a student cannot lose", { timeout: 600_000 }, () => {
 
     // the teacher deletes it: the student is enrolled with no machine, the invite says "already in this class"
     expect((await teacher.json(`/api/machines/${machineId}`, { method: "DELETE" })).status).toBe(202);
-    await waitFor("machine gone", () => testDb().machine.findUnique({ where: { id: machineId } }), (m) => m === null, 60_000);
-    const roster = await teacher.json<{ items: { user: { id: string }; machine: unknown }[] }>(`/api/classes/${classId}/roster`);
+    await waitFor(
+      "machine gone",
+      () => testDb().machine.findUnique({ where: { id: machineId } }),
+      (m) => m === null,
+      60_000,
+    );
+    const roster = await teacher.json<{ items: { user: { id: string }; machine: unknown }[] }>(
+      `/api/classes/${classId}/roster`,
+    );
     expect(roster.body.items.find((r) => r.user.id === user.id)?.machine).toBeNull();
-    const again = await student.json<{ alreadyEnrolled: boolean; machine: unknown }>(`/api/invites/${code}/join`, { method: "POST" });
+    const again = await student.json<{ alreadyEnrolled: boolean; machine: unknown }>(`/api/invites/${code}/join`, {
+      method: "POST",
+    });
     expect(again.body.alreadyEnrolled).toBe(true);
     expect(again.body.machine).toBeNull();
 
     // a student cannot re-create; the teacher can, through the same provisioning (a deploy job)
-    expect((await student.json(`/api/classes/${classId}/students/${user.id}/machine`, { method: "POST" })).status).toBe(403);
-    const re = await teacher.json<{ machine: { id: string; role: string; owner: { id: string } }; job: Job }>(`/api/classes/${classId}/students/${user.id}/machine`, { method: "POST" });
+    expect((await student.json(`/api/classes/${classId}/students/${user.id}/machine`, { method: "POST" })).status).toBe(
+      403,
+    );
+    const re = await teacher.json<{ machine: { id: string; role: string; owner: { id: string } }; job: Job }>(
+      `/api/classes/${classId}/students/${user.id}/machine`,
+      { method: "POST" },
+    );
     expect(re.status, JSON.stringify(re.body)).toBe(202);
     expect(re.body.machine.role).toBe("STUDENT");
     expect(re.body.machine.owner.id).toBe(user.id);
@@ -95,11 +140,16 @@ describe("class machines a student cannot lose", { timeout: 600_000 }, () => {
     // the student has a new working machine
     const mine = await student.json<{ items: { machine: { id: string } }[] }>("/api/me/labs");
     expect(mine.body.items.map((i) => i.machine.id)).toContain(re.body.machine.id);
-    expect((await student.json(`/api/machines/${re.body.machine.id}/start`, { method: "POST", json: {} })).status).toBe(202);
+    expect((await student.json(`/api/machines/${re.body.machine.id}/start`, { method: "POST", json: {} })).status).toBe(
+      202,
+    );
     await waitForState(student, re.body.machine.id, "RUNNING", 90_000);
     const ref = (await testDb().machine.findUniqueOrThrow({ where: { id: re.body.machine.id } })).providerRef as string;
     expect(docker("inspect", "-f", "{{.State.Running}}", ref).trim()).toBe("true");
-    expect((await student.json(`/api/machines/${re.body.machine.id}/stop`, { method: "POST", json: { force: true } })).status).toBe(202);
+    expect(
+      (await student.json(`/api/machines/${re.body.machine.id}/stop`, { method: "POST", json: { force: true } }))
+        .status,
+    ).toBe(202);
     await waitForState(student, re.body.machine.id, "STOPPED", 90_000);
   });
 
@@ -112,11 +162,21 @@ describe("class machines a student cannot lose", { timeout: 600_000 }, () => {
     const ref = (await testDb().machine.findUniqueOrThrow({ where: { id: machineId } })).providerRef as string;
     docker("rm", "-f", ref); // gone from the host
     expect((await teacher.json(`/api/machines/${machineId}`, { method: "DELETE" })).status).toBe(202);
-    await waitFor("machine row gone", () => testDb().machine.findUnique({ where: { id: machineId } }), (m) => m === null, 60_000);
-    const re = await teacher.json<{ machine: { id: string }; job: Job }>(`/api/classes/${created.class.id}/students/${user.id}/machine`, { method: "POST" });
+    await waitFor(
+      "machine row gone",
+      () => testDb().machine.findUnique({ where: { id: machineId } }),
+      (m) => m === null,
+      60_000,
+    );
+    const re = await teacher.json<{ machine: { id: string }; job: Job }>(
+      `/api/classes/${created.class.id}/students/${user.id}/machine`,
+      { method: "POST" },
+    );
     expect(re.status, JSON.stringify(re.body)).toBe(202);
     expect((await waitForJob(teacher, re.body.job.id, 180_000)).status).toBe("SUCCEEDED");
-    expect((await student.json<{ myMachineId: string | null }>(`/api/classes/${created.class.id}`)).body.myMachineId).toBe(re.body.machine.id);
+    expect(
+      (await student.json<{ myMachineId: string | null }>(`/api/classes/${created.class.id}`)).body.myMachineId,
+    ).toBe(re.body.machine.id);
   });
 });
 
@@ -137,7 +197,16 @@ describe("failed deploys: attention, retry and the jobs list", { timeout: 600_00
     docker("tag", dockerTestImage(), tag);
     const t = await admin.json<{ id: string }>("/api/templates", {
       method: "POST",
-      json: { name: `retry-${Date.now().toString(36)}`, kind: "DOCKER", dockerImage: tag, vcpus: 1, memoryMb: 128, diskGb: 1, consoleKinds: ["exec"], shell: "/bin/bash" },
+      json: {
+        name: `retry-${Date.now().toString(36)}`,
+        kind: "DOCKER",
+        dockerImage: tag,
+        vcpus: 1,
+        memoryMb: 128,
+        diskGb: 1,
+        consoleKinds: ["exec"],
+        shell: "/bin/bash",
+      },
     });
     expect(t.status, JSON.stringify(t.body)).toBe(201);
     docker("rmi", tag); // the template's image disappears from the host
@@ -150,7 +219,12 @@ describe("failed deploys: attention, retry and the jobs list", { timeout: 600_00
     expect(failed.items[0]?.error).toContain(tag);
 
     // the class says so truthfully: not just "Ready", the failed pool machine with its automatic retry, a link
-    const cls = await waitFor("class status", async () => (await teacher.json<ClassRow>(`/api/classes/${created.class.id}`)).body, (c) => c.status === "READY", 30_000);
+    const cls = await waitFor(
+      "class status",
+      async () => (await teacher.json<ClassRow>(`/api/classes/${created.class.id}`)).body,
+      (c) => c.status === "READY",
+      30_000,
+    );
     expect(cls.statusDetail).toMatch(/^3 of 3 deploy steps failed/);
     expect(cls.attentionJobId).toBe(created.job.id);
     expect(cls.poolFailed).toBe(1);
@@ -166,16 +240,30 @@ describe("failed deploys: attention, retry and the jobs list", { timeout: 600_00
     expect(listed?.retryable).toBe(true);
     expect(listed?.items.map((i) => i.error)).toEqual(expect.arrayContaining([expect.stringContaining(tag)]));
     const { client: student } = await signedIn("STUDENT");
-    expect((await student.json<{ items: Job[] }>("/api/jobs")).body.items.map((j) => j.id)).not.toContain(created.job.id);
+    expect((await student.json<{ items: Job[] }>("/api/jobs")).body.items.map((j) => j.id)).not.toContain(
+      created.job.id,
+    );
     expect((await student.json(`/api/jobs/${created.job.id}/retry`, { method: "POST" })).status).toBe(404);
     expect((await teacher.json("/api/jobs?scope=all")).status).toBe(403);
-    expect((await admin.json<{ items: Job[] }>("/api/jobs?scope=all")).body.items.map((j) => j.id)).toContain(created.job.id);
+    expect((await admin.json<{ items: Job[] }>("/api/jobs?scope=all")).body.items.map((j) => j.id)).toContain(
+      created.job.id,
+    );
 
     // the automatic retry, made due now instead of in a minute: the sweep runs the pool machine again (only it),
     // which fails again for real, and the next attempt is scheduled further out
     const before = await testDb().job.findUniqueOrThrow({ where: { id: created.job.id } });
-    await testDb().job.update({ where: { id: before.id }, data: { payload: JSON.stringify({ ...JSON.parse(before.payload), retryAt: new Date(Date.now() - 1000).toISOString() }) } });
-    await waitFor("the automatic retry", () => testDb().machine.findUniqueOrThrow({ where: { id: pool.id } }), (m) => /attempt 2 of 3/.test(m.stateDetail ?? ""), 90_000);
+    await testDb().job.update({
+      where: { id: before.id },
+      data: {
+        payload: JSON.stringify({ ...JSON.parse(before.payload), retryAt: new Date(Date.now() - 1000).toISOString() }),
+      },
+    });
+    await waitFor(
+      "the automatic retry",
+      () => testDb().machine.findUniqueOrThrow({ where: { id: pool.id } }),
+      (m) => /attempt 2 of 3/.test(m.stateDetail ?? ""),
+      90_000,
+    );
     const auto = await testDb().job.findUniqueOrThrow({ where: { id: before.id }, include: { items: true } });
     expect(JSON.parse(auto.payload).autoRetries).toBe(1);
     expect(new Date(JSON.parse(auto.payload).retryAt).getTime()).toBeGreaterThan(Date.now() + 3 * 60_000); // 5 minutes
@@ -195,7 +283,12 @@ describe("failed deploys: attention, retry and the jobs list", { timeout: 600_00
     expect((await teacher.json<Err>(`/api/jobs/${created.job.id}/retry`, { method: "POST" })).status).toBe(409); // running already
     const done = await waitForJob(teacher, created.job.id, 180_000);
     expect(done.status, JSON.stringify(done)).toBe("SUCCEEDED");
-    const fixed = await waitFor("class fixed", async () => (await teacher.json<ClassRow>(`/api/classes/${created.class.id}`)).body, (c) => c.statusDetail === null, 30_000);
+    const fixed = await waitFor(
+      "class fixed",
+      async () => (await teacher.json<ClassRow>(`/api/classes/${created.class.id}`)).body,
+      (c) => c.statusDetail === null,
+      30_000,
+    );
     expect(fixed.attentionJobId ?? null).toBeNull();
     expect(fixed.poolReady).toBe(1);
     expect(fixed.poolFailed).toBe(0);
@@ -224,7 +317,10 @@ describe("a class network made once", { timeout: 600_000 }, () => {
       expect(virsh("dumpxml", `lp-${m.id}`)).toContain(net);
     }
     // clean up: the class and its network
-    const del = await teacher.json<{ job: { id: string } }>(`/api/classes/${created.class.id}?confirmMachines=${machines.length}`, { method: "DELETE" });
+    const del = await teacher.json<{ job: { id: string } }>(
+      `/api/classes/${created.class.id}?confirmMachines=${machines.length}`,
+      { method: "DELETE" },
+    );
     await waitForJob(teacher, del.body.job.id, 120_000);
   });
 });

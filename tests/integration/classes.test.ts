@@ -6,17 +6,46 @@ import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { requireAssets } from "../support/assets";
 import { PortalClient } from "../support/client";
-import { createContainerTemplate, createVmTemplate, docker, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
+import {
+  createContainerTemplate,
+  createVmTemplate,
+  docker,
+  ensureHosts,
+  virsh,
+  waitFor,
+  waitForJob,
+  waitForState,
+} from "../support/machines";
 import { createUser, signedIn, signedInAdmin, testDb, uniqueEmail } from "../support/users";
 
-type ClassRow = { id: string; status: string; students: number; poolReady: number; teacherMachineId: string | null; myMachineId: string | null; baseVersion: number };
-type Job = { id: string; status: string; items: { label: string; status: string; machineId: string | null; error: string | null }[] };
+type ClassRow = {
+  id: string;
+  status: string;
+  students: number;
+  poolReady: number;
+  teacherMachineId: string | null;
+  myMachineId: string | null;
+  baseVersion: number;
+};
+type Job = {
+  id: string;
+  status: string;
+  items: { label: string; status: string; machineId: string | null; error: string | null }[];
+};
 type Err = { error: { code: string; message: string } };
 
 async function createClass(teacher: PortalClient, templateId: string, extra: Record<string, unknown> = {}) {
   const res = await teacher.json<{ class: ClassRow; job: Job }>("/api/classes", {
     method: "POST",
-    json: { name: `Networks ${Date.now().toString(36)}`, templateId, hoursPerStudent: 5, idleMinutes: 0, maxStudents: 10, poolSize: 0, ...extra },
+    json: {
+      name: `Networks ${Date.now().toString(36)}`,
+      templateId,
+      hoursPerStudent: 5,
+      idleMinutes: 0,
+      maxStudents: 10,
+      poolSize: 0,
+      ...extra,
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   const job = await waitForJob(teacher, res.body.job.id, 240_000);
@@ -27,7 +56,10 @@ async function createClass(teacher: PortalClient, templateId: string, extra: Rec
 }
 
 async function invite(teacher: PortalClient, classId: string, body: Record<string, unknown> = {}) {
-  const res = await teacher.json<{ code: string; url: string; invite: { id: string; prefix: string; status: string } }>(`/api/classes/${classId}/invites`, { method: "POST", json: body });
+  const res = await teacher.json<{ code: string; url: string; invite: { id: string; prefix: string; status: string } }>(
+    `/api/classes/${classId}/invites`,
+    { method: "POST", json: body },
+  );
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
@@ -76,9 +108,11 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const cls = await createClass(teacher, templateId, { poolSize: 2 });
     expect(cls.poolReady).toBe(2);
     expect(cls.teacherMachineId).toBeTruthy();
-    const roster = await teacher.json<{ items: unknown[]; teacherMachine: { id: string; owner: { id: string }; fullCopy: boolean; state: string }; pool: { state: string }[] }>(
-      `/api/classes/${cls.id}/roster`,
-    );
+    const roster = await teacher.json<{
+      items: unknown[];
+      teacherMachine: { id: string; owner: { id: string }; fullCopy: boolean; state: string };
+      pool: { state: string }[];
+    }>(`/api/classes/${cls.id}/roster`);
     expect(roster.body.items).toEqual([]);
     expect(roster.body.teacherMachine.owner.id).toBe(user.id);
     expect(roster.body.teacherMachine.fullCopy).toBe(true);
@@ -114,23 +148,37 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     expect(usedUp.body.error.code).toBe("INVITE_USED_UP");
 
     const expired = await invite(teacher, cls.id);
-    await testDb().classInvite.update({ where: { id: expired.invite.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect((await second.json<Err>(`/api/invites/${expired.code}/join`, { method: "POST" })).body.error.code).toBe("INVITE_EXPIRED");
+    await testDb().classInvite.update({
+      where: { id: expired.invite.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect((await second.json<Err>(`/api/invites/${expired.code}/join`, { method: "POST" })).body.error.code).toBe(
+      "INVITE_EXPIRED",
+    );
 
     const revoked = await invite(teacher, cls.id, { expiresInDays: null });
-    expect((await teacher.fetch(`/api/classes/${cls.id}/invites/${revoked.invite.id}`, { method: "DELETE" })).status).toBe(204);
-    expect((await second.json<Err>(`/api/invites/${revoked.code}/join`, { method: "POST" })).body.error.code).toBe("INVITE_REVOKED");
+    expect(
+      (await teacher.fetch(`/api/classes/${cls.id}/invites/${revoked.invite.id}`, { method: "DELETE" })).status,
+    ).toBe(204);
+    expect((await second.json<Err>(`/api/invites/${revoked.code}/join`, { method: "POST" })).body.error.code).toBe(
+      "INVITE_REVOKED",
+    );
 
     const domain = await invite(teacher, cls.id, { allowed: ["@school.example"] });
     const wrong = await second.json<Err>(`/api/invites/${domain.code}/join`, { method: "POST" });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe("INVITE_NOT_ALLOWED");
-    const schoolUser = await createUser("STUDENT", { email: uniqueEmail("pupil").replace("@test.local", "@school.example") });
+    const schoolUser = await createUser("STUDENT", {
+      email: uniqueEmail("pupil").replace("@test.local", "@school.example"),
+    });
     const school = new PortalClient(inject("portalUrl"));
     await school.signIn(schoolUser.email, schoolUser.password);
     expect((await school.json(`/api/invites/${domain.code}/join`, { method: "POST" })).status).toBe(201);
 
-    const bad = await teacher.json<Err & { error: { fields: Record<string, string> } }>(`/api/classes/${cls.id}/invites`, { method: "POST", json: { allowed: ["not an address"], maxUses: 0 } });
+    const bad = await teacher.json<Err & { error: { fields: Record<string, string> } }>(
+      `/api/classes/${cls.id}/invites`,
+      { method: "POST", json: { allowed: ["not an address"], maxUses: 0 } },
+    );
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(["allowed.0", "maxUses"]));
   });
@@ -141,7 +189,12 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const link = await invite(teacher, cls.id);
     const students = await Promise.all(Array.from({ length: 6 }, () => student()));
     const results = await Promise.all(
-      students.map((s) => s.client.json<{ machine: { id: string } | null; job: { id: string } | null } & Partial<Err>>(`/api/invites/${link.code}/join`, { method: "POST" })),
+      students.map((s) =>
+        s.client.json<{ machine: { id: string } | null; job: { id: string } | null } & Partial<Err>>(
+          `/api/invites/${link.code}/join`,
+          { method: "POST" },
+        ),
+      ),
     );
     const ok = results.filter((r) => r.status === 201);
     const refused = results.filter((r) => r.status !== 201);
@@ -153,16 +206,28 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     // at least the two pool machines were handed out at once (no job); the pool refills in the background,
     // so a later join may get a refilled one too
     expect(ok.filter((r) => r.body.job === null).length).toBeGreaterThanOrEqual(2);
-    for (const r of ok) if (r.body.job) expect((await waitForJob(teacher, r.body.job.id).catch(() => null))?.status ?? "SUCCEEDED").toBe("SUCCEEDED");
+    for (const r of ok)
+      if (r.body.job)
+        expect((await waitForJob(teacher, r.body.job.id).catch(() => null))?.status ?? "SUCCEEDED").toBe("SUCCEEDED");
     const db = testDb();
     const c = await db.class.findUniqueOrThrow({ where: { id: cls.id } });
     expect(c.enrolledCount).toBe(4);
     expect(await db.enrollment.count({ where: { classId: cls.id } })).toBe(4);
-    const owners = await db.machine.findMany({ where: { classId: cls.id, role: "STUDENT" }, select: { ownerId: true } });
+    const owners = await db.machine.findMany({
+      where: { classId: cls.id, role: "STUDENT" },
+      select: { ownerId: true },
+    });
     expect(new Set(owners.map((o) => o.ownerId)).size).toBe(4);
     // the pool is topped up again in the background
-    await waitFor("pool refill", () => db.machine.count({ where: { classId: cls.id, role: "POOL", state: "STOPPED" } }), (n) => n === 2, 120_000);
-    const roster = await teacher.json<{ items: { user: { id: string }; machine: { id: string; state: string } | null }[] }>(`/api/classes/${cls.id}/roster`);
+    await waitFor(
+      "pool refill",
+      () => db.machine.count({ where: { classId: cls.id, role: "POOL", state: "STOPPED" } }),
+      (n) => n === 2,
+      120_000,
+    );
+    const roster = await teacher.json<{
+      items: { user: { id: string }; machine: { id: string; state: string } | null }[];
+    }>(`/api/classes/${cls.id}/roster`);
     expect(roster.body.items).toHaveLength(4);
     expect(roster.body.items.every((r) => r.machine)).toBe(true);
   });
@@ -173,7 +238,9 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const cls = await createClass(owner, templateId);
     const link = await invite(owner, cls.id);
     const s = await student();
-    const joined = await s.client.json<{ machine: { id: string } }>(`/api/invites/${link.code}/join`, { method: "POST" });
+    const joined = await s.client.json<{ machine: { id: string } }>(`/api/invites/${link.code}/join`, {
+      method: "POST",
+    });
     const machineId = joined.body.machine.id;
     const { client: outsider } = await student();
 
@@ -185,26 +252,39 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     expect((await s.client.json<Err>(`/api/classes/${cls.id}/roster`)).status).toBe(403);
     expect((await s.client.json<Err>(`/api/classes/${cls.id}/invites`, { method: "POST", json: {} })).status).toBe(403);
 
-    const add = await owner.json(`/api/classes/${cls.id}/co-owners`, { method: "POST", json: { email: otherUser.email } });
+    const add = await owner.json(`/api/classes/${cls.id}/co-owners`, {
+      method: "POST",
+      json: { email: otherUser.email },
+    });
     expect(add.status).toBe(201);
     expect((await other.json(`/api/classes/${cls.id}/roster`)).status).toBe(200);
     expect((await other.json<{ id: string }>(`/api/machines/${machineId}`)).status).toBe(200);
     const studentEmail = s.user.email;
-    const notTeacher = await owner.json<Err>(`/api/classes/${cls.id}/co-owners`, { method: "POST", json: { email: studentEmail } });
+    const notTeacher = await owner.json<Err>(`/api/classes/${cls.id}/co-owners`, {
+      method: "POST",
+      json: { email: studentEmail },
+    });
     expect(notTeacher.status).toBe(422);
     expect((await admin.json(`/api/classes/${cls.id}/roster`)).status).toBe(200);
-    expect((await owner.fetch(`/api/classes/${cls.id}/co-owners/${otherUser.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await owner.fetch(`/api/classes/${cls.id}/co-owners/${otherUser.id}`, { method: "DELETE" })).status).toBe(
+      204,
+    );
     expect((await other.json<Err>(`/api/classes/${cls.id}/roster`)).status).toBe(404);
 
     // grant hours shows up in the roster
-    const granted = await owner.json<{ hoursLeftSeconds: number | null }>(`/api/classes/${cls.id}/students/${s.user.id}/hours`, { method: "POST", json: { hours: 3 } });
+    const granted = await owner.json<{ hoursLeftSeconds: number | null }>(
+      `/api/classes/${cls.id}/students/${s.user.id}/hours`,
+      { method: "POST", json: { hours: 3 } },
+    );
     expect(granted.status).toBe(200);
     expect(granted.body.hoursLeftSeconds).toBe(8 * 3600);
 
     // removing the student, keeping the machine: it stays with the teachers, the student loses it
     const needsChoice = await owner.json<Err>(`/api/classes/${cls.id}/students/${s.user.id}`, { method: "DELETE" });
     expect(needsChoice.status).toBe(422);
-    expect((await owner.fetch(`/api/classes/${cls.id}/students/${s.user.id}?machine=keep`, { method: "DELETE" })).status).toBe(204);
+    expect(
+      (await owner.fetch(`/api/classes/${cls.id}/students/${s.user.id}?machine=keep`, { method: "DELETE" })).status,
+    ).toBe(204);
     expect((await s.client.json<Err>(`/api/machines/${machineId}`)).status).toBe(404);
     const kept = await owner.json<{ role: string; owner: unknown }>(`/api/machines/${machineId}`);
     expect(kept.body.role).toBe("KEPT");
@@ -219,7 +299,10 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const a = await student();
     const b = await student();
     const ja = await a.client.json<{ machine: { id: string } }>(`/api/invites/${link.code}/join`, { method: "POST" });
-    const jb = await b.client.json<{ machine: { id: string }; job: { id: string } | null }>(`/api/invites/${link.code}/join`, { method: "POST" });
+    const jb = await b.client.json<{ machine: { id: string }; job: { id: string } | null }>(
+      `/api/invites/${link.code}/join`,
+      { method: "POST" },
+    );
     if (jb.body.job) await waitForJob(b.client, jb.body.job.id);
     const ma = ja.body.machine.id;
     const mb = jb.body.machine.id;
@@ -239,7 +322,12 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     // the teacher changes their machine
     const tm = cls.teacherMachineId as string;
     expect((await teacher.json(`/api/classes/${cls.id}/publish`, { method: "POST", json: {} })).status).toBe(202); // stopped: fine
-    await waitFor("v2", () => teacher.json<ClassRow>(`/api/classes/${cls.id}`).then((r) => r.body), (c) => c.status === "READY" && c.baseVersion === 2, 180_000);
+    await waitFor(
+      "v2",
+      () => teacher.json<ClassRow>(`/api/classes/${cls.id}`).then((r) => r.body),
+      (c) => c.status === "READY" && c.baseVersion === 2,
+      180_000,
+    );
     await teacher.json(`/api/machines/${tm}/start`, { method: "POST", json: {} });
     await waitForState(teacher, tm, "RUNNING");
     const running = await teacher.json<Err>(`/api/classes/${cls.id}/publish`, { method: "POST", json: {} });
@@ -274,7 +362,10 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const aImage = JSON.parse(docker("inspect", `lp-${ma}`))[0].Config.Image as string;
     expect(aImage).toBe(`labportal/class-${cls.id.toLowerCase()}:v3`);
     expect(imageHasFile(aImage, "/root/teacher-v3")).toBe(true);
-    const keptA = await testDb().keptDisk.findMany({ where: { machineId: ma, releasedAt: null }, orderBy: { createdAt: "asc" } });
+    const keptA = await testDb().keptDisk.findMany({
+      where: { machineId: ma, releasedAt: null },
+      orderBy: { createdAt: "asc" },
+    });
     expect(keptA.length).toBeGreaterThanOrEqual(1);
     const lastKept = keptA[keptA.length - 1] as { ref: string; keepUntil: Date };
     expect(imageHasFile(lastKept.ref, "/root/student-work-2")).toBe(true);
@@ -282,22 +373,35 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
 
     // retry after B's container is back: only B runs
     docker("rename", `hidden-${mb}`, `lp-${mb}`);
-    const retry = await teacher.json<{ job: Job }>(`/api/classes/${cls.id}/publish`, { method: "POST", json: { retry: true } });
+    const retry = await teacher.json<{ job: Job }>(`/api/classes/${cls.id}/publish`, {
+      method: "POST",
+      json: { retry: true },
+    });
     expect(retry.status).toBe(202);
     expect(retry.body.job.items.map((i) => i.machineId)).toEqual([mb]);
     expect((await waitForJob(teacher, retry.body.job.id, 240_000)).status).toBe("SUCCEEDED");
-    const keptB = await testDb().keptDisk.findMany({ where: { machineId: mb, releasedAt: null }, orderBy: { createdAt: "desc" } });
+    const keptB = await testDb().keptDisk.findMany({
+      where: { machineId: mb, releasedAt: null },
+      orderBy: { createdAt: "desc" },
+    });
     // two kept disks: v1 (with the work B did before the first publish) and v2
     expect(keptB.map((k) => k.label)).toEqual([expect.stringMatching(/\(v2\)$/), expect.stringMatching(/\(v1\)$/)]);
     expect(imageHasFile((keptB[1] as { ref: string }).ref, "/root/student-work")).toBe(true);
     expect(imageHasFile(JSON.parse(docker("inspect", `lp-${mb}`))[0].Config.Image, "/root/teacher-v3")).toBe(true);
-    const nothingLeft = await teacher.json<Err>(`/api/classes/${cls.id}/publish`, { method: "POST", json: { retry: true } });
+    const nothingLeft = await teacher.json<Err>(`/api/classes/${cls.id}/publish`, {
+      method: "POST",
+      json: { retry: true },
+    });
     expect(nothingLeft.body.error.message).toMatch(/already on version 3/);
 
     // the teacher releases a kept disk: the image is gone
-    const listed = await teacher.json<{ items: { id: string; machineId: string }[] }>(`/api/classes/${cls.id}/kept-disks`);
+    const listed = await teacher.json<{ items: { id: string; machineId: string }[] }>(
+      `/api/classes/${cls.id}/kept-disks`,
+    );
     const release = listed.body.items.find((k) => k.machineId === mb) as { id: string };
-    expect((await teacher.fetch(`/api/classes/${cls.id}/kept-disks/${release.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await teacher.fetch(`/api/classes/${cls.id}/kept-disks/${release.id}`, { method: "DELETE" })).status).toBe(
+      204,
+    );
     expect(dockerOk("image", "inspect", (keptB[0] as { ref: string }).ref)).toBe(false);
 
     // delete: the confirmation must name the machine count; then everything goes
@@ -305,10 +409,17 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
     const wrong = await teacher.json<Err>(`/api/classes/${cls.id}?confirmMachines=${count + 1}`, { method: "DELETE" });
     expect(wrong.status).toBe(409);
     expect(wrong.body.error.message).toContain(`removes ${count} machines`);
-    const del = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}?confirmMachines=${count}`, { method: "DELETE" });
+    const del = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}?confirmMachines=${count}`, {
+      method: "DELETE",
+    });
     expect(del.status).toBe(202);
     await waitForJob(teacher, del.body.job.id, 120_000);
-    await waitFor("class gone", () => testDb().class.findUnique({ where: { id: cls.id } }), (c) => c === null, 30_000);
+    await waitFor(
+      "class gone",
+      () => testDb().class.findUnique({ where: { id: cls.id } }),
+      (c) => c === null,
+      30_000,
+    );
     expect(dockerOk("inspect", `lp-${ma}`)).toBe(false);
     expect(await testDb().keptDisk.count({ where: { classId: cls.id } })).toBe(0);
     expect(dockerOk("image", "inspect", lastKept.ref)).toBe(false);
@@ -344,13 +455,19 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
       const labs = await fresh.json<{ items: { class: { id: string } | null }[] }>("/api/me/labs");
       expect(labs.body.items.map((i) => i.class?.id)).toContain(cls.id);
       // an address that has an account gets the very same answer, and nothing about that account changes
-      const twice = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, { method: "POST", json: { ...body, name: "Someone Else" } });
+      const twice = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, {
+        method: "POST",
+        json: { ...body, name: "Someone Else" },
+      });
       expect(twice.status).toBe(201);
       expect(twice.body).toEqual(on.body);
       expect(await testDb().user.count({ where: { email: body.email } })).toBe(1);
       expect((await testDb().user.findUniqueOrThrow({ where: { email: body.email } })).name).toBe("New Pupil");
       const other = await createUser("STUDENT");
-      const probe = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, { method: "POST", json: { name: "Prober", email: other.email, password: "a-guessed-password" } });
+      const probe = await anon.json<{ email: string; classId: string }>(`/api/invites/${link.code}/signup`, {
+        method: "POST",
+        json: { name: "Prober", email: other.email, password: "a-guessed-password" },
+      });
       expect(probe.status).toBe(201);
       expect(probe.body).toEqual({ email: other.email, classId: cls.id });
       expect(await testDb().enrollment.count({ where: { userId: other.id } })).toBe(0);
@@ -372,13 +489,19 @@ describe("classes with libvirt machines", { timeout: 600_000 }, () => {
     const cls = await createClass(teacher, templateId, { isolatedNetwork: true });
     const link = await invite(teacher, cls.id);
     const s = await student();
-    const joined = await s.client.json<{ machine: { id: string }; job: { id: string } }>(`/api/invites/${link.code}/join`, { method: "POST" });
+    const joined = await s.client.json<{ machine: { id: string }; job: { id: string } }>(
+      `/api/invites/${link.code}/join`,
+      { method: "POST" },
+    );
     await waitForJob(s.client, joined.body.job.id);
     const id = joined.body.machine.id;
     const xml = virsh("dumpxml", `lp-${id}`);
     expect(xml).toContain(`lpc-${cls.id.slice(-10)}`); // the class's own network
 
-    const pub = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}/publish`, { method: "POST", json: {} });
+    const pub = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}/publish`, {
+      method: "POST",
+      json: {},
+    });
     expect(pub.status).toBe(202);
     const job = await waitForJob(teacher, pub.body.job.id, 300_000);
     expect(job.status, JSON.stringify(job)).toBe("SUCCEEDED");
@@ -397,9 +520,16 @@ describe("classes with libvirt machines", { timeout: 600_000 }, () => {
     expect(templates.body.items.map((t) => t.id)).not.toContain(base.id);
 
     const count = await testDb().machine.count({ where: { classId: cls.id } });
-    const del = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}?confirmMachines=${count}`, { method: "DELETE" });
+    const del = await teacher.json<{ job: { id: string } }>(`/api/classes/${cls.id}?confirmMachines=${count}`, {
+      method: "DELETE",
+    });
     await waitForJob(teacher, del.body.job.id, 120_000);
-    await waitFor("class gone", () => testDb().class.findUnique({ where: { id: cls.id } }), (c) => c === null, 30_000);
+    await waitFor(
+      "class gone",
+      () => testDb().class.findUnique({ where: { id: cls.id } }),
+      (c) => c === null,
+      30_000,
+    );
     expect(virsh("vol-list", pool)).not.toContain(kept.ref);
   });
 });

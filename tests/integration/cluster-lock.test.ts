@@ -20,7 +20,15 @@ describe("cluster locks across portal instances", () => {
     // a host of its own with room for one machine (the same Docker daemon as it-docker)
     const host = await lab.admin.json<{ id: string }>("/api/admin/hosts", {
       method: "POST",
-      json: { name: `one-slot-${Date.now().toString(36)}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 4, memoryMb: 4096, diskGb: 20, maxMachines: 1 },
+      json: {
+        name: `one-slot-${Date.now().toString(36)}`,
+        kind: "DOCKER",
+        uri: "unix:///var/run/docker.sock",
+        vcpus: 4,
+        memoryMb: 4096,
+        diskGb: 20,
+        maxMachines: 1,
+      },
     });
     expect(host.status).toBe(201);
     hostId = host.body.id;
@@ -30,13 +38,22 @@ describe("cluster locks across portal instances", () => {
     if (hostId) await lab.admin.fetch(`/api/admin/hosts/${hostId}`, { method: "DELETE" });
   });
 
-  const create = (client: PortalClient, name: string) => client.json<Created | Refusal>("/api/machines", { method: "POST", json: { templateId: lab.templateId, name, hostId } });
+  const create = (client: PortalClient, name: string) =>
+    client.json<Created | Refusal>("/api/machines", {
+      method: "POST",
+      json: { templateId: lab.templateId, name, hostId },
+    });
 
   async function removeMachine(created: Created) {
     expect((await waitForJob(lab.admin, created.job.id)).status).toBe("SUCCEEDED");
     const id = created.machines[0]?.id as string;
     await lab.admin.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("machine deleted", () => lab.admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 60_000);
+    await waitFor(
+      "machine deleted",
+      () => lab.admin.fetch(`/api/machines/${id}`).then((r) => r.status),
+      (s) => s === 404,
+      60_000,
+    );
   }
 
   it("waits while another instance holds the placement lease, and goes on when it is released", async () => {
@@ -58,7 +75,9 @@ describe("cluster locks across portal instances", () => {
   }, 120_000);
 
   it("takes over the lease of an instance that died holding it", async () => {
-    await testDb().lease.create({ data: { name: "placement", holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) } });
+    await testDb().lease.create({
+      data: { name: "placement", holder: "crashed-instance", expiresAt: new Date(Date.now() - 1000) },
+    });
     const started = Date.now();
     const res = await create(lab.admin, "after-crash");
     expect(res.status).toBe(202);
@@ -73,8 +92,27 @@ describe("cluster locks across portal instances", () => {
     const other = started.admin;
 
     // both instances warmed up (a refused create runs the whole route), then the requests go out together
-    const full = await lab.admin.json<{ id: string }>("/api/admin/hosts", { method: "POST", json: { name: `full-${Date.now().toString(36)}`, kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 } });
-    for (const client of [lab.admin, other]) expect((await client.json("/api/machines", { method: "POST", json: { templateId: lab.templateId, name: "warm-up", hostId: full.body.id } })).status).toBe(409);
+    const full = await lab.admin.json<{ id: string }>("/api/admin/hosts", {
+      method: "POST",
+      json: {
+        name: `full-${Date.now().toString(36)}`,
+        kind: "DOCKER",
+        uri: "unix:///var/run/docker.sock",
+        vcpus: 1,
+        memoryMb: 64,
+        diskGb: 1,
+        maxMachines: 1,
+      },
+    });
+    for (const client of [lab.admin, other])
+      expect(
+        (
+          await client.json("/api/machines", {
+            method: "POST",
+            json: { templateId: lab.templateId, name: "warm-up", hostId: full.body.id },
+          })
+        ).status,
+      ).toBe(409);
     await lab.admin.fetch(`/api/admin/hosts/${full.body.id}`, { method: "DELETE" });
     const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => create(i % 2 ? other : lab.admin, `race-${i}`)));
     const placed = results.filter((r) => r.status === 202);

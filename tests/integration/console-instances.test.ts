@@ -20,7 +20,13 @@ describe("console sessions across portal instances", () => {
     const cls = await createLabClass({ hoursPerStudent: 0, idleMinutes: 0 });
     const user = await createUser("STUDENT");
     await enroll(cls.id, user.id);
-    const machineId = await classMachine(lab.admin, lab.templateId, user.id, cls.id, `two-instances-${Date.now().toString(36)}`);
+    const machineId = await classMachine(
+      lab.admin,
+      lab.templateId,
+      user.id,
+      cls.id,
+      `two-instances-${Date.now().toString(36)}`,
+    );
     expect((await lab.admin.json(`/api/machines/${machineId}/start`, { method: "POST", json: {} })).status).toBe(202);
     await waitForState(lab.admin, machineId, "RUNNING");
     const client = new PortalClient((lab.second as PortalProcess).url);
@@ -34,7 +40,15 @@ describe("console sessions across portal instances", () => {
     const end = closed(ws);
     ws.send(Buffer.from("echo hello-from-b\n"));
     // (the session row is written just after the socket opens)
-    const row = await waitFor("the console in the admin list", async () => (await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.machine.id === machineId), Boolean, 10_000);
+    const row = await waitFor(
+      "the console in the admin list",
+      async () =>
+        (await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find(
+          (c) => c.machine.id === machineId,
+        ),
+      Boolean,
+      10_000,
+    );
     expect(row).toMatchObject({ user: { email: user.email }, kind: "exec" });
     // the serving instance reports the bytes so far at its heartbeat
     await waitFor(
@@ -51,7 +65,9 @@ describe("console sessions across portal instances", () => {
     const after = await testDb().consoleSession.findUniqueOrThrow({ where: { id: row?.id as string } });
     expect(after.closedAt).not.toBeNull();
     expect(after.closeReason).toBe("An administrator closed this console.");
-    expect((await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === row?.id)).toBeUndefined();
+    expect(
+      (await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === row?.id),
+    ).toBeUndefined();
     expect((await lab.admin.fetch(`/api/admin/consoles/${row?.id}`, { method: "DELETE" })).status).toBe(404);
     const audit = await testDb().auditEvent.findFirst({ where: { action: "console.disconnect", targetId: machineId } });
     expect(audit).not.toBeNull();
@@ -69,16 +85,28 @@ describe("console sessions across portal instances", () => {
   it("closes the consoles of an instance that died", async () => {
     const { client, machineId } = await studentOnSecond();
     await openExecConsole(client, machineId);
-    const open = await waitFor("the console's row", () => testDb().consoleSession.findFirst({ where: { machineId, closedAt: null } }), Boolean, 10_000);
+    const open = await waitFor(
+      "the console's row",
+      () => testDb().consoleSession.findFirst({ where: { machineId, closedAt: null } }),
+      Boolean,
+      10_000,
+    );
     if (!open) throw new Error("no console row");
     expect(open.instanceId).toContain(`-${(lab.second as PortalProcess).child.pid}-`);
     const died = Date.now();
     (lab.second as PortalProcess).child.kill("SIGKILL");
     lab.second = null;
-    const row = await waitFor("the dead instance's console closed", () => testDb().consoleSession.findUniqueOrThrow({ where: { id: open.id } }), (r) => r.closedAt !== null, 30_000);
+    const row = await waitFor(
+      "the dead instance's console closed",
+      () => testDb().consoleSession.findUniqueOrThrow({ where: { id: open.id } }),
+      (r) => r.closedAt !== null,
+      30_000,
+    );
     expect(row.closeReason).toBe(STALE_REASON);
     // three heartbeats of 1 s plus 2 s, and at most one more beat of the instance left
     expect(Date.now() - died).toBeLessThan(10_000);
-    expect((await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === open.id)).toBeUndefined();
+    expect(
+      (await lab.admin.json<{ items: ConsoleRow[] }>("/api/admin/consoles")).body.items.find((c) => c.id === open.id),
+    ).toBeUndefined();
   }, 120_000);
 });

@@ -143,7 +143,10 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     admin = await signedInAdmin();
     await ensureHosts(admin);
     const template = await createVmTemplate(admin);
-    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: template, name: "view-only vm" } });
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId: template, name: "view-only vm" },
+    });
     await waitForJob(admin, created.body.job.id);
     vm = created.body.machines[0]?.id as string;
     await admin.json(`/api/machines/${vm}/start`, { method: "POST", json: {} });
@@ -167,9 +170,14 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
    * Returns the bytes the bridge wrote to QEMU (the session's counter) and how the socket closed.
    */
   async function session(viewOnly: boolean, messages: Buffer[], duringHandshake: boolean) {
-    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, { method: "POST", json: { kind: "vnc", viewOnly } });
+    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, {
+      method: "POST",
+      json: { kind: "vnc", viewOnly },
+    });
     expect(t.status).toBe(201);
-    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, { headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") } });
+    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, {
+      headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") },
+    });
     const read = reader(ws);
     const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
     expect((await read(12)).toString("latin1")).toBe("RFB 003.008\n");
@@ -198,14 +206,33 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
       (s) => Boolean(s?.closedAt),
       10_000,
     );
-    return { bytesIn: Number(row?.bytesIn), code, sent: afterHandshake.length + messages.reduce((n, m) => n + m.length, 0) + 10 };
+    return {
+      bytesIn: Number(row?.bytesIn),
+      code,
+      sent: afterHandshake.length + messages.reduce((n, m) => n + m.length, 0) + 10,
+    };
   }
 
   const t = typing();
   const shapes: { name: string; messages: Buffer[]; duringHandshake: boolean; updateRequests: number }[] = [
-    { name: "alone", messages: [...Array.from({ length: t.length / 8 }, (_, i) => t.subarray(8 * i, 8 * i + 8)), qemuKey()], duringHandshake: false, updateRequests: 0 },
-    { name: "packed behind a FramebufferUpdateRequest in one message", messages: [Buffer.concat([updateRequest(1), t, updateRequest(1), qemuKey()])], duringHandshake: false, updateRequests: 2 },
-    { name: "split across two messages", messages: [Buffer.concat([updateRequest(1), t.subarray(0, 5)]), Buffer.concat([t.subarray(5), updateRequest(1)])], duringHandshake: false, updateRequests: 2 },
+    {
+      name: "alone",
+      messages: [...Array.from({ length: t.length / 8 }, (_, i) => t.subarray(8 * i, 8 * i + 8)), qemuKey()],
+      duringHandshake: false,
+      updateRequests: 0,
+    },
+    {
+      name: "packed behind a FramebufferUpdateRequest in one message",
+      messages: [Buffer.concat([updateRequest(1), t, updateRequest(1), qemuKey()])],
+      duringHandshake: false,
+      updateRequests: 2,
+    },
+    {
+      name: "split across two messages",
+      messages: [Buffer.concat([updateRequest(1), t.subarray(0, 5)]), Buffer.concat([t.subarray(5), updateRequest(1)])],
+      duringHandshake: false,
+      updateRequests: 2,
+    },
     { name: "sent during the handshake", messages: [], duringHandshake: true, updateRequests: 0 },
   ];
 
@@ -227,10 +254,17 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
   }
 
   it("ends a view-only console at an RFB message type it does not know", async () => {
-    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, { method: "POST", json: { kind: "vnc", viewOnly: true } });
-    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, { headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") } });
+    const t = await admin.json<{ url: string }>(`/api/machines/${vm}/console`, {
+      method: "POST",
+      json: { kind: "vnc", viewOnly: true },
+    });
+    const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, {
+      headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") },
+    });
     const read = reader(ws);
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on("close", (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on("close", (code, reason) => r({ code, reason: reason.toString() })),
+    );
     await read(12);
     ws.send(Buffer.concat([Buffer.from("RFB 003.008\n", "latin1"), Buffer.from([1, 1])]));
     await read(6);

@@ -7,7 +7,15 @@ import WebSocket from "ws";
 import { encryptSpicePassword } from "../../src/server/console/spice-link";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createContainerTemplate, createVmTemplate, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
+import {
+  createContainerTemplate,
+  createVmTemplate,
+  ensureHosts,
+  virsh,
+  waitFor,
+  waitForJob,
+  waitForState,
+} from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type Ticket = { ticket: string; url: string; expiresAt: string };
@@ -30,7 +38,9 @@ function open(client: PortalClient | null, path: string, origin: string | null =
 function closed(ws: WebSocket): Promise<{ code: number; reason: string; received: Buffer[] }> {
   const received: Buffer[] = [];
   ws.on("message", (d: Buffer) => received.push(Buffer.from(d)));
-  return new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString(), received })));
+  return new Promise((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString(), received })),
+  );
 }
 
 /** Reads exactly n bytes from a WebSocket's binary frames. */
@@ -57,7 +67,10 @@ function reader(ws: WebSocket) {
 }
 
 async function ticket(client: PortalClient, machineId: string, kind: string, viewOnly = false) {
-  return client.json<Ticket & { error?: { code: string; message: string } }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind, viewOnly } });
+  return client.json<Ticket & { error?: { code: string; message: string } }>(`/api/machines/${machineId}/console`, {
+    method: "POST",
+    json: { kind, viewOnly },
+  });
 }
 
 /** A SpiceLinkMess for one channel, as spice-html5 sends it: one common caps word at offset 18 (auth selection,
@@ -118,8 +131,14 @@ describe("consoles", () => {
     await ensureHosts(admin);
     const vmTemplate = await createVmTemplate(admin);
     const ctTemplate = await createContainerTemplate(admin);
-    const a = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: vmTemplate, name: "console vm", count: 2 } });
-    const b = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: ctTemplate, name: "console ct" } });
+    const a = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId: vmTemplate, name: "console vm", count: 2 },
+    });
+    const b = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId: ctTemplate, name: "console ct" },
+    });
     await waitForJob(admin, a.body.job.id);
     await waitForJob(admin, b.body.job.id);
     vm = a.body.machines[0]?.id as string;
@@ -152,8 +171,16 @@ describe("consoles", () => {
     expect(name).toContain(`lp-${vm}`);
     ws.close();
     // the session was recorded with bytes both ways
-    await waitFor("session closed", () => testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } }), (s) => Boolean(s?.closedAt), 10_000);
-    const s = await testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } });
+    await waitFor(
+      "session closed",
+      () => testDb().consoleSession.findFirst({ where: { machineId: vm, kind: "vnc" }, orderBy: { openedAt: "desc" } }),
+      (s) => Boolean(s?.closedAt),
+      10_000,
+    );
+    const s = await testDb().consoleSession.findFirst({
+      where: { machineId: vm, kind: "vnc" },
+      orderBy: { openedAt: "desc" },
+    });
     expect(Number(s?.bytesOut)).toBeGreaterThan(24);
   });
 
@@ -227,24 +254,37 @@ describe("consoles", () => {
   });
 
   it("downloads a .vv file whose own SPICE password the display accepts for a minute; the browser console re-arms after it", async () => {
-    const spicePasswd = () => /<graphics type='spice'[^>]*passwd='([^']*)'/.exec(virsh("dumpxml", "--security-info", `lp-${vm}`))?.[1];
+    const spicePasswd = () =>
+      /<graphics type='spice'[^>]*passwd='([^']*)'/.exec(virsh("dumpxml", "--security-info", `lp-${vm}`))?.[1];
     const startPassword = spicePasswd() as string;
     expect(startPassword).toMatch(/^[A-Za-z0-9]{8}$/);
     // the host's consoles listen on 127.0.0.1 and it has no public console address: no student's computer could
     // reach the display, so the download is refused with the reason and the machine's row says so (no button)
     const hostId = (await testDb().machine.findUniqueOrThrow({ where: { id: vm } })).hostId as string;
-    expect((await admin.json(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: "" } })).status).toBe(200);
-    const loopbackOnly = "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
+    expect(
+      (await admin.json(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: "" } })).status,
+    ).toBe(200);
+    const loopbackOnly =
+      "This host's consoles listen on 127.0.0.1 only; an admin can set a public console address in Admin → Hosts.";
     const refused = await admin.json<{ error: { code: string; message: string } }>(`/api/machines/${vm}/console.vv`);
     expect(refused.status).toBe(409);
     expect(refused.body.error).toEqual({ code: "CONSOLE_UNAVAILABLE", message: loopbackOnly });
-    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({ vv: { available: false, reason: loopbackOnly }, rdp: null });
+    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({
+      vv: { available: false, reason: loopbackOnly },
+      rdp: null,
+    });
     expect(spicePasswd()).toBe(startPassword);
     // an admin sets where desktop clients reach the host's consoles: the file names that address
-    const setAddress = await admin.json<{ publicConsoleAddress: string | null }>(`/api/admin/hosts/${hostId}`, { method: "PATCH", json: { publicConsoleAddress: "consoles.lab.example.test" } });
+    const setAddress = await admin.json<{ publicConsoleAddress: string | null }>(`/api/admin/hosts/${hostId}`, {
+      method: "PATCH",
+      json: { publicConsoleAddress: "consoles.lab.example.test" },
+    });
     expect(setAddress.status).toBe(200);
     expect(setAddress.body.publicConsoleAddress).toBe("consoles.lab.example.test");
-    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({ vv: { available: true, reason: null }, rdp: null });
+    expect((await admin.json<{ downloads?: unknown }>(`/api/machines/${vm}`)).body.downloads).toEqual({
+      vv: { available: true, reason: null },
+      rdp: null,
+    });
     const res = await admin.fetch(`/api/machines/${vm}/console.vv`);
     expect(res.status, res.status === 200 ? "" : await res.clone().text()).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/x-virt-viewer");
@@ -253,10 +293,20 @@ describe("consoles", () => {
     const validUntil = new Date(res.headers.get("x-password-valid-until") ?? "");
     expect(Math.abs(validUntil.getTime() - (Date.now() + 60_000))).toBeLessThan(5_000);
     const text = await res.text();
-    const fields = Object.fromEntries(text.split("\r\n").filter((l) => l.includes("=")).map((l) => l.split(/=(.*)/s).slice(0, 2)));
+    const fields = Object.fromEntries(
+      text
+        .split("\r\n")
+        .filter((l) => l.includes("="))
+        .map((l) => l.split(/=(.*)/s).slice(0, 2)),
+    );
     const m = await testDb().machine.findUniqueOrThrow({ where: { id: vm } });
     expect(text.startsWith("[virt-viewer]\r\n")).toBe(true);
-    expect(fields).toMatchObject({ type: "spice", host: "consoles.lab.example.test", port: String(m.spicePort), "delete-this-file": "1" });
+    expect(fields).toMatchObject({
+      type: "spice",
+      host: "consoles.lab.example.test",
+      port: String(m.spicePort),
+      "delete-this-file": "1",
+    });
     expect(fields.password).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(fields.password).not.toBe(startPassword);
     // the display has the file's password with its expiry (libvirt hands both to QEMU), and accepts it
@@ -273,7 +323,9 @@ describe("consoles", () => {
     const againUntil = new Date(again.headers.get("x-password-valid-until") ?? "");
     expect(againUntil.getTime()).toBeGreaterThan(validUntil.getTime());
     expect(/\r\npassword=([^\r]*)\r\n/.exec(await again.text())?.[1]).toBe(fields.password);
-    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).toContain(`passwdValidTo='${againUntil.toISOString().slice(0, 19)}'`);
+    expect(virsh("dumpxml", "--security-info", `lp-${vm}`)).toContain(
+      `passwdValidTo='${againUntil.toISOString().slice(0, 19)}'`,
+    );
     expect(await spiceAuth(m.spicePort as number, fields.password as string)).toBe(0);
     // once it has run out, the next download gets a fresh password
     await testDb().machine.update({ where: { id: vm }, data: { spiceSecretUntil: new Date(Date.now() - 1_000) } });
@@ -323,10 +375,20 @@ describe("consoles", () => {
     await new Promise((r) => ws.once("open", r));
     ws.send(JSON.stringify({ type: "resize", cols: 100, rows: 30 }));
     // the resize is a call to the Docker daemon; give it a moment before asking the shell for its size
-    await waitFor("prompt", async () => text, (t) => t.includes("#") || t.includes("$"), 10_000);
+    await waitFor(
+      "prompt",
+      async () => text,
+      (t) => t.includes("#") || t.includes("$"),
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     ws.send(Buffer.from("echo exec-$((6*7)); stty size\n"));
-    await waitFor("shell output", async () => text, (t) => t.includes("exec-42") && t.includes("30 100"), 15_000);
+    await waitFor(
+      "shell output",
+      async () => text,
+      (t) => t.includes("exec-42") && t.includes("30 100"),
+      15_000,
+    );
     ws.close();
   });
 
@@ -343,7 +405,10 @@ describe("consoles", () => {
     expect((await closed(open(admin, `/ws/machines/${ct}/console?ticket=lct_${"A".repeat(43)}`))).code).toBe(4461);
     expect((await closed(open(admin, `/ws/machines/${ct}/console?ticket=nonsense`))).code).toBe(4461);
     const t = await ticket(admin, ct, "exec");
-    await testDb().consoleTicket.updateMany({ where: { machineId: ct, usedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await testDb().consoleTicket.updateMany({
+      where: { machineId: ct, usedAt: null },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const res = await closed(open(admin, t.body.url));
     expect(res.code).toBe(4462);
     expect(res.reason).toMatch(/expired/);
@@ -376,7 +441,10 @@ describe("consoles", () => {
     const wrongKind = await ticket(admin, ct, "vnc");
     expect(wrongKind.status).toBe(409);
     expect(wrongKind.body.error?.code).toBe("CONSOLE_UNAVAILABLE");
-    const bad = await admin.json<{ error: { code: string } }>(`/api/machines/${ct}/console`, { method: "POST", json: { kind: "telnet" } });
+    const bad = await admin.json<{ error: { code: string } }>(`/api/machines/${ct}/console`, {
+      method: "POST",
+      json: { kind: "telnet" },
+    });
     expect(bad.status).toBe(422);
   });
 
@@ -391,7 +459,9 @@ describe("consoles", () => {
     expect((await ending).code).toBe(4466);
     expect((await closed(open(admin, pending.body.url))).code).toBe(4466);
     // audit: open and close lines with the duration
-    const events = await testDb().auditEvent.findMany({ where: { targetId: ct, action: { in: ["console.open", "console.close"] } } });
+    const events = await testDb().auditEvent.findMany({
+      where: { targetId: ct, action: { in: ["console.open", "console.close"] } },
+    });
     expect(events.some((e) => e.action === "console.open")).toBe(true);
     expect(events.some((e) => e.action === "console.close" && /"seconds":\d+/.test(e.details ?? ""))).toBe(true);
   });
@@ -404,13 +474,17 @@ describe("watching and administering consoles", () => {
     await ensureHosts(admin);
     const { client: student, user } = await signedIn("STUDENT");
     const templateId = await createContainerTemplate(admin);
-    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "watched", ownerId: user.id } });
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "watched", ownerId: user.id },
+    });
     await waitForJob(admin, created.body.job.id);
     const id = created.body.machines[0]?.id as string;
     await admin.json(`/api/machines/${id}/start`, { method: "POST", json: {} });
     await waitForState(admin, id, "RUNNING");
 
-    const events: { type: string; data: { machineId?: string; by?: string; viewOnly?: boolean; open?: boolean } }[] = [];
+    const events: { type: string; data: { machineId?: string; by?: string; viewOnly?: boolean; open?: boolean } }[] =
+      [];
     const feed = open(student, "/ws/events");
     feed.on("message", (d: Buffer) => events.push(JSON.parse(d.toString())));
     await new Promise((r) => feed.once("open", r));
@@ -423,7 +497,13 @@ describe("watching and administering consoles", () => {
       if (binary) screen += d.toString("utf8");
     });
     await new Promise((r) => watcher.once("open", r));
-    const watching = await waitFor("banner event", async () => events.find((e) => e.type === "console.watching" && e.data.open) ?? JSON.stringify(events).slice(0, 600), (e) => typeof e !== "string", 10_000);
+    const watching = await waitFor(
+      "banner event",
+      async () =>
+        events.find((e) => e.type === "console.watching" && e.data.open) ?? JSON.stringify(events).slice(0, 600),
+      (e) => typeof e !== "string",
+      10_000,
+    );
     if (typeof watching === "string") throw new Error(watching);
     expect(watching?.data).toMatchObject({ machineId: id, viewOnly: true });
     expect(watching?.data.by).toBeTruthy();
@@ -432,14 +512,21 @@ describe("watching and administering consoles", () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(screen).not.toContain("typed-by-watcher");
 
-    const list = await admin.json<{ items: { id: string; machine: { id: string }; viewOnly: boolean }[] }>("/api/admin/consoles");
+    const list = await admin.json<{ items: { id: string; machine: { id: string }; viewOnly: boolean }[] }>(
+      "/api/admin/consoles",
+    );
     const mine = list.body.items.find((s) => s.machine.id === id);
     expect(mine?.viewOnly).toBe(true);
     expect((await student.json("/api/admin/consoles")).status).toBe(403);
     const ending = closed(watcher);
     expect((await admin.fetch(`/api/admin/consoles/${mine?.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await ending).code).toBe(4469);
-    await waitFor("banner cleared", async () => events.find((e) => e.type === "console.watching" && e.data.open === false), Boolean, 10_000);
+    await waitFor(
+      "banner cleared",
+      async () => events.find((e) => e.type === "console.watching" && e.data.open === false),
+      Boolean,
+      10_000,
+    );
     expect((await admin.fetch(`/api/admin/consoles/${mine?.id}`, { method: "DELETE" })).status).toBe(404);
     feed.close();
 
@@ -447,6 +534,11 @@ describe("watching and administering consoles", () => {
     const own = await ticket(student, id, "exec");
     expect(own.status).toBe(201);
     await admin.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 30_000);
+    await waitFor(
+      "delete",
+      () => admin.fetch(`/api/machines/${id}`).then((r) => r.status),
+      (s) => s === 404,
+      30_000,
+    );
   }, 120_000);
 });

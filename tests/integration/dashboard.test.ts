@@ -4,7 +4,12 @@
 import { describe, expect, it } from "vitest";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
-type Attention = { hosts: { total: number; online: number; offline: number }; runningMachines: number; failedJobs: number; pendingRequests: number };
+type Attention = {
+  hosts: { total: number; online: number; offline: number };
+  runningMachines: number;
+  failedJobs: number;
+  pendingRequests: number;
+};
 
 describe("admin dashboard cards", () => {
   it("count hosts, running machines, recently failed jobs and pending requests", async () => {
@@ -18,17 +23,42 @@ describe("admin dashboard cards", () => {
     const db = testDb();
     const run = Date.now().toString(36);
     const { user } = await signedIn("STUDENT");
-    const spec = { kind: "DOCKER" as const, uri: "unix:///var/run/docker.sock", vcpus: 1, memoryMb: 512, diskGb: 1, maxMachines: 1 };
+    const spec = {
+      kind: "DOCKER" as const,
+      uri: "unix:///var/run/docker.sock",
+      vcpus: 1,
+      memoryMb: 512,
+      diskGb: 1,
+      maxMachines: 1,
+    };
     // (cordoned and draining: placement never picks them while they exist; removed at the end)
     const hosts = [
-      await db.host.create({ data: { ...spec, name: `dash-offline-${run}`, uri: "unix:///run/lab-portal-no-such.sock", status: "OFFLINE", cordoned: true, draining: true } }),
-      await db.host.create({ data: { ...spec, name: `dash-online-${run}`, status: "ONLINE", cordoned: true, draining: true } }),
+      await db.host.create({
+        data: {
+          ...spec,
+          name: `dash-offline-${run}`,
+          uri: "unix:///run/lab-portal-no-such.sock",
+          status: "OFFLINE",
+          cordoned: true,
+          draining: true,
+        },
+      }),
+      await db.host.create({
+        data: { ...spec, name: `dash-online-${run}`, status: "ONLINE", cordoned: true, draining: true },
+      }),
     ];
     await db.machine.create({ data: { name: `dash-running-${run}`, ownerId: user.id, state: "RUNNING" } });
     await db.machine.create({ data: { name: `dash-stopped-${run}`, ownerId: user.id, state: "STOPPED" } });
     await db.job.create({ data: { kind: "deploy", title: "failed", status: "FAILED" } });
     await db.job.create({ data: { kind: "deploy", title: "partial", status: "PARTIAL" } });
-    await db.job.create({ data: { kind: "deploy", title: "old failure", status: "FAILED", createdAt: new Date(Date.now() - 30 * 24 * 3600 * 1000) } });
+    await db.job.create({
+      data: {
+        kind: "deploy",
+        title: "old failure",
+        status: "FAILED",
+        createdAt: new Date(Date.now() - 30 * 24 * 3600 * 1000),
+      },
+    });
     await db.job.create({ data: { kind: "deploy", title: "fine", status: "SUCCEEDED" } });
     await db.quotaRequest.create({ data: { userId: user.id, kind: "hours", reason: "more", status: "PENDING" } });
     await db.quotaRequest.create({ data: { userId: user.id, kind: "hours", reason: "more", status: "DENIED" } });

@@ -16,7 +16,11 @@ async function admin(url: string) {
   return c;
 }
 
-const ours = (ids: string[]) => (names: string) => names.split("\n").map((s) => s.trim()).filter((n) => ids.some((id) => n.startsWith(`lp-${id}`)));
+const ours = (ids: string[]) => (names: string) =>
+  names
+    .split("\n")
+    .map((s) => s.trim())
+    .filter((n) => ids.some((id) => n.startsWith(`lp-${id}`)));
 
 describe("a crash in the middle of a deploy", () => {
   const portals: PortalProcess[] = [];
@@ -35,14 +39,32 @@ describe("a crash in the middle of a deploy", () => {
     let client = await admin(first.url);
     const host = await client.json<{ id: string }>("/api/admin/hosts", {
       method: "POST",
-      json: { name: "crash-host", kind: "LIBVIRT", uri: "qemu:///system", virtType: virtType(), storagePool: POOL, vcpus: 64, memoryMb: 65536, diskGb: 500, maxMachines: 100 },
+      json: {
+        name: "crash-host",
+        kind: "LIBVIRT",
+        uri: "qemu:///system",
+        virtType: virtType(),
+        storagePool: POOL,
+        vcpus: 64,
+        memoryMb: 65536,
+        diskGb: 500,
+        maxMachines: 100,
+      },
     });
     expect(host.status).toBe(201);
     const templateId = await createVmTemplate(client);
-    const created = await client.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "crash", count: 25 } });
+    const created = await client.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "crash", count: 25 },
+    });
     expect(created.status).toBe(202);
     const ids = created.body.machines.map((m) => m.id);
-    const atCrash = await waitFor("a few machines", () => client.json<{ done: number }>(`/api/jobs/${created.body.job.id}`).then((r) => r.body.done), (d) => d >= 3, 60_000);
+    const atCrash = await waitFor(
+      "a few machines",
+      () => client.json<{ done: number }>(`/api/jobs/${created.body.job.id}`).then((r) => r.body.done),
+      (d) => d >= 3,
+      60_000,
+    );
     first.child.kill("SIGKILL");
     await new Promise((r) => first.child.once("exit", r));
     expect(atCrash).toBeLessThan(25);
@@ -54,18 +76,33 @@ describe("a crash in the middle of a deploy", () => {
     expect(second.output()).toMatch(/resuming job/);
     expect(job.status).toBe("SUCCEEDED");
     expect(job.done).toBe(25);
-    const list = await client.json<{ items: { id: string; state: string }[]; total: number }>("/api/machines?scope=all&pageSize=200");
+    const list = await client.json<{ items: { id: string; state: string }[]; total: number }>(
+      "/api/machines?scope=all&pageSize=200",
+    );
     const rows = list.body.items.filter((m) => ids.includes(m.id));
     expect(rows).toHaveLength(25);
     expect(rows.every((m) => m.state === "STOPPED")).toBe(true);
 
     const domains = ours(ids)(virsh("list", "--all", "--name"));
     expect(domains.sort()).toEqual(ids.map((id) => `lp-${id}`).sort());
-    const volumes = ours(ids)(virsh("vol-list", "--pool", POOL).split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "").join("\n"));
+    const volumes = ours(ids)(
+      virsh("vol-list", "--pool", POOL)
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/)[0] ?? "")
+        .join("\n"),
+    );
     expect(volumes.sort()).toEqual(ids.map((id) => `lp-${id}.qcow2`).sort());
 
     for (const id of ids) await client.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("all deleted", () => client.json<{ total: number; items: { id: string }[] }>("/api/machines?scope=all&pageSize=200").then((r) => r.body.items.filter((m) => ids.includes(m.id)).length), (n) => n === 0, 120_000);
+    await waitFor(
+      "all deleted",
+      () =>
+        client
+          .json<{ total: number; items: { id: string }[] }>("/api/machines?scope=all&pageSize=200")
+          .then((r) => r.body.items.filter((m) => ids.includes(m.id)).length),
+      (n) => n === 0,
+      120_000,
+    );
     expect(ours(ids)(virsh("list", "--all", "--name"))).toEqual([]);
   }, 400_000);
 });

@@ -4,13 +4,23 @@
 import { describe, expect, inject, it } from "vitest";
 import { PortalClient } from "../support/client";
 import { instanceLab } from "../support/instances";
-import { classMachine, closed, createLabClass, enroll, eventFeed, type FeedEvent, openExecConsole, sleep } from "../support/lab-class";
+import {
+  classMachine,
+  closed,
+  createLabClass,
+  enroll,
+  eventFeed,
+  type FeedEvent,
+  openExecConsole,
+  sleep,
+} from "../support/lab-class";
 import { waitFor, waitForState } from "../support/machines";
 import type { PortalProcess } from "../support/portal-process";
 import { createUser, testDb } from "../support/users";
 
 const postgres = inject("databaseUrl").startsWith("postgres");
-const statesOf = (events: FeedEvent[], id: string) => events.filter((e) => e.type === "machine.updated" && e.data.id === id).map((e) => e.data.state as string);
+const statesOf = (events: FeedEvent[], id: string) =>
+  events.filter((e) => e.type === "machine.updated" && e.data.id === id).map((e) => e.data.state as string);
 
 describe(`live updates across portal instances (${postgres ? "PostgreSQL: relayed" : "SQLite: in-process"})`, () => {
   const lab = instanceLab();
@@ -28,7 +38,12 @@ describe(`live updates across portal instances (${postgres ? "PostgreSQL: relaye
 
     expect((await lab.admin.json(`/api/machines/${id}/start`, { method: "POST", json: {} })).status).toBe(202);
     await waitForState(lab.admin, id, "RUNNING");
-    await waitFor("RUNNING on the first instance's feed", async () => statesOf(here.events, id), (s) => s.includes("RUNNING"), 10_000);
+    await waitFor(
+      "RUNNING on the first instance's feed",
+      async () => statesOf(here.events, id),
+      (s) => s.includes("RUNNING"),
+      10_000,
+    );
     if (!postgres) {
       await sleep(3000);
       expect(statesOf(there.events, id)).toEqual([]);
@@ -36,7 +51,12 @@ describe(`live updates across portal instances (${postgres ? "PostgreSQL: relaye
       there.close();
       return;
     }
-    await waitFor("RUNNING on the second instance's feed", async () => statesOf(there.events, id), (s) => s.includes("RUNNING"), 10_000);
+    await waitFor(
+      "RUNNING on the second instance's feed",
+      async () => statesOf(there.events, id),
+      (s) => s.includes("RUNNING"),
+      10_000,
+    );
     await sleep(1000);
     // the same events on both instances, each once (the order of two instances' events may differ)
     expect(statesOf(there.events, id).sort()).toEqual(statesOf(here.events, id).sort());
@@ -45,13 +65,23 @@ describe(`live updates across portal instances (${postgres ? "PostgreSQL: relaye
     const student = onSecond;
     const ws = await openExecConsole(student, id);
     const end = closed(ws);
-    await waitFor("the console registered", () => testDb().consoleSession.count({ where: { machineId: id, closedAt: null } }), (n) => n === 1, 10_000);
+    await waitFor(
+      "the console registered",
+      () => testDb().consoleSession.count({ where: { machineId: id, closedAt: null } }),
+      (n) => n === 1,
+      10_000,
+    );
     const asked = Date.now();
     expect((await lab.admin.json(`/api/machines/${id}/stop`, { method: "POST", json: {} })).status).toBe(202);
     expect(await end).toEqual({ code: 4466, reason: "The machine stopped." });
     expect(Date.now() - asked).toBeLessThan(3_000);
     await waitForState(lab.admin, id, "STOPPED");
-    await waitFor("STOPPED on the second instance's feed", async () => statesOf(there.events, id), (s) => s.includes("STOPPED"), 10_000);
+    await waitFor(
+      "STOPPED on the second instance's feed",
+      async () => statesOf(there.events, id),
+      (s) => s.includes("STOPPED"),
+      10_000,
+    );
     here.close();
     there.close();
   }, 180_000);

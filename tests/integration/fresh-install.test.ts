@@ -4,7 +4,17 @@
 // -wal/-shm, auth-secret, audit log, images), the generated admin password reaches no log but a 0600 file, the
 // VPN preflight refuses to enable with a sentence naming the fix (and the admin overview lists the failed
 // checks), a profile is refused with 409 while the VPN server does not run, and pages carry the CSP header.
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +44,15 @@ function modes(root: string): { path: string; dir: boolean; mode: number }[] {
 
 async function signedInAdmin(): Promise<PortalClient> {
   const email = `preflight-admin-${Date.now()}@fresh.test`;
-  await db.user.create({ data: { email, name: "Preflight admin", role: "ADMIN", searchText: email, passwordHash: await hashPassword("correct-horse-battery") } });
+  await db.user.create({
+    data: {
+      email,
+      name: "Preflight admin",
+      role: "ADMIN",
+      searchText: email,
+      passwordHash: await hashPassword("correct-horse-battery"),
+    },
+  });
   const client = new PortalClient(portal!.url);
   expect(await client.signIn(email, "correct-horse-battery")).toBeNull();
   return client;
@@ -52,7 +70,9 @@ describe("a fresh install without the VPN's programs", () => {
     chmodSync(join(dataDir, "images", "old.qcow2"), 0o644);
     chmodSync(join(dataDir, "logs", "portal.log"), 0o644);
     database = await createTestDatabase(undefined, dataDir);
-    const dev: Record<string, string> = process.env.PORTAL_TEST_DEV ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-fresh` } : {};
+    const dev: Record<string, string> = process.env.PORTAL_TEST_DEV
+      ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-fresh` }
+      : {};
     portal = await startPortal({
       reuse: { databaseUrl: database.url, dataDir },
       env: {
@@ -82,10 +102,21 @@ describe("a fresh install without the VPN's programs", () => {
     expect(ov.status, JSON.stringify(ov.body)).toBe(200);
     const all = modes(dataDir);
     const names = all.map((e) => e.path.slice(dataDir.length + 1));
-    expect(names).toEqual(expect.arrayContaining(["auth-secret", "first-admin-password", "logs/portal.log", "images/old.qcow2", "logs/audit/audit.jsonl"]));
-    if (database.url.startsWith("file:")) expect(names).toEqual(expect.arrayContaining(["test.db", "test.db-wal", "test.db-shm"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "auth-secret",
+        "first-admin-password",
+        "logs/portal.log",
+        "images/old.qcow2",
+        "logs/audit/audit.jsonl",
+      ]),
+    );
+    if (database.url.startsWith("file:"))
+      expect(names).toEqual(expect.arrayContaining(["test.db", "test.db-wal", "test.db-shm"]));
     // portal-output.log is the test harness's copy of the portal's output, written by this process, not the portal
-    const wrong = all.filter((e) => !e.path.endsWith("/portal-output.log") && e.mode !== (e.dir ? 0o700 : 0o600)).map((e) => `${e.path} ${e.mode.toString(8)}`);
+    const wrong = all
+      .filter((e) => !e.path.endsWith("/portal-output.log") && e.mode !== (e.dir ? 0o700 : 0o600))
+      .map((e) => `${e.path} ${e.mode.toString(8)}`);
     expect(wrong).toEqual([]);
   });
 
@@ -110,10 +141,13 @@ describe("a fresh install without the VPN's programs", () => {
   it("refuses to enable the VPN with a sentence that names the fix, and lists the failed checks", async () => {
     const admin = await signedInAdmin();
     const current = (await admin.json<Record<string, unknown>>("/api/admin/vpn/settings")).body;
-    const res = await admin.json<{ error: { code: string; message: string; fields?: Record<string, string> } }>("/api/admin/vpn/settings", {
-      method: "PUT",
-      json: { ...current, enabled: true, remoteHost: "vpn.fresh.test" },
-    });
+    const res = await admin.json<{ error: { code: string; message: string; fields?: Record<string, string> } }>(
+      "/api/admin/vpn/settings",
+      {
+        method: "PUT",
+        json: { ...current, enabled: true, remoteHost: "vpn.fresh.test" },
+      },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(409);
     expect(res.body.error.code).toBe("VPN_PREFLIGHT_FAILED");
     expect(res.body.error.message).toContain("openvpn is not installed");
@@ -122,7 +156,9 @@ describe("a fresh install without the VPN's programs", () => {
     expect(res.body.error.fields?.enabled).toContain("openvpn is not installed");
     // nothing was saved
     expect((await admin.json<{ enabled: boolean }>("/api/admin/vpn/settings")).body.enabled).toBe(false);
-    const ov = await admin.json<{ preflight: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] } }>("/api/admin/vpn");
+    const ov = await admin.json<{ preflight: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] } }>(
+      "/api/admin/vpn",
+    );
     expect(ov.status).toBe(200);
     expect(ov.body.preflight.ok).toBe(false);
     const byId = Object.fromEntries(ov.body.preflight.checks.map((c) => [c.id, c]));
@@ -133,16 +169,31 @@ describe("a fresh install without the VPN's programs", () => {
 
   it("refuses a profile with 409 while the VPN server does not run", async () => {
     // enabled behind the preflight's back (an older portal, a hand-edited row): the server cannot be running
-    await db.setting.upsert({ where: { key: "vpn" }, create: { key: "vpn", value: JSON.stringify({ enabled: true, remoteHost: "vpn.fresh.test" }) }, update: { value: JSON.stringify({ enabled: true, remoteHost: "vpn.fresh.test" }) } });
+    await db.setting.upsert({
+      where: { key: "vpn" },
+      create: { key: "vpn", value: JSON.stringify({ enabled: true, remoteHost: "vpn.fresh.test" }) },
+      update: { value: JSON.stringify({ enabled: true, remoteHost: "vpn.fresh.test" }) },
+    });
     const student = new PortalClient(portal!.url);
     const email = `fresh-student-${Date.now()}@fresh.test`;
-    await db.user.create({ data: { email, name: email, role: "STUDENT", searchText: email, passwordHash: await hashPassword("correct-horse-battery") } });
+    await db.user.create({
+      data: {
+        email,
+        name: email,
+        role: "STUDENT",
+        searchText: email,
+        passwordHash: await hashPassword("correct-horse-battery"),
+      },
+    });
     expect(await student.signIn(email, "correct-horse-battery")).toBeNull();
     const created = await student.json("/api/vpn/certificate", { method: "POST" });
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     const profile = await student.json<{ error: { code: string; message: string } }>("/api/vpn/profile");
     expect(profile.status).toBe(409);
-    expect(profile.body.error).toMatchObject({ code: "VPN_NOT_RUNNING", message: expect.stringContaining("VPN server is not running") });
+    expect(profile.body.error).toMatchObject({
+      code: "VPN_NOT_RUNNING",
+      message: expect.stringContaining("VPN server is not running"),
+    });
     await db.setting.delete({ where: { key: "vpn" } });
   });
 
@@ -150,7 +201,17 @@ describe("a fresh install without the VPN's programs", () => {
     const res = await fetch(`${portal!.url}/login`);
     expect(res.status).toBe(200);
     const csp = res.headers.get("content-security-policy") ?? "";
-    for (const directive of ["default-src 'self'", "script-src 'self' 'unsafe-inline'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "connect-src 'self' ws: wss:", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "object-src 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self' 'unsafe-inline'",
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: blob:",
+      "connect-src 'self' ws: wss:",
+      "frame-ancestors 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ]) {
       expect(csp).toContain(directive);
     }
     expect(res.headers.get("strict-transport-security")).toBeNull();

@@ -16,18 +16,29 @@ describe("lab hours with two portal instances", () => {
     await enroll(cls.id, user.id);
     const id = await classMachine(lab.admin, lab.templateId, user.id, cls.id, "shared lab");
     const seeded = 3600 - 20;
-    await testDb().usageMonth.create({ data: { userId: user.id, classKey: cls.id, classId: cls.id, month: monthKey(), usedSeconds: seeded } });
+    await testDb().usageMonth.create({
+      data: { userId: user.id, classKey: cls.id, classId: cls.id, month: monthKey(), usedSeconds: seeded },
+    });
 
     expect((await student.json(`/api/machines/${id}/start`, { method: "POST", json: {} })).status).toBe(202);
     await waitForState(student, id, "RUNNING");
     // the other instance's reconciler may see the container stop before the stopping instance records it (and
     // write STOPPED without a detail for a moment); what stays is the stopping instance's result
-    const stopped = await waitFor("stopped for hours", () => machine(student, id), (m) => m.state === "STOPPED" && m.stateDetail !== null, 60_000);
+    const stopped = await waitFor(
+      "stopped for hours",
+      () => machine(student, id),
+      (m) => m.state === "STOPPED" && m.stateDetail !== null,
+      60_000,
+    );
     expect(stopped.stateDetail).toBe("Stopped: no lab hours left this month");
     await sleep(4500); // both instances pass over the stopped machine a couple of times
 
     const row = await testDb().machine.findUniqueOrThrow({ where: { id } });
-    const used = (await testDb().usageMonth.findUniqueOrThrow({ where: { userId_classKey_month: { userId: user.id, classKey: cls.id, month: monthKey() } } })).usedSeconds;
+    const used = (
+      await testDb().usageMonth.findUniqueOrThrow({
+        where: { userId_classKey_month: { userId: user.id, classKey: cls.id, month: monthKey() } },
+      })
+    ).usedSeconds;
     const ran = ((row.lastStoppedAt?.getTime() ?? 0) - (row.lastStartedAt?.getTime() ?? 0)) / 1000;
     expect(ran).toBeGreaterThan(15);
     expect(Math.abs(used - seeded - ran)).toBeLessThanOrEqual(1.5);

@@ -9,7 +9,14 @@ import { classMachine, createLabClass, enroll, eventFeed, sleep } from "../suppo
 import { createContainerTemplate, ensureHosts, waitFor, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
-type Timers = { machineId: string; state: string; idleShutdownAt: string | null; hoursLeftSeconds: number | null; hoursCounting: boolean; asOf: string };
+type Timers = {
+  machineId: string;
+  state: string;
+  idleShutdownAt: string | null;
+  hoursLeftSeconds: number | null;
+  hoursCounting: boolean;
+  asOf: string;
+};
 
 describe("lab hours", () => {
   let admin: PortalClient;
@@ -29,7 +36,9 @@ describe("lab hours", () => {
     const id = await classMachine(admin, templateId, user.id, cls.id, "hours lab");
     const usage = { userId_classKey_month: { userId: user.id, classKey: cls.id, month: monthKey() } };
     const seeded = 3600 - 25;
-    await testDb().usageMonth.create({ data: { userId: user.id, classKey: cls.id, classId: cls.id, month: monthKey(), usedSeconds: seeded } });
+    await testDb().usageMonth.create({
+      data: { userId: user.id, classKey: cls.id, classId: cls.id, month: monthKey(), usedSeconds: seeded },
+    });
     const used = async () => (await testDb().usageMonth.findUniqueOrThrow({ where: usage })).usedSeconds;
 
     const feed = await eventFeed(student);
@@ -68,7 +77,10 @@ describe("lab hours", () => {
     const stopped = await waitForState(student, id, "STOPPED", 60_000);
     expect(stopped.stateDetail).toBe("Stopped: no lab hours left this month");
     const row = await testDb().machine.findUniqueOrThrow({ where: { id } });
-    const audit = await testDb().auditEvent.findFirst({ where: { targetId: id, action: "machine.stop" }, orderBy: { at: "desc" } });
+    const audit = await testDb().auditEvent.findFirst({
+      where: { targetId: id, action: "machine.stop" },
+      orderBy: { at: "desc" },
+    });
     expect(audit?.actorId).toBeNull();
     expect(JSON.parse(audit?.details ?? "{}")).toEqual({ reason: "hours" });
     // the machine was claimed for the stop within a meter interval or two of running out
@@ -91,7 +103,10 @@ describe("lab hours", () => {
     // the warnings start over on the next run: hoursWarned was cleared at the stop
     expect((await testDb().machine.findUniqueOrThrow({ where: { id } })).hoursWarned).toBeNull();
     // and no new start without hours
-    const again = await student.json<{ error: { code: string; message: string } }>(`/api/machines/${id}/start`, { method: "POST", json: {} });
+    const again = await student.json<{ error: { code: string; message: string } }>(`/api/machines/${id}/start`, {
+      method: "POST",
+      json: {},
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("QUOTA_EXCEEDED");
     feed.close();

@@ -8,9 +8,18 @@ import { classMachine, createLabClass, enroll, eventFeed, openExecConsole, sleep
 import { createContainerTemplate, ensureHosts, machine, waitFor, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
-type Timers = { machineId: string; state: string; idleShutdownAt: string | null; idleMinutes: number | null; keepRunningUntil: string | null; hoursLeftSeconds: number | null; asOf: string };
+type Timers = {
+  machineId: string;
+  state: string;
+  idleShutdownAt: string | null;
+  idleMinutes: number | null;
+  keepRunningUntil: string | null;
+  hoursLeftSeconds: number | null;
+  asOf: string;
+};
 
-const seconds = (a: Date | string | null | undefined, b: Date | string | null | undefined) => (new Date(a ?? 0).getTime() - new Date(b ?? 0).getTime()) / 1000;
+const seconds = (a: Date | string | null | undefined, b: Date | string | null | undefined) =>
+  (new Date(a ?? 0).getTime() - new Date(b ?? 0).getTime()) / 1000;
 
 describe("idle shutdown", () => {
   let admin: PortalClient;
@@ -34,7 +43,10 @@ describe("idle shutdown", () => {
     const keptId = await classMachine(admin, templateId, c.user.id, cls.id, "kept lab");
 
     // keep running only applies to a running machine
-    const early = await c.client.json<{ error: { code: string } }>(`/api/machines/${keptId}/keep-running`, { method: "POST", json: {} });
+    const early = await c.client.json<{ error: { code: string } }>(`/api/machines/${keptId}/keep-running`, {
+      method: "POST",
+      json: {},
+    });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe("INVALID_STATE");
 
@@ -59,21 +71,47 @@ describe("idle shutdown", () => {
     expect(timersA.body.idleMinutes).toBe(1);
     expect(Math.abs(seconds(timersA.body.idleShutdownAt, await startedAt(idleId)) - 60)).toBeLessThanOrEqual(1);
     expect(timersA.body.hoursLeftSeconds).toBeNull(); // no class budget, no plan hours
-    const pushed = await waitFor("timers pushed to C", async () => feedC.events.find((e) => e.type === "machine.timers" && e.data.machineId === keptId && e.data.idleShutdownAt), Boolean, 15_000);
-    expect(Math.abs(seconds(pushed?.data.idleShutdownAt as string, await startedAt(keptId)) - 60)).toBeLessThanOrEqual(1);
-    await waitFor("console counted", async () => (await b.client.json<Timers>(`/api/machines/${consoleId}/timers`)).body, (t) => t.idleShutdownAt === null, 10_000);
+    const pushed = await waitFor(
+      "timers pushed to C",
+      async () =>
+        feedC.events.find((e) => e.type === "machine.timers" && e.data.machineId === keptId && e.data.idleShutdownAt),
+      Boolean,
+      15_000,
+    );
+    expect(Math.abs(seconds(pushed?.data.idleShutdownAt as string, await startedAt(keptId)) - 60)).toBeLessThanOrEqual(
+      1,
+    );
+    await waitFor(
+      "console counted",
+      async () => (await b.client.json<Timers>(`/api/machines/${consoleId}/timers`)).body,
+      (t) => t.idleShutdownAt === null,
+      10_000,
+    );
 
     // only the owner, the class's teachers and admins may hold the shutdown off
-    expect((await a.client.json(`/api/machines/${keptId}/keep-running`, { method: "POST", json: {} })).status).toBe(404);
+    expect((await a.client.json(`/api/machines/${keptId}/keep-running`, { method: "POST", json: {} })).status).toBe(
+      404,
+    );
 
     // C presses "keep running" after ~30 s: the deadline moves to a minute from then
-    await waitFor("half the idle minute", async () => seconds(new Date(), await startedAt(keptId)), (s) => s >= 30, 40_000);
+    await waitFor(
+      "half the idle minute",
+      async () => seconds(new Date(), await startedAt(keptId)),
+      (s) => s >= 30,
+      40_000,
+    );
     const kept = await c.client.json<Timers>(`/api/machines/${keptId}/keep-running`, { method: "POST", json: {} });
     expect(kept.status).toBe(200);
     expect(Math.abs(seconds(kept.body.idleShutdownAt, kept.body.asOf) - 60)).toBeLessThanOrEqual(1);
     expect(kept.body.keepRunningUntil).toBe(kept.body.idleShutdownAt);
     expect(seconds(kept.body.idleShutdownAt, await startedAt(keptId))).toBeGreaterThanOrEqual(89);
-    await waitFor("pushed deadline", async () => feedC.events.filter((e) => e.type === "machine.timers" && e.data.idleShutdownAt === kept.body.idleShutdownAt), (l) => l.length > 0, 5000);
+    await waitFor(
+      "pushed deadline",
+      async () =>
+        feedC.events.filter((e) => e.type === "machine.timers" && e.data.idleShutdownAt === kept.body.idleShutdownAt),
+      (l) => l.length > 0,
+      5000,
+    );
     const audit = await testDb().auditEvent.findFirst({ where: { targetId: keptId, action: "machine.keep_running" } });
     expect(audit?.actorId).toBe(c.user.id);
 
@@ -101,8 +139,18 @@ describe("idle shutdown", () => {
 
     // B closes the console: the countdown starts from that moment
     consoleWs.close();
-    const session = await waitFor("session closed", () => testDb().consoleSession.findFirst({ where: { machineId: consoleId }, orderBy: { openedAt: "desc" } }), (s) => Boolean(s?.closedAt), 10_000);
-    const afterClose = await waitFor("countdown after the console", async () => (await b.client.json<Timers>(`/api/machines/${consoleId}/timers`)).body, (t) => t.idleShutdownAt !== null, 10_000);
+    const session = await waitFor(
+      "session closed",
+      () => testDb().consoleSession.findFirst({ where: { machineId: consoleId }, orderBy: { openedAt: "desc" } }),
+      (s) => Boolean(s?.closedAt),
+      10_000,
+    );
+    const afterClose = await waitFor(
+      "countdown after the console",
+      async () => (await b.client.json<Timers>(`/api/machines/${consoleId}/timers`)).body,
+      (t) => t.idleShutdownAt !== null,
+      10_000,
+    );
     expect(Math.abs(seconds(afterClose.idleShutdownAt, session?.closedAt) - 60)).toBeLessThanOrEqual(1);
     feedC.close();
 

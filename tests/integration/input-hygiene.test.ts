@@ -25,9 +25,15 @@ describe("input hygiene", () => {
 
   it("checks a template's SSH user on edit as on create", async () => {
     const { client: teacher } = await signedIn("TEACHER");
-    const created = await teacher.json<{ id: string; sshUser: string | null }>("/api/templates", { method: "POST", json: { name: `ssh-user-${Date.now().toString(36)}`, kind: "LIBVIRT", sshUser: "student" } });
+    const created = await teacher.json<{ id: string; sshUser: string | null }>("/api/templates", {
+      method: "POST",
+      json: { name: `ssh-user-${Date.now().toString(36)}`, kind: "LIBVIRT", sshUser: "student" },
+    });
     expect(created.status).toBe(201);
-    const bad = await teacher.json<Err>("/api/templates", { method: "POST", json: { name: "x", kind: "LIBVIRT", sshUser: "root -oProxyCommand=x" } });
+    const bad = await teacher.json<Err>("/api/templates", {
+      method: "POST",
+      json: { name: "x", kind: "LIBVIRT", sshUser: "root -oProxyCommand=x" },
+    });
     expect(bad.status).toBe(422);
     for (const sshUser of ["root -oProxyCommand=x", "Student;id", "a\u0000"]) {
       const res = await teacher.json<Err>(`/api/templates/${created.body.id}`, { method: "PATCH", json: { sshUser } });
@@ -36,10 +42,16 @@ describe("input hygiene", () => {
     }
     const t = await teacher.json<{ sshUser: string | null }>(`/api/templates/${created.body.id}`);
     expect(t.body.sshUser).toBe("student");
-    const ok = await teacher.json<{ sshUser: string | null }>(`/api/templates/${created.body.id}`, { method: "PATCH", json: { sshUser: "lab_user" } });
+    const ok = await teacher.json<{ sshUser: string | null }>(`/api/templates/${created.body.id}`, {
+      method: "PATCH",
+      json: { sshUser: "lab_user" },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.sshUser).toBe("lab_user");
-    const cleared = await teacher.json<{ sshUser: string | null }>(`/api/templates/${created.body.id}`, { method: "PATCH", json: { sshUser: "" } });
+    const cleared = await teacher.json<{ sshUser: string | null }>(`/api/templates/${created.body.id}`, {
+      method: "PATCH",
+      json: { sshUser: "" },
+    });
     expect(cleared.body.sshUser).toBeNull();
     expect((await teacher.fetch(`/api/templates/${created.body.id}`, { method: "DELETE" })).status).toBe(204);
   });

@@ -28,7 +28,16 @@ describe("jobs across portal instances", () => {
     const template = await testDb().template.findUniqueOrThrow({ where: { id: lab.templateId } });
     const adminRow = await testDb().user.findFirstOrThrow({ where: { role: "ADMIN" } });
     const job = await testDb().job.create({
-      data: { kind: "deploy", title: "Create 1 machine", createdById: adminRow.id, total: 1, status: "RUNNING", startedAt: new Date(), ownerInstance: owner, payload: JSON.stringify({ templateId: lab.templateId }) },
+      data: {
+        kind: "deploy",
+        title: "Create 1 machine",
+        createdById: adminRow.id,
+        total: 1,
+        status: "RUNNING",
+        startedAt: new Date(),
+        ownerInstance: owner,
+        payload: JSON.stringify({ templateId: lab.templateId }),
+      },
     });
     const m = await testDb().machine.create({
       data: {
@@ -46,7 +55,9 @@ describe("jobs across portal instances", () => {
         jobId: job.id,
       },
     });
-    const item = await testDb().jobItem.create({ data: { jobId: job.id, position: 0, label: m.name, machineId: m.id, status: "RUNNING", startedAt: new Date() } });
+    const item = await testDb().jobItem.create({
+      data: { jobId: job.id, position: 0, label: m.name, machineId: m.id, status: "RUNNING", startedAt: new Date() },
+    });
     return { job, machineId: m.id, itemId: item.id };
   }
 
@@ -59,12 +70,21 @@ describe("jobs across portal instances", () => {
     lab.second = started.portal;
     expect(lab.second.output()).toMatch(/1 other portal instance\(s\) on this database/);
     await sleep(4000); // four heartbeats of both instances
-    expect(await testDb().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "RUNNING", ownerInstance: first });
+    expect(await testDb().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+      status: "RUNNING",
+      ownerInstance: first,
+    });
     expect(await testDb().jobItem.findUniqueOrThrow({ where: { id: itemId } })).toMatchObject({ status: "RUNNING" });
-    expect(await testDb().machine.findUniqueOrThrow({ where: { id: machineId } })).toMatchObject({ state: "PROVISIONING", stateDetail: "Creating…" });
+    expect(await testDb().machine.findUniqueOrThrow({ where: { id: machineId } })).toMatchObject({
+      state: "PROVISIONING",
+      stateDetail: "Creating…",
+    });
     expect(lab.second.output()).not.toMatch(/resuming job/);
     // (the job was written by the test, so its owner does not run it: put it out of the way)
-    await testDb().job.update({ where: { id: job.id }, data: { status: "FAILED", ownerInstance: null, finishedAt: new Date() } });
+    await testDb().job.update({
+      where: { id: job.id },
+      data: { status: "FAILED", ownerInstance: null, finishedAt: new Date() },
+    });
     await testDb().machine.delete({ where: { id: machineId } });
   }, 120_000);
 
@@ -79,13 +99,23 @@ describe("jobs across portal instances", () => {
     (lab.second as PortalProcess).child.kill("SIGKILL");
     await new Promise((r) => (lab.second as PortalProcess).child.once("exit", r));
     lab.second = null;
-    const done = await waitFor("the job finished by the instance left", () => testDb().job.findUniqueOrThrow({ where: { id: job.id } }), (j) => j.status !== "RUNNING", 60_000);
+    const done = await waitFor(
+      "the job finished by the instance left",
+      () => testDb().job.findUniqueOrThrow({ where: { id: job.id } }),
+      (j) => j.status !== "RUNNING",
+      60_000,
+    );
     expect(done).toMatchObject({ status: "SUCCEEDED", done: 1, failed: 0, ownerInstance: null });
     const m = await machine(lab.admin, machineId);
     expect(m.state).toBe("STOPPED");
     const ref = (await testDb().machine.findUniqueOrThrow({ where: { id: machineId } })).providerRef as string;
     expect(docker("inspect", "-f", "{{.State.Status}}", ref).trim()).toBe("created");
     await lab.admin.json(`/api/machines/${machineId}`, { method: "DELETE" });
-    await waitFor("deleted", () => lab.admin.fetch(`/api/machines/${machineId}`).then((r) => r.status), (s) => s === 404, 60_000);
+    await waitFor(
+      "deleted",
+      () => lab.admin.fetch(`/api/machines/${machineId}`).then((r) => r.status),
+      (s) => s === 404,
+      60_000,
+    );
   }, 120_000);
 });

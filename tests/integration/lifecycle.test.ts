@@ -12,7 +12,13 @@ describe("configuration", () => {
   it("refuses to start with a bad environment and names each bad variable", () => {
     const result = spawnSync(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: ROOT,
-      env: { ...process.env, PORT: "not-a-port", DATABASE_URL: "mysql://nope", PUBLIC_URL: "labs", AUTH_SECRET: "short" },
+      env: {
+        ...process.env,
+        PORT: "not-a-port",
+        DATABASE_URL: "mysql://nope",
+        PUBLIC_URL: "labs",
+        AUTH_SECRET: "short",
+      },
       encoding: "utf8",
       timeout: 30_000,
     });
@@ -31,7 +37,9 @@ describe("graceful shutdown", () => {
     try {
       const client = new PortalClient(portal.url);
       expect(await client.signIn(TEST_ADMIN.email, TEST_ADMIN.password)).toBeNull();
-      const ws = new WebSocket(`${portal.url.replace("http", "ws")}/ws/events`, { headers: { origin: portal.url, cookie: client.cookieHeader() } });
+      const ws = new WebSocket(`${portal.url.replace("http", "ws")}/ws/events`, {
+        headers: { origin: portal.url, cookie: client.cookieHeader() },
+      });
       await new Promise<void>((ok, fail) => {
         ws.once("message", () => ok());
         ws.once("error", fail);

@@ -35,7 +35,10 @@ describe("Docker machines through the portal", () => {
 
   it("creates, starts, stops, reverts and deletes a container with limits and loopback-only ports", async () => {
     const { client: teacher, user } = await signedIn("TEACHER");
-    const created = await teacher.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "web lab" } });
+    const created = await teacher.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "web lab" },
+    });
     expect(created.status).toBe(202);
     const job = await waitForJob(teacher, created.body.job.id);
     expect(job.status).toBe("SUCCEEDED");
@@ -52,7 +55,12 @@ describe("Docker machines through the portal", () => {
     await teacher.json(`/api/machines/${id}/start`, { method: "POST", json: {} });
     await waitForState(teacher, id, "RUNNING");
     expect(JSON.parse(docker("inspect", `lp-${id}`))[0].State.Running).toBe(true);
-    const withIp = await waitFor("address", () => teacher.json<{ ipAddresses: string[] }>(`/api/machines/${id}`).then((r) => r.body), (m) => m.ipAddresses.length > 0, 20_000);
+    const withIp = await waitFor(
+      "address",
+      () => teacher.json<{ ipAddresses: string[] }>(`/api/machines/${id}`).then((r) => r.body),
+      (m) => m.ipAddresses.length > 0,
+      20_000,
+    );
     expect(withIp.ipAddresses[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     docker("exec", `lp-${id}`, "touch", "/root/student-work");
 
@@ -72,7 +80,11 @@ describe("Docker machines through the portal", () => {
     expect(stopped.drift ?? null).toBeNull();
 
     expect((await teacher.json(`/api/machines/${id}`, { method: "DELETE" })).status).toBe(202);
-    await waitFor("delete", () => teacher.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404);
+    await waitFor(
+      "delete",
+      () => teacher.fetch(`/api/machines/${id}`).then((r) => r.status),
+      (s) => s === 404,
+    );
     expect(() => docker("inspect", `lp-${id}`)).toThrow();
   }, 120_000);
 });
@@ -102,11 +114,22 @@ describe("a host that goes down", () => {
     const port = (relay.address() as AddressInfo).port;
     const host = await admin.json<{ id: string }>("/api/admin/hosts", {
       method: "POST",
-      json: { name: `flaky-${Date.now().toString(36)}`, kind: "DOCKER", uri: `tcp://127.0.0.1:${port}`, vcpus: 4, memoryMb: 4096, diskGb: 20, maxMachines: 5 },
+      json: {
+        name: `flaky-${Date.now().toString(36)}`,
+        kind: "DOCKER",
+        uri: `tcp://127.0.0.1:${port}`,
+        vcpus: 4,
+        memoryMb: 4096,
+        diskGb: 20,
+        maxMachines: 5,
+      },
     });
     expect(host.status).toBe(201);
     const templateId = await createContainerTemplate(admin);
-    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "flaky", hostId: host.body.id } });
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "flaky", hostId: host.body.id },
+    });
     expect((await waitForJob(admin, created.body.job.id)).status).toBe("SUCCEEDED");
     const id = created.body.machines[0]?.id as string;
     await admin.json(`/api/machines/${id}/start`, { method: "POST", json: {} });
@@ -115,22 +138,48 @@ describe("a host that goes down", () => {
     const closed = new Promise((r) => relay.close(r));
     for (const s of relays) s.destroy();
     await closed;
-    const down = await waitFor("host offline", () => admin.json<{ status: string; lastError: string | null }>(`/api/admin/hosts/${host.body.id}`).then((r) => r.body), (h) => h.status === "OFFLINE", 30_000);
+    const down = await waitFor(
+      "host offline",
+      () =>
+        admin
+          .json<{ status: string; lastError: string | null }>(`/api/admin/hosts/${host.body.id}`)
+          .then((r) => r.body),
+      (h) => h.status === "OFFLINE",
+      30_000,
+    );
     expect(down.lastError).toMatch(/Cannot connect to Docker|ECONNREFUSED/);
     const unknown = await waitForState(admin, id, "UNKNOWN", 10_000);
     expect(unknown.stateDetail).toMatch(/offline/);
     // acting on a machine of an offline host is refused with the reason
-    const refused = await admin.json<{ error: { code: string; message: string } }>(`/api/machines/${id}/stop`, { method: "POST", json: {} });
+    const refused = await admin.json<{ error: { code: string; message: string } }>(`/api/machines/${id}/stop`, {
+      method: "POST",
+      json: {},
+    });
     expect(refused.status).toBe(502);
     expect(refused.body.error.code).toBe("HOST_UNREACHABLE");
     expect(refused.body.error.message).toMatch(/is offline/);
 
     relay = await listen(port);
-    await waitFor("host online", () => admin.json<{ status: string }>(`/api/admin/hosts/${host.body.id}`).then((r) => r.body.status), (s) => s === "ONLINE", 30_000);
-    const back = await waitFor("machine state known again", () => admin.json<{ state: string }>(`/api/machines/${id}`).then((r) => r.body), (m) => m.state === "RUNNING" || m.state === "STOPPED", 30_000);
+    await waitFor(
+      "host online",
+      () => admin.json<{ status: string }>(`/api/admin/hosts/${host.body.id}`).then((r) => r.body.status),
+      (s) => s === "ONLINE",
+      30_000,
+    );
+    const back = await waitFor(
+      "machine state known again",
+      () => admin.json<{ state: string }>(`/api/machines/${id}`).then((r) => r.body),
+      (m) => m.state === "RUNNING" || m.state === "STOPPED",
+      30_000,
+    );
     expect(["RUNNING", "STOPPED"]).toContain(back.state);
     await admin.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 30_000);
+    await waitFor(
+      "delete",
+      () => admin.fetch(`/api/machines/${id}`).then((r) => r.status),
+      (s) => s === 404,
+      30_000,
+    );
     expect((await admin.fetch(`/api/admin/hosts/${host.body.id}`, { method: "DELETE" })).status).toBe(204);
     const stopped = new Promise((r) => relay.close(r));
     for (const s of relays) s.destroy();

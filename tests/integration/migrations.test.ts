@@ -33,7 +33,10 @@ describe(`migrator (${process.env.TEST_DATABASE ?? "sqlite"})`, () => {
       await migrate(database.url, fakeRoot);
       const provider = database.url.startsWith("file:") ? "sqlite" : "postgresql";
       const [first] = readMigrations(migrationsDir(provider, fakeRoot));
-      writeFileSync(join(migrationsDir(provider, fakeRoot), first!.name, "migration.sql"), `${first!.sql}\n-- edited\n`);
+      writeFileSync(
+        join(migrationsDir(provider, fakeRoot), first!.name, "migration.sql"),
+        `${first!.sql}\n-- edited\n`,
+      );
       await expect(migrate(database.url, fakeRoot)).rejects.toThrow(/was changed after it was applied/);
     } finally {
       await database.drop();

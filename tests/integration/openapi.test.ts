@@ -7,7 +7,10 @@ describe("GET /api/openapi.json", () => {
     const res = await new PortalClient(inject("portalUrl")).fetch("/api/openapi.json");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    const doc = JSON.parse(await res.text()) as { openapi: string; paths: Record<string, Record<string, { operationId: string; security?: unknown }>> };
+    const doc = JSON.parse(await res.text()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string; security?: unknown }>>;
+    };
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.paths["/api/health"]?.get).toBeDefined();
     expect(doc.paths["/api/health"]!.get!.security).toBeUndefined();

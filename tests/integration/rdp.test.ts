@@ -17,7 +17,12 @@ async function withSettings<T>(rows: { vpn: object | null; rdp: object | null },
   };
   // the VPN's own server stays as it was: only what .rdp reads (enabled, the routed networks) changes
   const vpnBefore = before.find((r) => r.key === "vpn")?.value;
-  await put("vpn", rows.vpn ? JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), ...rows.vpn }) : JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), enabled: false }));
+  await put(
+    "vpn",
+    rows.vpn
+      ? JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), ...rows.vpn })
+      : JSON.stringify({ ...(vpnBefore ? (JSON.parse(vpnBefore) as object) : {}), enabled: false }),
+  );
   await put("rdp", rows.rdp ? JSON.stringify(rows.rdp) : null);
   try {
     return await fn();
@@ -52,25 +57,83 @@ describe(".rdp downloads", () => {
     other = await signedIn("STUDENT");
     teacher = await signedIn("TEACHER");
     const db = testDb();
-    const rdpTpl = await db.template.create({ data: { name: "Windows lab", kind: "LIBVIRT", status: "READY", consoleKinds: "vnc,rdp", rdpPort: 3390, sshUser: "labuser", osType: "WINDOWS" } });
-    const plainTpl = await db.template.create({ data: { name: "Linux lab", kind: "LIBVIRT", status: "READY", consoleKinds: "vnc,ssh" } });
-    const noUserTpl = await db.template.create({ data: { name: "Windows no user", kind: "LIBVIRT", status: "READY", consoleKinds: "rdp" } });
-    const klass = await db.class.create({ data: { name: "Networks 101", ownerId: teacher.user.id, rdpClipboard: false } });
-    ids.inClass = (await db.machine.create({ data: { name: "Win 10 (lab #3)", ownerId: owner.user.id, classId: klass.id, templateId: rdpTpl.id, state: "RUNNING", ipAddresses: "fe80::5054:ff:fe00:1,192.168.77.20" } })).id;
-    ids.personal = (await db.machine.create({ data: { name: "my-win", ownerId: owner.user.id, templateId: noUserTpl.id, state: "RUNNING", ipAddresses: "192.168.77.21" } })).id;
-    ids.noAddress = (await db.machine.create({ data: { name: "fresh", ownerId: owner.user.id, templateId: rdpTpl.id, state: "STARTING" } })).id;
-    ids.noRdp = (await db.machine.create({ data: { name: "linux", ownerId: owner.user.id, templateId: plainTpl.id, state: "RUNNING", ipAddresses: "192.168.77.22" } })).id;
+    const rdpTpl = await db.template.create({
+      data: {
+        name: "Windows lab",
+        kind: "LIBVIRT",
+        status: "READY",
+        consoleKinds: "vnc,rdp",
+        rdpPort: 3390,
+        sshUser: "labuser",
+        osType: "WINDOWS",
+      },
+    });
+    const plainTpl = await db.template.create({
+      data: { name: "Linux lab", kind: "LIBVIRT", status: "READY", consoleKinds: "vnc,ssh" },
+    });
+    const noUserTpl = await db.template.create({
+      data: { name: "Windows no user", kind: "LIBVIRT", status: "READY", consoleKinds: "rdp" },
+    });
+    const klass = await db.class.create({
+      data: { name: "Networks 101", ownerId: teacher.user.id, rdpClipboard: false },
+    });
+    ids.inClass = (
+      await db.machine.create({
+        data: {
+          name: "Win 10 (lab #3)",
+          ownerId: owner.user.id,
+          classId: klass.id,
+          templateId: rdpTpl.id,
+          state: "RUNNING",
+          ipAddresses: "fe80::5054:ff:fe00:1,192.168.77.20",
+        },
+      })
+    ).id;
+    ids.personal = (
+      await db.machine.create({
+        data: {
+          name: "my-win",
+          ownerId: owner.user.id,
+          templateId: noUserTpl.id,
+          state: "RUNNING",
+          ipAddresses: "192.168.77.21",
+        },
+      })
+    ).id;
+    ids.noAddress = (
+      await db.machine.create({
+        data: { name: "fresh", ownerId: owner.user.id, templateId: rdpTpl.id, state: "STARTING" },
+      })
+    ).id;
+    ids.noRdp = (
+      await db.machine.create({
+        data: {
+          name: "linux",
+          ownerId: owner.user.id,
+          templateId: plainTpl.id,
+          state: "RUNNING",
+          ipAddresses: "192.168.77.22",
+        },
+      })
+    ).id;
   });
 
   it("refuses an address the user's computer cannot reach (no lab VPN routing it, no RD Gateway) with the reason, which the machine's row carries", async () => {
     await withSettings({ vpn: null, rdp: null }, async () => {
-      const refused = await owner.client.json<{ error: { code: string; message: string } }>(`/api/machines/${ids.inClass}/rdp`);
+      const refused = await owner.client.json<{ error: { code: string; message: string } }>(
+        `/api/machines/${ids.inClass}/rdp`,
+      );
       expect(refused.status).toBe(409);
       expect(refused.body.error).toEqual({ code: "CONSOLE_UNAVAILABLE", message: UNREACHABLE });
       const row = await owner.client.json<{ downloads?: unknown }>(`/api/machines/${ids.inClass}`);
       expect(row.body.downloads).toEqual({ vv: null, rdp: { available: false, reason: UNREACHABLE } });
-      const labs = await owner.client.json<{ items: { machine: { id: string; downloads?: unknown } }[] }>("/api/me/labs");
-      expect(labs.body.items.find((i) => i.machine.id === ids.inClass)?.machine.downloads).toEqual({ vv: null, rdp: { available: false, reason: UNREACHABLE } });
+      const labs = await owner.client.json<{ items: { machine: { id: string; downloads?: unknown } }[] }>(
+        "/api/me/labs",
+      );
+      expect(labs.body.items.find((i) => i.machine.id === ids.inClass)?.machine.downloads).toEqual({
+        vv: null,
+        rdp: { available: false, reason: UNREACHABLE },
+      });
     });
     // the VPN on, but routing other networks than the machine's: still unreachable
     await withSettings({ vpn: { enabled: true, labNetworks: ["10.99.0.0/16"] }, rdp: null }, async () => {
@@ -108,7 +171,9 @@ describe(".rdp downloads", () => {
   });
 
   it("outside a class the clipboard is allowed; without a template user the owner's name is prefilled", async () => {
-    const f = fields(await (await withSettings(viaVpn, () => owner.client.fetch(`/api/machines/${ids.personal}/rdp`))).text());
+    const f = fields(
+      await (await withSettings(viaVpn, () => owner.client.fetch(`/api/machines/${ids.personal}/rdp`))).text(),
+    );
     expect(f.get("full address")).toBe("s:192.168.77.21:3389");
     expect(f.get("redirectclipboard")).toBe("i:1");
     expect(f.get("username")).toBe(`s:${owner.user.email.split("@")[0]}`);
@@ -142,10 +207,17 @@ describe(".rdp downloads", () => {
     expect(someoneElses.body.error.code).toBe("NOT_FOUND");
     const otherTeacher = await signedIn("TEACHER");
     expect((await otherTeacher.client.fetch(`/api/machines/${ids.inClass}/rdp`)).status).toBe(404);
-    const noRdp = await owner.client.json<{ error: { code: string; message: string } }>(`/api/machines/${ids.noRdp}/rdp`);
+    const noRdp = await owner.client.json<{ error: { code: string; message: string } }>(
+      `/api/machines/${ids.noRdp}/rdp`,
+    );
     expect(noRdp.status).toBe(409);
-    expect(noRdp.body.error).toMatchObject({ code: "CONSOLE_UNAVAILABLE", message: expect.stringContaining("does not offer Remote Desktop") });
-    const noAddress = await owner.client.json<{ error: { code: string; message: string } }>(`/api/machines/${ids.noAddress}/rdp`);
+    expect(noRdp.body.error).toMatchObject({
+      code: "CONSOLE_UNAVAILABLE",
+      message: expect.stringContaining("does not offer Remote Desktop"),
+    });
+    const noAddress = await owner.client.json<{ error: { code: string; message: string } }>(
+      `/api/machines/${ids.noAddress}/rdp`,
+    );
     expect(noAddress.status).toBe(409);
     expect(noAddress.body.error.message).toMatch(/no network address yet/);
     const anonymous = await fetch(`${owner.client.baseUrl}/api/machines/${ids.inClass}/rdp`);

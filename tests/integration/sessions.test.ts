@@ -14,13 +14,24 @@ type ErrorBody = { error: { code: string; message: string } };
 
 async function tokenFor(userId: string): Promise<string> {
   const token = newApiToken();
-  await testDb().apiToken.create({ data: { userId, name: "t", prefix: token.prefix, hash: token.hash, scopes: "read write" } });
+  await testDb().apiToken.create({
+    data: { userId, name: "t", prefix: token.prefix, hash: token.hash, scopes: "read write" },
+  });
   return token.token;
 }
-const withToken = (token: string) => new PortalClient(url()).fetch("/api/dashboard", { headers: { authorization: `Bearer ${token}` } });
+const withToken = (token: string) =>
+  new PortalClient(url()).fetch("/api/dashboard", { headers: { authorization: `Bearer ${token}` } });
 
 describe("where sign-in sends you (open redirect)", () => {
-  const attacks = ["/%5Cevil.test", "/\\evil.test", "//evil.test", "/%2F%2Fevil.test", "https://evil.test", "/\t/evil.test", "javascript:alert(1)"];
+  const attacks = [
+    "/%5Cevil.test",
+    "/\\evil.test",
+    "//evil.test",
+    "/%2F%2Fevil.test",
+    "https://evil.test",
+    "/\t/evil.test",
+    "javascript:alert(1)",
+  ];
 
   for (const next of attacks) {
     it(`a signed-in visit to /login?next=${JSON.stringify(next)} stays on the portal`, async () => {
@@ -34,7 +45,9 @@ describe("where sign-in sends you (open redirect)", () => {
   }
 
   it("the sign-in form is not handed an outside destination", async () => {
-    const html = await (await new PortalClient(url()).fetch(`/login?next=${encodeURIComponent("/%5Cevil.test")}`)).text();
+    const html = await (
+      await new PortalClient(url()).fetch(`/login?next=${encodeURIComponent("/%5Cevil.test")}`)
+    ).text();
     // the form's `next` prop, as serialised into the page's RSC payload
     const nextProp = (page: string) => page.match(/\\"next\\":\\"([^\\"]*)\\"/)?.[1];
     expect(nextProp(html)).toBe("/");
@@ -50,7 +63,13 @@ describe("where sign-in sends you (open redirect)", () => {
       const res = await client.fetch("/api/auth/callback/credentials", {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ csrfToken: csrf.body.csrfToken, email: user.email, password: user.password, callbackUrl, json: "true" }).toString(),
+        body: new URLSearchParams({
+          csrfToken: csrf.body.csrfToken,
+          email: user.email,
+          password: user.password,
+          callbackUrl,
+          json: "true",
+        }).toString(),
       });
       const body = (await res.json()) as { url: string };
       expect(new URL(body.url).origin, callbackUrl).toBe(new URL(url()).origin);
@@ -82,7 +101,10 @@ describe("a password change or reset ends API tokens", () => {
     const { user, client } = await signedIn("STUDENT");
     const token = await tokenFor(user.id);
     expect((await withToken(token)).status).toBe(200);
-    const res = await client.fetch("/api/me/password", { method: "POST", json: { currentPassword: user.password, newPassword: "a-brand-new-password" } });
+    const res = await client.fetch("/api/me/password", {
+      method: "POST",
+      json: { currentPassword: user.password, newPassword: "a-brand-new-password" },
+    });
     expect(res.status).toBe(204);
     expect((await withToken(token)).status).toBe(401);
     expect(await testDb().apiToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
@@ -106,15 +128,26 @@ describe("must change password is enforced by the API", () => {
     const refused = await client.json<ErrorBody>("/api/machines");
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe("PASSWORD_CHANGE_REQUIRED");
-    expect((await client.json<ErrorBody>("/api/me", { method: "PATCH", json: { name: "x" } })).body.error.code).toBe("PASSWORD_CHANGE_REQUIRED");
+    expect((await client.json<ErrorBody>("/api/me", { method: "PATCH", json: { name: "x" } })).body.error.code).toBe(
+      "PASSWORD_CHANGE_REQUIRED",
+    );
     expect((await client.json("/api/me")).status).toBe(200);
     const ws = await new Promise<number>((resolve) => {
-      const socket = new WebSocket(`${url().replace(/^http/, "ws")}/ws/events`, { headers: { origin: url(), cookie: client.cookieHeader() } });
+      const socket = new WebSocket(`${url().replace(/^http/, "ws")}/ws/events`, {
+        headers: { origin: url(), cookie: client.cookieHeader() },
+      });
       socket.on("close", (code) => resolve(code));
       socket.on("error", () => {});
     });
     expect(ws).toBe(4470);
-    expect((await client.fetch("/api/me/password", { method: "POST", json: { currentPassword: user.password, newPassword: "my-own-password-1" } })).status).toBe(204);
+    expect(
+      (
+        await client.fetch("/api/me/password", {
+          method: "POST",
+          json: { currentPassword: user.password, newPassword: "my-own-password-1" },
+        })
+      ).status,
+    ).toBe(204);
     const fresh = new PortalClient(url());
     expect(await fresh.signIn(user.email, "my-own-password-1")).toBeNull();
     expect((await fresh.json("/api/machines")).status).toBe(200);
@@ -124,7 +157,9 @@ describe("must change password is enforced by the API", () => {
 describe("failure counting is atomic", () => {
   it("20 parallel wrong passwords get exactly LOGIN_MAX_FAILURES_ACCOUNT (5) verifications; the rest are locked", async () => {
     const user = await createUser("STUDENT");
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => new PortalClient(url(), ip()).signIn(user.email, `wrong-${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => new PortalClient(url(), ip()).signIn(user.email, `wrong-${i}`)),
+    );
     expect(answers.filter((a) => a === "Invalid email or password.")).toHaveLength(5);
     expect(answers.filter((a) => a?.startsWith("Too many sign-in attempts"))).toHaveLength(15);
     expect(await testDb().auditEvent.count({ where: { actorEmail: user.email, action: "auth.login.failed" } })).toBe(5);
@@ -146,7 +181,8 @@ describe("strangers cannot lock the owner out", () => {
     // the owner's known address does not
     expect(await new PortalClient(url(), home).signIn(user.email, user.password)).toBeNull();
     // and is throttled on its own counter when it guesses
-    for (let i = 0; i < 5; i++) expect(await new PortalClient(url(), home).signIn(user.email, `typo-${i}`)).toBe("Invalid email or password.");
+    for (let i = 0; i < 5; i++)
+      expect(await new PortalClient(url(), home).signIn(user.email, `typo-${i}`)).toBe("Invalid email or password.");
     expect(await new PortalClient(url(), home).signIn(user.email, user.password)).toMatch(/^Too many sign-in attempts/);
   });
 });

@@ -39,7 +39,10 @@ class Term {
   async until(what: string, done: () => boolean, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; controls ${JSON.stringify(this.controls)}, closed ${JSON.stringify(this.closed)}, output ${JSON.stringify(this.output.slice(-400))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `Timed out waiting for ${what}; controls ${JSON.stringify(this.controls)}, closed ${JSON.stringify(this.closed)}, output ${JSON.stringify(this.output.slice(-400))}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -49,11 +52,23 @@ class Term {
   }
 }
 
-async function openTerm(client: PortalClient, machineId: string, kind: "exec" | "ssh", viewOnly = false): Promise<Term> {
-  const t = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind, viewOnly } });
+async function openTerm(
+  client: PortalClient,
+  machineId: string,
+  kind: "exec" | "ssh",
+  viewOnly = false,
+): Promise<Term> {
+  const t = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, {
+    method: "POST",
+    json: { kind, viewOnly },
+  });
   if (t.status !== 201) throw new Error(`ticket: ${t.status} ${JSON.stringify(t.body)}`);
   const url = inject("portalUrl");
-  const term = new Term(new WebSocket(`${url.replace(/^http/, "ws")}${t.body.url}`, { headers: { origin: url, cookie: client.cookieHeader(), "x-forwarded-for": client.ip } }));
+  const term = new Term(
+    new WebSocket(`${url.replace(/^http/, "ws")}${t.body.url}`, {
+      headers: { origin: url, cookie: client.cookieHeader(), "x-forwarded-for": client.ip },
+    }),
+  );
   await term.opened;
   return term;
 }
@@ -72,7 +87,10 @@ describe("shared terminals", () => {
     const templateId = await createContainerTemplate(admin);
     const s = await signedIn("STUDENT");
     student = s.client;
-    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "shared term", ownerId: s.user.id } });
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "shared term", ownerId: s.user.id },
+    });
     expect(created.status).toBe(202);
     expect((await waitForJob(admin, created.body.job.id)).status).toBe("SUCCEEDED");
     machineId = created.body.machines[0]?.id as string;
@@ -83,13 +101,20 @@ describe("shared terminals", () => {
   afterAll(async () => {
     if (!machineId) return;
     await admin.json(`/api/machines/${machineId}`, { method: "DELETE" });
-    await waitFor("delete", () => admin.fetch(`/api/machines/${machineId}`).then((r) => r.status), (s) => s === 404, 60_000);
+    await waitFor(
+      "delete",
+      () => admin.fetch(`/api/machines/${machineId}`).then((r) => r.status),
+      (s) => s === 404,
+      60_000,
+    );
   }, 90_000);
 
   it("exec: a watcher sees the student's own shell, cannot type, and a take-over types into it", async () => {
     // a watcher before the student opened a terminal is told so, and no shell is started for it
     const early = await openTerm(admin, machineId, "exec", true);
-    await early.until("the no-terminal status", () => early.controls.some((c) => c.type === "status" && /no terminal open/.test(c.message ?? "")));
+    await early.until("the no-terminal status", () =>
+      early.controls.some((c) => c.type === "status" && /no terminal open/.test(c.message ?? "")),
+    );
     expect(early.output).toBe("");
 
     const own = await openTerm(student, machineId, "exec");
@@ -104,7 +129,10 @@ describe("shared terminals", () => {
     // a watcher who comes later gets the current screen replayed, then the live output
     const feed = await eventFeed(student);
     const watcher = await openTerm(admin, machineId, "exec", true);
-    await watcher.until("the replayed screen", () => watcher.controls.some((c) => c.type === "replay") && watcher.output.includes("before-42"));
+    await watcher.until(
+      "the replayed screen",
+      () => watcher.controls.some((c) => c.type === "replay") && watcher.output.includes("before-42"),
+    );
     expect(watcher.controls).toContainEqual({ type: "size", cols: 100, rows: 30 });
     own.type("echo live-$((7*8))\n");
     await watcher.until("the student's live output", () => watcher.output.includes("live-56"));
@@ -124,7 +152,9 @@ describe("shared terminals", () => {
     const entry = list.body.items.find((w) => w.machineId === machineId);
     expect(entry?.viewOnly).toBe(true);
     expect(entry?.by).toBeTruthy();
-    expect((await admin.json<Watchers>("/api/me/watchers")).body.items.some((w) => w.machineId === machineId)).toBe(false);
+    expect((await admin.json<Watchers>("/api/me/watchers")).body.items.some((w) => w.machineId === machineId)).toBe(
+      false,
+    );
 
     // someone who takes over (here the admin) types into the student's shell
     const takeover = await openTerm(admin, machineId, "exec");
@@ -136,8 +166,24 @@ describe("shared terminals", () => {
     // watchers leave: the student's banner data ends
     watcher.ws.close();
     takeover.ws.close();
-    await waitFor("the stopped-watching events", async () => feed.events.filter((e: FeedEvent) => e.type === "console.watching" && e.data.open === false && e.data.machineId === machineId).length, (n) => n >= 2, 10_000);
-    await waitFor("no watchers left", () => student.json<Watchers>("/api/me/watchers").then((r) => r.body.items.filter((w) => w.machineId === machineId).length), (n) => n === 0, 10_000);
+    await waitFor(
+      "the stopped-watching events",
+      async () =>
+        feed.events.filter(
+          (e: FeedEvent) => e.type === "console.watching" && e.data.open === false && e.data.machineId === machineId,
+        ).length,
+      (n) => n >= 2,
+      10_000,
+    );
+    await waitFor(
+      "no watchers left",
+      () =>
+        student
+          .json<Watchers>("/api/me/watchers")
+          .then((r) => r.body.items.filter((w) => w.machineId === machineId).length),
+      (n) => n === 0,
+      10_000,
+    );
     feed.close();
 
     // the student's shell is still the same one
@@ -156,9 +202,13 @@ describe("shared terminals", () => {
     for (;;) {
       own = await openTerm(student, machineId, "ssh");
       const t = own;
-      await t.until("a password prompt or a close", () => t.controls.some((c) => c.type === "auth") || t.closed !== null);
+      await t.until(
+        "a password prompt or a close",
+        () => t.controls.some((c) => c.type === "auth") || t.closed !== null,
+      );
       if (t.controls.some((c) => c.type === "auth")) break;
-      if (t.closed?.code !== 4502 || Date.now() > deadline) throw new Error(`SSH console closed: ${JSON.stringify(t.closed)}`);
+      if (t.closed?.code !== 4502 || Date.now() > deadline)
+        throw new Error(`SSH console closed: ${JSON.stringify(t.closed)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     own.ws.send(JSON.stringify({ type: "auth", password: "student" }));

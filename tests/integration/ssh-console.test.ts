@@ -41,7 +41,10 @@ class Terminal {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Timed out waiting for ${what}; controls ${JSON.stringify(this.controls)}, closed ${JSON.stringify(this.closed)}, output ${JSON.stringify(this.output.slice(-300))}`);
+      if (left <= 0)
+        throw new Error(
+          `Timed out waiting for ${what}; controls ${JSON.stringify(this.controls)}, closed ${JSON.stringify(this.closed)}, output ${JSON.stringify(this.output.slice(-300))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(left, 500));
         this.wake.push(() => {
@@ -66,7 +69,10 @@ class Terminal {
 }
 
 async function openTerminal(client: PortalClient, machineId: string): Promise<Terminal> {
-  const ticket = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, { method: "POST", json: { kind: "ssh" } });
+  const ticket = await client.json<{ url: string }>(`/api/machines/${machineId}/console`, {
+    method: "POST",
+    json: { kind: "ssh" },
+  });
   if (ticket.status !== 201) throw new Error(`ticket: ${ticket.status} ${JSON.stringify(ticket.body)}`);
   const portalUrl = inject("portalUrl");
   const ws = new WebSocket(`${portalUrl.replace(/^http/, "ws")}${ticket.body.url}`, {
@@ -85,7 +91,10 @@ describe("SSH console", () => {
     await ensureHosts(admin);
     const templateId = await createContainerTemplate(admin);
     teacher = (await signedIn("TEACHER")).client;
-    const created = await teacher.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId, name: "ssh lab" } });
+    const created = await teacher.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "ssh lab" },
+    });
     expect(created.status).toBe(202);
     expect((await waitForJob(teacher, created.body.job.id)).status).toBe("SUCCEEDED");
     machineId = created.body.machines[0]?.id as string;
@@ -96,7 +105,12 @@ describe("SSH console", () => {
   afterAll(async () => {
     if (!machineId) return;
     await teacher.json(`/api/machines/${machineId}`, { method: "DELETE" });
-    await waitFor("delete", () => teacher.fetch(`/api/machines/${machineId}`).then((r) => r.status), (s) => s === 404, 60_000);
+    await waitFor(
+      "delete",
+      () => teacher.fetch(`/api/machines/${machineId}`).then((r) => r.status),
+      (s) => s === 404,
+      60_000,
+    );
   }, 90_000);
 
   /** The first connection: sshd may still be starting, so a refused connection (4502) is retried for a while. */
@@ -106,7 +120,8 @@ describe("SSH console", () => {
       const term = await openTerminal(teacher, machineId as string);
       await term.until("a password prompt or a close", () => term.prompts().length > 0 || term.closed !== null);
       if (term.prompts().length > 0) return term;
-      if (term.closed?.code !== 4502 || Date.now() > deadline) throw new Error(`SSH console closed: ${JSON.stringify(term.closed)}`);
+      if (term.closed?.code !== 4502 || Date.now() > deadline)
+        throw new Error(`SSH console closed: ${JSON.stringify(term.closed)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -116,7 +131,9 @@ describe("SSH console", () => {
     expect(term.prompts()[0]?.prompt).toMatch(/^Password for student@/);
 
     term.password("not-the-password");
-    await term.until("the wrong-password status", () => term.controls.some((c) => c.type === "status" && c.message === "Wrong password"));
+    await term.until("the wrong-password status", () =>
+      term.controls.some((c) => c.type === "status" && c.message === "Wrong password"),
+    );
     await term.until("a second prompt", () => term.prompts().length === 2);
     expect(term.closed).toBeNull();
 
@@ -159,13 +176,17 @@ describe("SSH console", () => {
     expect(refused.closed?.reason).toMatch(/host key changed/);
     expect(refused.prompts()).toHaveLength(0);
     // the pinned key is left as it was (an admin decides)
-    expect((await testDb().machine.findUnique({ where: { id }, select: { sshHostKey: true } }))?.sshHostKey).toBe(FAKE_KEY);
+    expect((await testDb().machine.findUnique({ where: { id }, select: { sshHostKey: true } }))?.sshHostKey).toBe(
+      FAKE_KEY,
+    );
 
     // after an admin's reset, the next connection pins the machine's real key again
     await testDb().machine.update({ where: { id }, data: { sshHostKey: null } });
     const again = await openTerminal(teacher, id);
     await again.until("a password prompt", () => again.prompts().length > 0);
     again.ws.close();
-    expect((await testDb().machine.findUnique({ where: { id }, select: { sshHostKey: true } }))?.sshHostKey).toBe(pinned);
+    expect((await testDb().machine.findUnique({ where: { id }, select: { sshHostKey: true } }))?.sshHostKey).toBe(
+      pinned,
+    );
   }, 60_000);
 });

@@ -14,7 +14,15 @@ type Fail = { error: { code: string; message: string; fields?: Record<string, st
 
 describe("Docker template capabilities", () => {
   let admin: PortalClient;
-  const base = { kind: "DOCKER", dockerImage: dockerTestImage(), vcpus: 1, memoryMb: 128, diskGb: 1, consoleKinds: ["exec"], shell: "/bin/bash" };
+  const base = {
+    kind: "DOCKER",
+    dockerImage: dockerTestImage(),
+    vcpus: 1,
+    memoryMb: 128,
+    diskGb: 1,
+    consoleKinds: ["exec"],
+    shell: "/bin/bash",
+  };
 
   beforeAll(async () => {
     await requireAssets("docker");
@@ -23,24 +31,40 @@ describe("Docker template capabilities", () => {
   });
 
   it("the portal applied the class-network isolation table at start", () => {
-    expect(execFileSync("nft", ["list", "table", "inet", "lab_portal_isolation"], { encoding: "utf8" })).toMatch(/lab machines do not reach the host/);
+    expect(execFileSync("nft", ["list", "table", "inet", "lab_portal_isolation"], { encoding: "utf8" })).toMatch(
+      /lab machines do not reach the host/,
+    );
   });
 
   it("refuses a capability outside the allow-list with a sentence naming the allowed ones", async () => {
-    const res = await admin.json<Fail>("/api/templates", { method: "POST", json: { ...base, name: `caps-bad-${Date.now().toString(36)}`, dockerCapabilities: ["SYS_ADMIN"] } });
+    const res = await admin.json<Fail>("/api/templates", {
+      method: "POST",
+      json: { ...base, name: `caps-bad-${Date.now().toString(36)}`, dockerCapabilities: ["SYS_ADMIN"] },
+    });
     expect(res.status).toBe(422);
-    expect(Object.entries(res.body.error.fields ?? {}).find(([k]) => k.startsWith("dockerCapabilities"))?.[1]).toMatch(/NET_RAW/);
+    expect(Object.entries(res.body.error.fields ?? {}).find(([k]) => k.startsWith("dockerCapabilities"))?.[1]).toMatch(
+      /NET_RAW/,
+    );
   });
 
   it("a template's extras reach the container on top of the minimal set; a VM template has none", async () => {
-    const created = await admin.json<Row>("/api/templates", { method: "POST", json: { ...base, name: `caps-${Date.now().toString(36)}`, dockerCapabilities: ["NET_RAW"] } });
+    const created = await admin.json<Row>("/api/templates", {
+      method: "POST",
+      json: { ...base, name: `caps-${Date.now().toString(36)}`, dockerCapabilities: ["NET_RAW"] },
+    });
     expect(created.status).toBe(201);
     expect(created.body.dockerCapabilities).toEqual(["NET_RAW"]);
-    const edited = await admin.json<Row>(`/api/templates/${created.body.id}`, { method: "PATCH", json: { dockerCapabilities: ["SYS_PTRACE", "NET_RAW"] } });
+    const edited = await admin.json<Row>(`/api/templates/${created.body.id}`, {
+      method: "PATCH",
+      json: { dockerCapabilities: ["SYS_PTRACE", "NET_RAW"] },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.dockerCapabilities).toEqual(["NET_RAW", "SYS_PTRACE"]);
 
-    const machine = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: created.body.id, name: "caps lab" } });
+    const machine = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId: created.body.id, name: "caps lab" },
+    });
     expect(machine.status).toBe(202);
     expect((await waitForJob(admin, machine.body.job.id)).status).toBe("SUCCEEDED");
     const id = machine.body.machines[0]?.id as string;
@@ -49,10 +73,16 @@ describe("Docker template capabilities", () => {
     expect([...info.HostConfig.CapAdd].sort()).toEqual([...DEFAULT_CAPABILITIES, "NET_RAW", "SYS_PTRACE"].sort());
     expect((await admin.json(`/api/machines/${id}`, { method: "DELETE" })).status).toBe(202);
 
-    const vm = await admin.json<Row>("/api/templates", { method: "POST", json: { name: `caps-vm-${Date.now().toString(36)}`, kind: "LIBVIRT" } });
+    const vm = await admin.json<Row>("/api/templates", {
+      method: "POST",
+      json: { name: `caps-vm-${Date.now().toString(36)}`, kind: "LIBVIRT" },
+    });
     expect(vm.status).toBe(201);
     expect(vm.body.dockerCapabilities).toEqual([]);
-    const refused = await admin.json<Fail>(`/api/templates/${vm.body.id}`, { method: "PATCH", json: { dockerCapabilities: ["NET_RAW"] } });
+    const refused = await admin.json<Fail>(`/api/templates/${vm.body.id}`, {
+      method: "PATCH",
+      json: { dockerCapabilities: ["NET_RAW"] },
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error.fields?.dockerCapabilities).toMatch(/Only Docker templates/);
   }, 120_000);

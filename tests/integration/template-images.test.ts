@@ -33,11 +33,18 @@ describe("template image uploads", { timeout: 120_000 }, () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   async function upload(id: string, body: Buffer<ArrayBuffer>, name: string) {
-    return admin.fetch(`/api/templates/${id}/image`, { method: "PUT", headers: { "content-type": "application/octet-stream", "x-file-name": name }, body });
+    return admin.fetch(`/api/templates/${id}/image`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream", "x-file-name": name },
+      body,
+    });
   }
 
   async function draft(name: string) {
-    const res = await admin.json<{ id: string }>("/api/templates", { method: "POST", json: { name: `${name}-${Date.now().toString(36)}`, kind: "LIBVIRT" } });
+    const res = await admin.json<{ id: string }>("/api/templates", {
+      method: "POST",
+      json: { name: `${name}-${Date.now().toString(36)}`, kind: "LIBVIRT" },
+    });
     expect(res.status).toBe(201);
     return res.body.id;
   }
@@ -88,7 +95,9 @@ describe("template image uploads", { timeout: 120_000 }, () => {
     const t = await admin.json<Tpl>(`/api/templates/${id}`);
     expect(t.body).toMatchObject({ status: "READY", imageFormat: "qcow2" });
     const stored = join(inject("dataDir"), "images", `tpl-${id}.qcow2`);
-    const info = JSON.parse(execFileSync("qemu-img", ["info", "--output=json", "-U", "-f", "qcow2", stored]).toString()) as Record<string, unknown>;
+    const info = JSON.parse(
+      execFileSync("qemu-img", ["info", "--output=json", "-U", "-f", "qcow2", stored]).toString(),
+    ) as Record<string, unknown>;
     expect(info["backing-filename"]).toBeUndefined();
     expect((info["format-specific"] as { data: Record<string, unknown> }).data["data-file"]).toBeUndefined();
     expect(filesUnder(join(inject("dataDir"), "uploads"))).toEqual([]);

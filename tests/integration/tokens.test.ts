@@ -36,7 +36,11 @@ async function createToken(client: PortalClient, body: Record<string, unknown>) 
 /** A client that sends only the Bearer token (no cookie), from its own address. */
 function bearer(token: string) {
   const client = new PortalClient(url());
-  const call = <T>(path: string, init: RequestInit & { json?: unknown } = {}) => client.json<T>(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+  const call = <T>(path: string, init: RequestInit & { json?: unknown } = {}) =>
+    client.json<T>(path, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
   return { client, call };
 }
 
@@ -51,7 +55,14 @@ describe("creating and listing tokens", () => {
     const res = await createToken(client, { name: "  grading script ", scopes: ["read", "write"] });
     expect(res.status).toBe(201);
     expect(res.body.token).toMatch(/^lpt_[A-Za-z0-9_-]{43}$/);
-    expect(res.body).toMatchObject({ name: "grading script", scopes: ["read", "write"], status: "active", prefix: res.body.token.slice(0, 12), lastUsedAt: null, revokedAt: null });
+    expect(res.body).toMatchObject({
+      name: "grading script",
+      scopes: ["read", "write"],
+      status: "active",
+      prefix: res.body.token.slice(0, 12),
+      lastUsedAt: null,
+      revokedAt: null,
+    });
     // default expiry: 90 days
     const expires = new Date(res.body.expiresAt as string).getTime();
     expect(expires).toBeGreaterThanOrEqual(before + 90 * DAY - 5000);
@@ -73,7 +84,11 @@ describe("creating and listing tokens", () => {
     const audit = await auditOf("token.create", res.body.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]?.actorId).toBe(user.id);
-    expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({ prefix: res.body.prefix, scopes: ["read", "write"], days: 90 });
+    expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({
+      prefix: res.body.prefix,
+      scopes: ["read", "write"],
+      days: 90,
+    });
     expect(audit[0]?.details).not.toContain(res.body.token);
   });
 
@@ -120,7 +135,10 @@ describe("creating and listing tokens", () => {
     const { client } = await signedIn("ADMIN");
     const created = await createToken(client, { name: "ci", scopes: ["read", "write", "admin"], expiresInDays: 1 });
     const { call } = bearer(created.body.token);
-    const res = await call<ErrorBody>("/api/me/tokens", { method: "POST", json: { name: "forever", scopes: ["read"], expiresInDays: 365 } });
+    const res = await call<ErrorBody>("/api/me/tokens", {
+      method: "POST",
+      json: { name: "forever", scopes: ["read"], expiresInDays: 365 },
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/cannot create API tokens/);
     // but it may list the tokens (read) and revoke one (write)
@@ -148,11 +166,16 @@ describe("using tokens", () => {
     const created = await createToken(client, { name: "short", scopes: ["read"] });
     const { call } = bearer(created.body.token);
     expect((await call("/api/dashboard")).status).toBe(200);
-    await testDb().apiToken.update({ where: { id: created.body.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await testDb().apiToken.update({
+      where: { id: created.body.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await call<ErrorBody>("/api/dashboard");
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe("UNAUTHENTICATED");
-    const listed = (await client.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find((t) => t.id === created.body.id);
+    const listed = (await client.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find(
+      (t) => t.id === created.body.id,
+    );
     expect(listed?.status).toBe("expired");
 
     const second = await createToken(client, { name: "revoke me", scopes: ["read", "write"] });
@@ -164,7 +187,9 @@ describe("using tokens", () => {
     expect(revoked.body.revokedAt).toBeTruthy();
     expect((await b.call("/api/dashboard")).status).toBe(401);
     // revoking again changes nothing and is audited once
-    expect((await client.json<TokenRow>(`/api/me/tokens/${second.body.id}`, { method: "DELETE" })).body.revokedAt).toBe(revoked.body.revokedAt);
+    expect((await client.json<TokenRow>(`/api/me/tokens/${second.body.id}`, { method: "DELETE" })).body.revokedAt).toBe(
+      revoked.body.revokedAt,
+    );
     const audit = await auditOf("token.revoke", second.body.id);
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({ prefix: second.body.prefix, byAdmin: false });
@@ -176,9 +201,13 @@ describe("using tokens", () => {
     const aliceToken = await createToken(alice, { name: "alice", scopes: ["read", "write"] });
     const bobToken = await createToken(bob, { name: "bob", scopes: ["read", "write"] });
     expect((await alice.fetch(`/api/me/tokens/${bobToken.body.id}`, { method: "DELETE" })).status).toBe(404);
-    expect((await bearer(aliceToken.body.token).call(`/api/me/tokens/${bobToken.body.id}`, { method: "DELETE" })).status).toBe(404);
+    expect(
+      (await bearer(aliceToken.body.token).call(`/api/me/tokens/${bobToken.body.id}`, { method: "DELETE" })).status,
+    ).toBe(404);
     expect((await bearer(bobToken.body.token).call("/api/dashboard")).status).toBe(200);
-    const self = await bearer(aliceToken.body.token).call<TokenRow>(`/api/me/tokens/${aliceToken.body.id}`, { method: "DELETE" });
+    const self = await bearer(aliceToken.body.token).call<TokenRow>(`/api/me/tokens/${aliceToken.body.id}`, {
+      method: "DELETE",
+    });
     expect(self.body.status).toBe("revoked");
     expect((await bearer(aliceToken.body.token).call("/api/dashboard")).status).toBe(401);
   });
@@ -188,7 +217,12 @@ describe("using tokens", () => {
     const created = await createToken(client, { name: "audited", scopes: ["read"] });
     const { client: api, call } = bearer(created.body.token);
     expect((await call("/api/machines?scope=mine")).status).toBe(200);
-    const first = await waitFor("token.use", () => auditOf("token.use", created.body.id), (rows) => rows.length === 1, 10_000);
+    const first = await waitFor(
+      "token.use",
+      () => auditOf("token.use", created.body.id),
+      (rows) => rows.length === 1,
+      10_000,
+    );
     expect(first[0]).toMatchObject({ actorId: user.id, targetType: "token", targetName: "audited", ip: api.ip });
     // the path only: never the query string
     expect(JSON.parse(first[0]?.details ?? "{}")).toEqual({ method: "GET", path: "/api/machines", count: 1 });
@@ -198,7 +232,9 @@ describe("using tokens", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await auditOf("token.use", created.body.id)).toHaveLength(1);
 
-    const listed = (await client.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find((t) => t.id === created.body.id);
+    const listed = (await client.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find(
+      (t) => t.id === created.body.id,
+    );
     expect(listed?.lastUsedIp).toBe(api.ip);
     expect(Date.now() - new Date(listed?.lastUsedAt as string).getTime()).toBeLessThan(60_000);
   });
@@ -215,7 +251,12 @@ describe("admin tokens", () => {
     const all = await admin.json<AdminList>(`/api/admin/tokens?userId=${user.id}&status=`);
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(2);
-    expect(all.body.items.find((t) => t.id === live.body.id)?.owner).toEqual({ id: user.id, email: user.email, name: user.name, role: "TEACHER" });
+    expect(all.body.items.find((t) => t.id === live.body.id)?.owner).toEqual({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: "TEACHER",
+    });
     expect(JSON.stringify(all.body)).not.toContain(live.body.token);
     const active = await admin.json<AdminList>(`/api/admin/tokens?userId=${user.id}&status=active`);
     expect(active.body.items.map((t) => t.id)).toEqual([live.body.id]);
@@ -243,13 +284,18 @@ describe("admin tokens", () => {
     expect(audit[0]?.actorEmail).toBe(inject("admin").email);
     expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({ owner: user.email, byAdmin: true });
     // the owner sees it revoked
-    expect((await teacher.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find((t) => t.id === live.body.id)?.status).toBe("revoked");
+    expect(
+      (await teacher.json<{ items: TokenRow[] }>("/api/me/tokens")).body.items.find((t) => t.id === live.body.id)
+        ?.status,
+    ).toBe("revoked");
   });
 });
 
 /** Opens a console WebSocket as an API client: Bearer token, no cookie, no Origin. */
 function openWithToken(path: string, token: string, ip: string) {
-  return new WebSocket(`${url().replace(/^http/, "ws")}${path}`, { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip } });
+  return new WebSocket(`${url().replace(/^http/, "ws")}${path}`, {
+    headers: { authorization: `Bearer ${token}`, "x-forwarded-for": ip },
+  });
 }
 
 function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
@@ -267,7 +313,10 @@ describe("consoles opened with a token", () => {
     const { call } = bearer(writer.body.token);
 
     // machines through the API with the token alone
-    const made = await call<{ job: { id: string }; machines: { id: string }[] } & ErrorBody>("/api/machines", { method: "POST", json: { templateId, name: "token ct" } });
+    const made = await call<{ job: { id: string }; machines: { id: string }[] } & ErrorBody>("/api/machines", {
+      method: "POST",
+      json: { templateId, name: "token ct" },
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(202);
     const id = made.body.machines[0]?.id as string;
     await waitForJob(admin, made.body.job.id);
@@ -291,17 +340,39 @@ describe("consoles opened with a token", () => {
       ws.once("close", (code, reason) => reject(new Error(`closed ${code} ${reason}`)));
     });
     ws.send(Buffer.from("echo via-token-$((6*7))\n"));
-    await waitFor("shell output", async () => screen, (s) => s.includes("via-token-42"), 15_000);
+    await waitFor(
+      "shell output",
+      async () => screen,
+      (s) => s.includes("via-token-42"),
+      15_000,
+    );
 
     // the session row carries the token; the upgrade is a token.use with the path only (no ticket)
-    const session = await waitFor("session", () => testDb().consoleSession.findFirst({ where: { machineId: id, closedAt: null } }), Boolean, 10_000);
+    const session = await waitFor(
+      "session",
+      () => testDb().consoleSession.findFirst({ where: { machineId: id, closedAt: null } }),
+      Boolean,
+      10_000,
+    );
     expect(session?.tokenId).toBe(opener.body.id);
-    const use = await waitFor("token.use of the upgrade", () => auditOf("token.use", opener.body.id), (rows) => rows.length === 1, 10_000);
-    expect(JSON.parse(use[0]?.details ?? "{}")).toEqual({ method: "GET", path: `/ws/machines/${id}/console`, count: 1 });
+    const use = await waitFor(
+      "token.use of the upgrade",
+      () => auditOf("token.use", opener.body.id),
+      (rows) => rows.length === 1,
+      10_000,
+    );
+    expect(JSON.parse(use[0]?.details ?? "{}")).toEqual({
+      method: "GET",
+      path: `/ws/machines/${id}/console`,
+      count: 1,
+    });
     expect(use[0]?.ip).toBe(ip);
 
     // a console opened with another token (or a session) stays open when this token is revoked
-    const other = await call<{ url: string }>(`/api/machines/${id}/console`, { method: "POST", json: { kind: "exec" } });
+    const other = await call<{ url: string }>(`/api/machines/${id}/console`, {
+      method: "POST",
+      json: { kind: "exec" },
+    });
     const bystander = openWithToken(other.body.url, writer.body.token, ip);
     const bystanderEnding = closed(bystander);
     await new Promise((resolve) => bystander.once("open", resolve));
@@ -311,9 +382,16 @@ describe("consoles opened with a token", () => {
     const end = await ending;
     expect(end.code).toBe(4469); // CONSOLE_CLOSED
     expect(end.reason).toMatch(/token .*revoked/i);
-    const closedRow = await waitFor("session closed", () => testDb().consoleSession.findUniqueOrThrow({ where: { id: session!.id } }), (s) => s.closedAt !== null, 10_000);
+    const closedRow = await waitFor(
+      "session closed",
+      () => testDb().consoleSession.findUniqueOrThrow({ where: { id: session!.id } }),
+      (s) => s.closedAt !== null,
+      10_000,
+    );
     expect(closedRow.closeReason).toMatch(/revoked/);
-    expect(JSON.parse((await auditOf("token.revoke", opener.body.id))[0]?.details ?? "{}")).toMatchObject({ consolesClosed: 1 });
+    expect(JSON.parse((await auditOf("token.revoke", opener.body.id))[0]?.details ?? "{}")).toMatchObject({
+      consolesClosed: 1,
+    });
     expect(bystander.readyState).toBe(WebSocket.OPEN);
 
     // an admin revoking the other token closes that console too
@@ -322,13 +400,19 @@ describe("consoles opened with a token", () => {
     expect((await bystanderEnding).code).toBe(4469);
 
     // and the revoked token cannot open a new console
-    const session2 = await owner.json<{ url: string }>(`/api/machines/${id}/console`, { method: "POST", json: { kind: "exec" } });
+    const session2 = await owner.json<{ url: string }>(`/api/machines/${id}/console`, {
+      method: "POST",
+      json: { kind: "exec" },
+    });
     expect((await closed(openWithToken(session2.body.url, opener.body.token, ip))).code).toBe(4401);
 
     // a console opened with a token ends when the token expires
     const short = await createToken(owner, { name: "short-lived", scopes: ["read", "write"], expiresInDays: 1 });
     await testDb().apiToken.update({ where: { id: short.body.id }, data: { expiresAt: new Date(Date.now() + 4000) } });
-    const t3 = await owner.json<{ url: string }>(`/api/machines/${id}/console`, { method: "POST", json: { kind: "exec" } });
+    const t3 = await owner.json<{ url: string }>(`/api/machines/${id}/console`, {
+      method: "POST",
+      json: { kind: "exec" },
+    });
     const expiring = openWithToken(t3.body.url, short.body.token, ip);
     const expiryEnding = closed(expiring);
     await new Promise((resolve) => expiring.once("open", resolve));
@@ -339,6 +423,11 @@ describe("consoles opened with a token", () => {
     expect(Date.now() - openedAt).toBeLessThan(10_000);
 
     await admin.json(`/api/machines/${id}`, { method: "DELETE" });
-    await waitFor("delete", () => admin.fetch(`/api/machines/${id}`).then((r) => r.status), (s) => s === 404, 30_000);
+    await waitFor(
+      "delete",
+      () => admin.fetch(`/api/machines/${id}`).then((r) => r.status),
+      (s) => s === 404,
+      30_000,
+    );
   }, 180_000);
 });

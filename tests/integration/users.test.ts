@@ -5,10 +5,24 @@ import { createUser, signedIn, signedInAdmin, testDb, uniqueEmail } from "../sup
 
 const url = () => inject("portalUrl");
 
-type UserRow = { id: string; email: string; name: string; role: string; disabled: boolean; mustChangePassword: boolean; lastLoginAt: string | null; createdAt: string };
+type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+};
 type UserList = { items: UserRow[]; total: number; page: number; pageSize: number };
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
-type ImportResult = { created: number; skipped: number; failed: number; rows: { line: number; email: string; status: string; message?: string; temporaryPassword?: string }[] };
+type ImportResult = {
+  created: number;
+  skipped: number;
+  failed: number;
+  rows: { line: number; email: string; status: string; message?: string; temporaryPassword?: string }[];
+};
 
 async function auditOf(action: string, targetId?: string) {
   return testDb().auditEvent.findMany({ where: { action, ...(targetId ? { targetId } : {}) }, orderBy: { at: "asc" } });
@@ -19,7 +33,11 @@ async function canSignIn(email: string, password: string): Promise<boolean> {
 }
 
 function importCsv(client: PortalClient, csv: string, contentType = "text/csv") {
-  return client.json<ImportResult & ErrorBody>("/api/admin/users/import", { method: "POST", headers: { "content-type": contentType }, body: csv });
+  return client.json<ImportResult & ErrorBody>("/api/admin/users/import", {
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: csv,
+  });
 }
 
 describe("admin users list", () => {
@@ -36,7 +54,14 @@ describe("admin users list", () => {
     expect(all.body.total).toBe(3);
     expect(all.body.items.map((u) => u.email).sort()).toEqual([a.email, b.email, c.email].sort());
     const row = all.body.items.find((u) => u.id === a.id)!;
-    expect(row).toMatchObject({ email: a.email, name: `Alice ${tag}`, role: "STUDENT", disabled: false, mustChangePassword: false, lastLoginAt: null });
+    expect(row).toMatchObject({
+      email: a.email,
+      name: `Alice ${tag}`,
+      role: "STUDENT",
+      disabled: false,
+      mustChangePassword: false,
+      lastLoginAt: null,
+    });
     expect(new Date(row.createdAt).getTime()).toBeGreaterThan(0);
     expect(row).not.toHaveProperty("passwordHash");
 
@@ -79,7 +104,13 @@ describe("create user", () => {
       json: { email: `  ${email.toUpperCase()} `, name: "  New Teacher ", role: "TEACHER" },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ email, name: "New Teacher", role: "TEACHER", disabled: false, mustChangePassword: true });
+    expect(res.body).toMatchObject({
+      email,
+      name: "New Teacher",
+      role: "TEACHER",
+      disabled: false,
+      mustChangePassword: true,
+    });
     expect(res.body.temporaryPassword).toMatch(/^\w{4}-\w{4}-\w{4}-\w{4}$/);
     const row = await testDb().user.findUnique({ where: { email } });
     expect(row?.searchText).toBe(`${email} new teacher`);
@@ -87,14 +118,22 @@ describe("create user", () => {
     expect(await canSignIn(email, res.body.temporaryPassword!)).toBe(true);
 
     const [event] = await auditOf("user.create", res.body.id);
-    expect(event).toMatchObject({ actorEmail: inject("admin").email, targetType: "user", targetName: email, ip: admin.ip });
+    expect(event).toMatchObject({
+      actorEmail: inject("admin").email,
+      targetType: "user",
+      targetName: email,
+      ip: admin.ip,
+    });
     expect(JSON.parse(event!.details!)).toMatchObject({ role: "TEACHER", passwordGenerated: true });
   });
 
   it("uses a password the admin typed and returns no temporary password", async () => {
     const admin = await signedInAdmin();
     const email = uniqueEmail("typed");
-    const res = await admin.json<UserRow & { temporaryPassword?: string }>("/api/admin/users", { method: "POST", json: { email, name: "Typed", role: "STUDENT", password: "typed-password-1" } });
+    const res = await admin.json<UserRow & { temporaryPassword?: string }>("/api/admin/users", {
+      method: "POST",
+      json: { email, name: "Typed", role: "STUDENT", password: "typed-password-1" },
+    });
     expect(res.status).toBe(201);
     expect(res.body.temporaryPassword).toBeUndefined();
     expect(await canSignIn(email, "typed-password-1")).toBe(true);
@@ -103,7 +142,10 @@ describe("create user", () => {
   it("answers a duplicate email with 409 and fields.email, whatever its case", async () => {
     const admin = await signedInAdmin();
     const existing = await createUser("STUDENT");
-    const res = await admin.json<ErrorBody>("/api/admin/users", { method: "POST", json: { email: existing.email.toUpperCase(), name: "Dup", role: "STUDENT" } });
+    const res = await admin.json<ErrorBody>("/api/admin/users", {
+      method: "POST",
+      json: { email: existing.email.toUpperCase(), name: "Dup", role: "STUDENT" },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("CONFLICT");
     expect(res.body.error.fields?.email).toMatch(/already exists/);
@@ -111,13 +153,20 @@ describe("create user", () => {
 
   it("validates fields (422 with fields), JSON (400) and the content type (415)", async () => {
     const admin = await signedInAdmin();
-    const bad = await admin.json<ErrorBody>("/api/admin/users", { method: "POST", json: { email: "not-an-email", name: "", role: "WIZARD", password: "short" } });
+    const bad = await admin.json<ErrorBody>("/api/admin/users", {
+      method: "POST",
+      json: { email: "not-an-email", name: "", role: "WIZARD", password: "short" },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe("VALIDATION_FAILED");
     expect(Object.keys(bad.body.error.fields ?? {}).sort()).toEqual(["email", "name", "password", "role"]);
     expect(bad.body.error.fields?.email).toMatch(/valid email/);
 
-    const malformed = await admin.json<ErrorBody>("/api/admin/users", { method: "POST", headers: { "content-type": "application/json" }, body: '{"email": "x@y.org",' });
+    const malformed = await admin.json<ErrorBody>("/api/admin/users", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"email": "x@y.org",',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe("INVALID_JSON");
 
@@ -134,10 +183,16 @@ describe("create user", () => {
 describe("update user", () => {
   it("answers an unknown id with 404", async () => {
     const admin = await signedInAdmin();
-    const res = await admin.json<ErrorBody>("/api/admin/users/no-such-user", { method: "PATCH", json: { role: "TEACHER" } });
+    const res = await admin.json<ErrorBody>("/api/admin/users/no-such-user", {
+      method: "PATCH",
+      json: { role: "TEACHER" },
+    });
     expect(res.status).toBe(404);
     expect(res.body.error).toMatchObject({ code: "NOT_FOUND", message: "User was not found." });
-    const reset = await admin.json<ErrorBody>("/api/admin/users/no-such-user/reset-password", { method: "POST", json: {} });
+    const reset = await admin.json<ErrorBody>("/api/admin/users/no-such-user/reset-password", {
+      method: "POST",
+      json: {},
+    });
     expect(reset.status).toBe(404);
   });
 
@@ -152,7 +207,10 @@ describe("update user", () => {
     const admin = await signedInAdmin();
     const user = await createUser("STUDENT");
     const tag = `ren${randomBytes(4).toString("hex")}`;
-    const res = await admin.json<UserRow>(`/api/admin/users/${user.id}`, { method: "PATCH", json: { name: `Renamed ${tag}` } });
+    const res = await admin.json<UserRow>(`/api/admin/users/${user.id}`, {
+      method: "PATCH",
+      json: { name: `Renamed ${tag}` },
+    });
     expect(res.status).toBe(200);
     expect(res.body.name).toBe(`Renamed ${tag}`);
     expect((await admin.json<UserList>(`/api/admin/users?q=${tag}`)).body.items.map((u) => u.id)).toEqual([user.id]);
@@ -163,7 +221,10 @@ describe("update user", () => {
     const admin = await signedInAdmin();
     const { user, client } = await signedIn("STUDENT");
     expect((await client.json("/api/me")).status).toBe(200);
-    const res = await admin.json<UserRow>(`/api/admin/users/${user.id}`, { method: "PATCH", json: { role: "TEACHER" } });
+    const res = await admin.json<UserRow>(`/api/admin/users/${user.id}`, {
+      method: "PATCH",
+      json: { role: "TEACHER" },
+    });
     expect(res.status).toBe(200);
     expect(res.body.role).toBe("TEACHER");
     expect((await client.json("/api/me")).status).toBe(401);
@@ -193,10 +254,16 @@ describe("update user", () => {
 
   it("does not let an admin disable themselves or drop their own admin role", async () => {
     const { user, client } = await signedIn("ADMIN");
-    const disable = await client.json<ErrorBody>(`/api/admin/users/${user.id}`, { method: "PATCH", json: { disabled: true } });
+    const disable = await client.json<ErrorBody>(`/api/admin/users/${user.id}`, {
+      method: "PATCH",
+      json: { disabled: true },
+    });
     expect(disable.status).toBe(422);
     expect(disable.body.error.fields?.disabled).toMatch(/own account/);
-    const demote = await client.json<ErrorBody>(`/api/admin/users/${user.id}`, { method: "PATCH", json: { role: "TEACHER" } });
+    const demote = await client.json<ErrorBody>(`/api/admin/users/${user.id}`, {
+      method: "PATCH",
+      json: { role: "TEACHER" },
+    });
     expect(demote.status).toBe(422);
     expect(demote.body.error.fields?.role).toMatch(/own administrator role/);
     const row = await testDb().user.findUniqueOrThrow({ where: { id: user.id } });
@@ -207,7 +274,14 @@ describe("update user", () => {
   it("lets an admin disable and demote another admin", async () => {
     const admin = await signedInAdmin();
     const other = await createUser("ADMIN");
-    expect((await admin.json<UserRow>(`/api/admin/users/${other.id}`, { method: "PATCH", json: { role: "TEACHER", disabled: true } })).body).toMatchObject({ role: "TEACHER", disabled: true });
+    expect(
+      (
+        await admin.json<UserRow>(`/api/admin/users/${other.id}`, {
+          method: "PATCH",
+          json: { role: "TEACHER", disabled: true },
+        })
+      ).body,
+    ).toMatchObject({ role: "TEACHER", disabled: true });
   });
 });
 
@@ -215,7 +289,10 @@ describe("reset password", () => {
   it("generates a temporary password: the old one stops working, sessions end, the user must choose a new one", async () => {
     const admin = await signedInAdmin();
     const { user, client } = await signedIn("STUDENT");
-    const res = await admin.json<{ temporaryPassword: string }>(`/api/admin/users/${user.id}/reset-password`, { method: "POST", json: {} });
+    const res = await admin.json<{ temporaryPassword: string }>(`/api/admin/users/${user.id}/reset-password`, {
+      method: "POST",
+      json: {},
+    });
     expect(res.status).toBe(200);
     expect(res.body.temporaryPassword).toMatch(/^\w{4}-\w{4}-\w{4}-\w{4}$/);
     expect((await client.json("/api/me")).status).toBe(401);
@@ -231,10 +308,16 @@ describe("reset password", () => {
   it("uses a password the admin typed (validated) and still asks the user to change it", async () => {
     const admin = await signedInAdmin();
     const user = await createUser("STUDENT");
-    const short = await admin.json<ErrorBody>(`/api/admin/users/${user.id}/reset-password`, { method: "POST", json: { password: "short" } });
+    const short = await admin.json<ErrorBody>(`/api/admin/users/${user.id}/reset-password`, {
+      method: "POST",
+      json: { password: "short" },
+    });
     expect(short.status).toBe(422);
     expect(short.body.error.fields?.password).toBeTruthy();
-    const res = await admin.json<{ temporaryPassword?: string }>(`/api/admin/users/${user.id}/reset-password`, { method: "POST", json: { password: "admin-chosen-pw" } });
+    const res = await admin.json<{ temporaryPassword?: string }>(`/api/admin/users/${user.id}/reset-password`, {
+      method: "POST",
+      json: { password: "admin-chosen-pw" },
+    });
     expect(res.status).toBe(200);
     expect(res.body.temporaryPassword).toBeUndefined();
     expect(await canSignIn(user.email, "admin-chosen-pw")).toBe(true);
@@ -247,7 +330,10 @@ describe("CSV import", () => {
     const admin = await signedInAdmin();
     const tag = randomBytes(4).toString("hex");
     const existing = await createUser("STUDENT");
-    const students = Array.from({ length: 20 }, (_, i) => ({ email: `stud${i}-${tag}@school.test`, name: `Student ${i}` }));
+    const students = Array.from({ length: 20 }, (_, i) => ({
+      email: `stud${i}-${tag}@school.test`,
+      name: `Student ${i}`,
+    }));
     const lines = [
       "Email,Name",
       ...students.map((s, i) => (i === 3 ? `"${s.email.toUpperCase()}","Doe, ${s.name}"` : `${s.email},${s.name}`)),
@@ -288,9 +374,15 @@ describe("CSV import", () => {
 
     expect(await canSignIn(students[7]!.email, byLine.get(9)!.temporaryPassword!)).toBe(true);
 
-    const events = await testDb().auditEvent.findMany({ where: { action: "user.import" }, orderBy: { at: "desc" }, take: 1 });
+    const events = await testDb().auditEvent.findMany({
+      where: { action: "user.import" },
+      orderBy: { at: "desc" },
+      take: 1,
+    });
     expect(JSON.parse(events[0]!.details!)).toEqual({ rows: 26, created: 21, skipped: 1, failed: 4 });
-    expect(await testDb().auditEvent.count({ where: { action: "user.create", targetName: { contains: tag } } })).toBe(21);
+    expect(await testDb().auditEvent.count({ where: { action: "user.create", targetName: { contains: tag } } })).toBe(
+      21,
+    );
   });
 
   it("works without a header row and with semicolons", async () => {
@@ -304,7 +396,9 @@ describe("CSV import", () => {
   it("refuses more than 2000 rows, creating nothing", async () => {
     const admin = await signedInAdmin();
     const tag = randomBytes(4).toString("hex");
-    const csv = ["email,name", ...Array.from({ length: 2001 }, (_, i) => `big${i}-${tag}@school.test,Big ${i}`)].join("\n");
+    const csv = ["email,name", ...Array.from({ length: 2001 }, (_, i) => `big${i}-${tag}@school.test,Big ${i}`)].join(
+      "\n",
+    );
     const res = await importCsv(admin, csv);
     expect(res.status).toBe(422);
     expect(res.body.error.message).toMatch(/2001 rows.*at most 2000/);
@@ -327,16 +421,34 @@ describe("CSV import", () => {
 describe("own profile", () => {
   it("shows and renames the signed-in user", async () => {
     const { user, client } = await signedIn("STUDENT");
-    const me = await client.json<{ id: string; email: string; name: string; role: string; mustChangePassword: boolean; lastLoginAt: string | null }>("/api/me");
+    const me = await client.json<{
+      id: string;
+      email: string;
+      name: string;
+      role: string;
+      mustChangePassword: boolean;
+      lastLoginAt: string | null;
+    }>("/api/me");
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: user.id, email: user.email, name: user.name, role: "STUDENT", mustChangePassword: false });
+    expect(me.body).toMatchObject({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: "STUDENT",
+      mustChangePassword: false,
+    });
     expect(me.body.lastLoginAt).not.toBeNull();
     expect(me.body).not.toHaveProperty("passwordHash");
 
-    const renamed = await client.json<{ name: string }>("/api/me", { method: "PATCH", json: { name: "  Ada Lovelace " } });
+    const renamed = await client.json<{ name: string }>("/api/me", {
+      method: "PATCH",
+      json: { name: "  Ada Lovelace " },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body.name).toBe("Ada Lovelace");
-    expect((await testDb().user.findUniqueOrThrow({ where: { id: user.id } })).searchText).toBe(`${user.email} ada lovelace`);
+    expect((await testDb().user.findUniqueOrThrow({ where: { id: user.id } })).searchText).toBe(
+      `${user.email} ada lovelace`,
+    );
     expect(await auditOf("user.update", user.id)).toHaveLength(1);
 
     const blank = await client.json<ErrorBody>("/api/me", { method: "PATCH", json: { name: "   " } });
@@ -348,17 +460,29 @@ describe("own profile", () => {
     const { user, client } = await signedIn("TEACHER");
     await testDb().user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
 
-    const wrong = await client.json<ErrorBody>("/api/me/password", { method: "POST", json: { currentPassword: "not-my-password", newPassword: "brand-new-password" } });
+    const wrong = await client.json<ErrorBody>("/api/me/password", {
+      method: "POST",
+      json: { currentPassword: "not-my-password", newPassword: "brand-new-password" },
+    });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.fields?.currentPassword).toBeTruthy();
-    const short = await client.json<ErrorBody>("/api/me/password", { method: "POST", json: { currentPassword: user.password, newPassword: "short" } });
+    const short = await client.json<ErrorBody>("/api/me/password", {
+      method: "POST",
+      json: { currentPassword: user.password, newPassword: "short" },
+    });
     expect(short.status).toBe(422);
     expect(short.body.error.fields?.newPassword).toMatch(/10 characters/);
-    const same = await client.json<ErrorBody>("/api/me/password", { method: "POST", json: { currentPassword: user.password, newPassword: user.password } });
+    const same = await client.json<ErrorBody>("/api/me/password", {
+      method: "POST",
+      json: { currentPassword: user.password, newPassword: user.password },
+    });
     expect(same.status).toBe(422);
     expect(same.body.error.fields?.newPassword).toBeTruthy();
 
-    const ok = await client.fetch("/api/me/password", { method: "POST", json: { currentPassword: user.password, newPassword: "brand-new-password" } });
+    const ok = await client.fetch("/api/me/password", {
+      method: "POST",
+      json: { currentPassword: user.password, newPassword: "brand-new-password" },
+    });
     expect(ok.status).toBe(204);
     expect((await client.json("/api/me")).status).toBe(401);
     expect(await canSignIn(user.email, user.password)).toBe(false);
@@ -371,7 +495,14 @@ describe("own profile", () => {
   it("is not reachable for the admin API by teachers and students", async () => {
     const { client } = await signedIn("TEACHER");
     expect((await client.json("/api/admin/users")).status).toBe(403);
-    expect((await client.json("/api/admin/users", { method: "POST", json: { email: uniqueEmail(), name: "X", role: "ADMIN" } })).status).toBe(403);
+    expect(
+      (
+        await client.json("/api/admin/users", {
+          method: "POST",
+          json: { email: uniqueEmail(), name: "X", role: "ADMIN" },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 

@@ -10,9 +10,14 @@ describe("VPN turned off", () => {
     const me = await client.json<{ enabled: boolean; certificate: unknown }>("/api/vpn");
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ enabled: false, certificate: null });
-    const create = await client.json<{ error: { code: string; message: string } }>("/api/vpn/certificate", { method: "POST" });
+    const create = await client.json<{ error: { code: string; message: string } }>("/api/vpn/certificate", {
+      method: "POST",
+    });
     expect(create.status).toBe(409);
-    expect(create.body.error).toMatchObject({ code: "FEATURE_OFF", message: "The lab VPN is turned off; an admin can turn it on in Admin → VPN." });
+    expect(create.body.error).toMatchObject({
+      code: "FEATURE_OFF",
+      message: "The lab VPN is turned off; an admin can turn it on in Admin → VPN.",
+    });
     const profile = await client.json<{ error: { code: string } }>("/api/vpn/profile");
     expect(profile.status).toBe(409);
     expect(profile.body.error.code).toBe("FEATURE_OFF");
@@ -34,10 +39,15 @@ describe("VPN turned off", () => {
     const fw = await admin.json<{ error: { code: string } }>("/api/admin/vpn/firewall", { method: "POST" });
     expect(fw.status).toBe(409);
     expect(fw.body.error.code).toBe("FEATURE_OFF");
-    const missing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/revoke", { method: "POST", json: {} });
+    const missing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/revoke", {
+      method: "POST",
+      json: {},
+    });
     expect(missing.status).toBe(404);
     // an unknown id is a 404 before "the VPN is off"
-    const rotateMissing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/rotate", { method: "POST" });
+    const rotateMissing = await admin.json<{ error: { code: string } }>("/api/admin/vpn/certificates/nope/rotate", {
+      method: "POST",
+    });
     expect(rotateMissing.status).toBe(404);
     const { client: student } = await signedIn("STUDENT");
     expect((await student.fetch("/admin/vpn")).status).toBe(307);

@@ -33,7 +33,10 @@ const inNs = (ns: string, ...args: string[]) => sh("ip", ["netns", "exec", ns, .
 
 /** true when one ping from the namespace gets an answer within 2 s */
 function ping(ns: string, address: string): boolean {
-  return spawnSync("ip", ["netns", "exec", ns, "ping", "-n", "-c", "1", "-W", "2", address], { stdio: "ignore" }).status === 0;
+  return (
+    spawnSync("ip", ["netns", "exec", ns, "ping", "-n", "-c", "1", "-W", "2", address], { stdio: "ignore" }).status ===
+    0
+  );
 }
 
 function makeNetwork(): void {
@@ -43,7 +46,10 @@ function makeNetwork(): void {
   inNs(NS.srv, "ip", "link", "add", "br0", "type", "bridge");
   inNs(NS.srv, "ip", "addr", "add", `${SERVER_IP}/24`, "dev", "br0");
   inNs(NS.srv, "ip", "link", "set", "br0", "up");
-  for (const [key, host] of [["a", 2], ["b", 3]] as const) {
+  for (const [key, host] of [
+    ["a", 2],
+    ["b", 3],
+  ] as const) {
     const outer = `v${R}${key}s`;
     sh("ip", ["link", "add", outer, "netns", NS.srv, "type", "veth", "peer", "name", "eth0", "netns", NS[key]]);
     inNs(NS.srv, "ip", "link", "set", outer, "master", "br0");
@@ -72,7 +78,11 @@ function startClient(ns: string, profile: string, name: string): Client {
   const log = join(work, `${name}.log`);
   writeFileSync(file, profile, { mode: 0o600 });
   rmSync(log, { force: true });
-  const proc = spawn("ip", ["netns", "exec", ns, "openvpn", "--config", file, "--log", log, "--connect-retry", "1", "1"], { stdio: "ignore" });
+  const proc = spawn(
+    "ip",
+    ["netns", "exec", ns, "openvpn", "--config", file, "--log", log, "--connect-retry", "1", "1"],
+    { stdio: "ignore" },
+  );
   const exited = new Promise<void>((ok) => proc.on("exit", () => ok()));
   const c = { proc, log, exited };
   clients.add(c);
@@ -102,7 +112,8 @@ async function waitFor<T>(what: string, seconds: number, probe: () => T | Promis
   }
 }
 
-const connected = (c: Client) => waitFor(`the tunnel (${c.log})`, 30, () => logOf(c).includes("Initialization Sequence Completed"));
+const connected = (c: Client) =>
+  waitFor(`the tunnel (${c.log})`, 30, () => logOf(c).includes("Initialization Sequence Completed"));
 
 let portal: PortalProcess | undefined;
 let db: Db;
@@ -113,7 +124,9 @@ let studentB: U;
 
 async function newUser(role: "STUDENT" | "TEACHER", password = "correct-horse-battery"): Promise<U> {
   const email = `vpn-${role.toLowerCase()}-${randomBytes(4).toString("hex")}@test.local`;
-  const user = await db.user.create({ data: { email, name: email, role, searchText: email, passwordHash: await hashPassword(password) } });
+  const user = await db.user.create({
+    data: { email, name: email, role, searchText: email, passwordHash: await hashPassword(password) },
+  });
   const client = new PortalClient(portal!.url);
   const error = await client.signIn(email, password);
   if (error) throw new Error(`sign-in failed: ${error}`);
@@ -121,7 +134,9 @@ async function newUser(role: "STUDENT" | "TEACHER", password = "correct-horse-ba
 }
 
 async function profileOf(u: U): Promise<string> {
-  const created = await u.client.json<{ certificate: { address: string } | null }>("/api/vpn/certificate", { method: "POST" });
+  const created = await u.client.json<{ certificate: { address: string } | null }>("/api/vpn/certificate", {
+    method: "POST",
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(200);
   const res = await u.client.fetch("/api/vpn/profile");
   expect(res.status).toBe(200);
@@ -129,17 +144,31 @@ async function profileOf(u: U): Promise<string> {
   return res.text();
 }
 
-type Overview = { preflight: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; server: { reachable: boolean; error: string | null }; clients: { commonName: string; virtualAddress: string; user: { email: string } | null }[]; crl: { nextUpdate: string | null }; firewall: { pairs: number; error: string | null } };
+type Overview = {
+  preflight: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] };
+  server: { reachable: boolean; error: string | null };
+  clients: { commonName: string; virtualAddress: string; user: { email: string } | null }[];
+  crl: { nextUpdate: string | null };
+  firewall: { pairs: number; error: string | null };
+};
 const overview = async () => (await admin.json<Overview>("/api/admin/vpn")).body;
-const myCert = async (u: U) => (await u.client.json<{ certificate: { id: string; serial: string; commonName: string; address: string } | null }>("/api/vpn")).body.certificate;
+const myCert = async (u: U) =>
+  (
+    await u.client.json<{ certificate: { id: string; serial: string; commonName: string; address: string } | null }>(
+      "/api/vpn",
+    )
+  ).body.certificate;
 
 describe("lab VPN in network namespaces", () => {
   beforeAll(async () => {
     for (const tool of ["openvpn", "nft", "ip", "ping"]) {
-      if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) throw new Error(`${tool} is missing: run scripts/setup-services.sh vpn`);
+      if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0)
+        throw new Error(`${tool} is missing: run scripts/setup-services.sh vpn`);
     }
     makeNetwork();
-    const dev: Record<string, string> = process.env.PORTAL_TEST_DEV ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-vpn` } : {};
+    const dev: Record<string, string> = process.env.PORTAL_TEST_DEV
+      ? { NEXT_DIST_DIR: `${process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev"}-vpn` }
+      : {};
     portal = await startPortal({
       env: {
         ...dev,
@@ -159,8 +188,12 @@ describe("lab VPN in network namespaces", () => {
     expect(await admin.signIn(TEST_ADMIN.email, TEST_ADMIN.password)).toBeNull();
     studentA = await newUser("STUDENT");
     studentB = await newUser("STUDENT");
-    await db.machine.create({ data: { name: "a-machine", ownerId: studentA.id, state: "RUNNING", ipAddresses: MACHINE_A } });
-    await db.machine.create({ data: { name: "b-machine", ownerId: studentB.id, state: "RUNNING", ipAddresses: `${MACHINE_B},fe80::1` } });
+    await db.machine.create({
+      data: { name: "a-machine", ownerId: studentA.id, state: "RUNNING", ipAddresses: MACHINE_A },
+    });
+    await db.machine.create({
+      data: { name: "b-machine", ownerId: studentB.id, state: "RUNNING", ipAddresses: `${MACHINE_B},fe80::1` },
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -201,7 +234,14 @@ describe("lab VPN in network namespaces", () => {
     expect(new Date(ov.crl.nextUpdate ?? 0).getTime()).toBeGreaterThan(Date.now() + 3 * 86_400_000);
     // the preflight passes on a machine set up by setup-services.sh vpn: programs, tun, the namespace, nftables, the server
     expect(ov.preflight.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(ov.preflight.checks.map((c) => c.id).sort()).toEqual(["netns", "nft", "nftables", "openvpn", "server", "tun"]);
+    expect(ov.preflight.checks.map((c) => c.id).sort()).toEqual([
+      "netns",
+      "nft",
+      "nftables",
+      "openvpn",
+      "server",
+      "tun",
+    ]);
     expect(ov.preflight.ok).toBe(true);
     // private keys at rest are sealed
     const caKey = readFileSync(join(portal!.dataDir, "vpn", "ca.key.sealed"), "utf8");
@@ -211,7 +251,8 @@ describe("lab VPN in network namespaces", () => {
 
   it("downloads profiles with inline ca/cert/key/tls-crypt, the remote and the routes of the user's lab network", async () => {
     const a = await profileOf(studentA);
-    for (const tag of ["ca", "cert", "key", "tls-crypt"]) expect(a).toMatch(new RegExp(`<${tag}>\\n(#[^\\n]*\\n)*-----BEGIN [^\\n]+-----[\\s\\S]+?</${tag}>`));
+    for (const tag of ["ca", "cert", "key", "tls-crypt"])
+      expect(a).toMatch(new RegExp(`<${tag}>\\n(#[^\\n]*\\n)*-----BEGIN [^\\n]+-----[\\s\\S]+?</${tag}>`));
     expect(a).toMatch(new RegExp(`^remote ${SERVER_IP.replace(/\./g, "\\.")} 1194$`, "m"));
     expect(a).toMatch(/^proto udp$/m);
     expect(a).toMatch(new RegExp(`^route 10\\.251\\.${X}\\.0 255\\.255\\.255\\.0$`, "m"));
@@ -254,7 +295,9 @@ describe("lab VPN in network namespaces", () => {
 
   it("rebuilds the firewall idempotently: rules flushed behind its back come back, reapplying changes nothing", async () => {
     inNs(NS.srv, "nft", "delete", "table", "inet", "lab_portal_vpn");
-    const first = await admin.json<{ pairs: number; error: string | null }>("/api/admin/vpn/firewall", { method: "POST" });
+    const first = await admin.json<{ pairs: number; error: string | null }>("/api/admin/vpn/firewall", {
+      method: "POST",
+    });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ pairs: 2, error: null });
     const once = inNs(NS.srv, "nft", "list", "table", "inet", "lab_portal_vpn");
@@ -280,11 +323,18 @@ describe("lab VPN in network namespaces", () => {
 
   it("rotate: the old session is killed, the new profile connects with the same address, the old one is refused", async () => {
     const before = (await myCert(studentB))!;
-    const rotated = await studentB.client.json<{ certificate: { address: string; serial: string } }>("/api/vpn/certificate/rotate", { method: "POST" });
+    const rotated = await studentB.client.json<{ certificate: { address: string; serial: string } }>(
+      "/api/vpn/certificate/rotate",
+      { method: "POST" },
+    );
     expect(rotated.status).toBe(200);
     expect(rotated.body.certificate.address).toBe(before.address);
     expect(rotated.body.certificate.serial).not.toBe(before.serial);
-    await waitFor("the old session to be killed", 10, async () => !(await overview()).clients.some((c) => c.commonName === before.commonName));
+    await waitFor(
+      "the old session to be killed",
+      10,
+      async () => !(await overview()).clients.some((c) => c.commonName === before.commonName),
+    );
     await stopClient(clientB);
     const b2 = startClient(NS.b, await (await studentB.client.fetch("/api/vpn/profile")).text(), "b2");
     await connected(b2);
@@ -302,11 +352,18 @@ describe("lab VPN in network namespaces", () => {
   it("revoke: the live session is killed within seconds, the profile is refused, the address is released", async () => {
     await reaches(NS.a, TUNNEL_SERVER);
     const cert = (await myCert(studentA))!;
-    const res = await admin.json<{ killed: boolean }>(`/api/admin/vpn/certificates/${cert.id}/revoke`, { method: "POST", json: { reason: "lost laptop" } });
+    const res = await admin.json<{ killed: boolean }>(`/api/admin/vpn/certificates/${cert.id}/revoke`, {
+      method: "POST",
+      json: { reason: "lost laptop" },
+    });
     expect(res.status).toBe(200);
     expect(res.body.killed).toBe(true); // the revoke itself killed the session through the management interface
     const t0 = Date.now();
-    await waitFor("the session to disappear", 5, async () => !(await overview()).clients.some((c) => c.commonName === cert.commonName));
+    await waitFor(
+      "the session to disappear",
+      5,
+      async () => !(await overview()).clients.some((c) => c.commonName === cert.commonName),
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(ping(NS.a, TUNNEL_SERVER)).toBe(false);
     expect(ping(NS.a, MACHINE_A)).toBe(false);
@@ -324,16 +381,24 @@ describe("lab VPN in network namespaces", () => {
     const row = await db.vpnCertificate.findUnique({ where: { id: cert.id } });
     expect(row).toMatchObject({ status: "REVOKED", address: null });
     expect((await studentA.client.json("/api/vpn/profile")).status).toBe(404);
-    const renewed = await studentA.client.json<{ certificate: { address: string } }>("/api/vpn/certificate", { method: "POST" });
+    const renewed = await studentA.client.json<{ certificate: { address: string } }>("/api/vpn/certificate", {
+      method: "POST",
+    });
     expect(renewed.body.certificate.address).toBe("10.8.0.64");
   }, 90_000);
 
   it("refuses settings that would not work, and a pool that would strand active certificates", async () => {
     const current = (await admin.json<Record<string, unknown>>("/api/admin/vpn/settings")).body;
-    const bad = await admin.json<{ error: { code: string; fields: Record<string, string> } }>("/api/admin/vpn/settings", { method: "PUT", json: { ...current, pool: "10.8.0.1-10.8.0.20", labNetworks: ["10.8.0.0/16"] } });
+    const bad = await admin.json<{ error: { code: string; fields: Record<string, string> } }>(
+      "/api/admin/vpn/settings",
+      { method: "PUT", json: { ...current, pool: "10.8.0.1-10.8.0.20", labNetworks: ["10.8.0.0/16"] } },
+    );
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.body.error.fields).sort()).toEqual(["labNetworks.0", "pool"]);
-    const stranding = await admin.json<{ error: { code: string; message: string } }>("/api/admin/vpn/settings", { method: "PUT", json: { ...current, pool: "10.8.0.200-10.8.0.254" } });
+    const stranding = await admin.json<{ error: { code: string; message: string } }>("/api/admin/vpn/settings", {
+      method: "PUT",
+      json: { ...current, pool: "10.8.0.200-10.8.0.254" },
+    });
     expect(stranding.status).toBe(409);
     expect(stranding.body.error.message).toMatch(/outside the new pool/);
     expect((await studentA.client.json("/api/admin/vpn/settings")).status).toBe(403);
@@ -341,9 +406,17 @@ describe("lab VPN in network namespaces", () => {
 
   it("issues race-free: concurrent requests get distinct addresses, one certificate per user", async () => {
     const users = await Promise.all(Array.from({ length: 8 }, () => newUser("STUDENT")));
-    const results = await Promise.all(users.flatMap((u) => [0, 1, 2].map(() => u.client.json<{ certificate: { address: string } }>("/api/vpn/certificate", { method: "POST" }))));
+    const results = await Promise.all(
+      users.flatMap((u) =>
+        [0, 1, 2].map(() =>
+          u.client.json<{ certificate: { address: string } }>("/api/vpn/certificate", { method: "POST" }),
+        ),
+      ),
+    );
     for (const r of results) expect(r.status).toBe(200);
-    const perUser = await Promise.all(users.map((u) => db.vpnCertificate.count({ where: { userId: u.id, status: "ACTIVE" } })));
+    const perUser = await Promise.all(
+      users.map((u) => db.vpnCertificate.count({ where: { userId: u.id, status: "ACTIVE" } })),
+    );
     expect(perUser).toEqual(users.map(() => 1));
     const active = await db.vpnCertificate.findMany({ where: { status: "ACTIVE" }, select: { address: true } });
     const addresses = active.map((c) => c.address);

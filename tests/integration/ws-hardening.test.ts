@@ -54,15 +54,24 @@ const CASES: Case[] = [
   { name: "length beyond 2^53", after: [frame(0x82, Buffer.alloc(0), { claimedLength: (1n << 63n) - 1n })] },
   { name: "length beyond maxPayload", after: [frame(0x82, Buffer.alloc(16), { claimedLength: 64n * 1024n * 1024n })] },
   { name: "invalid UTF-8 in a text frame", after: [frame(0x81, Buffer.from([0xc3, 0x28, 0xff, 0xfe]))] },
-  { name: "invalid UTF-8 split over a fragmented text message", after: [frame(0x01, Buffer.from([0xe2, 0x82])), frame(0x80, Buffer.from([0x28]))] },
+  {
+    name: "invalid UTF-8 split over a fragmented text message",
+    after: [frame(0x01, Buffer.from([0xe2, 0x82])), frame(0x80, Buffer.from([0x28]))],
+  },
   { name: "truncated frame, then the socket ends", after: [frame(0x82, Buffer.alloc(200)).subarray(0, 20)] },
   { name: "fragmented control frame", after: [frame(0x09, Buffer.from("ping"))] },
   { name: "control frame over 125 bytes", after: [frame(0x89, Buffer.alloc(200))] },
   { name: "continuation without a start", after: [frame(0x80, Buffer.from("lost"))] },
-  { name: "new data frame inside a fragmented message", after: [frame(0x02, Buffer.from("a")), frame(0x82, Buffer.from("b"))] },
+  {
+    name: "new data frame inside a fragmented message",
+    after: [frame(0x02, Buffer.from("a")), frame(0x82, Buffer.from("b"))],
+  },
   { name: "close frame with a 1-byte payload", after: [frame(0x88, Buffer.from([3]))] },
   { name: "close frame with an invalid code", after: [frame(0x88, closeWith(999, Buffer.alloc(0)))] },
-  { name: "close frame with an invalid UTF-8 reason", after: [frame(0x88, closeWith(1000, Buffer.from([0xff, 0xfe])))] },
+  {
+    name: "close frame with an invalid UTF-8 reason",
+    after: [frame(0x88, closeWith(1000, Buffer.from([0xff, 0xfe])))],
+  },
   { name: "garbage bytes after the handshake", after: [randomBytes(512), randomBytes(64)] },
   { name: "garbage bytes before the handshake", before: randomBytes(300) },
   { name: "garbage after a valid frame", after: [Buffer.concat([frame(0x82, Buffer.from("ok")), randomBytes(200)])] },
@@ -133,7 +142,10 @@ describe("WebSocket fuzz: malformed frames on every WS path", () => {
     admin = await signedInAdmin();
     await ensureHosts(admin);
     const template = await createContainerTemplate(admin);
-    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", { method: "POST", json: { templateId: template, name: "fuzz ct" } });
+    const created = await admin.json<{ job: { id: string }; machines: { id: string }[] }>("/api/machines", {
+      method: "POST",
+      json: { templateId: template, name: "fuzz ct" },
+    });
     await waitForJob(admin, created.body.job.id);
     container = created.body.machines[0]?.id as string;
     await admin.json(`/api/machines/${container}/start`, { method: "POST", json: {} });
@@ -143,7 +155,10 @@ describe("WebSocket fuzz: malformed frames on every WS path", () => {
   /** A path for the route that gets past its checks: the console path with a fresh real ticket. */
   async function pathFor(route: (typeof WS_ROUTES)[number]): Promise<string> {
     if (route.path === "/ws/machines/{id}/console") {
-      const t = await admin.json<{ url: string }>(`/api/machines/${container}/console`, { method: "POST", json: { kind: "exec" } });
+      const t = await admin.json<{ url: string }>(`/api/machines/${container}/console`, {
+        method: "POST",
+        json: { kind: "exec" },
+      });
       expect(t.status).toBe(201);
       return t.body.url;
     }
@@ -162,7 +177,10 @@ describe("WebSocket fuzz: malformed frames on every WS path", () => {
         else expect(status, `${route.path}: ${c.name}`).toMatch(/^HTTP\/1\.1 400|^$/);
       }
       // the route still works after its fuzz
-      const status = await runCase(await pathFor(route), admin, { name: "clean", after: [frame(0x88, closeWith(1000, Buffer.alloc(0)))] });
+      const status = await runCase(await pathFor(route), admin, {
+        name: "clean",
+        after: [frame(0x88, closeWith(1000, Buffer.alloc(0)))],
+      });
       expect(status).toBe("HTTP/1.1 101 Switching Protocols");
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -199,7 +217,9 @@ describe("slow headers (slowloris)", () => {
   }, 30_000);
 
   it("closes a WebSocket upgrade whose headers trickle in within 10 s", async () => {
-    const seconds = await trickle(`GET /ws/events HTTP/1.1\r\nHost: ${portal().host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Slow: `);
+    const seconds = await trickle(
+      `GET /ws/events HTTP/1.1\r\nHost: ${portal().host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Slow: `,
+    );
     expect(seconds).toBeLessThan(10);
   }, 30_000);
 

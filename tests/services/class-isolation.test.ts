@@ -13,7 +13,14 @@ import { DEFAULT_CAPABILITIES, DockerProvider } from "../../src/server/providers
 import { applyIsolation, ISOLATION_TABLE, isolationError } from "../../src/server/providers/isolation";
 import { bridgeFor, LibvirtProvider } from "../../src/server/providers/libvirt/provider";
 import { type HostTarget, type MachineSpec, names } from "../../src/server/providers/types";
-import { DOCKER_SOCKET, dockerTestImage, guestImagePath, LIBVIRT_URI, requireAssets, virtType } from "../support/assets";
+import {
+  DOCKER_SOCKET,
+  dockerTestImage,
+  guestImagePath,
+  LIBVIRT_URI,
+  requireAssets,
+  virtType,
+} from "../support/assets";
 
 const RUN = Date.now().toString(36);
 const TEST_LABEL = "lab-portal.test";
@@ -23,13 +30,31 @@ const SSHD = ["/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"
 const docker = new Docker({ socketPath: DOCKER_SOCKET });
 
 /** Linux capability numbers (linux/capability.h) of the names the portal uses. */
-const CAP_NUMBERS: Record<string, number> = { CHOWN: 0, DAC_OVERRIDE: 1, FOWNER: 3, FSETID: 4, KILL: 5, SETGID: 6, SETUID: 7, NET_BIND_SERVICE: 10, NET_ADMIN: 12, NET_RAW: 13, SYS_CHROOT: 18, SYS_ADMIN: 21, AUDIT_WRITE: 29 };
+const CAP_NUMBERS: Record<string, number> = {
+  CHOWN: 0,
+  DAC_OVERRIDE: 1,
+  FOWNER: 3,
+  FSETID: 4,
+  KILL: 5,
+  SETGID: 6,
+  SETUID: 7,
+  NET_BIND_SERVICE: 10,
+  NET_ADMIN: 12,
+  NET_RAW: 13,
+  SYS_CHROOT: 18,
+  SYS_ADMIN: 21,
+  AUDIT_WRITE: 29,
+};
 const mask = (caps: readonly string[]) => caps.reduce((m, c) => m | (1n << BigInt(CAP_NUMBERS[c] as number)), 0n);
 
 function sh(cmd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(cmd, args, { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code as number) : 1) : 0;
+      const code = error
+        ? typeof (error as { code?: unknown }).code === "number"
+          ? ((error as { code: number }).code as number)
+          : 1
+        : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
     if (input !== undefined) child.stdin?.end(input);
@@ -60,11 +85,21 @@ async function execOut(ref: string, cmd: string[]): Promise<string> {
 
 /** "open" when a TCP connection from inside the container to address:port succeeds within 3 s, else "closed". */
 function probeCommand(address: string, port: number): string[] {
-  return ["bash", "-c", `if timeout 3 bash -c 'exec 3<>/dev/tcp/${address}/${port}' 2>/dev/null; then echo open; else echo closed; fi`];
+  return [
+    "bash",
+    "-c",
+    `if timeout 3 bash -c 'exec 3<>/dev/tcp/${address}/${port}' 2>/dev/null; then echo open; else echo closed; fi`,
+  ];
 }
-const probeFrom = async (ref: string, address: string, port: number) => (await execOut(ref, probeCommand(address, port))).trim();
+const probeFrom = async (ref: string, address: string, port: number) =>
+  (await execOut(ref, probeCommand(address, port))).trim();
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -85,14 +120,28 @@ async function hostListener(): Promise<{ server: Server; port: number }> {
 }
 
 async function hostAddresses(): Promise<string[]> {
-  const links = JSON.parse(await must(sh("ip", ["-j", "-4", "addr"]))) as { ifname: string; addr_info: { local: string }[] }[];
+  const links = JSON.parse(await must(sh("ip", ["-j", "-4", "addr"]))) as {
+    ifname: string;
+    addr_info: { local: string }[];
+  }[];
   return links.filter((l) => l.ifname !== "lo").flatMap((l) => l.addr_info.map((a) => a.local));
 }
 
 /** A TCP listener on :2222 in a network namespace (a "guest service"), until stopped; no execFile timeout. */
 const nsListeners: ChildProcess[] = [];
 function listenIn(netns: string): void {
-  const child = spawn("ip", ["netns", "exec", netns, process.execPath, "-e", 'require("net").createServer((s) => s.end()).listen(2222, "0.0.0.0")'], { stdio: "ignore" });
+  const child = spawn(
+    "ip",
+    [
+      "netns",
+      "exec",
+      netns,
+      process.execPath,
+      "-e",
+      'require("net").createServer((s) => s.end()).listen(2222, "0.0.0.0")',
+    ],
+    { stdio: "ignore" },
+  );
   nsListeners.push(child);
 }
 function stopListeners(): void {
@@ -127,7 +176,19 @@ describe("Docker class networks: isolated from the host and from other classes",
       diskGb: 1,
       network,
       labels: { [TEST_LABEL]: "isolation" },
-      template: { id: `iso${RUN}`, kind: "DOCKER", dockerImage: dockerTestImage(), dockerCommand: SSHD, dockerCapabilities: capabilities, shell: "/bin/bash", consoleKinds: ["ssh", "exec"], sshPort: 22, rdpPort: 3389, osType: "LINUX", keepDataDisk: false },
+      template: {
+        id: `iso${RUN}`,
+        kind: "DOCKER",
+        dockerImage: dockerTestImage(),
+        dockerCommand: SSHD,
+        dockerCapabilities: capabilities,
+        shell: "/bin/bash",
+        consoleKinds: ["ssh", "exec"],
+        sshPort: 22,
+        rdpPort: 3389,
+        osType: "LINUX",
+        keepDataDisk: false,
+      },
     };
   }
 
@@ -138,7 +199,8 @@ describe("Docker class networks: isolated from the host and from other classes",
     for (const n of networks.filter((x) => x.Name.startsWith("lp-iso-"))) await provider.removeNetwork(n.Name);
   }
 
-  const gatewayOf = async (network: string) => (await docker.getNetwork(network).inspect()).IPAM?.Config?.[0]?.Gateway as string;
+  const gatewayOf = async (network: string) =>
+    (await docker.getNetwork(network).inspect()).IPAM?.Config?.[0]?.Gateway as string;
   const addressOf = async (id: string) => (await provider.addresses(ref(id)))[0] as string;
 
   beforeAll(async () => {
@@ -158,7 +220,12 @@ describe("Docker class networks: isolated from the host and from other classes",
     }
     // sshd answers on the classmate's address (same class network) before the probes start
     const a2 = await addressOf(ids.a2);
-    await waitFor("sshd in the classmate's container", async () => (await probeFrom(ref(ids.a1), a2, 22)) === "open", 20_000, 500);
+    await waitFor(
+      "sshd in the classmate's container",
+      async () => (await probeFrom(ref(ids.a1), a2, 22)) === "open",
+      20_000,
+      500,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -182,10 +249,17 @@ describe("Docker class networks: isolated from the host and from other classes",
     const gateway = await gatewayOf(NET_A);
     const targets = [...new Set([gateway, await gatewayOf(NET_B), ...(await hostAddresses())])];
     expect(targets.length).toBeGreaterThan(2);
-    for (const address of targets) expect(`${address}:${listener.port} ${await probeFrom(ref(ids.a1), address, listener.port)}`).toBe(`${address}:${listener.port} closed`);
+    for (const address of targets)
+      expect(`${address}:${listener.port} ${await probeFrom(ref(ids.a1), address, listener.port)}`).toBe(
+        `${address}:${listener.port} closed`,
+      );
     expect(await probeFrom(ref(ids.a1), gateway, 22)).toBe("closed");
     // the same listener answers on the host itself: it is the rules that refuse, not a missing service
-    expect((await must(sh("bash", ["-c", `timeout 3 bash -c 'exec 3<>/dev/tcp/${gateway}/${listener.port}' && echo open`]))).trim()).toBe("open");
+    expect(
+      (
+        await must(sh("bash", ["-c", `timeout 3 bash -c 'exec 3<>/dev/tcp/${gateway}/${listener.port}' && echo open`]))
+      ).trim(),
+    ).toBe("open");
   }, 60_000);
 
   it("the container reaches a classmate on its own class network, not a machine of another class network", async () => {
@@ -197,12 +271,15 @@ describe("Docker class networks: isolated from the host and from other classes",
   it("the host still reaches the containers: the SSH console's target (the container's address on a class network) answers", async () => {
     const target = await provider.terminalTarget(ref(ids.a1), spec(ids.a1, NET_A), "student");
     expect(target).toMatchObject({ kind: "ssh", host: await addressOf(ids.a1), port: 22 });
-    const banner = await must(sh("bash", ["-c", `timeout 5 bash -c 'exec 3<>/dev/tcp/${await addressOf(ids.a1)}/22; head -c 7 <&3'`]));
+    const banner = await must(
+      sh("bash", ["-c", `timeout 5 bash -c 'exec 3<>/dev/tcp/${await addressOf(ids.a1)}/22; head -c 7 <&3'`]),
+    );
     expect(banner).toBe("SSH-2.0");
   }, 30_000);
 
   it("containers run with the reduced capability set; a template's allowed extras are added, others ignored", async () => {
-    const capEff = async (id: string) => BigInt(`0x${/CapEff:\s+([0-9a-f]+)/.exec(await execOut(ref(id), ["grep", "CapEff", "/proc/self/status"]))?.[1]}`);
+    const capEff = async (id: string) =>
+      BigInt(`0x${/CapEff:\s+([0-9a-f]+)/.exec(await execOut(ref(id), ["grep", "CapEff", "/proc/self/status"]))?.[1]}`);
     expect(await capEff(ids.a1)).toBe(mask(DEFAULT_CAPABILITIES));
     expect((await capEff(ids.a1)) & mask(["NET_RAW", "SYS_ADMIN", "NET_ADMIN"])).toBe(0n);
     expect(await capEff(ids.raw)).toBe(mask([...DEFAULT_CAPABILITIES, "NET_RAW"]));
@@ -235,7 +312,9 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
 
   async function plug(name: string, network: string, octet: number) {
     const bridge = bridgeFor(network);
-    const [link] = JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridge]))) as { addr_info: { local: string }[] }[];
+    const [link] = JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridge]))) as {
+      addr_info: { local: string }[];
+    }[];
     const gateway = link?.addr_info[0]?.local as string;
     const prefix = gateway.split(".").slice(0, 3).join(".");
     const hostEnd = `v${name.slice(-9)}`;
@@ -248,7 +327,8 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     await must(sh("ip", ["-n", name, "route", "add", "default", "via", gateway]));
     return { address: `${prefix}.${octet}`, gateway };
   }
-  const probeNs = async (name: string, address: string, port: number) => (await sh("ip", ["netns", "exec", name, ...probeCommand(address, port)])).stdout.trim();
+  const probeNs = async (name: string, address: string, port: number) =>
+    (await sh("ip", ["netns", "exec", name, ...probeCommand(address, port)])).stdout.trim();
 
   async function clean() {
     stopListeners();
@@ -273,7 +353,12 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     for (const name of [ns.a2, ns.b]) {
       listenIn(name);
     }
-    await waitFor("the classmate's listener", async () => (await probeNs(ns.a, a2.address, 2222)) === "open", 10_000, 300);
+    await waitFor(
+      "the classmate's listener",
+      async () => (await probeNs(ns.a, a2.address, 2222)) === "open",
+      10_000,
+      300,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -285,7 +370,8 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     const table = await must(sh("nft", ["list", "table", "inet", ISOLATION_TABLE]));
     expect(table).toContain(bridgeFor(nets.a));
     expect(table).toContain(bridgeFor(nets.b));
-    for (const address of [a.gateway, b.gateway, ...(await hostAddresses())]) expect(`${address} ${await probeNs(ns.a, address, listener.port)}`).toBe(`${address} closed`);
+    for (const address of [a.gateway, b.gateway, ...(await hostAddresses())])
+      expect(`${address} ${await probeNs(ns.a, address, listener.port)}`).toBe(`${address} closed`);
     expect(await probeNs(ns.a, a.gateway, 22)).toBe("closed");
     expect(await probeNs(ns.a, a.gateway, 53)).toBe("open");
   }, 60_000);
@@ -358,14 +444,22 @@ describe("a real libvirt guest on an isolated class network", () => {
   const virsh = (...args: string[]) => sh("virsh", ["--quiet", "-c", LIBVIRT_URI, ...args]);
   async function inGuest(command: string, timeoutS = 30): Promise<string> {
     const r = await sh("python3", ["-c", SERIAL_HELPER, serial, command, String(timeoutS)]);
-    if (r.code !== 0) throw new Error(`no answer from the guest's serial console to ${command}: ${JSON.stringify(r.stdout.slice(-500))} ${r.stderr}`);
+    if (r.code !== 0)
+      throw new Error(
+        `no answer from the guest's serial console to ${command}: ${JSON.stringify(r.stdout.slice(-500))} ${r.stderr}`,
+      );
     return r.stdout;
   }
-  const probeGuest = async (address: string, port: number) => ((await inGuest(`nc -w 3 ${address} ${port} </dev/null >/dev/null 2>&1 && echo R""ES=open || echo R""ES=closed`)).match(/RES=(open|closed)/)?.[1] ?? "none");
+  const probeGuest = async (address: string, port: number) =>
+    (
+      await inGuest(`nc -w 3 ${address} ${port} </dev/null >/dev/null 2>&1 && echo R""ES=open || echo R""ES=closed`)
+    ).match(/RES=(open|closed)/)?.[1] ?? "none";
 
   async function plugPeer(name: string, network: string, octet: number) {
     const bridge = bridgeFor(network);
-    const [link] = JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridge]))) as { addr_info: { local: string }[] }[];
+    const [link] = JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridge]))) as {
+      addr_info: { local: string }[];
+    }[];
     const gw = link?.addr_info[0]?.local as string;
     const address = `${gw.split(".").slice(0, 3).join(".")}.${octet}`;
     await must(sh("ip", ["netns", "add", name]));
@@ -384,7 +478,10 @@ describe("a real libvirt guest on an isolated class network", () => {
     await virsh("undefine", ref);
     for (const name of Object.values(peers)) await sh("ip", ["netns", "del", name]);
     for (const n of [net, other]) await provider.removeNetwork(n).catch(() => undefined);
-    const vols = (await virsh("vol-list", POOL)).stdout.split("\n").map((l) => l.trim().split(/\s+/)[0] ?? "").filter(Boolean);
+    const vols = (await virsh("vol-list", POOL)).stdout
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/)[0] ?? "")
+      .filter(Boolean);
     for (const v of vols) await virsh("vol-delete", "--pool", POOL, v);
     await virsh("pool-destroy", POOL);
     await virsh("pool-delete", POOL);
@@ -408,21 +505,50 @@ describe("a real libvirt guest on an isolated class network", () => {
       memoryMb: 128,
       diskGb: 1,
       network: net,
-      template: { id: `iso${RUN}`, kind: "LIBVIRT", volume, volumeFormat: "qcow2", shell: "/bin/sh", consoleKinds: ["vnc"], sshPort: 22, rdpPort: 3389, osType: "LINUX", keepDataDisk: false },
+      template: {
+        id: `iso${RUN}`,
+        kind: "LIBVIRT",
+        volume,
+        volumeFormat: "qcow2",
+        shell: "/bin/sh",
+        consoleKinds: ["vnc"],
+        sshPort: 22,
+        rdpPort: 3389,
+        osType: "LINUX",
+        keepDataDisk: false,
+      },
     };
     await provider.create(spec);
     await provider.start(ref, spec);
     const xml = await must(virsh("dumpxml", ref));
-    serial = /<console type='pty' tty='([^']+)'/.exec(xml)?.[1] ?? /<source path='(\/dev\/pts\/\d+)'/.exec(xml)?.[1] ?? "";
+    serial =
+      /<console type='pty' tty='([^']+)'/.exec(xml)?.[1] ?? /<source path='(\/dev\/pts\/\d+)'/.exec(xml)?.[1] ?? "";
     expect(serial).toMatch(/^\/dev\/pts\/\d+$/);
-    gateway = (JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridgeFor(net)]))) as { addr_info: { local: string }[] }[])[0]?.addr_info[0]?.local as string;
+    gateway = (
+      JSON.parse(await must(sh("ip", ["-j", "-4", "addr", "show", "dev", bridgeFor(net)]))) as {
+        addr_info: { local: string }[];
+      }[]
+    )[0]?.addr_info[0]?.local as string;
     peerSame = await plugPeer(peers.same, net, 60);
     peerOther = await plugPeer(peers.other, other, 60);
-    const fromHost = async (address: string) => (await sh("bash", ["-c", `timeout 2 bash -c 'exec 3<>/dev/tcp/${address}/2222' && echo open`])).stdout.includes("open");
-    await waitFor("the peers' listeners", async () => (await fromHost(peerSame)) && (await fromHost(peerOther)), 20_000, 300);
+    const fromHost = async (address: string) =>
+      (await sh("bash", ["-c", `timeout 2 bash -c 'exec 3<>/dev/tcp/${address}/2222' && echo open`])).stdout.includes(
+        "open",
+      );
+    await waitFor(
+      "the peers' listeners",
+      async () => (await fromHost(peerSame)) && (await fromHost(peerOther)),
+      20_000,
+      300,
+    );
     // booted (software emulation is slow) and leased an address by DHCP through the table's exception
     await waitFor("the guest's DHCP lease", async () => (await provider.addresses(ref)).length > 0, 150_000, 2000);
-    await waitFor("the guest's shell", async () => (await inGuest('echo RE""ADY', 5).catch(() => "")).includes("READY"), 60_000, 1000);
+    await waitFor(
+      "the guest's shell",
+      async () => (await inGuest('echo RE""ADY', 5).catch(() => "")).includes("READY"),
+      60_000,
+      1000,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -433,10 +559,18 @@ describe("a real libvirt guest on an isolated class network", () => {
   it("from inside the guest: no host service (portal port, sshd), DNS answers, a peer on its class network answers, another class does not", async () => {
     expect(await probeGuest(gateway, listener.port)).toBe("closed");
     expect(await probeGuest(gateway, 22)).toBe("closed");
-    for (const address of await hostAddresses()) expect(`${address} ${await probeGuest(address, listener.port)}`).toBe(`${address} closed`);
+    for (const address of await hostAddresses())
+      expect(`${address} ${await probeGuest(address, listener.port)}`).toBe(`${address} closed`);
     expect(await probeGuest(gateway, 53)).toBe("open");
     // reachable (the first try may wait for ARP on a freshly booted guest, so a few tries)
-    expect(await waitFor("the classmate from inside the guest", async () => (await probeGuest(peerSame, 2222)) === "open", 20_000, 500)).toBe(true);
+    expect(
+      await waitFor(
+        "the classmate from inside the guest",
+        async () => (await probeGuest(peerSame, 2222)) === "open",
+        20_000,
+        500,
+      ),
+    ).toBe(true);
     expect(await probeGuest(peerOther, 2222)).toBe("closed");
   }, 180_000);
 

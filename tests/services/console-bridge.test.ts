@@ -21,7 +21,12 @@ async function until(what: string, check: () => boolean, ms = 5_000) {
 }
 
 type Backend = { server: Server; port: number; sockets: Socket[]; closed: number; written: number; received: Buffer[] };
-type Rig = { backend: Backend; wss: WebSocketServer; client: WebSocket; server: { ws: WebSocket; stats: BridgeStats; closeReason: string | null } };
+type Rig = {
+  backend: Backend;
+  wss: WebSocketServer;
+  client: WebSocket;
+  server: { ws: WebSocket; stats: BridgeStats; closeReason: string | null };
+};
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
@@ -65,12 +70,19 @@ async function rig(mode: "native" | "javascript", backend: Backend, leftover?: B
       const tcp = connect({ host: "127.0.0.1", port: backend.port });
       tcp.once("connect", () => {
         const side: Rig["server"] = { ws, stats: { bytesIn: 0, bytesOut: 0 }, closeReason: null };
-        side.stats = bridge(ws, tcp, { leftover, javascriptOnly: mode === "javascript", onClose: (reason) => (side.closeReason = reason) });
+        side.stats = bridge(ws, tcp, {
+          leftover,
+          javascriptOnly: mode === "javascript",
+          onClose: (reason) => (side.closeReason = reason),
+        });
         resolve(side);
       });
     });
   });
-  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, { perMessageDeflate: false, maxPayload: 0 });
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, {
+    perMessageDeflate: false,
+    maxPayload: 0,
+  });
   client.on("error", () => {});
   cleanups.push(() => {
     client.terminate();
@@ -80,10 +92,18 @@ async function rig(mode: "native" | "javascript", backend: Backend, leftover?: B
   return { backend, wss, client, server: await server };
 }
 
-const opened = (client: WebSocket) => (client.readyState === WebSocket.OPEN ? Promise.resolve() : new Promise((res) => client.once("open", res)));
+const opened = (client: WebSocket) =>
+  client.readyState === WebSocket.OPEN ? Promise.resolve() : new Promise((res) => client.once("open", res));
 
 function collect(client: WebSocket) {
-  const state = { chunks: [] as Buffer[], bytes: 0, text: 0, errors: [] as string[], pings: 0, close: null as null | { code: number; reason: string } };
+  const state = {
+    chunks: [] as Buffer[],
+    bytes: 0,
+    text: 0,
+    errors: [] as string[],
+    pings: 0,
+    close: null as null | { code: number; reason: string },
+  };
   client.on("message", (data: Buffer, isBinary) => {
     if (!isBinary) state.text++;
     state.chunks.push(data);

@@ -54,7 +54,9 @@ const spec: MachineSpec = {
 } as MachineSpec;
 
 /** TPKT + X.224 Connection Request + RDP_NEG_REQ (TLS | CredSSP), as mstsc sends first. */
-const CONNECTION_REQUEST = Buffer.from([0x03, 0x00, 0x00, 0x13, 0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00]);
+const CONNECTION_REQUEST = Buffer.from([
+  0x03, 0x00, 0x00, 0x13, 0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
+]);
 
 /** Sends the Connection Request and resolves with the first TPKT packet the server answers. */
 function x224(port: number, timeoutMs: number): Promise<Buffer> {
@@ -80,9 +82,15 @@ function x224(port: number, timeoutMs: number): Promise<Buffer> {
 
 async function clean() {
   for (const c of await docker.listContainers({ all: true, filters: { label: [`${TEST_LABEL}=services-rdp`] } })) {
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
-  await docker.getNetwork(NETWORK).remove().catch(() => undefined);
+  await docker
+    .getNetwork(NETWORK)
+    .remove()
+    .catch(() => undefined);
 }
 
 /** Runs a command in the container and resolves with its output (stdout and stderr). */
@@ -148,7 +156,9 @@ describe("the demo RDP container", () => {
     // Signing in opens a desktop: the session manager starts Xorg (xorgxrdp) and Openbox as the user, under the
     // container's reduced capabilities and no-new-privileges (xrdp-sesrun is what xrdp asks sesman for at login)
     const container = docker.getContainer(names.domain(MACHINE_ID));
-    expect(await run(container, ["xrdp-sesrun", "-s", "127.0.0.1", "-p", "student", "student"])).toMatch(/ok .*display=:\d+/);
+    expect(await run(container, ["xrdp-sesrun", "-s", "127.0.0.1", "-p", "student", "student"])).toMatch(
+      /ok .*display=:\d+/,
+    );
     const desktop = await waitForProcesses(container, ["Xorg", "openbox"], 20_000);
     expect(desktop).toMatch(/^student\s+\S*Xorg/m);
     expect(desktop).toMatch(/^student\s+\S*openbox/m);

@@ -5,7 +5,14 @@ import { Socket } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerProvider, LABEL, MANAGED } from "../../src/server/providers/docker/provider";
-import { type HostTarget, type MachineProvider, type MachineSpec, names, ProviderError, type ProviderEvent } from "../../src/server/providers/types";
+import {
+  type HostTarget,
+  type MachineProvider,
+  type MachineSpec,
+  names,
+  ProviderError,
+  type ProviderEvent,
+} from "../../src/server/providers/types";
 import { DOCKER_SOCKET, dockerTestImage, requireAssets } from "../support/assets";
 
 const RUN = Date.now().toString(36);
@@ -31,7 +38,10 @@ const host: HostTarget = {
   tlsDir: null,
 };
 
-function machineSpec(machineId: string, extra: { consoleKinds?: string[]; dockerCommand?: string[] | null } = {}): MachineSpec {
+function machineSpec(
+  machineId: string,
+  extra: { consoleKinds?: string[]; dockerCommand?: string[] | null } = {},
+): MachineSpec {
   return {
     machineId,
     name: `Svc Test ${machineId}`,
@@ -55,7 +65,12 @@ function machineSpec(machineId: string, extra: { consoleKinds?: string[]; docker
   };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -75,10 +90,15 @@ async function execIn(containerId: string, cmd: string[]): Promise<number> {
     stream.on("error", reject);
     stream.resume();
   });
-  const info = await waitFor("the exec to finish", async () => {
-    const i = await exec.inspect();
-    return i.Running ? null : i;
-  }, 10_000, 100);
+  const info = await waitFor(
+    "the exec to finish",
+    async () => {
+      const i = await exec.inspect();
+      return i.Running ? null : i;
+    },
+    10_000,
+    100,
+  );
   return info.ExitCode ?? -1;
 }
 
@@ -178,7 +198,9 @@ describe("DockerProvider on the real dockerd", () => {
   });
 
   it("prepareTemplate accepts the present image and names a missing one", async () => {
-    expect(await provider.prepareTemplate({ id: "x", dockerImage: dockerTestImage() })).toEqual({ volume: dockerTestImage() });
+    expect(await provider.prepareTemplate({ id: "x", dockerImage: dockerTestImage() })).toEqual({
+      volume: dockerTestImage(),
+    });
     const missing = `labportal/no-such-image-${RUN}:latest`;
     const error = await provider.prepareTemplate({ id: "x", dockerImage: missing }).then(
       () => null,
@@ -216,7 +238,12 @@ describe("DockerProvider on the real dockerd", () => {
     expect(info.Id).toBe(containerId);
     expect(info.Config.Image).toBe(dockerTestImage());
     expect(info.Config.Cmd).toEqual(SSHD);
-    expect(info.Config.Labels).toMatchObject({ [MANAGED]: "true", [LABEL]: MACHINE_ID, "lab-portal.template": `tpl${RUN}`, [TEST_LABEL]: "services" });
+    expect(info.Config.Labels).toMatchObject({
+      [MANAGED]: "true",
+      [LABEL]: MACHINE_ID,
+      "lab-portal.template": `tpl${RUN}`,
+      [TEST_LABEL]: "services",
+    });
     expect(info.HostConfig.NanoCpus).toBe(1_000_000_000);
     expect(info.HostConfig.Memory).toBe(256 * 1024 * 1024);
     expect(info.HostConfig.Privileged).toBe(false);
@@ -249,9 +276,15 @@ describe("DockerProvider on the real dockerd", () => {
 
   it("terminalTarget without a user gives an exec target with the container id", async () => {
     const execOnly = machineSpec(MACHINE_ID, { consoleKinds: ["exec"] });
-    expect(await provider.terminalTarget(REF, execOnly, null)).toEqual({ kind: "exec", containerId, shell: "/bin/bash" });
+    expect(await provider.terminalTarget(REF, execOnly, null)).toEqual({
+      kind: "exec",
+      containerId,
+      shell: "/bin/bash",
+    });
     expect(await provider.terminalTarget(REF, spec, null)).toEqual({ kind: "exec", containerId, shell: "/bin/bash" });
-    expect(await provider.terminalTarget(REF, machineSpec(MACHINE_ID, { consoleKinds: ["rdp"] }), "student")).toBeNull();
+    expect(
+      await provider.terminalTarget(REF, machineSpec(MACHINE_ID, { consoleKinds: ["rdp"] }), "student"),
+    ).toBeNull();
   });
 
   it("stop stops the container without forcing", async () => {
@@ -295,7 +328,12 @@ describe("DockerProvider on the real dockerd", () => {
     await expect(docker.getContainer(containerId).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await expect(provider.delete(REF, spec)).resolves.toBeUndefined();
     expect((await provider.inventory()).some((i) => i.ref === REF)).toBe(false);
-    await waitFor("the missing event", async () => events.some((e) => e.ref === REF && e.state === "missing"), 10_000, 100);
+    await waitFor(
+      "the missing event",
+      async () => events.some((e) => e.ref === REF && e.state === "missing"),
+      10_000,
+      100,
+    );
   });
 
   it("a template without a command keeps the image's own command (sshd here)", async () => {

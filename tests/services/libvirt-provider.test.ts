@@ -7,7 +7,13 @@ import { readFile, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LibvirtProvider } from "../../src/server/providers/libvirt/provider";
-import { type HostTarget, type MachineSpec, names, ProviderError, type ProviderEvent } from "../../src/server/providers/types";
+import {
+  type HostTarget,
+  type MachineSpec,
+  names,
+  ProviderError,
+  type ProviderEvent,
+} from "../../src/server/providers/types";
 import { guestImagePath, LIBVIRT_URI, requireAssets, virtType } from "../support/assets";
 
 const POOL = "lab-portal-test";
@@ -22,10 +28,19 @@ type Out = { code: number; stdout: string; stderr: string };
 
 function sh(command: string, args: string[], timeoutMs = 60_000): Promise<Out> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? ((error as { code: number }).code as number) : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      command,
+      args,
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === "number"
+            ? ((error as { code: number }).code as number)
+            : 1
+          : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -37,7 +52,12 @@ async function must(out: Promise<Out>): Promise<string> {
   return r.stdout;
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, intervalMs = 500): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -58,7 +78,13 @@ async function sha256(path: string): Promise<string> {
     .digest("hex");
 }
 
-type ImgInfo = { "backing-filename"?: string; "backing-filename-format"?: string; "actual-size": number; "virtual-size": number; format: string };
+type ImgInfo = {
+  "backing-filename"?: string;
+  "backing-filename-format"?: string;
+  "actual-size": number;
+  "virtual-size": number;
+  format: string;
+};
 
 async function imgInfo(path: string): Promise<ImgInfo> {
   return JSON.parse(await must(sh("qemu-img", ["info", "-U", "--output=json", path]))) as ImgInfo;
@@ -84,7 +110,11 @@ function readBanner(host: string, port: number, bytes: number, timeoutMs = 10_00
     let data = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no ${bytes}-byte banner from ${host}:${port} within ${timeoutMs} ms (got ${JSON.stringify(data.toString("latin1"))})`));
+      reject(
+        new Error(
+          `no ${bytes}-byte banner from ${host}:${port} within ${timeoutMs} ms (got ${JSON.stringify(data.toString("latin1"))})`,
+        ),
+      );
     }, timeoutMs);
     const done = (value: string) => {
       clearTimeout(timer);
@@ -211,9 +241,13 @@ describe("LibvirtProvider on the real libvirtd", () => {
   });
 
   it("prepareTemplate uploads the base volume once", async () => {
-    await expect(provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: null })).rejects.toMatchObject({ reason: "INVALID" });
+    await expect(provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: null })).rejects.toMatchObject({
+      reason: "INVALID",
+    });
     const progress: [number, number][] = [];
-    const result = await provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: guestImagePath() }, (done, total) => progress.push([done, total]));
+    const result = await provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: guestImagePath() }, (done, total) =>
+      progress.push([done, total]),
+    );
     baseVolume = result.volume;
     expect(baseVolume).toBe(names.baseVolume(TEMPLATE_ID));
     const size = (await stat(guestImagePath())).size;
@@ -224,7 +258,9 @@ describe("LibvirtProvider on the real libvirtd", () => {
     const mtime = (await stat(basePath)).mtimeMs;
 
     const again: [number, number][] = [];
-    expect(await provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: guestImagePath() }, (d, t) => again.push([d, t]))).toEqual({ volume: baseVolume });
+    expect(
+      await provider.prepareTemplate({ id: TEMPLATE_ID, imagePath: guestImagePath() }, (d, t) => again.push([d, t])),
+    ).toEqual({ volume: baseVolume });
     expect(again).toEqual([]);
     expect((await stat(basePath)).mtimeMs).toBe(mtime);
     expect((await poolVolumes()).filter((v) => v === baseVolume)).toHaveLength(1);
@@ -258,7 +294,11 @@ describe("LibvirtProvider on the real libvirtd", () => {
     expect(display.password).toMatch(/^[A-Za-z0-9]{8}$/);
     expect(display.vncPort).toBeGreaterThan(0);
     expect(display.spicePort).toBeGreaterThan(0);
-    expect(await provider.displayInfo(REF)).toEqual({ host: "127.0.0.1", vncPort: display.vncPort, spicePort: display.spicePort });
+    expect(await provider.displayInfo(REF)).toEqual({
+      host: "127.0.0.1",
+      vncPort: display.vncPort,
+      spicePort: display.spicePort,
+    });
 
     expect(await readBanner("127.0.0.1", display.vncPort as number, 12)).toBe("RFB 003.008\n");
     await readBanner("127.0.0.1", display.spicePort as number, 0);
@@ -278,10 +318,15 @@ describe("LibvirtProvider on the real libvirtd", () => {
     const net = await must(virsh("net-dumpxml", "lab-portal"));
     const gateway = /<ip address='([\d.]+)'/.exec(net)?.[1] ?? "";
     const prefix = gateway.split(".").slice(0, 3).join(".");
-    const addresses = await waitFor("a DHCP lease", async () => {
-      const a = await provider.addresses(REF);
-      return a.length > 0 ? a : null;
-    }, 60_000, 1000);
+    const addresses = await waitFor(
+      "a DHCP lease",
+      async () => {
+        const a = await provider.addresses(REF);
+        return a.length > 0 ? a : null;
+      },
+      60_000,
+      1000,
+    );
     expect(addresses[0]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(addresses[0]?.startsWith(`${prefix}.`)).toBe(true);
     const target = await provider.terminalTarget(REF, spec, "student");

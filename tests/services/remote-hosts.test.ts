@@ -91,7 +91,17 @@ describe("remote hosts over SSH", () => {
       vcpus: 1,
       memoryMb: 64,
       diskGb: 1,
-      template: { id: "rmt", kind: "LIBVIRT" as const, volume, shell: "/bin/sh", consoleKinds: ["vnc"], sshPort: 22, rdpPort: 3389, osType: "LINUX", keepDataDisk: false },
+      template: {
+        id: "rmt",
+        kind: "LIBVIRT" as const,
+        volume,
+        shell: "/bin/sh",
+        consoleKinds: ["vnc"],
+        sshPort: 22,
+        rdpPort: 3389,
+        osType: "LINUX",
+        keepDataDisk: false,
+      },
     };
     try {
       const created = await p.create(spec);
@@ -109,18 +119,34 @@ describe("remote hosts over SSH", () => {
 
   it("reports a wrong key as unreachable", async () => {
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "other")]);
-    const p = new LibvirtProvider(target("LIBVIRT", `qemu+ssh://root@127.0.0.1:${PORT}/system?keyfile=${join(dir, "other")}&no_verify=1&no_tty=1`));
+    const p = new LibvirtProvider(
+      target("LIBVIRT", `qemu+ssh://root@127.0.0.1:${PORT}/system?keyfile=${join(dir, "other")}&no_verify=1&no_tty=1`),
+    );
     await expect(p.probe()).rejects.toMatchObject({ reason: "UNREACHABLE" });
   });
 
   it("runs a container through Docker over ssh:// with a pinned host key, and refuses another key", async () => {
-    const fingerprint = execFileSync("ssh-keygen", ["-lf", join(dir, "host_key.pub")], { encoding: "utf8" }).split(" ")[1] as string;
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", join(dir, "host_key.pub")], { encoding: "utf8" }).split(
+      " ",
+    )[1] as string;
     expect(fingerprint).toMatch(/^SHA256:/);
-    const unpinned = await new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}`)).probe();
+    const unpinned = await new DockerProvider(
+      target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}`),
+    ).probe();
     expect(unpinned.warnings.join(" ")).toMatch(/not pinned/);
-    const wrong = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=SHA256:${"A".repeat(43)}`));
-    await expect(wrong.probe()).rejects.toMatchObject({ reason: "UNREACHABLE", message: expect.stringMatching(/does not match the pinned fingerprint/) });
-    const p = new DockerProvider(target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=${encodeURIComponent(fingerprint)}`));
+    const wrong = new DockerProvider(
+      target("DOCKER", `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=SHA256:${"A".repeat(43)}`),
+    );
+    await expect(wrong.probe()).rejects.toMatchObject({
+      reason: "UNREACHABLE",
+      message: expect.stringMatching(/does not match the pinned fingerprint/),
+    });
+    const p = new DockerProvider(
+      target(
+        "DOCKER",
+        `ssh://root@127.0.0.1:${PORT}?keyfile=${join(dir, "id")}&fingerprint=${encodeURIComponent(fingerprint)}`,
+      ),
+    );
     const probe = await p.probe();
     expect(probe.version).toMatch(/Docker/);
     // a remote host's only warning: the class-network isolation rules cannot be applied there from the portal
@@ -132,7 +158,17 @@ describe("remote hosts over SSH", () => {
       vcpus: 1,
       memoryMb: 64,
       diskGb: 1,
-      template: { id: "rmt", kind: "DOCKER" as const, dockerImage: dockerTestImage(), shell: "/bin/sh", consoleKinds: ["exec"], sshPort: 22, rdpPort: 3389, osType: "LINUX", keepDataDisk: false },
+      template: {
+        id: "rmt",
+        kind: "DOCKER" as const,
+        dockerImage: dockerTestImage(),
+        shell: "/bin/sh",
+        consoleKinds: ["exec"],
+        sshPort: 22,
+        rdpPort: 3389,
+        osType: "LINUX",
+        keepDataDisk: false,
+      },
     };
     try {
       const created = await p.create(spec);

@@ -21,7 +21,10 @@ export function virtType(): "kvm" | "qemu" {
   const file = join(ASSETS_DIR, "virt-type");
   if (!existsSync(file)) return "qemu";
   const value = readFileSync(file, "utf8").trim();
-  if (value !== "kvm" && value !== "qemu") throw new Error(`${file} must contain "kvm" or "qemu", not ${JSON.stringify(value)}. Recreate it: ${SETUP_COMMAND}`);
+  if (value !== "kvm" && value !== "qemu")
+    throw new Error(
+      `${file} must contain "kvm" or "qemu", not ${JSON.stringify(value)}. Recreate it: ${SETUP_COMMAND}`,
+    );
   return value;
 }
 
@@ -35,7 +38,15 @@ export type ServiceName = "libvirt" | "docker";
 function tool(command: string, args: string[], timeoutMs = 20_000): Promise<string | null> {
   return new Promise((resolve) => {
     execFile(command, args, { timeout: timeoutMs, env: { ...process.env, LC_ALL: "C" } }, (error, _stdout, stderr) => {
-      resolve(error ? `${command} ${args.join(" ")}: ${String(stderr || error.message).trim().split("\n")[0]}` : null);
+      resolve(
+        error
+          ? `${command} ${args.join(" ")}: ${
+              String(stderr || error.message)
+                .trim()
+                .split("\n")[0]
+            }`
+          : null,
+      );
     });
   });
 }
@@ -60,7 +71,8 @@ export async function requireAssets(...which: ServiceName[]): Promise<void> {
       ["qemu-io", ["--version"]],
     ] as const) {
       const problem = await tool(command, [...args]);
-      if (problem) missing.push(command === "virsh" ? `libvirtd at ${LIBVIRT_URI} (${problem})` : `${command} (${problem})`);
+      if (problem)
+        missing.push(command === "virsh" ? `libvirtd at ${LIBVIRT_URI} (${problem})` : `${command} (${problem})`);
     }
   }
   if (wanted.has("docker")) {
@@ -81,6 +93,8 @@ export async function requireAssets(...which: ServiceName[]): Promise<void> {
     }
   }
   if (missing.length > 0) {
-    throw new Error(`Service tests cannot run, missing:\n  - ${missing.join("\n  - ")}\nSet them up with: ${SETUP_COMMAND}`);
+    throw new Error(
+      `Service tests cannot run, missing:\n  - ${missing.join("\n  - ")}\nSet them up with: ${SETUP_COMMAND}`,
+    );
   }
 }

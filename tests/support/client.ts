@@ -39,7 +39,11 @@ export class PortalClient {
     if (origin !== undefined) {
       if (origin === null) headers.delete("origin");
       else headers.set("origin", origin);
-    } else if (!["GET", "HEAD", "OPTIONS"].includes(method) && !headers.has("authorization") && !headers.has("origin")) {
+    } else if (
+      !["GET", "HEAD", "OPTIONS"].includes(method) &&
+      !headers.has("authorization") &&
+      !headers.has("origin")
+    ) {
       headers.set("origin", this.origin());
     }
     headers.set("x-forwarded-for", this.ip);
@@ -53,7 +57,10 @@ export class PortalClient {
     return res;
   }
 
-  async json<T = unknown>(path: string, init: RequestInit & { json?: unknown; origin?: string | null } = {}): Promise<{ status: number; body: T }> {
+  async json<T = unknown>(
+    path: string,
+    init: RequestInit & { json?: unknown; origin?: string | null } = {},
+  ): Promise<{ status: number; body: T }> {
     const res = await this.fetch(path, init);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };

@@ -25,13 +25,17 @@ export async function removeMachinesOf(databaseUrl: string): Promise<number> {
   }
   removeClassLeftovers(classIds, ids);
   if (ids.length === 0) return 0;
-  const pools = quiet("virsh", ["-q", "-c", "qemu:///system", "pool-list", "--all", "--name"]).split("\n").map((s) => s.trim()).filter(Boolean);
+  const pools = quiet("virsh", ["-q", "-c", "qemu:///system", "pool-list", "--all", "--name"])
+    .split("\n")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const id of ids) {
     const domain = `lp-${id}`;
     quiet("virsh", ["-c", "qemu:///system", "destroy", domain]);
     quiet("virsh", ["-c", "qemu:///system", "undefine", domain]);
     for (const pool of pools) {
-      for (const vol of [`${domain}.qcow2`, `${domain}-data.qcow2`]) quiet("virsh", ["-c", "qemu:///system", "vol-delete", "--pool", pool, vol]);
+      for (const vol of [`${domain}.qcow2`, `${domain}-data.qcow2`])
+        quiet("virsh", ["-c", "qemu:///system", "vol-delete", "--pool", pool, vol]);
     }
     quiet("docker", ["rm", "-f", "-v", domain]);
   }
@@ -48,7 +52,9 @@ function removeClassLeftovers(classIds: string[], machineIds: string[]): void {
   }
   const images = quiet("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"]).split("\n");
   const mine = images.filter(
-    (ref) => classIds.some((id) => ref.startsWith(`labportal/class-${id.toLowerCase()}:`)) || machineIds.some((id) => ref.startsWith(`labportal/kept:lp-kept-${id}-`)),
+    (ref) =>
+      classIds.some((id) => ref.startsWith(`labportal/class-${id.toLowerCase()}:`)) ||
+      machineIds.some((id) => ref.startsWith(`labportal/kept:lp-kept-${id}-`)),
   );
   if (mine.length) quiet("docker", ["rmi", "-f", ...mine]);
 }

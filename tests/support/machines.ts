@@ -6,13 +6,19 @@ import type { PortalClient } from "./client";
 
 type Row = { id: string; state: string; stateDetail: string | null; [k: string]: unknown };
 
-export async function waitFor<T>(what: string, fn: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {
     last = await fn();
     if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 800)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -22,13 +28,26 @@ export async function machine(client: PortalClient, id: string) {
 }
 
 export function waitForState(client: PortalClient, id: string, state: string, timeoutMs = 60_000) {
-  return waitFor(`machine ${id} to be ${state}`, () => machine(client, id), (m) => m.state === state, timeoutMs);
+  return waitFor(
+    `machine ${id} to be ${state}`,
+    () => machine(client, id),
+    (m) => m.state === state,
+    timeoutMs,
+  );
 }
 
 export function waitForJob(client: PortalClient, id: string, timeoutMs = 120_000) {
   return waitFor(
     `job ${id}`,
-    async () => (await client.json<{ status: string; done: number; failed: number; items: { label: string; machineId: string | null; status: string; error: string | null }[] }>(`/api/jobs/${id}`)).body,
+    async () =>
+      (
+        await client.json<{
+          status: string;
+          done: number;
+          failed: number;
+          items: { label: string; machineId: string | null; status: string; error: string | null }[];
+        }>(`/api/jobs/${id}`)
+      ).body,
     (j) => !["PENDING", "RUNNING"].includes(j.status),
     timeoutMs,
   );
@@ -43,7 +62,17 @@ export async function ensureHosts(admin: PortalClient, pool = "lab-portal-it") {
     (
       await admin.json<{ id: string }>("/api/admin/hosts", {
         method: "POST",
-        json: { name: "it-libvirt", kind: "LIBVIRT", uri: "qemu:///system", virtType: virtType(), storagePool: pool, vcpus: 64, memoryMb: 32768, diskGb: 400, maxMachines: 150 },
+        json: {
+          name: "it-libvirt",
+          kind: "LIBVIRT",
+          uri: "qemu:///system",
+          virtType: virtType(),
+          storagePool: pool,
+          vcpus: 64,
+          memoryMb: 32768,
+          diskGb: 400,
+          maxMachines: 150,
+        },
       })
     ).body.id;
   const docker =
@@ -51,7 +80,15 @@ export async function ensureHosts(admin: PortalClient, pool = "lab-portal-it") {
     (
       await admin.json<{ id: string }>("/api/admin/hosts", {
         method: "POST",
-        json: { name: "it-docker", kind: "DOCKER", uri: "unix:///var/run/docker.sock", vcpus: 64, memoryMb: 32768, diskGb: 400, maxMachines: 150 },
+        json: {
+          name: "it-docker",
+          kind: "DOCKER",
+          uri: "unix:///var/run/docker.sock",
+          vcpus: 64,
+          memoryMb: 32768,
+          diskGb: 400,
+          maxMachines: 150,
+        },
       })
     ).body.id;
   if (!libvirt || !docker) throw new Error("could not register the test hosts");
@@ -77,14 +114,27 @@ export async function createVmTemplate(client: PortalClient, name = `vm-${Date.n
 export async function createContainerTemplate(client: PortalClient, name = `ct-${Date.now().toString(36)}`) {
   const created = await client.json<{ id: string }>("/api/templates", {
     method: "POST",
-    json: { name, kind: "DOCKER", dockerImage: dockerTestImage(), vcpus: 1, memoryMb: 128, diskGb: 1, consoleKinds: ["exec", "ssh"], sshUser: "student", shell: "/bin/bash" },
+    json: {
+      name,
+      kind: "DOCKER",
+      dockerImage: dockerTestImage(),
+      vcpus: 1,
+      memoryMb: 128,
+      diskGb: 1,
+      consoleKinds: ["exec", "ssh"],
+      sshUser: "student",
+      shell: "/bin/bash",
+    },
   });
   if (created.status !== 201) throw new Error(`template create: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.id;
 }
 
 export function virsh(...args: string[]): string {
-  return execFileSync("virsh", ["-q", "-c", "qemu:///system", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return execFileSync("virsh", ["-q", "-c", "qemu:///system", ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 export function virshOk(...args: string[]): boolean {

@@ -38,13 +38,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function createTestDatabase(kind = process.env.TEST_DATABASE ?? "sqlite", dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  kind = process.env.TEST_DATABASE ?? "sqlite",
+  dir: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   if (kind === "sqlite") return { url: `file:${join(dir, "test.db")}`, drop: async () => {} };
   if (kind !== "postgres") throw new Error(`TEST_DATABASE must be sqlite or postgres, not ${kind}`);
   const name = `labportal_test_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_BASE });
   await admin.connect().catch((error) => {
-    throw new Error(`PostgreSQL is not reachable at ${PG_BASE} (${error.message}). Run scripts/setup-services.sh postgres.`);
+    throw new Error(
+      `PostgreSQL is not reachable at ${PG_BASE} (${error.message}). Run scripts/setup-services.sh postgres.`,
+    );
   });
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
@@ -70,7 +75,9 @@ export async function startPortal(
 ): Promise<PortalProcess> {
   const port = await freePort();
   const dataDir = options.reuse?.dataDir ?? mkdtempSync(join(tmpdir(), "lab-portal-test-"));
-  const database = options.reuse ? { url: options.reuse.databaseUrl, drop: async () => {} } : await createTestDatabase(undefined, dataDir);
+  const database = options.reuse
+    ? { url: options.reuse.databaseUrl, drop: async () => {} }
+    : await createTestDatabase(undefined, dataDir);
   const mode = options.mode ?? (process.env.PORTAL_TEST_DEV ? "development" : "production");
   const url = `http://127.0.0.1:${port}`;
   let output = "";

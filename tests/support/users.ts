@@ -15,12 +15,21 @@ export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${randomBytes(5).toString("hex")}@test.local`;
 }
 
-export async function createUser(role: "ADMIN" | "TEACHER" | "STUDENT", overrides: { email?: string; password?: string; name?: string } = {}) {
+export async function createUser(
+  role: "ADMIN" | "TEACHER" | "STUDENT",
+  overrides: { email?: string; password?: string; name?: string } = {},
+) {
   const email = overrides.email ?? uniqueEmail(role.toLowerCase());
   const password = overrides.password ?? "correct-horse-battery";
   const name = overrides.name ?? `${role[0]}${role.slice(1).toLowerCase()} ${email.slice(0, 8)}`;
   const user = await testDb().user.create({
-    data: { email, name, role, searchText: `${email} ${name}`.toLowerCase(), passwordHash: await hashPassword(password) },
+    data: {
+      email,
+      name,
+      role,
+      searchText: `${email} ${name}`.toLowerCase(),
+      passwordHash: await hashPassword(password),
+    },
   });
   return { ...user, password };
 }

@@ -7,7 +7,9 @@ describe("error table", () => {
       expect(entry.status, code).toBeGreaterThanOrEqual(400);
       expect(entry.status, code).toBeLessThan(600);
       // 4000–4999 are the application's own close codes; 1001/1011/1013/1014 are standard ones (going away, error, try again later, bad gateway)
-      expect(entry.ws >= 4000 && entry.ws <= 4999 ? true : [1001, 1011, 1013, 1014].includes(entry.ws), code).toBe(true);
+      expect(entry.ws >= 4000 && entry.ws <= 4999 ? true : [1001, 1011, 1013, 1014].includes(entry.ws), code).toBe(
+        true,
+      );
       if (entry.status < 500) expect(entry.ws, code).toBeGreaterThanOrEqual(4000);
       expect(entry.message.length, code).toBeGreaterThan(5);
     }
@@ -17,7 +19,9 @@ describe("error table", () => {
     const e = new AppError("VALIDATION_FAILED", "Email is not valid.", { fields: { email: "Not an email." } });
     expect(e.status).toBe(422);
     expect(e.wsCloseCode).toBe(4422);
-    expect(e.toBody()).toEqual({ error: { code: "VALIDATION_FAILED", message: "Email is not valid.", fields: { email: "Not an email." } } });
+    expect(e.toBody()).toEqual({
+      error: { code: "VALIDATION_FAILED", message: "Email is not valid.", fields: { email: "Not an email." } },
+    });
     expect(new AppError("NOT_FOUND").toBody()).toEqual({ error: { code: "NOT_FOUND", message: "Not found." } });
   });
 });

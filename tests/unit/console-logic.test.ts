@@ -29,7 +29,10 @@ describe("console helpers", () => {
     expect(der.length).toBe(162);
     const sealed = encryptSpicePassword(der, "s3cretPw");
     expect(sealed.length).toBe(128);
-    const plain = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, sealed);
+    const plain = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+      sealed,
+    );
     expect(plain.toString("utf8")).toBe("s3cretPw\0");
   });
 
@@ -55,7 +58,8 @@ describe("console helpers", () => {
   });
 
   it("has words for every console close code", () => {
-    for (const code of [4461, 4462, 4463, 4464, 4465, 4466, 4467, 4468, 4469, 4502, 4401, 4408]) expect(wsCloseMessage(code)).toBeTruthy();
+    for (const code of [4461, 4462, 4463, 4464, 4465, 4466, 4467, 4468, 4469, 4502, 4401, 4408])
+      expect(wsCloseMessage(code)).toBeTruthy();
     expect(wsCloseMessage(4462)).toMatch(/expired/);
   });
 });

@@ -43,7 +43,9 @@ describe("parseCsv", () => {
   });
 
   it("reads quoted fields with delimiters, escaped quotes and line breaks", () => {
-    const records = parseCsv('email,name\n"a@x.org","Doe, Jane"\n"b@x.org","The ""Boss"""\n"c@x.org","Two\r\nLines"\nd@x.org,Dee\n');
+    const records = parseCsv(
+      'email,name\n"a@x.org","Doe, Jane"\n"b@x.org","The ""Boss"""\n"c@x.org","Two\r\nLines"\nd@x.org,Dee\n',
+    );
     expect(records).toEqual([
       { line: 1, fields: ["email", "name"] },
       { line: 2, fields: ["a@x.org", "Doe, Jane"] },
@@ -104,7 +106,22 @@ describe("csvCell", () => {
   });
 
   it("neutralises every cell a spreadsheet could read as a formula, including ; and leading spaces", () => {
-    for (const v of ["=1+1", "+1", "-1", "@SUM(A1)", ";=cmd", "|calc", "\t=1", "\r=1", "\n=1", "  =1+1", "\u00A0=1", "\uFF1D1+1", "\uFF0B1", "\uFF20x"]) {
+    for (const v of [
+      "=1+1",
+      "+1",
+      "-1",
+      "@SUM(A1)",
+      ";=cmd",
+      "|calc",
+      "\t=1",
+      "\r=1",
+      "\n=1",
+      "  =1+1",
+      "\u00A0=1",
+      "\uFF1D1+1",
+      "\uFF0B1",
+      "\uFF20x",
+    ]) {
       const cell = csvCell(v);
       const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
       expect(unquoted, `${JSON.stringify(v)} -> ${cell}`).toBe(`'${v}`);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type DomainSpec, domainXml, esc, networkXml, poolXml, safeName, uuidFor } from "../../src/server/providers/libvirt/domain-xml";
+import {
+  type DomainSpec,
+  domainXml,
+  esc,
+  networkXml,
+  poolXml,
+  safeName,
+  uuidFor,
+} from "../../src/server/providers/libvirt/domain-xml";
 
 const HOSTILE = `'<>&"`;
 
@@ -42,7 +50,9 @@ describe("libvirt domain XML", () => {
       }),
     );
     expect(tagsOf(hostile)).toEqual(tagsOf(plain));
-    expect(hostile).toContain("<title>x&apos;&lt;&gt;&amp;&quot;&lt;/title&gt;&lt;devices&gt;&lt;hostdev/&gt;&lt;/devices&gt;&lt;title&gt;</title>");
+    expect(hostile).toContain(
+      "<title>x&apos;&lt;&gt;&amp;&quot;&lt;/title&gt;&lt;devices&gt;&lt;hostdev/&gt;&lt;/devices&gt;&lt;title&gt;</title>",
+    );
     expect(hostile).toContain("<source file='/tmp/a&apos;b&quot;&lt;c&gt;&amp;.qcow2'/>");
     expect(hostile).toContain("passwd='p&apos;w&quot;&lt;&gt;&amp;'");
     expect(hostile).toContain("<lp:id>abc&apos;&lt;&gt;&amp;&quot;</lp:id>");
@@ -57,7 +67,13 @@ describe("libvirt domain XML", () => {
     expect(() => domainXml(spec({ name: "lp-a'b" }))).toThrow(/Invalid libvirt domain name/);
     expect(() => domainXml(spec({ network: `net'x` }))).toThrow(/Invalid libvirt network name/);
     expect(() => domainXml(spec({ metadata: { "bad key": "v" } }))).toThrow(/metadata key/);
-    expect(() => networkXml({ name: "n'x", bridge: "br0", subnet: { address: "10.0.0.1", prefix: 24, dhcpStart: "10.0.0.10", dhcpEnd: "10.0.0.20" } })).toThrow(/network name/);
+    expect(() =>
+      networkXml({
+        name: "n'x",
+        bridge: "br0",
+        subnet: { address: "10.0.0.1", prefix: 24, dhcpStart: "10.0.0.10", dhcpEnd: "10.0.0.20" },
+      }),
+    ).toThrow(/network name/);
     expect(() => poolXml("pool'x", "/tmp")).toThrow(/pool name/);
   });
 
@@ -74,7 +90,9 @@ describe("libvirt domain XML", () => {
   });
 
   it("adds VNC and SPICE only when asked, both on the listen address with the password", () => {
-    const vncOnly = domainXml(spec({ graphics: { listen: "127.0.0.1", password: "abcdEFGH", vnc: true, spice: false } }));
+    const vncOnly = domainXml(
+      spec({ graphics: { listen: "127.0.0.1", password: "abcdEFGH", vnc: true, spice: false } }),
+    );
     expect(vncOnly).toContain("<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='abcdEFGH'>");
     expect(vncOnly).not.toContain("type='spice'");
     const both = domainXml(spec());

@@ -2,11 +2,18 @@ import { describe, expect, it } from "vitest";
 import type { PortalEvent } from "@/server/events/bus";
 import { decodePart, encodeEvent } from "@/server/events/relay";
 
-const event = (data: unknown): PortalEvent => ({ type: "machine.updated", audience: { userIds: ["u1"], roles: ["ADMIN"] }, data });
+const event = (data: unknown): PortalEvent => ({
+  type: "machine.updated",
+  audience: { userIds: ["u1"], roles: ["ADMIN"] },
+  data,
+});
 
 describe("event relay payloads", () => {
   it("sends a small event as one part and gives it back as it was, without the relayed mark", () => {
-    const parts = encodeEvent({ ...event({ id: "m1", state: "RUNNING", name: "Lab – ünïcödé ✓" }), relayed: true }, "inst-a");
+    const parts = encodeEvent(
+      { ...event({ id: "m1", state: "RUNNING", name: "Lab – ünïcödé ✓" }), relayed: true },
+      "inst-a",
+    );
     expect(parts).toHaveLength(1);
     const got = decodePart(parts[0] as string, new Map());
     expect(got).toEqual({ origin: "inst-a", event: event({ id: "m1", state: "RUNNING", name: "Lab – ünïcödé ✓" }) });
@@ -34,7 +41,12 @@ describe("event relay payloads", () => {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
       for (const list of [a, b]) if (list[i]) got.push(decodePart(list[i] as string, pending, 1000)?.event.data);
     }
-    expect(got.filter(Boolean).map((d) => (d as { id: string }).id).sort()).toEqual(["a", "b"]);
+    expect(
+      got
+        .filter(Boolean)
+        .map((d) => (d as { id: string }).id)
+        .sort(),
+    ).toEqual(["a", "b"]);
     decodePart(a[0] as string, pending, 1000);
     expect(pending.size).toBe(1);
     decodePart(encodeEvent(event({ id: "c" }), "inst-c")[0] as string, pending, 1000 + 31_000);

@@ -21,7 +21,8 @@ const partsAsked = (p: string) => {
 describe("fresh machine", () => {
   it("npm test asks setup-services.sh for every part the tests need, the VPN's included", () => {
     const asked = partsAsked("scripts/test.sh");
-    for (const part of ["postgres", "chromium", "libvirt", "docker", "sshd", "vpn", "assets"]) expect(asked).toContain(part);
+    for (const part of ["postgres", "chromium", "libvirt", "docker", "sshd", "vpn", "assets"])
+      expect(asked).toContain(part);
     // the VPN integration test needs openvpn, nft, ip and ping: the vpn part installs them
     const vpnTests = readdirSync(join(ROOT, "tests/integration")).filter((f) => f.startsWith("vpn"));
     expect(vpnTests.length).toBeGreaterThan(0);
@@ -29,7 +30,10 @@ describe("fresh machine", () => {
   });
 
   it("CI runs exactly npm install, then npm test (no set-up step of its own)", () => {
-    expect(code(".ci/run").filter((l) => !/^(set |cd )/.test(l))).toEqual(["npm install --no-audit --no-fund", "npm test"]);
+    expect(code(".ci/run").filter((l) => !/^(set |cd )/.test(l))).toEqual([
+      "npm install --no-audit --no-fund",
+      "npm test",
+    ]);
   });
 
   it("the quick start installs what every shipped feature needs, the lab VPN included", () => {

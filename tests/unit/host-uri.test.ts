@@ -67,10 +67,21 @@ describe("Docker endpoints", () => {
 
 describe("the hosts contracts", () => {
   it("answer with a field message on the uri", () => {
-    const test = ZTestHost.safeParse({ kind: "LIBVIRT", uri: "qemu+ext:///system?command=/usr/bin/touch%20/tmp/pwned" });
+    const test = ZTestHost.safeParse({
+      kind: "LIBVIRT",
+      uri: "qemu+ext:///system?command=/usr/bin/touch%20/tmp/pwned",
+    });
     expect(test.success).toBe(false);
     expect(test.error?.issues[0]).toMatchObject({ path: ["uri"], message: expect.stringMatching(/not supported/) });
-    const create = ZCreateHost.safeParse({ name: "d", kind: "DOCKER", uri: "unix:///tmp/x.sock", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 });
+    const create = ZCreateHost.safeParse({
+      name: "d",
+      kind: "DOCKER",
+      uri: "unix:///tmp/x.sock",
+      vcpus: 1,
+      memoryMb: 64,
+      diskGb: 1,
+      maxMachines: 1,
+    });
     expect(create.success).toBe(false);
     expect(create.error?.issues[0]?.path).toEqual(["uri"]);
   });

@@ -17,21 +17,36 @@ describe("isolation table", () => {
   });
 
   it("drops lab bridges to the host (DHCP/DNS to dnsmasq only on libvirt) and between lab bridges, in one replaceable table", () => {
-    const script = isolationScript({ dockerBridges: ["br-0123456789ab"], libvirtBridges: [{ name: "lpbr1234abcd", addresses: ["10.201.3.1"] }] });
+    const script = isolationScript({
+      dockerBridges: ["br-0123456789ab"],
+      libvirtBridges: [{ name: "lpbr1234abcd", addresses: ["10.201.3.1"] }],
+    });
     const lines = script.split("\n").map((l) => l.trim());
-    expect(lines.slice(0, 3)).toEqual(["table inet lab_portal_isolation", "delete table inet lab_portal_isolation", "table inet lab_portal_isolation {"]);
+    expect(lines.slice(0, 3)).toEqual([
+      "table inet lab_portal_isolation",
+      "delete table inet lab_portal_isolation",
+      "table inet lab_portal_isolation {",
+    ]);
     expect(script).toContain('elements = { "br-0123456789ab", "lpbr1234abcd" }');
     expect(lines).toContain("ct state established,related accept");
     expect(lines).toContain('iifname @libvirt_bridges udp dport 67 accept comment "DHCP from dnsmasq"');
-    expect(lines).toContain('iifname "lpbr1234abcd" ip daddr 10.201.3.1 meta l4proto { tcp, udp } th dport 53 accept comment "DNS from dnsmasq"');
+    expect(lines).toContain(
+      'iifname "lpbr1234abcd" ip daddr 10.201.3.1 meta l4proto { tcp, udp } th dport 53 accept comment "DNS from dnsmasq"',
+    );
     expect(lines).toContain('counter drop comment "lab machines do not reach the host"');
-    expect(lines).toContain('iifname "br-0123456789ab" oifname @lab_bridges oifname != "br-0123456789ab" counter drop comment "no traffic between lab networks"');
+    expect(lines).toContain(
+      'iifname "br-0123456789ab" oifname @lab_bridges oifname != "br-0123456789ab" counter drop comment "no traffic between lab networks"',
+    );
     expect(script).not.toContain("lab_portal_vpn");
   });
 
   it("refuses names and addresses that are not interface names or IPv4 addresses", () => {
-    expect(() => isolationScript({ dockerBridges: ['x"; flush ruleset; "'], libvirtBridges: [] })).toThrow(/Bad bridge name/);
-    expect(() => isolationScript({ dockerBridges: [], libvirtBridges: [{ name: "lpbr1", addresses: ["1.2.3.4; drop"] }] })).toThrow(/Bad bridge address/);
+    expect(() => isolationScript({ dockerBridges: ['x"; flush ruleset; "'], libvirtBridges: [] })).toThrow(
+      /Bad bridge name/,
+    );
+    expect(() =>
+      isolationScript({ dockerBridges: [], libvirtBridges: [{ name: "lpbr1", addresses: ["1.2.3.4; drop"] }] }),
+    ).toThrow(/Bad bridge address/);
   });
 });
 

@@ -4,7 +4,9 @@ import { pageInfo } from "../../src/components/ui/pager";
 
 describe("queryString", () => {
   it("keeps the set values in their order, trimmed, and leaves out empty ones", () => {
-    expect(queryString({ page: 2, pageSize: 25, q: "  ann ", role: "", status: undefined, planId: null })).toBe("?page=2&pageSize=25&q=ann");
+    expect(queryString({ page: 2, pageSize: 25, q: "  ann ", role: "", status: undefined, planId: null })).toBe(
+      "?page=2&pageSize=25&q=ann",
+    );
   });
   it("is empty when nothing is set, and encodes what it keeps", () => {
     expect(queryString({ q: " ", x: undefined })).toBe("");

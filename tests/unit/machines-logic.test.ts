@@ -1,6 +1,14 @@
 // Pure logic of the machines domain: placement, reconciliation, state predicates, event parsing, names.
 import { describe, expect, it } from "vitest";
-import { allowed, canDelete, canOpenConsole, canStart, MACHINE_STATES, parseConsoleKinds, refusal } from "@/lib/machine-states";
+import {
+  allowed,
+  canDelete,
+  canOpenConsole,
+  canStart,
+  MACHINE_STATES,
+  parseConsoleKinds,
+  refusal,
+} from "@/lib/machine-states";
 import { blockingLimit, freeScore } from "@/server/hosts/placement";
 import { reconcile } from "@/server/machines/reconciler";
 import { dockerSubnetFor, mapContainerState } from "@/server/providers/docker/provider";
@@ -8,7 +16,16 @@ import { mapDomState, parseEventLine, subnetFor } from "@/server/providers/libvi
 import { displayPassword, names } from "@/server/providers/types";
 import { safeFileName } from "@/server/templates/templates";
 
-const host = { name: "h1", status: "ONLINE" as const, cordoned: false, draining: false, vcpus: 8, memoryMb: 8192, diskGb: 100, maxMachines: 10 };
+const host = {
+  name: "h1",
+  status: "ONLINE" as const,
+  cordoned: false,
+  draining: false,
+  vcpus: 8,
+  memoryMb: 8192,
+  diskGb: 100,
+  maxMachines: 10,
+};
 const empty = { vcpus: 0, memoryMb: 0, diskGb: 0, machines: 0 };
 const small = { vcpus: 1, memoryMb: 1024, diskGb: 10 };
 
@@ -33,7 +50,10 @@ describe("placement", () => {
 describe("reconcile", () => {
   it("follows normal power changes without calling them drift", () => {
     expect(reconcile("RUNNING", "running", "h")).toBeNull();
-    expect(reconcile("RUNNING", "stopped", "h")).toEqual({ state: "STOPPED", stateDetail: "Shut down from inside the machine." });
+    expect(reconcile("RUNNING", "stopped", "h")).toEqual({
+      state: "STOPPED",
+      stateDetail: "Shut down from inside the machine.",
+    });
     expect(reconcile("STARTING", "running", "h")).toEqual({ state: "RUNNING", stateDetail: null });
     expect(reconcile("UNKNOWN", "stopped", "h")?.state).toBe("STOPPED");
   });
@@ -85,9 +105,18 @@ describe("provider helpers", () => {
   });
 
   it("parses virsh lifecycle events", () => {
-    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Started Booted")).toEqual({ domain: "lp-abc", state: "running" });
-    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Stopped Shutdown")).toEqual({ domain: "lp-abc", state: "stopped" });
-    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Undefined Removed")).toEqual({ domain: "lp-abc", state: "missing" });
+    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Started Booted")).toEqual({
+      domain: "lp-abc",
+      state: "running",
+    });
+    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Stopped Shutdown")).toEqual({
+      domain: "lp-abc",
+      state: "stopped",
+    });
+    expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Undefined Removed")).toEqual({
+      domain: "lp-abc",
+      state: "missing",
+    });
     expect(parseEventLine("event 'lifecycle' for domain 'lp-abc': Defined Added")?.state).toBeNull();
     expect(parseEventLine("garbage")).toBeNull();
   });

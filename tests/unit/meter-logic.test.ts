@@ -5,11 +5,24 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { formatCountdown, formatTimeLeft, MachineTimers } from "@/components/labs/machine-timers";
 import { idleShutdownAt, idleStopDetail, keepRunningUntil } from "@/server/quotas/idle";
-import { billsFor, type MeterRow, markWarned, planMetering, splitByMonth, warningsDue } from "@/server/quotas/meter-plan";
+import {
+  billsFor,
+  type MeterRow,
+  markWarned,
+  planMetering,
+  splitByMonth,
+  warningsDue,
+} from "@/server/quotas/meter-plan";
 
 const t0 = Date.UTC(2026, 10, 15, 12, 0, 0); // 2026-11-15 12:00:00 UTC
 const at = (seconds: number) => new Date(t0 + seconds * 1000);
-const row = (r: Partial<MeterRow>): MeterRow => ({ state: "RUNNING", meteredAt: null, lastStartedAt: null, lastStoppedAt: null, ...r });
+const row = (r: Partial<MeterRow>): MeterRow => ({
+  state: "RUNNING",
+  meteredAt: null,
+  lastStartedAt: null,
+  lastStoppedAt: null,
+  ...r,
+});
 const billed = (plan: ReturnType<typeof planMetering>) => plan?.bills.reduce((s, b) => s + b.seconds, 0) ?? 0;
 
 describe("planMetering", () => {
@@ -30,7 +43,10 @@ describe("planMetering", () => {
   });
 
   it("a reboot (new lastStartedAt, no stop) continues the run from the cursor", () => {
-    const plan = planMetering(row({ state: "RUNNING", lastStartedAt: at(50), meteredAt: at(30), lastStoppedAt: at(-100) }), at(60));
+    const plan = planMetering(
+      row({ state: "RUNNING", lastStartedAt: at(50), meteredAt: at(30), lastStoppedAt: at(-100) }),
+      at(60),
+    );
     expect(billed(plan)).toBe(30);
     expect(plan?.newRun).toBe(false);
     expect(billed(planMetering(row({ state: "REBOOTING", lastStartedAt: at(0), meteredAt: at(30) }), at(40)))).toBe(10);
@@ -38,7 +54,12 @@ describe("planMetering", () => {
 
   it("bills STOPPING (the guest still runs) but not STARTING", () => {
     expect(billed(planMetering(row({ state: "STOPPING", lastStartedAt: at(0), meteredAt: at(30) }), at(45)))).toBe(15);
-    expect(planMetering(row({ state: "STARTING", lastStartedAt: at(-500), lastStoppedAt: at(-100), meteredAt: at(-100) }), at(10))).toBeNull();
+    expect(
+      planMetering(
+        row({ state: "STARTING", lastStartedAt: at(-500), lastStoppedAt: at(-100), meteredAt: at(-100) }),
+        at(10),
+      ),
+    ).toBeNull();
   });
 
   it("bills the tail up to the stop once, then parks on the stop", () => {
@@ -52,14 +73,20 @@ describe("planMetering", () => {
   });
 
   it("stop and start between two passes: the old tail and the new run, not the gap", () => {
-    const plan = planMetering(row({ state: "RUNNING", meteredAt: at(30), lastStoppedAt: at(35), lastStartedAt: at(50) }), at(60));
+    const plan = planMetering(
+      row({ state: "RUNNING", meteredAt: at(30), lastStoppedAt: at(35), lastStartedAt: at(50) }),
+      at(60),
+    );
     expect(billed(plan)).toBe(5 + 10);
     expect(plan?.meteredAt).toEqual(at(60));
     expect(plan?.newRun).toBe(true);
   });
 
   it("a new run after a billed stop starts from lastStartedAt, not from the old cursor", () => {
-    const plan = planMetering(row({ state: "RUNNING", meteredAt: at(-100), lastStoppedAt: at(-100), lastStartedAt: at(0) }), at(20));
+    const plan = planMetering(
+      row({ state: "RUNNING", meteredAt: at(-100), lastStoppedAt: at(-100), lastStartedAt: at(0) }),
+      at(20),
+    );
     expect(billed(plan)).toBe(20);
   });
 
@@ -134,7 +161,15 @@ describe("hours warnings", () => {
 });
 
 describe("idle shutdown", () => {
-  const base = { state: "RUNNING", idleMinutes: 1, openConsoles: 0, lastStartedAt: at(0), lastStoppedAt: at(-500), lastConsoleClosedAt: null, idleKeepUntil: null };
+  const base = {
+    state: "RUNNING",
+    idleMinutes: 1,
+    openConsoles: 0,
+    lastStartedAt: at(0),
+    lastStoppedAt: at(-500),
+    lastConsoleClosedAt: null,
+    idleKeepUntil: null,
+  };
 
   it("counts idle minutes from the start, or from the last console closing", () => {
     expect(idleShutdownAt(base)).toEqual(at(60));
@@ -201,14 +236,35 @@ describe("the lab card's timers", () => {
     expect(html).toMatch(/Shuts down in <span[^>]*>12:3\d<\/span> without a console/);
     expect(html).toContain(">Keep running</button>");
     expect(html).toContain("2 h 13 min of lab time left");
-    expect(html).toContain('role="status" aria-live="polite" class="sr-only">Shuts down in about 13 minutes without a console.');
+    expect(html).toContain(
+      'role="status" aria-live="polite" class="sr-only">Shuts down in about 13 minutes without a console.',
+    );
   });
 
   it("shows no countdown without idle shutdown, and says when the time is used up", () => {
-    const html = renderToStaticMarkup(createElement(MachineTimers, { machineId: "m1", initial: { ...timers, idleShutdownAt: null, idleMinutes: null, hoursLeftSeconds: 0, hoursCounting: false, state: "STOPPED" } }));
+    const html = renderToStaticMarkup(
+      createElement(MachineTimers, {
+        machineId: "m1",
+        initial: {
+          ...timers,
+          idleShutdownAt: null,
+          idleMinutes: null,
+          hoursLeftSeconds: 0,
+          hoursCounting: false,
+          state: "STOPPED",
+        },
+      }),
+    );
     expect(html).not.toContain("Keep running");
     expect(html).not.toContain("Shuts down");
     expect(html).toContain("No lab time left this month");
-    expect(renderToStaticMarkup(createElement(MachineTimers, { machineId: "m1", initial: { ...timers, idleShutdownAt: null, hoursLeftSeconds: null } }))).toBe("");
+    expect(
+      renderToStaticMarkup(
+        createElement(MachineTimers, {
+          machineId: "m1",
+          initial: { ...timers, idleShutdownAt: null, hoursLeftSeconds: null },
+        }),
+      ),
+    ).toBe("");
   });
 });

@@ -5,13 +5,18 @@ import { buildOpenApiDocument, type OpenApiOperation, pathParamsOf } from "../..
 import { defineRoute, requiredScope } from "../../src/server/http/route-spec";
 
 const doc = buildOpenApiDocument();
-const opOf = (method: string, path: string) => doc.paths[path]?.[method.toLowerCase() as "get"] as OpenApiOperation | undefined;
+const opOf = (method: string, path: string) =>
+  doc.paths[path]?.[method.toLowerCase() as "get"] as OpenApiOperation | undefined;
 const allOps = Object.values(doc.paths).flatMap((ops) => Object.values(ops)) as OpenApiOperation[];
 
 describe("OpenAPI document", () => {
   it("is OpenAPI 3.1.x with the two security schemes and one Error schema", () => {
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
-    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: "apiKey", in: "cookie", name: "next-auth.session-token" });
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({
+      type: "apiKey",
+      in: "cookie",
+      name: "next-auth.session-token",
+    });
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.components.schemas.Error).toMatchObject({ required: ["error"] });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
@@ -31,7 +36,10 @@ describe("OpenAPI document", () => {
     for (const spec of ALL_ROUTES) {
       const op = opOf(spec.method, spec.path)!;
       for (const name of pathParamsOf(spec.path)) {
-        expect(op.parameters?.find((p) => p.in === "path" && p.name === name), `${spec.path} {${name}}`).toMatchObject({ required: true });
+        expect(
+          op.parameters?.find((p) => p.in === "path" && p.name === name),
+          `${spec.path} {${name}}`,
+        ).toMatchObject({ required: true });
       }
       for (const p of op.parameters?.filter((x) => x.in === "path") ?? []) expect(spec.path).toContain(`{${p.name}}`);
     }
@@ -61,7 +69,8 @@ describe("OpenAPI document", () => {
   it("points every error response at the shared Error schema", () => {
     for (const op of allOps) {
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400) expect(response.content?.["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/Error" });
+        if (Number(status) >= 400)
+          expect(response.content?.["application/json"]?.schema).toEqual({ $ref: "#/components/schemas/Error" });
       }
     }
   });
@@ -78,17 +87,40 @@ describe("OpenAPI document", () => {
       body: z.object({ name: z.string().max(40).describe("The new name"), count: z.number().int().default(1) }),
       response: z.object({ ok: z.boolean() }),
     });
-    const csv = defineRoute({ method: "POST", path: "/api/things/import", summary: "Import", tag: "Things", access: "any", rawBody: { contentType: "text/csv", description: "rows" }, status: 202 });
-    const same = defineRoute({ method: "GET", path: "/api/things.import", summary: "Same id", tag: "Things", access: "public", produces: "text/csv" });
+    const csv = defineRoute({
+      method: "POST",
+      path: "/api/things/import",
+      summary: "Import",
+      tag: "Things",
+      access: "any",
+      rawBody: { contentType: "text/csv", description: "rows" },
+      status: 202,
+    });
+    const same = defineRoute({
+      method: "GET",
+      path: "/api/things.import",
+      summary: "Same id",
+      tag: "Things",
+      access: "public",
+      produces: "text/csv",
+    });
     const d = buildOpenApiDocument([spec, csv, same]);
     const op = d.paths["/api/things/{id}/parts/{partId}"]!.patch!;
     expect(op.parameters).toEqual([
       expect.objectContaining({ name: "id", in: "path", required: true }),
       expect.objectContaining({ name: "partId", in: "path", required: true }),
       expect.objectContaining({ name: "dryRun", in: "query", required: false }),
-      expect.objectContaining({ name: "mode", in: "query", required: true, schema: expect.objectContaining({ enum: ["a", "b"] }) }),
+      expect.objectContaining({
+        name: "mode",
+        in: "query",
+        required: true,
+        schema: expect.objectContaining({ enum: ["a", "b"] }),
+      }),
     ]);
-    const body = op.requestBody!.content["application/json"]!.schema as { required?: string[]; properties: Record<string, { description?: string }> };
+    const body = op.requestBody!.content["application/json"]!.schema as {
+      required?: string[];
+      properties: Record<string, { description?: string }>;
+    };
     expect(body.required).toEqual(["name"]);
     expect(body.properties.name!.description).toBe("The new name");
     expect(Object.keys(op.responses).sort()).toEqual(["200", "400", "401", "403", "404", "413", "415", "422", "500"]);

@@ -9,7 +9,15 @@ describe("rdpFile", () => {
     const text = rdpFile(base);
     expect(text.endsWith("\r\n")).toBe(true);
     const lines = text.split("\r\n");
-    for (const l of ["full address:s:10.20.0.5:3389", "username:s:student", "redirectclipboard:i:1", "redirectdrives:i:0", "redirectprinters:i:0", "redirectsmartcards:i:0", "gatewayusagemethod:i:0"]) {
+    for (const l of [
+      "full address:s:10.20.0.5:3389",
+      "username:s:student",
+      "redirectclipboard:i:1",
+      "redirectdrives:i:0",
+      "redirectprinters:i:0",
+      "redirectsmartcards:i:0",
+      "gatewayusagemethod:i:0",
+    ]) {
       expect(lines).toContain(l);
     }
     expect(rdpFile({ ...base, clipboard: false }).split("\r\n")).toContain("redirectclipboard:i:0");

@@ -30,8 +30,10 @@ const cutText = (text: string, extended = false) => {
   return Buffer.concat([b, body]);
 };
 const qemuKey = () => Buffer.from([255, 0, 0, 1, 0, 0, 0, 0x61, 0, 0, 0, 30]);
-const qemuAudio = (op: number) => (op === 2 ? Buffer.from([255, 1, 0, 2, 3, 2, 0, 0, 0xac, 0x44]) : Buffer.from([255, 1, 0, op]));
-const fence = (payload: number) => Buffer.concat([Buffer.from([248, 0, 0, 0, 0, 0, 0, 1, payload]), Buffer.alloc(payload, 9)]);
+const qemuAudio = (op: number) =>
+  op === 2 ? Buffer.from([255, 1, 0, 2, 3, 2, 0, 0, 0xac, 0x44]) : Buffer.from([255, 1, 0, op]);
+const fence = (payload: number) =>
+  Buffer.concat([Buffer.from([248, 0, 0, 0, 0, 0, 0, 1, payload]), Buffer.alloc(payload, 9)]);
 const desktopSize = () => Buffer.concat([Buffer.from([251, 0, 4, 0, 3, 0, 1, 0]), Buffer.alloc(16, 1)]);
 const xvp = () => Buffer.from([250, 0, 1, 2]);
 const continuous = () => Buffer.from([150, 1, 0, 0, 0, 0, 1, 0, 1, 0]);
@@ -57,12 +59,39 @@ function splits(stream: Buffer): Buffer[][] {
 }
 
 describe("RfbInputFilter (view-only VNC)", () => {
-  const allowed = [clientInit(1), setPixelFormat(), setEncodings(7, 0, -223, -258), updateRequest(), continuous(), fence(5)];
-  const inputs = [key(), key(0x61, 0), pointer(), cutText("rm -rf /"), cutText("xx", true), qemuKey(), qemuAudio(0), qemuAudio(2), desktopSize(), xvp()];
+  const allowed = [
+    clientInit(1),
+    setPixelFormat(),
+    setEncodings(7, 0, -223, -258),
+    updateRequest(),
+    continuous(),
+    fence(5),
+  ];
+  const inputs = [
+    key(),
+    key(0x61, 0),
+    pointer(),
+    cutText("rm -rf /"),
+    cutText("xx", true),
+    qemuKey(),
+    qemuAudio(0),
+    qemuAudio(2),
+    desktopSize(),
+    xvp(),
+  ];
 
   it("forwards the picture requests byte for byte and drops every input message, however the stream is cut", () => {
     // inputs between, behind and in front of allowed messages
-    const stream = Buffer.concat([allowed[0]!, inputs[0]!, ...allowed.slice(1, 3), ...inputs.slice(1, 5), allowed[3]!, ...inputs.slice(5), ...allowed.slice(4), key()]);
+    const stream = Buffer.concat([
+      allowed[0]!,
+      inputs[0]!,
+      ...allowed.slice(1, 3),
+      ...inputs.slice(1, 5),
+      allowed[3]!,
+      ...inputs.slice(5),
+      ...allowed.slice(4),
+      key(),
+    ]);
     const expected = Buffer.concat(allowed);
     for (const chunks of splits(stream)) {
       const { forwarded, refuse } = run(chunks);
@@ -72,9 +101,17 @@ describe("RfbInputFilter (view-only VNC)", () => {
   });
 
   it("drops a key event packed behind a FramebufferUpdateRequest in one frame, and one split across two frames", () => {
-    expect(run([clientInit(1), Buffer.concat([updateRequest(), key()])]).forwarded.equals(Buffer.concat([clientInit(1), updateRequest()]))).toBe(true);
+    expect(
+      run([clientInit(1), Buffer.concat([updateRequest(), key()])]).forwarded.equals(
+        Buffer.concat([clientInit(1), updateRequest()]),
+      ),
+    ).toBe(true);
     const k = key();
-    expect(run([clientInit(1), Buffer.concat([updateRequest(), k.subarray(0, 3)]), k.subarray(3)]).forwarded.equals(Buffer.concat([clientInit(1), updateRequest()]))).toBe(true);
+    expect(
+      run([clientInit(1), Buffer.concat([updateRequest(), k.subarray(0, 3)]), k.subarray(3)]).forwarded.equals(
+        Buffer.concat([clientInit(1), updateRequest()]),
+      ),
+    ).toBe(true);
   });
 
   it("drops input sent together with ClientInit (during the handshake) and makes ClientInit shared", () => {
@@ -94,7 +131,12 @@ describe("RfbInputFilter (view-only VNC)", () => {
   });
 
   it("ends the console at a message type it does not know, and forwards nothing behind it", () => {
-    for (const unknown of [Buffer.from([7, 0, 0, 0]), Buffer.from([1]), Buffer.from([255, 9, 0, 0]), Buffer.from([0xfc, 0, 0, 0])]) {
+    for (const unknown of [
+      Buffer.from([7, 0, 0, 0]),
+      Buffer.from([1]),
+      Buffer.from([255, 9, 0, 0]),
+      Buffer.from([0xfc, 0, 0, 0]),
+    ]) {
       const { forwarded, refuse } = run([Buffer.concat([clientInit(1), updateRequest(), unknown, updateRequest()])]);
       expect(refuse).toMatch(/view-only console cannot send/);
       expect(forwarded.equals(Buffer.concat([clientInit(1), updateRequest()]))).toBe(true);

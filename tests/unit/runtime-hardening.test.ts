@@ -67,7 +67,11 @@ describe("file modes", () => {
   });
 
   it("knows the SQLite companions of a file: URL", () => {
-    expect(sqliteFiles("file:/srv/lab/data/db.sqlite").slice(0, 3)).toEqual(["/srv/lab/data/db.sqlite", "/srv/lab/data/db.sqlite-wal", "/srv/lab/data/db.sqlite-shm"]);
+    expect(sqliteFiles("file:/srv/lab/data/db.sqlite").slice(0, 3)).toEqual([
+      "/srv/lab/data/db.sqlite",
+      "/srv/lab/data/db.sqlite-wal",
+      "/srv/lab/data/db.sqlite-shm",
+    ]);
     expect(sqliteFiles("postgresql://u:p@h/db")).toEqual([]);
   });
 });

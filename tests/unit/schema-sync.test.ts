@@ -12,6 +12,8 @@ describe("migrations match the schema", () => {
     expect(read("prisma/migrations/sqlite/schema.snapshot.prisma")).toBe(read("prisma/schema.prisma"));
   });
   it("PostgreSQL migrations were generated from the current schema", () => {
-    expect(read("prisma/migrations/postgresql/schema.snapshot.prisma")).toBe(postgresSchemaFrom(read("prisma/schema.prisma")));
+    expect(read("prisma/migrations/postgresql/schema.snapshot.prisma")).toBe(
+      postgresSchemaFrom(read("prisma/schema.prisma")),
+    );
   });
 });

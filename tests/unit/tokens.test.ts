@@ -41,7 +41,12 @@ describe("token.use coalescing", () => {
   it("writes the first use at once, with method, path and a count of 1", () => {
     c.record(use("t1", "POST", "/api/machines/m1/start"));
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ tokenId: "t1", tokenName: "name of t1", ip: "10.0.0.1", details: { method: "POST", path: "/api/machines/m1/start", count: 1 } });
+    expect(events[0]).toMatchObject({
+      tokenId: "t1",
+      tokenName: "name of t1",
+      ip: "10.0.0.1",
+      details: { method: "POST", path: "/api/machines/m1/start", count: 1 },
+    });
   });
 
   it("counts further uses within the minute and writes them as one event when the minute is up", () => {
@@ -55,7 +60,12 @@ describe("token.use coalescing", () => {
     expect(events).toHaveLength(1);
     advance(1000);
     expect(events).toHaveLength(2);
-    expect(events[1]?.details).toMatchObject({ method: "GET", path: "/api/machines", count: 6, requests: { "GET /api/machines": 5, "DELETE /api/machines/x": 1 } });
+    expect(events[1]?.details).toMatchObject({
+      method: "GET",
+      path: "/api/machines",
+      count: 6,
+      requests: { "GET /api/machines": 5, "DELETE /api/machines/x": 1 },
+    });
     expect(events[1]?.ip).toBe("10.0.0.2"); // the last use's address
     expect(c.pendingCount("t1")).toBe(0);
   });
@@ -93,7 +103,11 @@ describe("token.use coalescing", () => {
 
   it("a failing write is caught and logged, never thrown at the request", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    const failing = new TokenUseCoalescer(() => Promise.reject(new Error("db down")), 60_000, () => now);
+    const failing = new TokenUseCoalescer(
+      () => Promise.reject(new Error("db down")),
+      60_000,
+      () => now,
+    );
     const throwing = new TokenUseCoalescer(
       () => {
         throw new Error("sync failure");
@@ -122,7 +136,11 @@ describe("token status", () => {
 
 describe("create-token contract", () => {
   it("defaults to 90 days, trims the name and drops repeated scopes", () => {
-    expect(ZCreateToken.parse({ name: "  ci  ", scopes: ["read", "read", "write"] })).toEqual({ name: "ci", scopes: ["read", "write"], expiresInDays: 90 });
+    expect(ZCreateToken.parse({ name: "  ci  ", scopes: ["read", "read", "write"] })).toEqual({
+      name: "ci",
+      scopes: ["read", "write"],
+      expiresInDays: 90,
+    });
   });
 
   it("refuses an empty or long name, no or unknown scopes, and expiry outside 1–365 whole days", () => {

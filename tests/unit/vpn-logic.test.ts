@@ -117,18 +117,79 @@ describe("OpenVPN text", () => {
       expect(lines).toContain(l);
     }
     expect(text).not.toMatch(/client-to-client/);
-    const tcp = serverConf({ ...{ network: "10.8.0.0/24", pool: "10.8.0.2-10.8.0.254", port: 443, proto: "tcp", device: "tun9", ccdDir: "/a b/ccd", crlFile: "/c", management: "127.0.0.1:7505", pidFile: "/p", statusFile: "/s" }, caPem: "", certPem: "", keyPem: "", tlsCryptKey: "" });
+    const tcp = serverConf({
+      ...{
+        network: "10.8.0.0/24",
+        pool: "10.8.0.2-10.8.0.254",
+        port: 443,
+        proto: "tcp",
+        device: "tun9",
+        ccdDir: "/a b/ccd",
+        crlFile: "/c",
+        management: "127.0.0.1:7505",
+        pidFile: "/p",
+        statusFile: "/s",
+      },
+      caPem: "",
+      certPem: "",
+      keyPem: "",
+      tlsCryptKey: "",
+    });
     expect(tcp).toContain("proto tcp-server");
     expect(tcp).toContain('client-config-dir "/a b/ccd"');
     expect(tcp).toContain("management 127.0.0.1 7505");
     expect(tcp).not.toContain("ifconfig-pool");
-    expect(() => serverConf({ ...{ network: "10.8.0.0/24", pool: "10.8.0.2-10.8.0.254", port: 443, proto: "tcp", device: "tun9", ccdDir: '/x"\nup /bin/sh', crlFile: "/c", management: "/m", pidFile: "/p", statusFile: "/s" }, caPem: "", certPem: "", keyPem: "", tlsCryptKey: "" })).toThrow();
+    expect(() =>
+      serverConf({
+        ...{
+          network: "10.8.0.0/24",
+          pool: "10.8.0.2-10.8.0.254",
+          port: 443,
+          proto: "tcp",
+          device: "tun9",
+          ccdDir: '/x"\nup /bin/sh',
+          crlFile: "/c",
+          management: "/m",
+          pidFile: "/p",
+          statusFile: "/s",
+        },
+        caPem: "",
+        certPem: "",
+        keyPem: "",
+        tlsCryptKey: "",
+      }),
+    ).toThrow();
   });
 
   it("client profile: remote, routes, server name check and inline material", () => {
-    const text = clientProfile({ remoteHost: "vpn.lab.example", remotePort: 1194, proto: "udp", routes: ["10.20.0.0/16", "192.168.5.0/24"], caPem: pem("CERTIFICATE"), certPem: pem("CERTIFICATE"), keyPem: pem("PRIVATE KEY"), tlsCryptKey: pem("OpenVPN Static key V1"), label: "a@b\nc" });
+    const text = clientProfile({
+      remoteHost: "vpn.lab.example",
+      remotePort: 1194,
+      proto: "udp",
+      routes: ["10.20.0.0/16", "192.168.5.0/24"],
+      caPem: pem("CERTIFICATE"),
+      certPem: pem("CERTIFICATE"),
+      keyPem: pem("PRIVATE KEY"),
+      tlsCryptKey: pem("OpenVPN Static key V1"),
+      label: "a@b\nc",
+    });
     const lines = text.split("\n");
-    for (const l of ["client", "dev tun", "proto udp", "remote vpn.lab.example 1194", "remote-cert-tls server", "verify-x509-name lab-portal-vpn-server name", "route 10.20.0.0 255.255.0.0", "route 192.168.5.0 255.255.255.0", "<ca>", "</ca>", "<cert>", "<key>", "<tls-crypt>", "</tls-crypt>"]) {
+    for (const l of [
+      "client",
+      "dev tun",
+      "proto udp",
+      "remote vpn.lab.example 1194",
+      "remote-cert-tls server",
+      "verify-x509-name lab-portal-vpn-server name",
+      "route 10.20.0.0 255.255.0.0",
+      "route 192.168.5.0 255.255.255.0",
+      "<ca>",
+      "</ca>",
+      "<cert>",
+      "<key>",
+      "<tls-crypt>",
+      "</tls-crypt>",
+    ]) {
       expect(lines).toContain(l);
     }
     expect(lines[0]).toBe("# Lab Portal VPN profile for a@b c");
@@ -138,15 +199,29 @@ describe("OpenVPN text", () => {
 
 describe("firewall script", () => {
   it("replaces its own table atomically, drops client-to-client and allows only listed pairs", () => {
-    const s = nftScript({ device: "lpvpn0", serverAddress: "10.8.0.1", allowed: [["10.8.0.64", "10.20.0.5"], ["10.8.0.64", "10.20.0.5"], ["10.8.0.65", "10.20.0.6"]] });
+    const s = nftScript({
+      device: "lpvpn0",
+      serverAddress: "10.8.0.1",
+      allowed: [
+        ["10.8.0.64", "10.20.0.5"],
+        ["10.8.0.64", "10.20.0.5"],
+        ["10.8.0.65", "10.20.0.6"],
+      ],
+    });
     const lines = s.split("\n");
-    expect(lines.slice(0, 3)).toEqual(["table inet lab_portal_vpn", "delete table inet lab_portal_vpn", "table inet lab_portal_vpn {"]);
+    expect(lines.slice(0, 3)).toEqual([
+      "table inet lab_portal_vpn",
+      "delete table inet lab_portal_vpn",
+      "table inet lab_portal_vpn {",
+    ]);
     expect(s).toContain("elements = { 10.8.0.64 . 10.20.0.5, 10.8.0.65 . 10.20.0.6 }");
     expect(s).toMatch(/iifname "lpvpn0" oifname "lpvpn0" counter drop/);
     expect(s.indexOf('counter drop comment "only the machines')).toBeGreaterThan(s.indexOf("@allowed accept"));
     const empty = nftScript({ device: "lpvpn0", serverAddress: "10.8.0.1", allowed: [] });
     expect(empty).not.toContain("elements");
-    expect(() => nftScript({ device: "lpvpn0", serverAddress: "10.8.0.1", allowed: [["10.8.0.64", "1.2.3.4; flush ruleset"]] })).toThrow();
+    expect(() =>
+      nftScript({ device: "lpvpn0", serverAddress: "10.8.0.1", allowed: [["10.8.0.64", "1.2.3.4; flush ruleset"]] }),
+    ).toThrow();
   });
 });
 
@@ -158,7 +233,17 @@ describe("management status", () => {
       "CLIENT_LIST\tlp-u1-abcd1234\t10.250.1.2:40000\t10.8.0.64\t\t1234\t5678\t2026-01-01 10:00:00\t1767261600\tUNDEF\t3\t0\tAES-256-GCM",
       "ROUTING_TABLE\t10.8.0.64\tlp-u1-abcd1234\t10.250.1.2:40000\t2026-01-01 10:00:00\t1767261600",
     ];
-    expect(parseStatus(lines)).toEqual([{ commonName: "lp-u1-abcd1234", realAddress: "10.250.1.2:40000", virtualAddress: "10.8.0.64", bytesReceived: 1234, bytesSent: 5678, connectedSince: "2026-01-01T10:00:00.000Z", clientId: "3" }]);
+    expect(parseStatus(lines)).toEqual([
+      {
+        commonName: "lp-u1-abcd1234",
+        realAddress: "10.250.1.2:40000",
+        virtualAddress: "10.8.0.64",
+        bytesReceived: 1234,
+        bytesSent: 5678,
+        connectedSince: "2026-01-01T10:00:00.000Z",
+        clientId: "3",
+      },
+    ]);
   });
 });
 
@@ -166,9 +251,18 @@ describe("certificate state and CRL refresh", () => {
   it("shows renewal before expiry and refreshes the CRL at half its lifetime", () => {
     const now = new Date("2026-06-01T00:00:00Z");
     const in10 = new Date(now.getTime() + 10 * 86_400_000);
-    expect(certState({ status: "ACTIVE", expiresAt: in10 }, 30, now)).toMatchObject({ expired: false, renewalDue: true });
-    expect(certState({ status: "ACTIVE", expiresAt: in10 }, 5, now)).toMatchObject({ expired: false, renewalDue: false });
-    expect(certState({ status: "ACTIVE", expiresAt: new Date(now.getTime() - 1) }, 5, now)).toMatchObject({ expired: true, renewalDue: false });
+    expect(certState({ status: "ACTIVE", expiresAt: in10 }, 30, now)).toMatchObject({
+      expired: false,
+      renewalDue: true,
+    });
+    expect(certState({ status: "ACTIVE", expiresAt: in10 }, 5, now)).toMatchObject({
+      expired: false,
+      renewalDue: false,
+    });
+    expect(certState({ status: "ACTIVE", expiresAt: new Date(now.getTime() - 1) }, 5, now)).toMatchObject({
+      expired: true,
+      renewalDue: false,
+    });
     expect(pki.crlNeedsRefresh(null, now, 7)).toBe(true);
     expect(pki.crlNeedsRefresh(new Date(now.getTime() + 5 * 86_400_000), now, 7)).toBe(false);
     expect(pki.crlNeedsRefresh(new Date(now.getTime() + 3 * 86_400_000), now, 7)).toBe(true);
@@ -196,17 +290,30 @@ describe("PKI (checked with openssl)", () => {
     writeFileSync(join(dir, "ca.crt"), p.caPem);
     writeFileSync(join(dir, "client.crt"), client.certPem);
     writeFileSync(join(dir, "server.crt"), p.serverCertPem);
-    const verify = (...extra: string[]) => execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), ...extra], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const verify = (...extra: string[]) =>
+      execFileSync("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), ...extra], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
     expect(verify(join(dir, "client.crt"), join(dir, "server.crt"))).toMatch(/client\.crt: OK[\s\S]*server\.crt: OK/);
-    const text = execFileSync("openssl", ["x509", "-in", join(dir, "client.crt"), "-noout", "-text"], { encoding: "utf8" });
+    const text = execFileSync("openssl", ["x509", "-in", join(dir, "client.crt"), "-noout", "-text"], {
+      encoding: "utf8",
+    });
     expect(text).toMatch(/ASN1 OID: prime256v1/);
     expect(text).toMatch(/TLS Web Client Authentication/);
     expect(text).toMatch(/Subject: CN ?= ?lp-unit-test/);
     expect(client.keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     // the subject key identifier is SHA-1 of the public key bits (RFC 5280 method 1), as OpenSSL computes it
-    const pub = execFileSync("openssl", ["x509", "-in", join(dir, "client.crt"), "-noout", "-pubkey"], { encoding: "utf8" });
+    const pub = execFileSync("openssl", ["x509", "-in", join(dir, "client.crt"), "-noout", "-pubkey"], {
+      encoding: "utf8",
+    });
     const der = execFileSync("openssl", ["pkey", "-pubin", "-outform", "DER"], { input: pub });
-    const expected = createHash("sha1").update(der.subarray(der.length - 65)).digest("hex").toUpperCase().match(/../g)?.join(":");
+    const expected = createHash("sha1")
+      .update(der.subarray(der.length - 65))
+      .digest("hex")
+      .toUpperCase()
+      .match(/../g)
+      ?.join(":");
     expect(text).toContain(`X509v3 Subject Key Identifier: \n                ${expected}`);
     // the key in the profile belongs to the certificate
     writeFileSync(join(dir, "client.key"), client.keyPem);
@@ -214,7 +321,9 @@ describe("PKI (checked with openssl)", () => {
     expect(fromKey).toBe(pub);
     const crl = await pki.buildCrl([{ serial: client.serial, revokedAt: new Date(), reason: "superseded" }], 7);
     writeFileSync(join(dir, "crl.pem"), crl.pem);
-    expect(() => verify("-crl_check", "-CRLfile", join(dir, "crl.pem"), join(dir, "client.crt"))).toThrow(/certificate revoked/);
+    expect(() => verify("-crl_check", "-CRLfile", join(dir, "crl.pem"), join(dir, "client.crt"))).toThrow(
+      /certificate revoked/,
+    );
     expect(verify("-crl_check", "-CRLfile", join(dir, "crl.pem"), join(dir, "server.crt"))).toMatch(/OK/);
     expect(pki.crlNextUpdate(crl.pem)?.getTime()).toBeGreaterThan(Date.now() + 6.9 * 86_400_000);
     const tls = p.tlsCryptKey.split("\n").filter((l) => /^[0-9a-f]{32}$/.test(l));

@@ -6,7 +6,17 @@ import { ZCreateTemplate, ZUpdateTemplate } from "../../src/server/templates/rou
 import { ZCreateToken } from "../../src/server/tokens/routes";
 import { ZCreateUser, ZUpdateMe } from "../../src/server/users/routes";
 
-const HOSTILE = ["a\u0000b", "a\u001b[31mred", "tab\there", "del\u007f", "c1\u009b31m", "txt\u202Eexe.doc", "iso\u2066late\u2069", "mark\u200F", "line\u2028sep"];
+const HOSTILE = [
+  "a\u0000b",
+  "a\u001b[31mred",
+  "tab\there",
+  "del\u007f",
+  "c1\u009b31m",
+  "txt\u202Eexe.doc",
+  "iso\u2066late\u2069",
+  "mark\u200F",
+  "line\u2028sep",
+];
 
 describe("one-line names", () => {
   it("refuse control characters and bidi overrides with a field message", () => {
@@ -18,16 +28,27 @@ describe("one-line names", () => {
   });
 
   it("accept ordinary names in any script, trimmed", () => {
-    for (const good of ["Ann O'Neil", "Zoë Ångström", "محمد", "李雷", "Net-Lab 2 (B)"]) expect(zName(80).parse(` ${good} `)).toBe(good);
+    for (const good of ["Ann O'Neil", "Zoë Ångström", "محمد", "李雷", "Net-Lab 2 (B)"])
+      expect(zName(80).parse(` ${good} `)).toBe(good);
   });
 
   it("apply to every name field", () => {
     const esc = "Evil\u001b]0;pwned\u0007";
-    const checks: [string, { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[] }[] } } }, Record<string, unknown>, string][] = [
+    const checks: [
+      string,
+      { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[] }[] } } },
+      Record<string, unknown>,
+      string,
+    ][] = [
       ["user", ZCreateUser, { email: "a@b.org", name: esc, role: "STUDENT" }, "name"],
       ["me", ZUpdateMe, { name: esc }, "name"],
       ["template", ZCreateTemplate, { name: esc, kind: "LIBVIRT" }, "name"],
-      ["host", ZCreateHost, { name: esc, kind: "LIBVIRT", uri: "qemu:///system", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 }, "name"],
+      [
+        "host",
+        ZCreateHost,
+        { name: esc, kind: "LIBVIRT", uri: "qemu:///system", vcpus: 1, memoryMb: 64, diskGb: 1, maxMachines: 1 },
+        "name",
+      ],
       ["class", ZClassSettings, { name: esc }, "name"],
       ["invite label", ZCreateInvite, { label: esc }, "label"],
       ["signup", ZSignup, { name: esc, email: "a@b.org", password: "a-long-password" }, "name"],
@@ -36,7 +57,10 @@ describe("one-line names", () => {
     for (const [what, schema, input, field] of checks) {
       const r = schema.safeParse(input);
       expect(r.success, what).toBe(false);
-      expect(r.error?.issues.some((i) => i.path[0] === field), what).toBe(true);
+      expect(
+        r.error?.issues.some((i) => i.path[0] === field),
+        what,
+      ).toBe(true);
     }
   });
 });

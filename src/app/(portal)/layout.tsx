@@ -10,8 +10,15 @@ export default async function PortalLayout({ children }: { children: React.React
   return (
     <AppShell user={{ name: actor.name, email: actor.email, role: actor.role }} nav={navFor(actor.role)}>
       {actor.mustChangePassword && (
-        <div role="status" className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-          Your password was set by an administrator. <Link href="/profile" className="font-medium underline">Choose your own password</Link>.
+        <div
+          role="status"
+          className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900"
+        >
+          Your password was set by an administrator.{" "}
+          <Link href="/profile" className="font-medium underline">
+            Choose your own password
+          </Link>
+          .
         </div>
       )}
       {children}

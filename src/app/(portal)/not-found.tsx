@@ -9,7 +9,10 @@ export default function PortalNotFound() {
   return (
     <div className="mx-auto max-w-md space-y-3 py-10" data-testid="not-found">
       <h1 className="text-2xl font-semibold">Page not found</h1>
-      <p className="text-sm text-slate-600">There is no page at this address, or you cannot see what it shows. It may have moved, or the link may be incomplete.</p>
+      <p className="text-sm text-slate-600">
+        There is no page at this address, or you cannot see what it shows. It may have moved, or the link may be
+        incomplete.
+      </p>
       <Link href="/" className={buttonClass("primary", "md")} data-testid="not-found-home">
         Go to your start page
       </Link>

@@ -7,7 +7,11 @@ export function PasswordChangedNotice() {
   const changed = useSearchParams().get("changed") === "1";
   if (!changed) return null;
   return (
-    <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="login-password-changed">
+    <p
+      role="status"
+      className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800"
+      data-testid="login-password-changed"
+    >
       Your password was changed; sign in with the new one.
     </p>
   );

@@ -15,24 +15,34 @@ export function clockTime(iso: string): string {
 }
 
 /** Whether a class that says READY really needs a look (failed deploy steps, failed pool machines). */
-export function needsAttention(c: Pick<ClassRow, "status" | "statusDetail" | "attentionJobId" | "poolFailed">): boolean {
-  return c.status === "READY" && Boolean(c.attentionJobId || (c.poolFailed ?? 0) > 0 || /failed/i.test(c.statusDetail ?? ""));
+export function needsAttention(
+  c: Pick<ClassRow, "status" | "statusDetail" | "attentionJobId" | "poolFailed">,
+): boolean {
+  return (
+    c.status === "READY" && Boolean(c.attentionJobId || (c.poolFailed ?? 0) > 0 || /failed/i.test(c.statusDetail ?? ""))
+  );
 }
 
 /** The pool's failures in words: "1 failed, retrying at 10:42". */
 export function poolFailureText(c: Pick<ClassRow, "poolFailed" | "poolRetryAt">): string | null {
   const n = c.poolFailed ?? 0;
   if (!n) return null;
-  return c.poolRetryAt ? `${n} failed, retrying at ${clockTime(c.poolRetryAt)}` : `${n} failed, no automatic retries left`;
+  return c.poolRetryAt
+    ? `${n} failed, retrying at ${clockTime(c.poolRetryAt)}`
+    : `${n} failed, no automatic retries left`;
 }
 
 /** The pool's machines that are not ready, truthfully: "1 being prepared", "1 failed, retrying at 10:42". */
-export function poolProgressText(notReady: { state: string; kind?: string }[], c: Pick<ClassRow, "poolRetryAt">): string {
+export function poolProgressText(
+  notReady: { state: string; kind?: string }[],
+  c: Pick<ClassRow, "poolRetryAt">,
+): string {
   const failed = notReady.filter((m) => m.state === "FAILED").length;
   const preparing = notReady.length - failed;
   const parts: string[] = [];
   if (preparing) parts.push(`${preparing} being prepared`);
-  if (failed) parts.push(c.poolRetryAt ? `${failed} failed, retrying at ${clockTime(c.poolRetryAt)}` : `${failed} failed`);
+  if (failed)
+    parts.push(c.poolRetryAt ? `${failed} failed, retrying at ${clockTime(c.poolRetryAt)}` : `${failed} failed`);
   return parts.join(", ");
 }
 
@@ -103,13 +113,23 @@ export function ClassAttention({ cls, onRetried }: { cls: ClassRow; onRetried?: 
         </p>
       )}
       {pool && <p data-testid="class-pool-failed">Pool: {pool}.</p>}
-      {jobHref && (cls.myRole !== "student") && (
-        <Button size="sm" variant="secondary" pending={pending} pendingLabel="Retrying…" onClick={() => void retry()} data-testid="class-retry">
+      {jobHref && cls.myRole !== "student" && (
+        <Button
+          size="sm"
+          variant="secondary"
+          pending={pending}
+          pendingLabel="Retrying…"
+          onClick={() => void retry()}
+          data-testid="class-retry"
+        >
           Retry failed steps
         </Button>
       )}
       {message && (
-        <p role={message.tone === "error" ? "alert" : "status"} className={message.tone === "error" ? "text-red-700" : "text-slate-600"}>
+        <p
+          role={message.tone === "error" ? "alert" : "status"}
+          className={message.tone === "error" ? "text-red-700" : "text-slate-600"}
+        >
           {message.text}
         </p>
       )}

@@ -56,7 +56,11 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
   const loadRoster = useCallback(async () => {
     const res = await api<Roster>(`${path}/roster`);
     if (res.ok) {
-      const machines = [...res.data.items.flatMap((r) => (r.machine ? [r.machine] : [])), ...res.data.pool, ...(res.data.teacherMachine ? [res.data.teacherMachine] : [])];
+      const machines = [
+        ...res.data.items.flatMap((r) => (r.machine ? [r.machine] : [])),
+        ...res.data.pool,
+        ...(res.data.teacherMachine ? [res.data.teacherMachine] : []),
+      ];
       upsert(machines);
       setRoster(res.data);
       setRosterError(null);
@@ -148,12 +152,20 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
         <StatusBadge c={cls} />
       </div>
       <p className="text-sm text-slate-600">
-        {cls.template ? `Template ${cls.template.name}` : "Template deleted"} · {cls.students} of {cls.maxStudents} students · teacher {cls.owner.name}
-        {cls.coOwners.length > 0 && ` with ${cls.coOwners.map((c) => c.name).join(", ")}`} · you: {ROLE_LABEL[cls.myRole].toLowerCase()}
+        {cls.template ? `Template ${cls.template.name}` : "Template deleted"} · {cls.students} of {cls.maxStudents}{" "}
+        students · teacher {cls.owner.name}
+        {cls.coOwners.length > 0 && ` with ${cls.coOwners.map((c) => c.name).join(", ")}`} · you:{" "}
+        {ROLE_LABEL[cls.myRole].toLowerCase()}
       </p>
-      {teaches ? <ClassAttention cls={cls} onRetried={() => void loadClass()} /> : cls.statusDetail && <p className="text-sm text-slate-700">{cls.statusDetail}</p>}
+      {teaches ? (
+        <ClassAttention cls={cls} onRetried={() => void loadClass()} />
+      ) : (
+        cls.statusDetail && <p className="text-sm text-slate-700">{cls.statusDetail}</p>
+      )}
       {cls.archivedAt && (
-        <Alert tone="warning">This class is archived: its machines are stopped and its invite links do not work. Restore it under Settings.</Alert>
+        <Alert tone="warning">
+          This class is archived: its machines are stopped and its invite links do not work. Restore it under Settings.
+        </Alert>
       )}
       {liveText && (
         <p role="status" className="text-sm text-amber-800">
@@ -169,7 +181,9 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
         {header}
         {cls.description && <p className="whitespace-pre-line text-sm text-slate-700">{cls.description}</p>}
         <p className="text-sm text-slate-700">
-          {cls.hoursPerStudent > 0 ? `You have ${cls.hoursPerStudent} lab hours per month in this class.` : "This class has no hour limit."}
+          {cls.hoursPerStudent > 0
+            ? `You have ${cls.hoursPerStudent} lab hours per month in this class.`
+            : "This class has no hour limit."}
           {cls.idleMinutes > 0 && ` A machine with no console open for ${cls.idleMinutes} minutes is shut down.`}
         </p>
         <Link href="/labs" className={buttonClass("primary")}>
@@ -205,11 +219,15 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "roster" && <RosterSection cls={cls} roster={roster} error={rosterError} reload={() => void loadRoster()} />}
+        {tab === "roster" && (
+          <RosterSection cls={cls} roster={roster} error={rosterError} reload={() => void loadRoster()} />
+        )}
         {tab === "invites" && <InvitesSection cls={cls} />}
         {tab === "co-owners" && <CoOwnersSection cls={cls} onChanged={setCls} userId={userId} role={role} />}
         {tab === "publish" && <PublishSection cls={cls} roster={roster} />}
-        {tab === "settings" && <SettingsSection cls={cls} roster={roster} onChanged={setCls} onDeleted={() => setDeleted(true)} />}
+        {tab === "settings" && (
+          <SettingsSection cls={cls} roster={roster} onChanged={setCls} onDeleted={() => setDeleted(true)} />
+        )}
       </div>
     </div>
   );

@@ -23,11 +23,20 @@ function CellLabel({ children }: { children: ReactNode }) {
   return <span className="mr-1 text-xs font-medium uppercase tracking-wide text-slate-500 md:hidden">{children}</span>;
 }
 
-export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" | "statusDetail" | "attentionJobId" | "poolFailed"> }) {
+export function StatusBadge({
+  c,
+}: {
+  c: Pick<ClassRow, "status" | "archivedAt" | "statusDetail" | "attentionJobId" | "poolFailed">;
+}) {
   // never "Ready" beside failed deploy steps or failed pool machines
   if (!c.archivedAt && needsAttention(c)) {
     return (
-      <span className="inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset bg-amber-100 text-amber-900 ring-amber-200" title={c.statusDetail ?? undefined} data-testid="class-status" data-status="ATTENTION">
+      <span
+        className="inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset bg-amber-100 text-amber-900 ring-amber-200"
+        title={c.statusDetail ?? undefined}
+        data-testid="class-status"
+        data-status="ATTENTION"
+      >
         Needs attention
       </span>
     );
@@ -40,7 +49,12 @@ export function StatusBadge({ c }: { c: Pick<ClassRow, "status" | "archivedAt" |
         ? "bg-red-100 text-red-800 ring-red-200"
         : "bg-brand-50 text-brand-700 ring-brand-100";
   return (
-    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`} title={c.statusDetail ?? undefined} data-testid="class-status" data-status={c.status}>
+    <span
+      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tone}`}
+      title={c.statusDetail ?? undefined}
+      data-testid="class-status"
+      data-status={c.status}
+    >
       {classStatusText(c)}
     </span>
   );
@@ -76,7 +90,12 @@ export function ClassesClient({ role }: { role: Role }) {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">{teaches ? "Classes" : "My classes"}</h1>
         {teaches ? (
-          <Button aria-expanded={newPanel.open} aria-controls="new-class-panel" onClick={newPanel.show} data-testid="new-class-open">
+          <Button
+            aria-expanded={newPanel.open}
+            aria-controls="new-class-panel"
+            onClick={newPanel.show}
+            data-testid="new-class-open"
+          >
             New class
           </Button>
         ) : (
@@ -87,7 +106,13 @@ export function ClassesClient({ role }: { role: Role }) {
       </div>
 
       {teaches && newPanel.open && (
-        <FormPanel id="new-class-panel" headingId="new-class-heading" title="New class" closeLabel="Close the new class form" onClose={newPanel.hide}>
+        <FormPanel
+          id="new-class-panel"
+          headingId="new-class-heading"
+          title="New class"
+          closeLabel="Close the new class form"
+          onClose={newPanel.hide}
+        >
           <NewClassForm focusKey={newPanel.focusKey} onCreated={onCreated} />
         </FormPanel>
       )}
@@ -98,7 +123,11 @@ export function ClassesClient({ role }: { role: Role }) {
             <div key={job.id} className="space-y-2" data-testid="new-class-created">
               <p className="text-sm">
                 Class <strong>{c.name}</strong> created.{" "}
-                <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium text-brand-700 hover:underline" data-testid="new-class-link">
+                <Link
+                  href={`/classes/${encodeURIComponent(c.id)}`}
+                  className="font-medium text-brand-700 hover:underline"
+                  data-testid="new-class-link"
+                >
                   Open the class
                 </Link>
               </p>
@@ -110,7 +139,13 @@ export function ClassesClient({ role }: { role: Role }) {
 
       {teaches && (
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={archived} onChange={(e) => setArchived(e.target.checked)} className="h-4 w-4" data-testid="classes-archived" />
+          <input
+            type="checkbox"
+            checked={archived}
+            onChange={(e) => setArchived(e.target.checked)}
+            className="h-4 w-4"
+            data-testid="classes-archived"
+          />
           Show archived classes
         </label>
       )}
@@ -122,7 +157,9 @@ export function ClassesClient({ role }: { role: Role }) {
         </p>
       )}
       {items !== null && items.length === 0 && (
-        <EmptyState title={archived ? "No archived classes" : teaches ? "No classes yet" : "You are not in a class yet"}>
+        <EmptyState
+          title={archived ? "No archived classes" : teaches ? "No classes yet" : "You are not in a class yet"}
+        >
           {archived
             ? "Archived classes appear here."
             : teaches
@@ -133,7 +170,11 @@ export function ClassesClient({ role }: { role: Role }) {
 
       {items !== null && items.length > 0 && teaches && (
         <div className="rounded-lg border border-slate-200 bg-white">
-          <table className="block w-full text-left text-sm md:table" data-testid="classes-table" aria-busy={loading || undefined}>
+          <table
+            className="block w-full text-left text-sm md:table"
+            data-testid="classes-table"
+            aria-busy={loading || undefined}
+          >
             <caption className="sr-only">{archived ? "Archived classes" : "Classes"}</caption>
             <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
               <tr>
@@ -156,9 +197,17 @@ export function ClassesClient({ role }: { role: Role }) {
             </thead>
             <tbody className="block divide-y divide-slate-100 md:table-row-group">
               {items.map((c) => (
-                <tr key={c.id} className={`block px-3 py-3 md:table-row md:p-0 ${justCreated.some((j) => j.class.id === c.id) ? "bg-brand-50" : ""}`} data-testid={`class-row-${c.name}`} data-class-id={c.id}>
+                <tr
+                  key={c.id}
+                  className={`block px-3 py-3 md:table-row md:p-0 ${justCreated.some((j) => j.class.id === c.id) ? "bg-brand-50" : ""}`}
+                  data-testid={`class-row-${c.name}`}
+                  data-class-id={c.id}
+                >
                   <td className={TD}>
-                    <Link href={`/classes/${encodeURIComponent(c.id)}`} className="font-medium break-words text-brand-700 hover:underline">
+                    <Link
+                      href={`/classes/${encodeURIComponent(c.id)}`}
+                      className="font-medium break-words text-brand-700 hover:underline"
+                    >
                       {c.name}
                     </Link>
                     <div className="text-xs text-slate-500">
@@ -192,7 +241,11 @@ export function ClassesClient({ role }: { role: Role }) {
       {items !== null && items.length > 0 && !teaches && (
         <ul className="grid gap-3 sm:grid-cols-2" aria-label="My classes">
           {items.map((c) => (
-            <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4" data-testid={`class-card-${c.name}`}>
+            <li
+              key={c.id}
+              className="rounded-lg border border-slate-200 bg-white p-4"
+              data-testid={`class-card-${c.name}`}
+            >
               <div className="flex flex-wrap items-start justify-between gap-2">
                 <h2 className="font-semibold break-words">{c.name}</h2>
                 <StatusBadge c={c} />

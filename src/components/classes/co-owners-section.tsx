@@ -12,7 +12,17 @@ import type { ClassRow } from "./types";
 
 type Person = ClassRow["coOwners"][number];
 
-export function CoOwnersSection({ cls, onChanged, userId, role }: { cls: ClassRow; onChanged: (c: ClassRow) => void; userId: string; role: string }) {
+export function CoOwnersSection({
+  cls,
+  onChanged,
+  userId,
+  role,
+}: {
+  cls: ClassRow;
+  onChanged: (c: ClassRow) => void;
+  userId: string;
+  role: string;
+}) {
   const base = `/api/classes/${encodeURIComponent(cls.id)}/co-owners`;
   const [email, setEmail] = useState("");
   const [fieldError, setFieldError] = useState<string | undefined>();
@@ -70,12 +80,18 @@ export function CoOwnersSection({ cls, onChanged, userId, role }: { cls: ClassRo
         <h2 id="owners-heading" className="text-lg font-semibold">
           Teachers of this class
         </h2>
-        <p className="text-sm text-slate-600">Co-owners have the same rights as the owner: roster, invites, publish, settings, archive and delete.</p>
+        <p className="text-sm text-slate-600">
+          Co-owners have the same rights as the owner: roster, invites, publish, settings, archive and delete.
+        </p>
         {notice && <Alert tone="success">{notice}</Alert>}
-        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm" data-testid="co-owners-list">
+        <ul
+          className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm"
+          data-testid="co-owners-list"
+        >
           <li className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
             <span>
-              <span className="font-medium">{cls.owner.name}</span> <span className="text-slate-500">{cls.owner.email}</span>
+              <span className="font-medium">{cls.owner.name}</span>{" "}
+              <span className="text-slate-500">{cls.owner.email}</span>
             </span>
             <span className="text-xs uppercase tracking-wide text-slate-500">Owner</span>
           </li>
@@ -99,7 +115,12 @@ export function CoOwnersSection({ cls, onChanged, userId, role }: { cls: ClassRo
           ))}
         </ul>
       </section>
-      <form onSubmit={onSubmit} noValidate aria-label="Add a co-owner" className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-4">
+      <form
+        onSubmit={onSubmit}
+        noValidate
+        aria-label="Add a co-owner"
+        className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-4"
+      >
         <TextField
           id="co-owner-email"
           label="Teacher's e-mail address"
@@ -130,7 +151,11 @@ export function CoOwnersSection({ cls, onChanged, userId, role }: { cls: ClassRo
         onCancel={() => setRemoving(null)}
         testId="co-owner-dialog"
       >
-        <p>{removing?.id === userId ? "You will no longer be able to manage this class." : `${removing?.name} will no longer be able to manage this class.`}</p>
+        <p>
+          {removing?.id === userId
+            ? "You will no longer be able to manage this class."
+            : `${removing?.name} will no longer be able to manage this class.`}
+        </p>
       </ConfirmDialog>
     </div>
   );

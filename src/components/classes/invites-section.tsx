@@ -117,12 +117,23 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
 
   return (
     <div className="space-y-6">
-      <section aria-labelledby="new-invite-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <section
+        aria-labelledby="new-invite-heading"
+        className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+      >
         <h2 id="new-invite-heading" className="font-semibold">
           New invite link
         </h2>
         <form onSubmit={onSubmit} noValidate aria-labelledby="new-invite-heading" className="grid gap-3 sm:grid-cols-2">
-          <TextField id="invite-label" label="Label (optional)" value={label} onChange={(e) => setLabel(e.target.value)} maxLength={80} hint="For you, e.g. “Monday group”." error={fields.label} />
+          <TextField
+            id="invite-label"
+            label="Label (optional)"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            maxLength={80}
+            hint="For you, e.g. “Monday group”."
+            error={fields.label}
+          />
           <TextField
             id="invite-max-uses"
             label="Max uses (optional)"
@@ -149,7 +160,13 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
               error={fields.expiresInDays}
             />
             <label className="mt-2 flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={never} onChange={(e) => setNever(e.target.checked)} className="h-4 w-4" data-testid="invite-never" />
+              <input
+                type="checkbox"
+                checked={never}
+                onChange={(e) => setNever(e.target.checked)}
+                className="h-4 w-4"
+                data-testid="invite-never"
+              />
               Never expires
             </label>
           </div>
@@ -174,12 +191,21 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
           </div>
         </form>
         {created && (
-          <div ref={createdRef} tabIndex={-1} className="rounded-md border border-amber-300 bg-amber-50 p-3 focus:outline-none" data-testid="invite-created">
+          <div
+            ref={createdRef}
+            tabIndex={-1}
+            className="rounded-md border border-amber-300 bg-amber-50 p-3 focus:outline-none"
+            data-testid="invite-created"
+          >
             <p className="text-sm font-medium text-amber-900" role="status">
-              Invite link created{created.invite.label ? ` (${created.invite.label})` : ""}. Copy it now: it is shown only this once.
+              Invite link created{created.invite.label ? ` (${created.invite.label})` : ""}. Copy it now: it is shown
+              only this once.
             </p>
             <div className="mt-2 flex flex-wrap items-center gap-2">
-              <code className="min-w-0 select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200" data-testid="invite-url">
+              <code
+                className="min-w-0 select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200"
+                data-testid="invite-url"
+              >
                 {created.url}
               </code>
               <CopyButton text={created.url} label="Copy link" />
@@ -208,27 +234,43 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
             Loading…
           </p>
         )}
-        {items !== null && items.length === 0 && <EmptyState title="No invite links yet">Students join the class through an invite link.</EmptyState>}
+        {items !== null && items.length === 0 && (
+          <EmptyState title="No invite links yet">Students join the class through an invite link.</EmptyState>
+        )}
         {items !== null && items.length > 0 && (
-          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white" data-testid="invites-list">
+          <ul
+            className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white"
+            data-testid="invites-list"
+          >
             {items.map((inv) => {
               const s = STATUS[inv.status] ?? { label: inv.status, tone: "bg-slate-100 text-slate-700 ring-slate-200" };
               return (
-                <li key={inv.id} className="flex flex-wrap items-start justify-between gap-3 px-3 py-3 text-sm" data-testid={`invite-${inv.prefix}`}>
+                <li
+                  key={inv.id}
+                  className="flex flex-wrap items-start justify-between gap-3 px-3 py-3 text-sm"
+                  data-testid={`invite-${inv.prefix}`}
+                >
                   <div className="min-w-0 space-y-0.5">
                     <div className="flex flex-wrap items-center gap-2">
                       <span className="font-medium">{inv.label || "Invite link"}</span>
                       <code className="text-xs text-slate-500">{inv.prefix}…</code>
-                      <span className={`rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${s.tone}`} data-testid="invite-status">
+                      <span
+                        className={`rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${s.tone}`}
+                        data-testid="invite-status"
+                      >
                         {s.label}
                       </span>
                     </div>
                     <p className="text-xs text-slate-600">
                       Used {inv.uses}
-                      {inv.maxUses !== null ? ` of ${inv.maxUses}` : ""} times · {inv.expiresAt ? `expires ${formatDate(inv.expiresAt)}` : "never expires"} · created {formatDate(inv.createdAt)}
+                      {inv.maxUses !== null ? ` of ${inv.maxUses}` : ""} times ·{" "}
+                      {inv.expiresAt ? `expires ${formatDate(inv.expiresAt)}` : "never expires"} · created{" "}
+                      {formatDate(inv.createdAt)}
                       {inv.createdBy ? ` by ${inv.createdBy}` : ""}
                     </p>
-                    {inv.allowed.length > 0 && <p className="break-words text-xs text-slate-600">Only for: {inv.allowed.join(", ")}</p>}
+                    {inv.allowed.length > 0 && (
+                      <p className="break-words text-xs text-slate-600">Only for: {inv.allowed.join(", ")}</p>
+                    )}
                   </div>
                   {inv.status === "active" && (
                     <Button
@@ -262,7 +304,10 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
         onCancel={() => setRevoking(null)}
         testId="revoke-dialog"
       >
-        <p>Nobody can join with {revoking?.label ? `“${revoking.label}”` : "this link"} any more. Students who already joined stay in the class.</p>
+        <p>
+          Nobody can join with {revoking?.label ? `“${revoking.label}”` : "this link"} any more. Students who already
+          joined stay in the class.
+        </p>
       </ConfirmDialog>
     </div>
   );

@@ -62,11 +62,19 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
       return false;
     }
     if (res.data.job && !res.data.job.finishedAt) {
-      setDone(res.data.alreadyEnrolled ? `You are already in ${res.data.class.name}.` : `You joined ${res.data.class.name}. Your machine is being created…`);
+      setDone(
+        res.data.alreadyEnrolled
+          ? `You are already in ${res.data.class.name}.`
+          : `You joined ${res.data.class.name}. Your machine is being created…`,
+      );
       setJob(res.data.job);
       return true;
     }
-    setDone(res.data.alreadyEnrolled ? `You are already in ${res.data.class.name}. Opening My labs…` : `You joined ${res.data.class.name}. Opening My labs…`);
+    setDone(
+      res.data.alreadyEnrolled
+        ? `You are already in ${res.data.class.name}. Opening My labs…`
+        : `You joined ${res.data.class.name}. Opening My labs…`,
+    );
     window.location.assign("/labs");
     return true;
   }
@@ -77,7 +85,9 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
         <h1 className="text-xl font-semibold">Join a class</h1>
         <Alert tone="error" testId="join-error">
           {/* an unknown code (404) or one that is not even shaped like a code (422) */}
-          {loadError.status === 404 || loadError.status === 422 ? "This invite link is not valid — ask your teacher for a new one." : loadError.message}
+          {loadError.status === 404 || loadError.status === 422
+            ? "This invite link is not valid — ask your teacher for a new one."
+            : loadError.message}
         </Alert>
         <Link href="/" className="text-sm text-brand-700 hover:underline">
           Go to Lab Portal
@@ -95,7 +105,9 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
   }
 
   const usable = preview.status === "active";
-  const statusMessage = usable ? null : (preview.message ?? STATUS_MESSAGES[preview.status] ?? `This invite link cannot be used (${preview.status}).`);
+  const statusMessage = usable
+    ? null
+    : (preview.message ?? STATUS_MESSAGES[preview.status] ?? `This invite link cannot be used (${preview.status}).`);
 
   return (
     <div className="space-y-4" data-testid="join-page" data-status={preview.status}>
@@ -105,7 +117,9 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
           {preview.className}
         </h1>
         <p className="text-sm text-slate-600">Teacher: {preview.teacher}</p>
-        {preview.description && <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{preview.description}</p>}
+        {preview.description && (
+          <p className="mt-2 whitespace-pre-line text-sm text-slate-700">{preview.description}</p>
+        )}
       </div>
 
       {statusMessage && (
@@ -135,7 +149,11 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
         <div className="space-y-3">
           <p className="text-sm text-slate-700">
             Signed in as <strong>{user.name}</strong> ({user.email}).{" "}
-            <button type="button" className="text-brand-700 underline" onClick={() => void signOut({ callbackUrl: here })}>
+            <button
+              type="button"
+              className="text-brand-700 underline"
+              onClick={() => void signOut({ callbackUrl: here })}
+            >
               Not you?
             </button>
           </p>
@@ -159,11 +177,22 @@ export function JoinClient({ code, user }: { code: string; user: User }) {
 
       {!done && !user && usable && (
         <div className="space-y-3">
-          <Link href={`/login?next=${encodeURIComponent(here)}`} className={buttonClass("primary", "md", "w-full")} data-testid="join-sign-in">
+          <Link
+            href={`/login?next=${encodeURIComponent(here)}`}
+            className={buttonClass("primary", "md", "w-full")}
+            data-testid="join-sign-in"
+          >
             Sign in to join
           </Link>
           {preview.selfSignup && !showSignup && (
-            <Button variant="secondary" className="w-full" onClick={() => setShowSignup(true)} aria-expanded={false} aria-controls="signup-form" data-testid="join-signup-open">
+            <Button
+              variant="secondary"
+              className="w-full"
+              onClick={() => setShowSignup(true)}
+              aria-expanded={false}
+              aria-controls="signup-form"
+              data-testid="join-signup-open"
+            >
               Create an account
             </Button>
           )}
@@ -202,7 +231,10 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
       return;
     }
     setPending(true);
-    const res = await api<{ email: string; classId: string }>(`${path}/signup`, { method: "POST", json: { name, email, password } });
+    const res = await api<{ email: string; classId: string }>(`${path}/signup`, {
+      method: "POST",
+      json: { name, email, password },
+    });
     if (!res.ok) {
       setPending(false);
       const f = res.error.fields ?? {};
@@ -215,7 +247,9 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
     if (!signedIn || signedIn.error) {
       setPending(false);
       // the server answers the same for an address that already had an account (nothing was changed then)
-      setError("Signing in with this e-mail address and password did not work. If you already had an account, use its password on the sign-in page; otherwise try again.");
+      setError(
+        "Signing in with this e-mail address and password did not work. If you already had an account, use its password on the sign-in page; otherwise try again.",
+      );
       return;
     }
     // the signup enrolled the account already; joining again returns the class (and a job, if a machine is made)
@@ -225,10 +259,33 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
   }
 
   return (
-    <form id="signup-form" onSubmit={onSubmit} noValidate aria-label="Create an account" className="space-y-3 rounded-lg border border-slate-200 p-4">
+    <form
+      id="signup-form"
+      onSubmit={onSubmit}
+      noValidate
+      aria-label="Create an account"
+      className="space-y-3 rounded-lg border border-slate-200 p-4"
+    >
       <h2 className="font-semibold">Create an account</h2>
-      <TextField ref={nameRef} id="signup-name" label="Your name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} error={fields.name} />
-      <TextField id="signup-email" label="E-mail address" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} />
+      <TextField
+        ref={nameRef}
+        id="signup-name"
+        label="Your name"
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={100}
+        error={fields.name}
+      />
+      <TextField
+        id="signup-email"
+        label="E-mail address"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={fields.email}
+      />
       <TextField
         id="signup-password"
         label="Password"
@@ -244,7 +301,13 @@ function SignupForm({ path, onSignedIn }: { path: string; onSignedIn: () => Prom
           {error}
         </Alert>
       )}
-      <Button type="submit" className="w-full" pending={pending} pendingLabel="Creating your account…" data-testid="signup-submit">
+      <Button
+        type="submit"
+        className="w-full"
+        pending={pending}
+        pendingLabel="Creating your account…"
+        data-testid="signup-submit"
+      >
         Create account and join
       </Button>
     </form>
@@ -259,7 +322,11 @@ function JoinError({ message, choosePasswordFor }: { message: string; choosePass
       {choosePasswordFor && (
         <>
           {" "}
-          <Link href={`/profile?next=${encodeURIComponent(choosePasswordFor)}`} className="font-medium underline" data-testid="join-choose-password">
+          <Link
+            href={`/profile?next=${encodeURIComponent(choosePasswordFor)}`}
+            className="font-medium underline"
+            data-testid="join-choose-password"
+          >
             Choose your password
           </Link>
           , then sign in again and you come back here.

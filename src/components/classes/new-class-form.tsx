@@ -16,7 +16,13 @@ import { type ClassRow, DEFAULT_SETTINGS, type JobView, type SettingsForm, setti
 
 export type CreatedClass = { class: ClassRow; job: JobView };
 
-export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCreated: (created: CreatedClass) => void }) {
+export function NewClassForm({
+  focusKey,
+  onCreated,
+}: {
+  focusKey: number;
+  onCreated: (created: CreatedClass) => void;
+}) {
   const nameRef = useRef<HTMLInputElement>(null);
   const [templates, setTemplates] = useState<(TemplateOption & { consoleKinds: string[] })[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -57,7 +63,10 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
       return;
     }
     setPending(true);
-    const res = await api<CreatedClass>("/api/classes", { method: "POST", json: { ...settingsBody(settings), templateId } });
+    const res = await api<CreatedClass>("/api/classes", {
+      method: "POST",
+      json: { ...settingsBody(settings), templateId },
+    });
     setPending(false);
     if (!res.ok) {
       const f = res.error.fields ?? {};
@@ -76,7 +85,11 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
       {loadError && <Alert tone="error">{loadError}</Alert>}
       {templates && templates.length === 0 && (
         <Alert tone="info">
-          There is no ready template yet. <Link href="/templates" className="font-medium underline">Create a template</Link> first.
+          There is no ready template yet.{" "}
+          <Link href="/templates" className="font-medium underline">
+            Create a template
+          </Link>{" "}
+          first.
         </Alert>
       )}
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-class-heading" className="grid gap-3 sm:grid-cols-2">
@@ -112,7 +125,13 @@ export function NewClassForm({ focusKey, onCreated }: { focusKey: number; onCrea
           </Alert>
         )}
         <div className="sm:col-span-2">
-          <Button type="submit" pending={pending} pendingLabel="Creating…" disabled={!templates || templates.length === 0} data-testid="new-class-submit">
+          <Button
+            type="submit"
+            pending={pending}
+            pendingLabel="Creating…"
+            disabled={!templates || templates.length === 0}
+            data-testid="new-class-submit"
+          >
             Create class
           </Button>
         </div>

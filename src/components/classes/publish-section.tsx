@@ -42,7 +42,9 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
     void loadKept();
   }, [loadKept]);
 
-  const running = (roster?.items ?? []).filter((r) => r.machine && ["RUNNING", "STARTING", "REBOOTING"].includes((byId[r.machine.id] ?? r.machine).state)).length;
+  const running = (roster?.items ?? []).filter(
+    (r) => r.machine && ["RUNNING", "STARTING", "REBOOTING"].includes((byId[r.machine.id] ?? r.machine).state),
+  ).length;
   const studentMachines = (roster?.items ?? []).filter((r) => r.machine).length;
   // said before the confirm (the button is disabled with the reason), as the server would refuse it
   const teacherMachine = roster?.teacherMachine ? (byId[roster.teacherMachine.id] ?? roster.teacherMachine) : null;
@@ -91,18 +93,26 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
           Publish your machine to the class
         </h2>
         <div className="space-y-2 text-sm text-slate-700">
-          <p>Publishing makes your teacher&apos;s machine the new starting point (version {cls.baseVersion + 1}) of the class:</p>
+          <p>
+            Publishing makes your teacher&apos;s machine the new starting point (version {cls.baseVersion + 1}) of the
+            class:
+          </p>
           <ul className="list-disc space-y-1 pl-5">
-            <li>every student machine is re-created from it, one after the other; a failure on one student does not stop the others, and can be retried;</li>
             <li>
-              each student&apos;s previous disk is kept for {cls.keepDays} day{cls.keepDays === 1 ? "" : "s"} (listed below) so nothing is lost, until you release it;
+              every student machine is re-created from it, one after the other; a failure on one student does not stop
+              the others, and can be retried;
+            </li>
+            <li>
+              each student&apos;s previous disk is kept for {cls.keepDays} day{cls.keepDays === 1 ? "" : "s"} (listed
+              below) so nothing is lost, until you release it;
             </li>
             <li>new students and the pool get the new version.</li>
           </ul>
         </div>
         {running > 0 && (
           <Alert tone="warning" testId="publish-running-warning">
-            {running} student machine{running === 1 ? " is" : "s are"} running and will be stopped first. Warn your students to save their work.
+            {running} student machine{running === 1 ? " is" : "s are"} running and will be stopped first. Warn your
+            students to save their work.
           </Alert>
         )}
         {error && <Alert tone="error">{error}</Alert>}
@@ -120,7 +130,13 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
             Publish…
           </Button>
           {lastFailed > 0 && (
-            <Button variant="secondary" onClick={() => void publish(true)} pending={pending} pendingLabel="Retrying…" data-testid="publish-retry">
+            <Button
+              variant="secondary"
+              onClick={() => void publish(true)}
+              pending={pending}
+              pendingLabel="Retrying…"
+              data-testid="publish-retry"
+            >
               Retry failed ({lastFailed})
             </Button>
           )}
@@ -151,9 +167,14 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
           Kept previous disks
         </h2>
         {keptError && <Alert tone="error">Could not load the kept disks: {keptError}</Alert>}
-        {kept !== null && kept.length === 0 && <p className="text-sm text-slate-600">None: nothing is kept from earlier publishes.</p>}
+        {kept !== null && kept.length === 0 && (
+          <p className="text-sm text-slate-600">None: nothing is kept from earlier publishes.</p>
+        )}
         {kept !== null && kept.length > 0 && (
-          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm" data-testid="kept-disks">
+          <ul
+            className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm"
+            data-testid="kept-disks"
+          >
             {kept.map((d) => (
               <li key={d.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2">
                 <span>
@@ -191,11 +212,13 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
       >
         <p>
           {studentMachines} student machine{studentMachines === 1 ? "" : "s"} will be re-created from your machine
-          {roster?.teacherMachine ? ` (${roster.teacherMachine.name})` : ""}. Their previous disks are kept for {cls.keepDays} days.
+          {roster?.teacherMachine ? ` (${roster.teacherMachine.name})` : ""}. Their previous disks are kept for{" "}
+          {cls.keepDays} days.
         </p>
         {running > 0 && (
           <p className="font-medium text-amber-900">
-            {running} running machine{running === 1 ? " is" : "s are"} stopped first: unsaved work on {running === 1 ? "it" : "them"} is lost.
+            {running} running machine{running === 1 ? " is" : "s are"} stopped first: unsaved work on{" "}
+            {running === 1 ? "it" : "them"} is lost.
           </p>
         )}
       </ConfirmDialog>
@@ -211,7 +234,10 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
         onCancel={() => setReleasing(null)}
         testId="release-dialog"
       >
-        <p>{releasing?.label} is deleted at once. The student&apos;s work from before the publish cannot be brought back afterwards.</p>
+        <p>
+          {releasing?.label} is deleted at once. The student&apos;s work from before the publish cannot be brought back
+          afterwards.
+        </p>
       </ConfirmDialog>
     </div>
   );

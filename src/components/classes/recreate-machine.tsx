@@ -8,7 +8,15 @@ import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import type { JobView, TMachineRow } from "./types";
 
-export function RecreateMachineButton({ classId, user, onDone }: { classId: string; user: { id: string; name: string }; onDone: () => void }) {
+export function RecreateMachineButton({
+  classId,
+  user,
+  onDone,
+}: {
+  classId: string;
+  user: { id: string; name: string };
+  onDone: () => void;
+}) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
@@ -16,7 +24,10 @@ export function RecreateMachineButton({ classId, user, onDone }: { classId: stri
   async function recreate() {
     setPending(true);
     setError(null);
-    const res = await api<{ machine: TMachineRow; job: JobView }>(`/api/classes/${encodeURIComponent(classId)}/students/${encodeURIComponent(user.id)}/machine`, { method: "POST" });
+    const res = await api<{ machine: TMachineRow; job: JobView }>(
+      `/api/classes/${encodeURIComponent(classId)}/students/${encodeURIComponent(user.id)}/machine`,
+      { method: "POST" },
+    );
     setPending(false);
     if (!res.ok) {
       setError(res.error.message);
@@ -28,7 +39,15 @@ export function RecreateMachineButton({ classId, user, onDone }: { classId: stri
 
   return (
     <div className="space-y-1">
-      <Button size="sm" variant="secondary" pending={pending} pendingLabel="Re-creating…" onClick={() => void recreate()} aria-label={`Re-create ${user.name}'s machine`} data-testid="roster-recreate">
+      <Button
+        size="sm"
+        variant="secondary"
+        pending={pending}
+        pendingLabel="Re-creating…"
+        onClick={() => void recreate()}
+        aria-label={`Re-create ${user.name}'s machine`}
+        data-testid="roster-recreate"
+      >
         Re-create machine
       </Button>
       {jobId && (

@@ -33,10 +33,20 @@ function ConsoleLinks({ machine, who }: { machine: MachineRow; who: string }) {
   if (!canOpenConsole(machine.state)) return <span className="text-xs text-slate-500">Console when running</span>;
   return (
     <div className="flex flex-wrap gap-1.5">
-      <Link href={consoleHref(machine.id, kind, true)} className={buttonClass("secondary", "sm")} aria-label={`Watch ${who}'s console (view only)`} data-testid="roster-watch">
+      <Link
+        href={consoleHref(machine.id, kind, true)}
+        className={buttonClass("secondary", "sm")}
+        aria-label={`Watch ${who}'s console (view only)`}
+        data-testid="roster-watch"
+      >
         Watch
       </Link>
-      <Link href={consoleHref(machine.id, kind)} className={buttonClass("secondary", "sm")} aria-label={`Take over ${who}'s console`} data-testid="roster-take-over">
+      <Link
+        href={consoleHref(machine.id, kind)}
+        className={buttonClass("secondary", "sm")}
+        aria-label={`Take over ${who}'s console`}
+        data-testid="roster-take-over"
+      >
         Take over
       </Link>
     </div>
@@ -45,7 +55,17 @@ function ConsoleLinks({ machine, who }: { machine: MachineRow; who: string }) {
 
 type Dialog = { kind: "hours"; row: RosterRow } | { kind: "remove"; row: RosterRow } | null;
 
-export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; roster: Roster | null; error: string | null; reload: () => void }) {
+export function RosterSection({
+  cls,
+  roster,
+  error,
+  reload,
+}: {
+  cls: ClassRow;
+  roster: Roster | null;
+  error: string | null;
+  reload: () => void;
+}) {
   const byId = useMachinesStore((s) => s.byId);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [hours, setHours] = useState("1");
@@ -71,7 +91,10 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
     setDialogError(null);
     const userPath = `${base}/${encodeURIComponent(dialog.row.user.id)}`;
     if (dialog.kind === "hours") {
-      const res = await api<RosterRow>(`${userPath}/hours`, { method: "POST", json: { hours: hours.trim() === "" ? hours : Number(hours) } });
+      const res = await api<RosterRow>(`${userPath}/hours`, {
+        method: "POST",
+        json: { hours: hours.trim() === "" ? hours : Number(hours) },
+      });
       setPending(false);
       if (!res.ok) {
         const field = res.error.fields?.hours;
@@ -87,14 +110,20 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
         setDialogError(res.error.message);
         return;
       }
-      setNotice(keep === "remove" ? `${who} was removed from the class; their machine is being deleted.` : `${who} was removed from the class; their machine was kept.`);
+      setNotice(
+        keep === "remove"
+          ? `${who} was removed from the class; their machine is being deleted.`
+          : `${who} was removed from the class; their machine was kept.`,
+      );
     }
     setDialog(null);
     reload();
   }
 
   const teacherMachine = roster?.teacherMachine ? (byId[roster.teacherMachine.id] ?? roster.teacherMachine) : null;
-  const poolReady = roster ? roster.pool.filter((m) => (byId[m.id] ?? m).state === "STOPPED" || (byId[m.id] ?? m).state === "RUNNING").length : cls.poolReady;
+  const poolReady = roster
+    ? roster.pool.filter((m) => (byId[m.id] ?? m).state === "STOPPED" || (byId[m.id] ?? m).state === "RUNNING").length
+    : cls.poolReady;
 
   return (
     <div className="space-y-6">
@@ -120,7 +149,11 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
             Loading the roster…
           </p>
         )}
-        {roster && roster.items.length === 0 && <EmptyState title="No students yet">Create an invite link under “Invites” and send it to your students.</EmptyState>}
+        {roster && roster.items.length === 0 && (
+          <EmptyState title="No students yet">
+            Create an invite link under “Invites” and send it to your students.
+          </EmptyState>
+        )}
         {roster && roster.items.length > 0 && (
           <div className="rounded-lg border border-slate-200 bg-white">
             <table className="block w-full text-left text-sm md:table" data-testid="roster-table">
@@ -148,7 +181,11 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
                 {roster.items.map((row) => {
                   const m = row.machine ? (byId[row.machine.id] ?? row.machine) : null;
                   return (
-                    <tr key={row.user.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`roster-row-${row.user.email}`}>
+                    <tr
+                      key={row.user.id}
+                      className="block px-3 py-3 md:table-row md:p-0"
+                      data-testid={`roster-row-${row.user.email}`}
+                    >
                       <td className={TD}>
                         <div className="font-medium break-words">{row.user.name}</div>
                         <div className="break-all text-xs text-slate-500">{row.user.email}</div>
@@ -160,42 +197,75 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
                           <>
                             <StateBadge state={m.state} testId="roster-state" />
                             <div className="text-xs text-slate-500">
-                              <Link href={`/machines/${encodeURIComponent(m.id)}`} className="text-brand-700 hover:underline">
+                              <Link
+                                href={`/machines/${encodeURIComponent(m.id)}`}
+                                className="text-brand-700 hover:underline"
+                              >
                                 {m.name}
                               </Link>
                             </div>
-                            {m.stateDetail && <p className="max-w-xs break-words text-xs text-slate-600">{m.stateDetail}</p>}
+                            {m.stateDetail && (
+                              <p className="max-w-xs break-words text-xs text-slate-600">{m.stateDetail}</p>
+                            )}
                           </>
                         ) : (
                           <span className="text-slate-500">No machine</span>
                         )}
-                        {!m && !cls.archivedAt && <RecreateMachineButton classId={cls.id} user={row.user} onDone={reload} />}
+                        {!m && !cls.archivedAt && (
+                          <RecreateMachineButton classId={cls.id} user={row.user} onDone={reload} />
+                        )}
                       </td>
                       <td className={`${TD} tabular-nums`}>
                         <CellLabel>Hours</CellLabel>
                         {formatDuration(row.hoursUsedSeconds)} used
-                        <div className="text-xs text-slate-500">{row.hoursLeftSeconds === null ? "no limit" : `${formatDuration(row.hoursLeftSeconds)} left`}</div>
+                        <div className="text-xs text-slate-500">
+                          {row.hoursLeftSeconds === null ? "no limit" : `${formatDuration(row.hoursLeftSeconds)} left`}
+                        </div>
                       </td>
                       <td className={TD}>
                         <CellLabel>Console</CellLabel>
                         {row.consoleOpen ? (
-                          <span className="inline-flex items-center gap-1 text-green-800" data-testid="roster-console-open">
+                          <span
+                            className="inline-flex items-center gap-1 text-green-800"
+                            data-testid="roster-console-open"
+                          >
                             <span aria-hidden="true" className="inline-block h-2 w-2 rounded-full bg-green-600" />
                             Open now
                           </span>
                         ) : (
                           <span className="text-slate-600">Closed</span>
                         )}
-                        <div className="text-xs text-slate-500">Last: {row.lastConsoleAt ? formatDate(row.lastConsoleAt) : "never"}</div>
+                        <div className="text-xs text-slate-500">
+                          Last: {row.lastConsoleAt ? formatDate(row.lastConsoleAt) : "never"}
+                        </div>
                       </td>
                       <td className={`${TD} space-y-1.5 md:min-w-[18rem]`}>
-                        {m && <PowerActions machine={m} actions={["start", "stop", "revert"]} revertText="The student's changes will be lost." label={`${row.user.name}'s machine`} />}
+                        {m && (
+                          <PowerActions
+                            machine={m}
+                            actions={["start", "stop", "revert"]}
+                            revertText="The student's changes will be lost."
+                            label={`${row.user.name}'s machine`}
+                          />
+                        )}
                         {m && <ConsoleLinks machine={m} who={row.user.name} />}
                         <div className="flex flex-wrap gap-1.5">
-                          <Button size="sm" variant="secondary" onClick={() => open({ kind: "hours", row })} aria-label={`Grant hours to ${row.user.name}`} data-testid="roster-grant">
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            onClick={() => open({ kind: "hours", row })}
+                            aria-label={`Grant hours to ${row.user.name}`}
+                            data-testid="roster-grant"
+                          >
                             Grant hours
                           </Button>
-                          <Button size="sm" variant="ghost" onClick={() => open({ kind: "remove", row })} aria-label={`Remove ${row.user.name} from the class`} data-testid="roster-remove">
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => open({ kind: "remove", row })}
+                            aria-label={`Remove ${row.user.name} from the class`}
+                            data-testid="roster-remove"
+                          >
                             Remove
                           </Button>
                         </div>
@@ -210,15 +280,24 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
       </section>
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <section aria-labelledby="teacher-machine-heading" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4" data-testid="teacher-machine">
+        <section
+          aria-labelledby="teacher-machine-heading"
+          className="space-y-2 rounded-lg border border-slate-200 bg-white p-4"
+          data-testid="teacher-machine"
+        >
           <h2 id="teacher-machine-heading" className="font-semibold">
             Teacher&apos;s machine
           </h2>
-          <p className="text-sm text-slate-600">Your own full copy: change it, then publish it to every student under “Publish”.</p>
+          <p className="text-sm text-slate-600">
+            Your own full copy: change it, then publish it to every student under “Publish”.
+          </p>
           {teacherMachine ? (
             <>
               <div className="flex flex-wrap items-center gap-2">
-                <Link href={`/machines/${encodeURIComponent(teacherMachine.id)}`} className="font-medium text-brand-700 hover:underline">
+                <Link
+                  href={`/machines/${encodeURIComponent(teacherMachine.id)}`}
+                  className="font-medium text-brand-700 hover:underline"
+                >
                   {teacherMachine.name}
                 </Link>
                 <StateBadge state={teacherMachine.state} testId="teacher-machine-state" />
@@ -230,15 +309,26 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
             <p className="text-sm text-slate-500">{roster ? "Not created yet (see the deploy job)." : "…"}</p>
           )}
         </section>
-        <section aria-labelledby="pool-heading" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4" data-testid="class-pool">
+        <section
+          aria-labelledby="pool-heading"
+          className="space-y-2 rounded-lg border border-slate-200 bg-white p-4"
+          data-testid="class-pool"
+        >
           <h2 id="pool-heading" className="font-semibold">
             Pre-provisioned pool
           </h2>
           <p className="text-sm text-slate-700" aria-live="polite">
             <span className="font-medium tabular-nums">{poolReady}</span> of {cls.poolSize} ready
-            {roster && roster.pool.length > poolReady && ` (${poolProgressText(roster.pool.map((p) => byId[p.id] ?? p).filter((p) => p.state !== "STOPPED" && p.state !== "RUNNING"), cls)})`}
+            {roster &&
+              roster.pool.length > poolReady &&
+              ` (${poolProgressText(
+                roster.pool.map((p) => byId[p.id] ?? p).filter((p) => p.state !== "STOPPED" && p.state !== "RUNNING"),
+                cls,
+              )})`}
           </p>
-          <p className="text-xs text-slate-500">A student who joins takes a ready machine at once; the pool refills itself. Change its size under Settings.</p>
+          <p className="text-xs text-slate-500">
+            A student who joins takes a ready machine at once; the pool refills itself. Change its size under Settings.
+          </p>
         </section>
       </div>
 
@@ -253,7 +343,17 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
         testId="grant-dialog"
       >
         <p>Extra lab hours for this class, this month only.</p>
-        <TextField id="grant-hours" label="Hours" type="number" inputMode="numeric" min={1} max={744} value={hours} onChange={(e) => setHours(e.target.value)} error={hoursError ?? undefined} />
+        <TextField
+          id="grant-hours"
+          label="Hours"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={744}
+          value={hours}
+          onChange={(e) => setHours(e.target.value)}
+          error={hoursError ?? undefined}
+        />
       </ConfirmDialog>
 
       <ConfirmDialog
@@ -267,21 +367,39 @@ export function RosterSection({ cls, roster, error, reload }: { cls: ClassRow; r
         onCancel={() => setDialog(null)}
         testId="remove-dialog"
       >
-        <p>{dialog?.row.user.name} leaves the class and can no longer use its machine. What happens to their machine?</p>
+        <p>
+          {dialog?.row.user.name} leaves the class and can no longer use its machine. What happens to their machine?
+        </p>
         <fieldset className="space-y-2">
           <legend className="sr-only">Their machine</legend>
           <label className="flex items-start gap-2">
-            <input type="radio" name="remove-machine" value="remove" checked={keep === "remove"} onChange={() => setKeep("remove")} className="mt-0.5 h-4 w-4" />
+            <input
+              type="radio"
+              name="remove-machine"
+              value="remove"
+              checked={keep === "remove"}
+              onChange={() => setKeep("remove")}
+              className="mt-0.5 h-4 w-4"
+            />
             <span>
               <span className="font-medium text-slate-900">Remove their machine</span>
               <span className="block text-slate-600">It is deleted with everything on it.</span>
             </span>
           </label>
           <label className="flex items-start gap-2">
-            <input type="radio" name="remove-machine" value="keep" checked={keep === "keep"} onChange={() => setKeep("keep")} className="mt-0.5 h-4 w-4" />
+            <input
+              type="radio"
+              name="remove-machine"
+              value="keep"
+              checked={keep === "keep"}
+              onChange={() => setKeep("keep")}
+              className="mt-0.5 h-4 w-4"
+            />
             <span>
               <span className="font-medium text-slate-900">Keep it</span>
-              <span className="block text-slate-600">The teachers keep the machine to look at the student&apos;s work; delete it later from Machines.</span>
+              <span className="block text-slate-600">
+                The teachers keep the machine to look at the student&apos;s work; delete it later from Machines.
+              </span>
             </span>
           </label>
         </fieldset>

@@ -16,7 +16,21 @@ type Props = {
   afterName?: ReactNode;
 };
 
-function Check({ id, label, hint, checked, onChange, error }: { id: string; label: string; hint: string; checked: boolean; onChange: (v: boolean) => void; error?: string }) {
+function Check({
+  id,
+  label,
+  hint,
+  checked,
+  onChange,
+  error,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  error?: string;
+}) {
   return (
     <div>
       <label htmlFor={id} className="flex items-start gap-2 text-sm">

@@ -140,7 +140,9 @@ export function SettingsSection({ cls, roster, onChanged, onDeleted }: Props) {
         <h2 id="delete-heading" className="font-semibold text-red-800">
           Delete class
         </h2>
-        <p className="text-sm text-slate-600">The class, its invite links and all its machines are removed. This cannot be undone.</p>
+        <p className="text-sm text-slate-600">
+          The class, its invite links and all its machines are removed. This cannot be undone.
+        </p>
         <Button
           variant="danger"
           disabled={count === null}
@@ -170,7 +172,11 @@ export function SettingsSection({ cls, roster, onChanged, onDeleted }: Props) {
         onCancel={() => setAsking(null)}
         testId="archive-dialog"
       >
-        <p>{archived ? "Students get access to their machines again." : "Running machines of the class are stopped and nobody can join."}</p>
+        <p>
+          {archived
+            ? "Students get access to their machines again."
+            : "Running machines of the class are stopped and nobody can join."}
+        </p>
       </ConfirmDialog>
 
       <ConfirmDialog

@@ -14,8 +14,16 @@ export type { TMachineRow };
 export type Roster = { items: RosterRow[]; teacherMachine: TMachineRow | null; pool: TMachineRow[] };
 export type CreatedInvite = { invite: InviteRow; code: string; url: string };
 export type KeptDisk = { id: string; label: string; machineId: string | null; keepUntil: string; createdAt: string };
-export type LabItem = { machine: TMachineRow; class: { id: string; name: string; hoursPerStudent: number; idleMinutes: number } | null };
-export type JoinResult = { class: ClassRow; machine: TMachineRow | null; job: JobView | null; alreadyEnrolled: boolean };
+export type LabItem = {
+  machine: TMachineRow;
+  class: { id: string; name: string; hoursPerStudent: number; idleMinutes: number } | null;
+};
+export type JoinResult = {
+  class: ClassRow;
+  machine: TMachineRow | null;
+  job: JobView | null;
+  alreadyEnrolled: boolean;
+};
 
 /** The settings a teacher edits, as form strings (numbers stay text until sent). */
 export type SettingsForm = {
@@ -81,7 +89,12 @@ export function formatDuration(seconds: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
-export const ROLE_LABEL: Record<ClassRow["myRole"], string> = { owner: "Owner", "co-owner": "Co-owner", student: "Student", admin: "Admin" };
+export const ROLE_LABEL: Record<ClassRow["myRole"], string> = {
+  owner: "Owner",
+  "co-owner": "Co-owner",
+  student: "Student",
+  admin: "Admin",
+};
 
 /** A class's status in words (the server's status is an upper-case word like READY or DEPLOYING). */
 export function classStatusText(c: Pick<ClassRow, "status" | "archivedAt">): string {

@@ -23,11 +23,25 @@ const STATUS_TONE: Record<string, string> = {
   PENDING: "bg-slate-100 text-slate-700 ring-slate-200",
 };
 
-const STATUS_TEXT: Record<string, string> = { SUCCEEDED: "Succeeded", FAILED: "Failed", PARTIAL: "Partly failed", RUNNING: "Running", PENDING: "Waiting" };
+const STATUS_TEXT: Record<string, string> = {
+  SUCCEEDED: "Succeeded",
+  FAILED: "Failed",
+  PARTIAL: "Partly failed",
+  RUNNING: "Running",
+  PENDING: "Waiting",
+};
 
 const time = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-export function JobCard({ job, onChanged, open = false }: { job: JobView; onChanged: (job: JobView) => void; open?: boolean }) {
+export function JobCard({
+  job,
+  onChanged,
+  open = false,
+}: {
+  job: JobView;
+  onChanged: (job: JobView) => void;
+  open?: boolean;
+}) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -42,14 +56,23 @@ export function JobCard({ job, onChanged, open = false }: { job: JobView; onChan
 
   const finished = job.done + job.failed;
   return (
-    <article id={`job-${job.id}`} className="space-y-2 rounded-lg border border-slate-200 bg-white p-4" data-testid="job-card" data-job-id={job.id} data-status={job.status}>
+    <article
+      id={`job-${job.id}`}
+      className="space-y-2 rounded-lg border border-slate-200 bg-white p-4"
+      data-testid="job-card"
+      data-job-id={job.id}
+      data-status={job.status}
+    >
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="font-semibold break-words">
           <Link href={`/jobs/${encodeURIComponent(job.id)}`} className="hover:underline">
             {job.title}
           </Link>
         </h2>
-        <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_TONE[job.status] ?? STATUS_TONE.PENDING}`} data-testid="job-status">
+        <span
+          className={`inline-block rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_TONE[job.status] ?? STATUS_TONE.PENDING}`}
+          data-testid="job-status"
+        >
           {STATUS_TEXT[job.status] ?? job.status}
         </span>
         <span className="text-xs text-slate-500">{KIND_LABEL[job.kind] ?? job.kind}</span>
@@ -59,7 +82,13 @@ export function JobCard({ job, onChanged, open = false }: { job: JobView; onChan
           {finished} of {job.total} done
         </span>
         {job.failed > 0 && <span className="text-red-700"> · {job.failed} failed</span>}
-        {job.retryAt && <span> · retrying automatically at {new Date(job.retryAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}</span>}
+        {job.retryAt && (
+          <span>
+            {" "}
+            · retrying automatically at{" "}
+            {new Date(job.retryAt).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}
+          </span>
+        )}
         <span className="text-slate-500"> · started {time(job.startedAt ?? job.createdAt)}</span>
         {job.finishedAt && <span className="text-slate-500"> · finished {time(job.finishedAt)}</span>}
         {job.classId && (
@@ -78,14 +107,19 @@ export function JobCard({ job, onChanged, open = false }: { job: JobView; onChan
             <li key={i.position} className="flex flex-wrap gap-x-2" data-testid="job-item" data-status={i.status}>
               <span className="font-medium">
                 {i.machineId ? (
-                  <Link href={`/machines/${encodeURIComponent(i.machineId)}`} className="text-brand-700 hover:underline">
+                  <Link
+                    href={`/machines/${encodeURIComponent(i.machineId)}`}
+                    className="text-brand-700 hover:underline"
+                  >
                     {i.label}
                   </Link>
                 ) : (
                   i.label
                 )}
               </span>
-              <span className="text-slate-600">{STATUS_TEXT[i.status] ?? (i.status === "DONE" ? "Done" : i.status.toLowerCase())}</span>
+              <span className="text-slate-600">
+                {STATUS_TEXT[i.status] ?? (i.status === "DONE" ? "Done" : i.status.toLowerCase())}
+              </span>
               {i.error && (
                 <span className="basis-full break-words text-red-700" data-testid="job-item-error">
                   {i.error}
@@ -96,7 +130,14 @@ export function JobCard({ job, onChanged, open = false }: { job: JobView; onChan
         </ol>
       </details>
       {job.retryable && (
-        <Button size="sm" variant="secondary" pending={pending} pendingLabel="Retrying…" onClick={() => void retry()} data-testid="job-retry">
+        <Button
+          size="sm"
+          variant="secondary"
+          pending={pending}
+          pendingLabel="Retrying…"
+          onClick={() => void retry()}
+          data-testid="job-retry"
+        >
           Retry failed items
         </Button>
       )}

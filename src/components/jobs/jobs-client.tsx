@@ -19,20 +19,30 @@ export function JobsClient({ isAdmin }: { isAdmin: boolean }) {
   const [scope, setScope] = useState<"mine" | "all">("mine");
   const [status, setStatus] = useState("");
   const [page, setPage] = usePage([scope, status]);
-  const { data, loading, error, reload, setData } = useLatestRequest<JobList>(`/api/jobs?scope=${scope}&status=${status}&page=${page}`);
+  const { data, loading, error, reload, setData } = useLatestRequest<JobList>(
+    `/api/jobs?scope=${scope}&status=${status}&page=${page}`,
+  );
   const scheduleReload = useCoalesced(() => void reload(), 700);
   useLiveEvents(["job.updated", "live.reconnected"], () => scheduleReload());
-  const replace = (job: JobView) => setData((d) => (d ? { ...d, items: d.items.map((j) => (j.id === job.id ? job : j)) } : d));
+  const replace = (job: JobView) =>
+    setData((d) => (d ? { ...d, items: d.items.map((j) => (j.id === job.id ? job : j)) } : d));
 
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Jobs</h1>
-      <p className="text-sm text-slate-600">Creating machines, deploying and publishing classes: each job with its steps and what went wrong.</p>
+      <p className="text-sm text-slate-600">
+        Creating machines, deploying and publishing classes: each job with its steps and what went wrong.
+      </p>
       <div className="flex flex-wrap items-end gap-3">
         {isAdmin && (
           <label className="text-sm">
             <span className="block text-slate-700">Show</span>
-            <select className="rounded border border-slate-300 px-2 py-1" value={scope} onChange={(e) => setScope(e.target.value as "mine" | "all")} data-testid="jobs-scope">
+            <select
+              className="rounded border border-slate-300 px-2 py-1"
+              value={scope}
+              onChange={(e) => setScope(e.target.value as "mine" | "all")}
+              data-testid="jobs-scope"
+            >
               <option value="mine">Mine and my classes&apos;</option>
               <option value="all">All jobs</option>
             </select>
@@ -40,7 +50,12 @@ export function JobsClient({ isAdmin }: { isAdmin: boolean }) {
         )}
         <label className="text-sm">
           <span className="block text-slate-700">State</span>
-          <select className="rounded border border-slate-300 px-2 py-1" value={status} onChange={(e) => setStatus(e.target.value)} data-testid="jobs-status">
+          <select
+            className="rounded border border-slate-300 px-2 py-1"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            data-testid="jobs-status"
+          >
             <option value="">Any</option>
             <option value="RUNNING">Running</option>
             <option value="FAILED">Failed</option>
@@ -62,7 +77,9 @@ export function JobsClient({ isAdmin }: { isAdmin: boolean }) {
           Loading the jobs…
         </p>
       )}
-      {data && data.items.length === 0 && <EmptyState title="No jobs">Jobs appear here when you create machines or classes.</EmptyState>}
+      {data && data.items.length === 0 && (
+        <EmptyState title="No jobs">Jobs appear here when you create machines or classes.</EmptyState>
+      )}
       {data && data.items.length > 0 && (
         <div className="space-y-3" data-testid="jobs-list">
           {data.items.map((j) => (

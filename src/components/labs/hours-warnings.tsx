@@ -6,7 +6,13 @@
 import { useState } from "react";
 import { useLiveEvents } from "@/hooks/use-live-events";
 
-export type HoursWarning = { machineId: string; machineName: string; className: string | null; secondsLeft: number; minutes?: number };
+export type HoursWarning = {
+  machineId: string;
+  machineName: string;
+  className: string | null;
+  secondsLeft: number;
+  minutes?: number;
+};
 
 function minutesText(seconds: number): string {
   const minutes = Math.ceil(Math.max(0, seconds) / 60);
@@ -25,7 +31,10 @@ export function HoursWarnings() {
   const dismiss = (machineId: string) => setWarnings((list) => list.filter((x) => x.machineId !== machineId));
 
   return (
-    <section aria-label="Lab time warnings" className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2">
+    <section
+      aria-label="Lab time warnings"
+      className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
+    >
       {warnings.map((w) => {
         const urgent = w.secondsLeft <= 120;
         return (
@@ -38,7 +47,8 @@ export function HoursWarnings() {
             <div className="flex items-start gap-3">
               <p className="flex-1">
                 <span className="font-semibold">{minutesText(w.secondsLeft)} of lab time left</span>
-                {w.className ? ` in ${w.className}` : ""}. <span className="font-medium">{w.machineName}</span> will be shut down when it runs out — save your work.
+                {w.className ? ` in ${w.className}` : ""}. <span className="font-medium">{w.machineName}</span> will be
+                shut down when it runs out — save your work.
               </p>
               <button
                 type="button"

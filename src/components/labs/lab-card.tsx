@@ -13,11 +13,22 @@ import type { MachineRow } from "@/stores/machines-store";
 import { HoursLine, type HoursView } from "./hours-line";
 import { PowerActions } from "./power-actions";
 
-const CONNECT_LABELS: Record<ConsoleKind, string> = { vnc: "Screen", exec: "Terminal", ssh: "SSH terminal", spice: "SPICE" };
+const CONNECT_LABELS: Record<ConsoleKind, string> = {
+  vnc: "Screen",
+  exec: "Terminal",
+  ssh: "SSH terminal",
+  spice: "SPICE",
+};
 
 type LabClass = { id: string; name: string; hoursPerStudent: number; idleMinutes: number } | null;
 
-type Props = { machine: MachineRow; labClass: LabClass; hours: HoursView | null; timers?: ReactNode; vpnEnabled: boolean };
+type Props = {
+  machine: MachineRow;
+  labClass: LabClass;
+  hours: HoursView | null;
+  timers?: ReactNode;
+  vpnEnabled: boolean;
+};
 
 export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props) {
   const kinds = machine.template?.consoleKinds ?? [];
@@ -34,7 +45,12 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
   const rdpRefusal = machine.downloads?.rdp && !machine.downloads.rdp.available ? machine.downloads.rdp.reason : null;
 
   return (
-    <li className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby={headingId} data-testid={`lab-card-${machine.name}`} data-machine-id={machine.id}>
+    <li
+      className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4"
+      aria-labelledby={headingId}
+      data-testid={`lab-card-${machine.name}`}
+      data-machine-id={machine.id}
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <h2 id={headingId} className="font-semibold break-words">
@@ -67,7 +83,13 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
           <div className="mt-1 flex flex-wrap gap-1.5">
             {consoles.map((k) =>
               running ? (
-                <Link key={k} href={consoleHref(machine.id, k)} className={buttonClass("secondary", "sm")} aria-label={`${CONNECT_LABELS[k]} for ${machine.name}`} data-testid={`lab-connect-${k}`}>
+                <Link
+                  key={k}
+                  href={consoleHref(machine.id, k)}
+                  className={buttonClass("secondary", "sm")}
+                  aria-label={`${CONNECT_LABELS[k]} for ${machine.name}`}
+                  data-testid={`lab-connect-${k}`}
+                >
                   {CONNECT_LABELS[k]}
                 </Link>
               ) : (
@@ -98,7 +120,13 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
                   .vv file unavailable: {vvRefusal}
                 </span>
               ) : running ? (
-                <a href={`/api/machines/${encodeURIComponent(machine.id)}/console.vv`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-vv" title="Open it within a minute: its password then expires (a new download gives a new one).">
+                <a
+                  href={`/api/machines/${encodeURIComponent(machine.id)}/console.vv`}
+                  download
+                  className={buttonClass("ghost", "sm")}
+                  data-testid="lab-download-vv"
+                  title="Open it within a minute: its password then expires (a new download gives a new one)."
+                >
                   Download .vv (remote-viewer)
                 </a>
               ) : (
@@ -112,7 +140,12 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
               </span>
             )}
             {offersRdp && !rdpRefusal && (
-              <a href={`/api/machines/${encodeURIComponent(machine.id)}/rdp`} download className={buttonClass("ghost", "sm")} data-testid="lab-download-rdp">
+              <a
+                href={`/api/machines/${encodeURIComponent(machine.id)}/rdp`}
+                download
+                className={buttonClass("ghost", "sm")}
+                data-testid="lab-download-rdp"
+              >
                 Download .rdp (Remote Desktop)
               </a>
             )}

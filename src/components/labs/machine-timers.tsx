@@ -104,7 +104,10 @@ export function MachineTimers({ machineId, initial = null, showHours = true }: P
   const serverNow = now + skewMs;
   const idleLeft = idleAt === null ? null : (idleAt - serverNow) / 1000;
   const elapsed = Math.max(0, (serverNow - Date.parse(timers.asOf)) / 1000);
-  const hoursLeft = timers.hoursLeftSeconds === null ? null : Math.max(0, timers.hoursLeftSeconds - (timers.hoursCounting ? elapsed : 0));
+  const hoursLeft =
+    timers.hoursLeftSeconds === null
+      ? null
+      : Math.max(0, timers.hoursLeftSeconds - (timers.hoursCounting ? elapsed : 0));
   const canKeep = timers.state === "RUNNING" && timers.idleMinutes !== null;
 
   async function keepRunning() {
@@ -132,17 +135,27 @@ export function MachineTimers({ machineId, initial = null, showHours = true }: P
           <span aria-hidden="true">
             {idleLeft > 0 ? (
               <>
-                Shuts down in <span className="font-mono font-semibold tabular-nums">{formatCountdown(idleLeft)}</span> without a console
+                Shuts down in <span className="font-mono font-semibold tabular-nums">{formatCountdown(idleLeft)}</span>{" "}
+                without a console
               </>
             ) : (
               "Shutting down: no console was open"
             )}
           </span>
           <span role="status" aria-live="polite" className="sr-only">
-            {idleLeft > 0 ? `Shuts down in ${spokenMinutes(idleLeft)} without a console.` : "Shutting down: no console was open."}
+            {idleLeft > 0
+              ? `Shuts down in ${spokenMinutes(idleLeft)} without a console.`
+              : "Shutting down: no console was open."}
           </span>
           {canKeep && idleLeft > 0 && (
-            <Button size="sm" variant="secondary" pending={pending} pendingLabel="Keeping…" onClick={() => void keepRunning()} className="ml-auto">
+            <Button
+              size="sm"
+              variant="secondary"
+              pending={pending}
+              pendingLabel="Keeping…"
+              onClick={() => void keepRunning()}
+              className="ml-auto"
+            >
               Keep running
             </Button>
           )}
@@ -150,9 +163,13 @@ export function MachineTimers({ machineId, initial = null, showHours = true }: P
       )}
       {showLeft && (
         <p className={low ? "font-medium text-red-700" : "text-slate-600"}>
-          <span aria-hidden="true">{hoursLeft > 0 ? `${formatTimeLeft(hoursLeft)} of lab time left` : "No lab time left this month"}</span>
+          <span aria-hidden="true">
+            {hoursLeft > 0 ? `${formatTimeLeft(hoursLeft)} of lab time left` : "No lab time left this month"}
+          </span>
           <span role="status" aria-live={low ? "polite" : "off"} className="sr-only">
-            {hoursLeft > 0 ? `${low ? spokenMinutes(hoursLeft) : formatTimeLeft(hoursLeft)} of lab time left this month.` : "No lab time left this month."}
+            {hoursLeft > 0
+              ? `${low ? spokenMinutes(hoursLeft) : formatTimeLeft(hoursLeft)} of lab time left this month.`
+              : "No lab time left this month."}
           </span>
         </p>
       )}

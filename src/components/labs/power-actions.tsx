@@ -16,7 +16,12 @@ export type PowerAction = "start" | "stop" | "reboot" | "revert";
 type Asking = "stop" | "revert" | null;
 
 const LABELS: Record<PowerAction, string> = { start: "Start", stop: "Stop", reboot: "Restart", revert: "Revert" };
-const PENDING: Record<PowerAction, string> = { start: "Starting…", stop: "Stopping…", reboot: "Restarting…", revert: "Reverting…" };
+const PENDING: Record<PowerAction, string> = {
+  start: "Starting…",
+  stop: "Stopping…",
+  reboot: "Restarting…",
+  revert: "Reverting…",
+};
 
 type Props = {
   machine: MachineRow;
@@ -28,7 +33,13 @@ type Props = {
   label?: string;
 };
 
-export function PowerActions({ machine, actions = ["start", "stop", "reboot", "revert"], revertText, size = "sm", label }: Props) {
+export function PowerActions({
+  machine,
+  actions = ["start", "stop", "reboot", "revert"],
+  revertText,
+  size = "sm",
+  label,
+}: Props) {
   const upsert = useMachinesStore((s) => s.upsert);
   const [working, setWorking] = useState<PowerAction | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +52,10 @@ export function PowerActions({ machine, actions = ["start", "stop", "reboot", "r
   async function run(action: PowerAction, body: { force?: boolean } = {}, inDialog = false): Promise<boolean> {
     setWorking(action);
     setError(null);
-    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(machine.id)}/${action}`, { method: "POST", json: body });
+    const res = await api<MachineRow>(`/api/machines/${encodeURIComponent(machine.id)}/${action}`, {
+      method: "POST",
+      json: body,
+    });
     setWorking(null);
     setOverQuota(!res.ok && res.error.code === "QUOTA_EXCEEDED");
     if (!res.ok) {
@@ -125,10 +139,17 @@ export function PowerActions({ machine, actions = ["start", "stop", "reboot", "r
               <strong>{machine.name}</strong> is asked to shut down cleanly, as if its power button were pressed.
             </p>
             <label className="flex items-start gap-2">
-              <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} className="mt-0.5 h-4 w-4" />
+              <input
+                type="checkbox"
+                checked={force}
+                onChange={(e) => setForce(e.target.checked)}
+                className="mt-0.5 h-4 w-4"
+              />
               <span>
                 <span className="font-medium text-slate-900">Force power off</span>
-                <span className="block text-slate-600">Cuts the power at once, like pulling the plug. Unsaved work is lost.</span>
+                <span className="block text-slate-600">
+                  Cuts the power at once, like pulling the plug. Unsaved work is lost.
+                </span>
               </span>
             </label>
           </>
@@ -137,7 +158,8 @@ export function PowerActions({ machine, actions = ["start", "stop", "reboot", "r
           <>
             <p className="font-medium text-slate-900">{revertText ?? "All changes on this machine will be lost."}</p>
             <p>
-              <strong>{machine.name}</strong> goes back to its baseline: files, installed software and settings changed since then are discarded.
+              <strong>{machine.name}</strong> goes back to its baseline: files, installed software and settings changed
+              since then are discarded.
             </p>
           </>
         )}

@@ -32,6 +32,15 @@ export function useMyQuota() {
 export function hoursFromQuota(quota: MyQuota | null, classId: string | null): HoursView | null {
   if (!quota?.hours) return null;
   const cls = classId ? (quota.classes ?? []).find((c) => c.classId === classId) : undefined;
-  if (cls) return { usedSeconds: cls.usedSeconds, leftSeconds: cls.leftSecondsOverall ?? cls.leftSeconds, totalSeconds: cls.totalSeconds };
-  return { usedSeconds: quota.hours.usedSeconds, leftSeconds: quota.hours.leftSeconds, totalSeconds: quota.hours.totalSeconds };
+  if (cls)
+    return {
+      usedSeconds: cls.usedSeconds,
+      leftSeconds: cls.leftSecondsOverall ?? cls.leftSeconds,
+      totalSeconds: cls.totalSeconds,
+    };
+  return {
+    usedSeconds: quota.hours.usedSeconds,
+    leftSeconds: quota.hours.leftSeconds,
+    totalSeconds: quota.hours.totalSeconds,
+  };
 }

@@ -9,9 +9,23 @@ const TONES: Record<Tone, string> = {
 };
 
 /** A message box; errors are announced at once (role=alert), the rest politely (role=status). */
-export function Alert({ tone = "info", children, className = "", testId }: { tone?: Tone; children: ReactNode; className?: string; testId?: string }) {
+export function Alert({
+  tone = "info",
+  children,
+  className = "",
+  testId,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  className?: string;
+  testId?: string;
+}) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} data-testid={testId} className={`rounded-md border px-3 py-2 text-sm ${TONES[tone]} ${className}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      data-testid={testId}
+      className={`rounded-md border px-3 py-2 text-sm ${TONES[tone]} ${className}`}
+    >
       {children}
     </div>
   );

@@ -3,7 +3,10 @@
 export type ApiError = { code: string; message: string; fields?: Record<string, string>; status: number };
 export type ApiResult<T> = { ok: true; data: T; status: number } | { ok: false; error: ApiError };
 
-export async function api<T>(path: string, init: Omit<RequestInit, "body"> & { json?: unknown; body?: BodyInit } = {}): Promise<ApiResult<T>> {
+export async function api<T>(
+  path: string,
+  init: Omit<RequestInit, "body"> & { json?: unknown; body?: BodyInit } = {},
+): Promise<ApiResult<T>> {
   const headers = new Headers(init.headers);
   let body = init.body;
   if (init.json !== undefined) {
@@ -14,7 +17,14 @@ export async function api<T>(path: string, init: Omit<RequestInit, "body"> & { j
   try {
     res = await fetch(path, { ...init, headers, body, credentials: "same-origin" });
   } catch {
-    return { ok: false, error: { code: "NETWORK", message: "Could not reach the portal. Check your connection and try again.", status: 0 } };
+    return {
+      ok: false,
+      error: {
+        code: "NETWORK",
+        message: "Could not reach the portal. Check your connection and try again.",
+        status: 0,
+      },
+    };
   }
   const text = await res.text();
   let data: unknown = null;
@@ -26,7 +36,10 @@ export async function api<T>(path: string, init: Omit<RequestInit, "body"> & { j
   if (res.ok) return { ok: true, data: data as T, status: res.status };
   const error = (data as { error?: Partial<ApiError> } | null)?.error;
   if (res.status === 401) {
-    return { ok: false, error: { code: "UNAUTHENTICATED", message: "Your session has ended. Please sign in again.", status: 401 } };
+    return {
+      ok: false,
+      error: { code: "UNAUTHENTICATED", message: "Your session has ended. Please sign in again.", status: 401 },
+    };
   }
   return {
     ok: false,

@@ -4,7 +4,15 @@ import { useState } from "react";
 import { Button } from "./button";
 
 /** Copies `text` to the clipboard and says so for a moment (also to screen readers). */
-export function CopyButton({ text, label = "Copy", size = "sm" }: { text: string; label?: string; size?: "sm" | "md" }) {
+export function CopyButton({
+  text,
+  label = "Copy",
+  size = "sm",
+}: {
+  text: string;
+  label?: string;
+  size?: "sm" | "md";
+}) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   async function copy() {
     try {

@@ -4,7 +4,14 @@
 import { type ReactNode, useEffect, useRef } from "react";
 import { Button } from "./button";
 
-type DialogProps = { open: boolean; title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; testId?: string };
+type DialogProps = {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  testId?: string;
+};
 
 export function Dialog({ open, title, onClose, children, footer, testId }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -52,7 +59,18 @@ type ConfirmProps = {
   testId?: string;
 };
 
-export function ConfirmDialog({ open, title, children, confirmLabel, tone = "primary", pending, error, onConfirm, onCancel, testId = "confirm-dialog" }: ConfirmProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  tone = "primary",
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+  testId = "confirm-dialog",
+}: ConfirmProps) {
   return (
     <Dialog
       open={open}

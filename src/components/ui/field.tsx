@@ -2,7 +2,8 @@
 import type { InputHTMLAttributes, ReactNode, Ref, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
 const CONTROL = "mt-1 block w-full rounded-md border px-3 py-2 text-sm shadow-sm disabled:bg-slate-100";
-const controlClass = (error?: string) => `${CONTROL} ${error ? "border-red-500 bg-red-50" : "border-slate-300 bg-white"}`;
+const controlClass = (error?: string) =>
+  `${CONTROL} ${error ? "border-red-500 bg-red-50" : "border-slate-300 bg-white"}`;
 
 type Common = { id: string; label: ReactNode; error?: string; hint?: ReactNode; className?: string };
 
@@ -28,25 +29,54 @@ function Messages({ id, error, hint }: { id: string; error?: string; hint?: Reac
   );
 }
 
-export function TextField({ id, label, error, hint, className = "", ...input }: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
+export function TextField({
+  id,
+  label,
+  error,
+  hint,
+  className = "",
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement> & { ref?: Ref<HTMLInputElement> }) {
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <input id={id} name={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...input} />
+      <input
+        id={id}
+        name={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={controlClass(error)}
+        {...input}
+      />
       <Messages id={id} error={error} hint={hint} />
     </div>
   );
 }
 
-export function SelectField({ id, label, error, hint, className = "", children, ...select }: Common & SelectHTMLAttributes<HTMLSelectElement> & { ref?: Ref<HTMLSelectElement> }) {
+export function SelectField({
+  id,
+  label,
+  error,
+  hint,
+  className = "",
+  children,
+  ...select
+}: Common & SelectHTMLAttributes<HTMLSelectElement> & { ref?: Ref<HTMLSelectElement> }) {
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <select id={id} name={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={controlClass(error)} {...select}>
+      <select
+        id={id}
+        name={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={controlClass(error)}
+        {...select}
+      >
         {children}
       </select>
       <Messages id={id} error={error} hint={hint} />
@@ -54,19 +84,39 @@ export function SelectField({ id, label, error, hint, className = "", children, 
   );
 }
 
-export function TextAreaField({ id, label, error, hint, className = "", ...area }: Common & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
+export function TextAreaField({
+  id,
+  label,
+  error,
+  hint,
+  className = "",
+  ...area
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-800">
         {label}
       </label>
-      <textarea id={id} name={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} className={`${controlClass(error)} font-mono`} {...area} />
+      <textarea
+        id={id}
+        name={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, error, hint)}
+        className={`${controlClass(error)} font-mono`}
+        {...area}
+      />
       <Messages id={id} error={error} hint={hint} />
     </div>
   );
 }
 
 /** A list page's search box: labelled "Search", no autocomplete; `onValue` gets the text. */
-export function SearchField({ onValue, ...input }: Omit<Common, "label"> & Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "onChange"> & { onValue: (value: string) => void }) {
-  return <TextField label="Search" type="search" autoComplete="off" onChange={(e) => onValue(e.target.value)} {...input} />;
+export function SearchField({
+  onValue,
+  ...input
+}: Omit<Common, "label"> &
+  Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "onChange"> & { onValue: (value: string) => void }) {
+  return (
+    <TextField label="Search" type="search" autoComplete="off" onChange={(e) => onValue(e.target.value)} {...input} />
+  );
 }

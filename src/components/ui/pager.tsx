@@ -26,7 +26,17 @@ export function usePage(resetOn: readonly unknown[]): [number, Dispatch<SetState
  * Previous / "Page X of Y" / Next. The buttons move `page` (the page asked for) and wait while `busy`; the label shows
  * the page of `list`, the answer on screen.
  */
-export function Pager({ list, page, onPage, busy }: { list: PageMeta; page: number; onPage: Dispatch<SetStateAction<number>>; busy: boolean }) {
+export function Pager({
+  list,
+  page,
+  onPage,
+  busy,
+}: {
+  list: PageMeta;
+  page: number;
+  onPage: Dispatch<SetStateAction<number>>;
+  busy: boolean;
+}) {
   const { pages } = pageInfo(list);
   return (
     <nav aria-label="Pages" className="flex items-center justify-between gap-2">

@@ -20,7 +20,10 @@ export type LatestRequest<T> = {
  * newer request started (a search typed further meanwhile) is dropped, so a slow old answer never replaces a newer one.
  * `onData` sees each accepted answer before it is stored (to fill a shared store, say).
  */
-export function useLatestRequest<T>(url: string, { onData, reloadKey }: { onData?: (data: T) => void; reloadKey?: unknown } = {}): LatestRequest<T> {
+export function useLatestRequest<T>(
+  url: string,
+  { onData, reloadKey }: { onData?: (data: T) => void; reloadKey?: unknown } = {},
+): LatestRequest<T> {
   const [data, setData] = useState<T | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);

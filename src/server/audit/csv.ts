@@ -5,11 +5,30 @@ import { csvLine } from "@/lib/csv";
 import { type AuditRow, auditRowBatches } from "./list-audit-events";
 import { AUDIT_EXPORT_MAX_ROWS, type TAuditFilters } from "./routes";
 
-export const CSV_COLUMNS = ["time", "actorId", "actorEmail", "action", "targetType", "targetId", "targetName", "ip", "details"] as const;
-
+export const CSV_COLUMNS = [
+  "time",
+  "actorId",
+  "actorEmail",
+  "action",
+  "targetType",
+  "targetId",
+  "targetName",
+  "ip",
+  "details",
+] as const;
 
 export function auditCsvLine(row: AuditRow): string {
-  return csvLine([row.at.toISOString(), row.actorId, row.actorEmail, row.action, row.targetType, row.targetId, row.targetName, row.ip, row.details]);
+  return csvLine([
+    row.at.toISOString(),
+    row.actorId,
+    row.actorEmail,
+    row.action,
+    row.targetType,
+    row.targetId,
+    row.targetName,
+    row.ip,
+    row.details,
+  ]);
 }
 
 export function auditCsvFilename(now = new Date()): string {
@@ -17,7 +36,10 @@ export function auditCsvFilename(now = new Date()): string {
 }
 
 /** A byte stream of the CSV: the header row, then one line per matching event. */
-export function auditCsvStream(filters: Partial<TAuditFilters>, limit = AUDIT_EXPORT_MAX_ROWS): ReadableStream<Uint8Array> {
+export function auditCsvStream(
+  filters: Partial<TAuditFilters>,
+  limit = AUDIT_EXPORT_MAX_ROWS,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const batches = auditRowBatches(filters, limit);
   let headerSent = false;

@@ -6,7 +6,14 @@
 //   from/to — inclusive bounds; a date-only "to" includes that whole UTC day
 // Every query is ordered by (at, id) descending, served by the @@index([at]) and bounded by take.
 import { db } from "@/server/db/client";
-import { fromInstant, type TAuditEvent, type TAuditFilters, type TAuditListQuery, type TAuditPage, toInstant } from "./routes";
+import {
+  fromInstant,
+  type TAuditEvent,
+  type TAuditFilters,
+  type TAuditListQuery,
+  type TAuditPage,
+  toInstant,
+} from "./routes";
 
 type FindArgs = NonNullable<Parameters<ReturnType<typeof db>["auditEvent"]["findMany"]>[0]>;
 type AuditWhere = NonNullable<FindArgs["where"]>;
@@ -40,7 +47,12 @@ export function auditWhere(filters: Partial<TAuditFilters>): AuditWhere {
   const target = filters.target?.trim();
   if (target) and.push({ OR: [{ targetId: target }, { targetName: { contains: target } }] });
   if (filters.from || filters.to) {
-    and.push({ at: { ...(filters.from ? { gte: fromInstant(filters.from) } : {}), ...(filters.to ? { lte: toInstant(filters.to) } : {}) } });
+    and.push({
+      at: {
+        ...(filters.from ? { gte: fromInstant(filters.from) } : {}),
+        ...(filters.to ? { lte: toInstant(filters.to) } : {}),
+      },
+    });
   }
   return and.length ? { AND: and } : {};
 }
@@ -74,14 +86,23 @@ export function toAuditEvent(row: AuditRow): TAuditEvent {
 export async function listAuditEvents(query: TAuditListQuery): Promise<TAuditPage> {
   const where = auditWhere(query);
   const [rows, total] = await Promise.all([
-    db().auditEvent.findMany({ where, orderBy: [...AUDIT_ORDER], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    db().auditEvent.findMany({
+      where,
+      orderBy: [...AUDIT_ORDER],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     db().auditEvent.count({ where }),
   ]);
   return { items: rows.map(toAuditEvent), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** Matching rows in batches (keyset pagination on at/id), newest first, at most `limit` rows in all. */
-export async function* auditRowBatches(filters: Partial<TAuditFilters>, limit: number, batchSize = 1000): AsyncGenerator<AuditRow[]> {
+export async function* auditRowBatches(
+  filters: Partial<TAuditFilters>,
+  limit: number,
+  batchSize = 1000,
+): AsyncGenerator<AuditRow[]> {
   const where = auditWhere(filters);
   let cursor: string | undefined;
   let remaining = limit;

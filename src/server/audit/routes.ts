@@ -25,23 +25,32 @@ export function fromInstant(value: string): Date {
 
 /** The last instant a "to" bound admits: a date-only "to" includes that whole UTC day. */
 export function toInstant(value: string): Date {
-  return DATE_ONLY.test(value) ? new Date(new Date(`${value}T00:00:00.000Z`).getTime() + 86_400_000 - 1) : new Date(value);
+  return DATE_ONLY.test(value)
+    ? new Date(new Date(`${value}T00:00:00.000Z`).getTime() + 86_400_000 - 1)
+    : new Date(value);
 }
 
 const text = (description: string) => z.preprocess(blank, z.string().trim().max(200).optional()).describe(description);
 const isoBound = (description: string) =>
-  z.preprocess(
-    blank,
-    z
-      .string()
-      .trim()
-      .refine(isIsoDateOrDateTime, "Use an ISO date (2025-01-31) or an ISO date-time with a zone (2025-01-31T09:30:00Z).")
-      .optional(),
-  ).describe(description);
+  z
+    .preprocess(
+      blank,
+      z
+        .string()
+        .trim()
+        .refine(
+          isIsoDateOrDateTime,
+          "Use an ISO date (2025-01-31) or an ISO date-time with a zone (2025-01-31T09:30:00Z).",
+        )
+        .optional(),
+    )
+    .describe(description);
 
 const filterShape = {
   actor: text("Who acted: part of the actor's email (case-insensitive) or the exact user id."),
-  action: text('The action, exactly ("auth.login"), or every action under a prefix when it ends with "*" ("auth.*" matches auth.login, auth.login.failed …).'),
+  action: text(
+    'The action, exactly ("auth.login"), or every action under a prefix when it ends with "*" ("auth.*" matches auth.login, auth.login.failed …).',
+  ),
   target: text("What was acted on: the exact target id, or part of the target's name."),
   from: isoBound("Earliest time, inclusive: an ISO date (start of that UTC day) or an ISO date-time."),
   to: isoBound("Latest time, inclusive: an ISO date (the whole UTC day) or an ISO date-time."),
@@ -49,7 +58,11 @@ const filterShape = {
 
 function checkRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx) {
   if (q.from && q.to && fromInstant(q.from).getTime() > toInstant(q.to).getTime()) {
-    ctx.addIssue({ code: "custom", path: ["from"], message: `"from" (${q.from}) is after "to" (${q.to}); the time range is empty.` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["from"],
+      message: `"from" (${q.from}) is after "to" (${q.to}); the time range is empty.`,
+    });
   }
 }
 
@@ -61,8 +74,12 @@ export const AUDIT_MAX_PAGE_SIZE = 200;
 export const ZAuditListQuery = z
   .object({
     ...filterShape,
-    page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)).describe("Page number, from 1."),
-    pageSize: z.preprocess(blank, z.coerce.number().int().min(1).max(AUDIT_MAX_PAGE_SIZE).default(50)).describe(`Events per page (at most ${AUDIT_MAX_PAGE_SIZE}).`),
+    page: z
+      .preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1))
+      .describe("Page number, from 1."),
+    pageSize: z
+      .preprocess(blank, z.coerce.number().int().min(1).max(AUDIT_MAX_PAGE_SIZE).default(50))
+      .describe(`Events per page (at most ${AUDIT_MAX_PAGE_SIZE}).`),
   })
   .superRefine(checkRange);
 export type TAuditListQuery = z.output<typeof ZAuditListQuery>;
@@ -81,7 +98,12 @@ export const ZAuditEvent = z.object({
 });
 export type TAuditEvent = z.infer<typeof ZAuditEvent>;
 
-export const ZAuditPage = z.object({ items: z.array(ZAuditEvent), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const ZAuditPage = z.object({
+  items: z.array(ZAuditEvent),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 export type TAuditPage = z.infer<typeof ZAuditPage>;
 
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;

@@ -24,7 +24,15 @@ export type Actor = {
 /** What a token was used for, for the token.use audit event (path only: never a query string, it may hold a ticket). */
 export type TokenUseRequest = { method: string; path: string };
 
-const userSelect = { id: true, email: true, name: true, role: true, mustChangePassword: true, disabledAt: true, sessionVersion: true } as const;
+const userSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  mustChangePassword: true,
+  disabledAt: true,
+  sessionVersion: true,
+} as const;
 
 export async function actorFromSession(cookieHeader: string | null | undefined): Promise<Actor | null> {
   const claims = await readSessionClaims(cookieHeader);
@@ -45,15 +53,29 @@ export async function actorFromSession(cookieHeader: string | null | undefined):
   };
 }
 
-export async function actorFromBearer(authorization: string, ip: string | null, request?: TokenUseRequest): Promise<Actor> {
+export async function actorFromBearer(
+  authorization: string,
+  ip: string | null,
+  request?: TokenUseRequest,
+): Promise<Actor> {
   const token = authorization.replace(/^Bearer\s+/i, "").trim();
   const invalid = new AppError("UNAUTHENTICATED", "This API token is not valid, has expired or was revoked.");
   if (!token.startsWith("lpt_")) throw invalid;
-  const row = await db().apiToken.findUnique({ where: { hash: hashApiToken(token) }, include: { user: { select: userSelect } } });
+  const row = await db().apiToken.findUnique({
+    where: { hash: hashApiToken(token) },
+    include: { user: { select: userSelect } },
+  });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || row.user.disabledAt) throw invalid;
   const scopes = parseScopes(row.scopes).filter((s) => s !== "admin" || row.user.role === "ADMIN");
   // audited (token.use) and lastUsedAt/lastUsedIp written in the background, at most once a minute per token
-  noteTokenUse({ tokenId: row.id, tokenName: row.name, actor: { id: row.user.id, email: row.user.email }, ip, method: request?.method ?? "?", path: request?.path ?? "?" });
+  noteTokenUse({
+    tokenId: row.id,
+    tokenName: row.name,
+    actor: { id: row.user.id, email: row.user.email },
+    ip,
+    method: request?.method ?? "?",
+    path: request?.path ?? "?",
+  });
   return {
     id: row.user.id,
     email: row.user.email,
@@ -68,7 +90,11 @@ export async function actorFromBearer(authorization: string, ip: string | null, 
 }
 
 /** Resolves the actor from request headers; null when there is no credential at all. */
-export async function actorFromHeaders(headers: Headers, ip: string | null, request?: TokenUseRequest): Promise<Actor | null> {
+export async function actorFromHeaders(
+  headers: Headers,
+  ip: string | null,
+  request?: TokenUseRequest,
+): Promise<Actor | null> {
   const authorization = headers.get("authorization");
   if (authorization && /^Bearer\s/i.test(authorization)) return actorFromBearer(authorization, ip, request);
   return actorFromSession(headers.get("cookie"));

@@ -14,7 +14,11 @@ export function knownAddressKey(userId: string, ip: string): string {
 }
 
 /** Whether `userId` has signed in from `ip` within the remembered period. Asks the database even without a user (same time). */
-export async function isKnownAddress(userId: string | null, ip: string | null, now = new Date()): Promise<string | null> {
+export async function isKnownAddress(
+  userId: string | null,
+  ip: string | null,
+  now = new Date(),
+): Promise<string | null> {
   if (!ip) return null;
   const key = knownAddressKey(userId ?? "-", ip);
   const row = await db().knownSignIn.findUnique({ where: { key }, select: { lastSeenAt: true, userId: true } });
@@ -24,7 +28,11 @@ export async function isKnownAddress(userId: string | null, ip: string | null, n
 export async function rememberAddress(userId: string, ip: string | null, now = new Date()): Promise<void> {
   if (!ip) return;
   const key = knownAddressKey(userId, ip);
-  await db().knownSignIn.upsert({ where: { key }, create: { key, userId, lastSeenAt: now }, update: { lastSeenAt: now } });
+  await db().knownSignIn.upsert({
+    where: { key },
+    create: { key, userId, lastSeenAt: now },
+    update: { lastSeenAt: now },
+  });
 }
 
 /** After a password change or reset: the addresses an intruder may have used are strangers again. */

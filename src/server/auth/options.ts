@@ -50,7 +50,12 @@ export function authOptions(): NextAuthOptions {
         // a cookie from before session ids: only ending all of the user's sessions ends this one
         else await db().user.updateMany({ where: { id: uid }, data: { sessionVersion: { increment: 1 } } });
         const user = await db().user.findUnique({ where: { id: uid }, select: { id: true, email: true } });
-        if (user) await recordAudit({ actor: user, action: "auth.logout", target: { type: "user", id: user.id, name: user.email } });
+        if (user)
+          await recordAudit({
+            actor: user,
+            action: "auth.logout",
+            target: { type: "user", id: user.id, name: user.email },
+          });
       },
     },
     callbacks: {

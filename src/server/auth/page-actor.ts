@@ -17,7 +17,11 @@ export const PASSWORD_CHANGE_PAGE = "/profile";
  * must change their password first is sent to the profile page (`anyPage`: the portal layout, which also wraps
  * that page).
  */
-export async function requirePageActor(roles?: readonly Role[], from = "/dashboard", options: { anyPage?: boolean } = {}): Promise<Actor> {
+export async function requirePageActor(
+  roles?: readonly Role[],
+  from = "/dashboard",
+  options: { anyPage?: boolean } = {},
+): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) redirect(`/login?next=${encodeURIComponent(from)}`);
   if (roles && !roles.includes(actor.role)) redirect("/dashboard?denied=1");

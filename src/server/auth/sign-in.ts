@@ -17,7 +17,11 @@ export class SignInError extends Error {}
 
 export type SignedInUser = { id: string; email: string; name: string; role: string; sessionVersion: number };
 
-export async function signInWithPassword(input: { email: string; password: string; ip: string | null }): Promise<SignedInUser> {
+export async function signInWithPassword(input: {
+  email: string;
+  password: string;
+  ip: string | null;
+}): Promise<SignedInUser> {
   const email = input.email.trim().toLowerCase();
   const { LOGIN_MAX_FAILURES_ACCOUNT, LOGIN_MAX_FAILURES_IP, LOGIN_LOCK_MAX_SECONDS } = env();
   const user = email ? await db().user.findUnique({ where: { email } }) : null;
@@ -26,7 +30,12 @@ export async function signInWithPassword(input: { email: string; password: strin
   const ipKey = input.ip ? `ip:${input.ip}` : null;
 
   const throttled = async (wait: number) => {
-    await recordAudit({ actorEmail: email, action: "auth.login.throttled", ip: input.ip, details: { retryAfterSeconds: wait, knownAddress: Boolean(known) } });
+    await recordAudit({
+      actorEmail: email,
+      action: "auth.login.throttled",
+      ip: input.ip,
+      details: { retryAfterSeconds: wait, knownAddress: Boolean(known) },
+    });
     return new SignInError(`Too many sign-in attempts. Try again in ${wait} seconds.`);
   };
   if (ipKey) {
@@ -59,6 +68,11 @@ export async function signInWithPassword(input: { email: string; password: strin
   if (ipKey) await releaseAttempt(ipKey, LOGIN_MAX_FAILURES_IP);
   await rememberAddress(user.id, input.ip);
   await db().user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-  await recordAudit({ actor: user, action: "auth.login", target: { type: "user", id: user.id, name: user.email }, ip: input.ip });
+  await recordAudit({
+    actor: user,
+    action: "auth.login",
+    target: { type: "user", id: user.id, name: user.email },
+    ip: input.ip,
+  });
   return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }

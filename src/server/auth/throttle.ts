@@ -24,7 +24,12 @@ const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.ge
  * Claims one attempt on `key`: returns 0 when the caller may verify the password (the attempt is already counted
  * as a failure), or the seconds the key stays locked.
  */
-export async function claimAttempt(key: string, max: number, maxLockSeconds: number, now = new Date()): Promise<number> {
+export async function claimAttempt(
+  key: string,
+  max: number,
+  maxLockSeconds: number,
+  now = new Date(),
+): Promise<number> {
   const lockAfter = (failures: number) => {
     const lock = lockSecondsAfter(failures, max, maxLockSeconds);
     return lock ? new Date(now.getTime() + lock * 1000) : null;
@@ -44,7 +49,10 @@ export async function claimAttempt(key: string, max: number, maxLockSeconds: num
     const stale = now.getTime() - row.updatedAt.getTime() > FORGET_AFTER_MS;
     const failures = stale ? 1 : row.failures + 1;
     // compare-and-set: only one of several parallel attempts that read the same count wins this round
-    const won = await db().loginThrottle.updateMany({ where: { key, failures: row.failures }, data: { failures, lockedUntil: lockAfter(failures) } });
+    const won = await db().loginThrottle.updateMany({
+      where: { key, failures: row.failures },
+      data: { failures, lockedUntil: lockAfter(failures) },
+    });
     if (won.count === 1) return 0;
   }
   return BASE_LOCK_SECONDS; // extreme contention: refuse rather than verify uncounted

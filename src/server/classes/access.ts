@@ -10,7 +10,18 @@ export const classInclude = {
   owner: { select: { id: true, name: true, email: true } },
   coOwners: { include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } },
   template: { select: { id: true, name: true, kind: true, consoleKinds: true } },
-  baseTemplate: { select: { id: true, name: true, kind: true, consoleKinds: true, vcpus: true, memoryMb: true, diskGb: true, status: true } },
+  baseTemplate: {
+    select: {
+      id: true,
+      name: true,
+      kind: true,
+      consoleKinds: true,
+      vcpus: true,
+      memoryMb: true,
+      diskGb: true,
+      status: true,
+    },
+  },
 } as const;
 
 export type ClassRole = "owner" | "co-owner" | "student" | "admin";
@@ -28,7 +39,10 @@ export function roleFrom(actor: Pick<Actor, "id" | "role">, c: ClassLike, enroll
 export async function roleIn(actor: Pick<Actor, "id" | "role">, c: ClassLike): Promise<ClassRole | null> {
   const decided = roleFrom(actor, c, false);
   if (decided) return decided;
-  const enrolled = await db().enrollment.findUnique({ where: { classId_userId: { classId: c.id, userId: actor.id } }, select: { id: true } });
+  const enrolled = await db().enrollment.findUnique({
+    where: { classId_userId: { classId: c.id, userId: actor.id } },
+    select: { id: true },
+  });
   return enrolled ? "student" : null;
 }
 
@@ -38,11 +52,20 @@ export async function loadClassFor(actor: Actor, id: string, need: "view" | "man
   if (!c) throw notFound("This class");
   const role = await roleIn(actor, c);
   if (!role) throw notFound("This class");
-  if (need === "manage" && role === "student") throw new AppError("FORBIDDEN", "Only the class's teachers can do this.");
+  if (need === "manage" && role === "student")
+    throw new AppError("FORBIDDEN", "Only the class's teachers can do this.");
   return { cls: c, role };
 }
 
 /** Class changes reach its teachers and admins; roster changes also rebuild VPN rules (the VPN slice listens). */
-export function publishClass(c: { id: string; ownerId: string; coOwners: { userId: string }[] }, type: "class.updated" | "class.roster", extraUserIds: string[] = []): void {
-  publish({ type, audience: { userIds: [...classTeacherIds(c), ...extraUserIds], roles: ["ADMIN"] }, data: { classId: c.id } });
+export function publishClass(
+  c: { id: string; ownerId: string; coOwners: { userId: string }[] },
+  type: "class.updated" | "class.roster",
+  extraUserIds: string[] = [],
+): void {
+  publish({
+    type,
+    audience: { userIds: [...classTeacherIds(c), ...extraUserIds], roles: ["ADMIN"] },
+    data: { classId: c.id },
+  });
 }

@@ -18,9 +18,20 @@ async function classFacts(classIds: string[], actorId: string) {
   const where = { classId: { in: classIds } };
   const [students, pool, teacherMachines, myMachines] = await Promise.all([
     db().enrollment.groupBy({ by: ["classId"], where, _count: { _all: true } }),
-    db().machine.groupBy({ by: ["classId"], where: { ...where, role: "POOL", ownerId: null, state: "STOPPED" }, _count: { _all: true } }),
-    db().machine.findMany({ where: { ...where, role: "TEACHER" }, select: { id: true, classId: true }, orderBy: { createdAt: "asc" } }),
-    db().machine.findMany({ where: { ...where, role: "STUDENT", ownerId: actorId }, select: { id: true, classId: true } }),
+    db().machine.groupBy({
+      by: ["classId"],
+      where: { ...where, role: "POOL", ownerId: null, state: "STOPPED" },
+      _count: { _all: true },
+    }),
+    db().machine.findMany({
+      where: { ...where, role: "TEACHER" },
+      select: { id: true, classId: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db().machine.findMany({
+      where: { ...where, role: "STUDENT", ownerId: actorId },
+      select: { id: true, classId: true },
+    }),
   ]);
   const first = (rows: { id: string; classId: string | null }[]) => {
     const out = new Map<string, string>();
@@ -46,9 +57,16 @@ async function classProblems(classIds: string[]) {
   const attentionJob = new Map<string, string>();
   if (!classIds.length) return { poolFailed, poolRetryAt, attentionJob };
   const [failedPool, jobs] = await Promise.all([
-    db().machine.groupBy({ by: ["classId"], where: { classId: { in: classIds }, role: "POOL", ownerId: null, state: "FAILED" }, _count: { _all: true } }),
+    db().machine.groupBy({
+      by: ["classId"],
+      where: { classId: { in: classIds }, role: "POOL", ownerId: null, state: "FAILED" },
+      _count: { _all: true },
+    }),
     db().job.findMany({
-      where: { status: { in: ["FAILED", "PARTIAL"] }, OR: classIds.map((id) => ({ payload: { contains: `"classId":"${id}"` } })) },
+      where: {
+        status: { in: ["FAILED", "PARTIAL"] },
+        OR: classIds.map((id) => ({ payload: { contains: `"classId":"${id}"` } })),
+      },
       select: { id: true, payload: true },
       orderBy: { createdAt: "desc" },
       take: 500,
@@ -105,7 +123,11 @@ export async function classRow(c: ClassWith, role: ClassRole, actorId: string): 
 export async function listClasses(actor: Actor, archived: boolean) {
   const where: Prisma.ClassWhereInput = { archivedAt: archived ? { not: null } : null };
   if (actor.role !== "ADMIN") {
-    where.OR = [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }, { enrollments: { some: { userId: actor.id } } }];
+    where.OR = [
+      { ownerId: actor.id },
+      { coOwners: { some: { userId: actor.id } } },
+      { enrollments: { some: { userId: actor.id } } },
+    ];
   }
   const rows = await db().class.findMany({ where, include: classInclude, orderBy: { createdAt: "desc" }, take: 500 });
   const ids = rows.map((c) => c.id);
@@ -127,13 +149,30 @@ export async function getClass(actor: Actor, id: string): Promise<TClassRow> {
   return classRow(cls, role, actor.id);
 }
 
-export async function createClass(actor: Actor, input: TCreateClass, ip: string | null): Promise<{ class: TClassRow; job: JobView }> {
+export async function createClass(
+  actor: Actor,
+  input: TCreateClass,
+  ip: string | null,
+): Promise<{ class: TClassRow; job: JobView }> {
   const template = await db().template.findUnique({ where: { id: input.templateId } });
-  if (!template || template.classId || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id)) throw notFound("This template");
-  if (template.status !== "READY") throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
+  if (
+    !template ||
+    template.classId ||
+    (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id)
+  )
+    throw notFound("This template");
+  if (template.status !== "READY")
+    throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
   const { templateId, ...settings } = input;
   const cls = await db().class.create({
-    data: { ...settings, ownerId: actor.id, templateId, baseTemplateId: templateId, status: "DEPLOYING", statusDetail: "Creating the teacher's machine…" },
+    data: {
+      ...settings,
+      ownerId: actor.id,
+      templateId,
+      baseTemplateId: templateId,
+      status: "DEPLOYING",
+      statusDetail: "Creating the teacher's machine…",
+    },
   });
   try {
     const teacherName = `${input.name} (teacher)`.slice(0, 80);
@@ -146,27 +185,54 @@ export async function createClass(actor: Actor, input: TCreateClass, ip: string 
       leadingItems: ["Class base"],
       machines: [
         { name: teacherName, ownerId: actor.id, role: "TEACHER", classId: cls.id, fullCopy: true },
-        ...Array.from({ length: input.poolSize }, (_, i) => ({ name: poolName(input.name, i + 1), ownerId: null, role: "POOL", classId: cls.id, baseVersion: 1 })),
+        ...Array.from({ length: input.poolSize }, (_, i) => ({
+          name: poolName(input.name, i + 1),
+          ownerId: null,
+          role: "POOL",
+          classId: cls.id,
+          baseVersion: 1,
+        })),
       ],
     });
-    await recordAudit({ actor, action: "class.create", target: { type: "class", id: cls.id, name: cls.name }, ip, details: { templateId, poolSize: input.poolSize, jobId: job.id } });
+    await recordAudit({
+      actor,
+      action: "class.create",
+      target: { type: "class", id: cls.id, name: cls.name },
+      ip,
+      details: { templateId, poolSize: input.poolSize, jobId: job.id },
+    });
     startJob(job.id);
     return { class: await getClass(actor, cls.id), job: await getJob(job.id) };
   } catch (error) {
     // nothing half-created: placement refused, so the class goes too
-    await db().class.delete({ where: { id: cls.id } }).catch(() => undefined);
+    await db()
+      .class.delete({ where: { id: cls.id } })
+      .catch(() => undefined);
     throw error;
   }
 }
 
 export const poolName = (className: string, n: number) => `${className.slice(0, 64)} pool ${n}`;
 
-export async function updateClass(actor: Actor, id: string, input: TUpdateClass, ip: string | null): Promise<TClassRow> {
+export async function updateClass(
+  actor: Actor,
+  id: string,
+  input: TUpdateClass,
+  ip: string | null,
+): Promise<TClassRow> {
   const { cls } = await loadClassFor(actor, id);
   if (input.maxStudents !== undefined && input.maxStudents < cls.enrolledCount)
-    throw invalid({ maxStudents: `${cls.enrolledCount} students are enrolled; remove students first or allow at least ${cls.enrolledCount}.` });
+    throw invalid({
+      maxStudents: `${cls.enrolledCount} students are enrolled; remove students first or allow at least ${cls.enrolledCount}.`,
+    });
   const updated = await db().class.update({ where: { id }, data: input, include: classInclude });
-  await recordAudit({ actor, action: "class.update", target: { type: "class", id, name: updated.name }, ip, details: input });
+  await recordAudit({
+    actor,
+    action: "class.update",
+    target: { type: "class", id, name: updated.name },
+    ip,
+    details: input,
+  });
   publishClass(updated, "class.updated");
   if ((input.poolSize ?? 0) > cls.poolSize) {
     const { refillPool } = await import("./enrollment");
@@ -177,19 +243,36 @@ export async function updateClass(actor: Actor, id: string, input: TUpdateClass,
 
 export async function archiveClass(actor: Actor, id: string, archived: boolean, ip: string | null): Promise<TClassRow> {
   const { cls } = await loadClassFor(actor, id);
-  const updated = await db().class.update({ where: { id }, data: { archivedAt: archived ? (cls.archivedAt ?? new Date()) : null }, include: classInclude });
+  const updated = await db().class.update({
+    where: { id },
+    data: { archivedAt: archived ? (cls.archivedAt ?? new Date()) : null },
+    include: classInclude,
+  });
   if (archived) {
     const running = await db().machine.findMany({ where: { classId: id, state: "RUNNING" }, select: { id: true } });
     for (const m of running) await machineAction(actor, m.id, "stop", {}, ip).catch(() => undefined);
   }
-  await recordAudit({ actor, action: archived ? "class.archive" : "class.restore", target: { type: "class", id, name: cls.name }, ip });
+  await recordAudit({
+    actor,
+    action: archived ? "class.archive" : "class.restore",
+    target: { type: "class", id, name: cls.name },
+    ip,
+  });
   publishClass(updated, "class.updated");
   return getClass(actor, id);
 }
 
-export async function deleteClass(actor: Actor, id: string, confirmMachines: number, ip: string | null): Promise<{ job: JobView | null }> {
+export async function deleteClass(
+  actor: Actor,
+  id: string,
+  confirmMachines: number,
+  ip: string | null,
+): Promise<{ job: JobView | null }> {
   const { cls } = await loadClassFor(actor, id);
-  const machines = await db().machine.findMany({ where: { classId: id }, select: { id: true, name: true, state: true } });
+  const machines = await db().machine.findMany({
+    where: { classId: id },
+    select: { id: true, name: true, state: true },
+  });
   if (confirmMachines !== machines.length)
     throw new AppError(
       "CONFLICT",
@@ -197,9 +280,18 @@ export async function deleteClass(actor: Actor, id: string, confirmMachines: num
       { fields: { confirmMachines: String(machines.length) } },
     );
   // deleting again after a partial failure runs the (idempotent) removal again
-  await db().class.update({ where: { id }, data: { status: "DELETING", statusDetail: "Removing the machines…", archivedAt: cls.archivedAt ?? new Date() } });
+  await db().class.update({
+    where: { id },
+    data: { status: "DELETING", statusDetail: "Removing the machines…", archivedAt: cls.archivedAt ?? new Date() },
+  });
   await db().classInvite.updateMany({ where: { classId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-  await recordAudit({ actor, action: "class.delete", target: { type: "class", id, name: cls.name }, ip, details: { machines: machines.length } });
+  await recordAudit({
+    actor,
+    action: "class.delete",
+    target: { type: "class", id, name: cls.name },
+    ip,
+    details: { machines: machines.length },
+  });
   if (!machines.length) {
     await db().class.delete({ where: { id } });
     publishClass(cls, "class.updated");
@@ -222,12 +314,26 @@ export async function deleteClass(actor: Actor, id: string, confirmMachines: num
 
 export async function addCoOwner(actor: Actor, id: string, email: string, ip: string | null): Promise<TClassRow> {
   const { cls } = await loadClassFor(actor, id);
-  const user = await db().user.findUnique({ where: { email }, select: { id: true, role: true, name: true, disabledAt: true } });
+  const user = await db().user.findUnique({
+    where: { email },
+    select: { id: true, role: true, name: true, disabledAt: true },
+  });
   if (!user || user.disabledAt) throw invalid({ email: "No active account has this e-mail address." });
-  if (user.role === "STUDENT") throw invalid({ email: `${user.name} is a student; only teachers and admins can co-own a class.` });
+  if (user.role === "STUDENT")
+    throw invalid({ email: `${user.name} is a student; only teachers and admins can co-own a class.` });
   if (user.id === cls.ownerId) throw invalid({ email: `${user.name} already owns this class.` });
-  await db().classCoOwner.upsert({ where: { classId_userId: { classId: id, userId: user.id } }, create: { classId: id, userId: user.id }, update: {} });
-  await recordAudit({ actor, action: "class.co_owner.add", target: { type: "class", id, name: cls.name }, ip, details: { userId: user.id, email } });
+  await db().classCoOwner.upsert({
+    where: { classId_userId: { classId: id, userId: user.id } },
+    create: { classId: id, userId: user.id },
+    update: {},
+  });
+  await recordAudit({
+    actor,
+    action: "class.co_owner.add",
+    target: { type: "class", id, name: cls.name },
+    ip,
+    details: { userId: user.id, email },
+  });
   publishClass(cls, "class.updated", [user.id]);
   return getClass(actor, id);
 }
@@ -236,6 +342,12 @@ export async function removeCoOwner(actor: Actor, id: string, userId: string, ip
   const { cls } = await loadClassFor(actor, id);
   const removed = await db().classCoOwner.deleteMany({ where: { classId: id, userId } });
   if (!removed.count) throw notFound("This co-owner");
-  await recordAudit({ actor, action: "class.co_owner.remove", target: { type: "class", id, name: cls.name }, ip, details: { userId } });
+  await recordAudit({
+    actor,
+    action: "class.co_owner.remove",
+    target: { type: "class", id, name: cls.name },
+    ip,
+    details: { userId },
+  });
   publishClass(cls, "class.updated", [userId]);
 }

@@ -16,7 +16,13 @@ import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
 import { withClusterLock } from "@/server/jobs/lock";
 import { machineAction } from "@/server/machines/actions";
-import { classTeacherIds, loadMachine, machineInclude, machineRow, publishMachine } from "@/server/machines/machine-core";
+import {
+  classTeacherIds,
+  loadMachine,
+  machineInclude,
+  machineRow,
+  publishMachine,
+} from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
 import type { TMachineRow } from "@/server/machines/routes";
 import { withAssignQuota } from "@/server/quotas/enforce";
@@ -30,13 +36,24 @@ import { emailAllowed, findInvite, inviteRefusal, inviteStatus } from "./invites
 import { studentMachineName } from "./recovery";
 import type { TClassRow, TRosterRow } from "./routes";
 
-
 export async function previewInvite(actor: Actor | null, code: string) {
   const invite = await findInvite(code);
   const c = invite.class;
   const status = c.archivedAt ? "archived" : c.enrolledCount >= c.maxStudents ? "full" : inviteStatus(invite);
-  const refusal = status === "archived" ? new AppError("CLASS_ARCHIVED") : status === "full" ? new AppError("CLASS_FULL") : inviteRefusal(status as never);
-  const enrolled = actor ? Boolean(await db().enrollment.findUnique({ where: { classId_userId: { classId: c.id, userId: actor.id } }, select: { id: true } })) : false;
+  const refusal =
+    status === "archived"
+      ? new AppError("CLASS_ARCHIVED")
+      : status === "full"
+        ? new AppError("CLASS_FULL")
+        : inviteRefusal(status as never);
+  const enrolled = actor
+    ? Boolean(
+        await db().enrollment.findUnique({
+          where: { classId_userId: { classId: c.id, userId: actor.id } },
+          select: { id: true },
+        }),
+      )
+    : false;
   return {
     className: c.name,
     description: c.description,
@@ -56,25 +73,43 @@ export async function joinClass(
   ip: string | null,
 ): Promise<{ class: TClassRow; machine: TMachineRow | null; job: JobView | null; alreadyEnrolled: boolean }> {
   const invite = await findInvite(code);
-  const cls = await db().class.findUniqueOrThrow({ where: { id: invite.classId }, include: { coOwners: { select: { userId: true } } } });
+  const cls = await db().class.findUniqueOrThrow({
+    where: { id: invite.classId },
+    include: { coOwners: { select: { userId: true } } },
+  });
   const answer = async (machineId: string | null, jobId: string | null, alreadyEnrolled: boolean) => {
     const { cls: full, role } = await loadClassFor(actor as Actor, cls.id, "view");
     const m = machineId ? await loadMachine(machineId) : null;
-    return { class: await classRow(full, role, actor.id), machine: m ? machineRow(m, actor as Actor) : null, job: jobId ? await getJob(jobId) : null, alreadyEnrolled };
+    return {
+      class: await classRow(full, role, actor.id),
+      machine: m ? machineRow(m, actor as Actor) : null,
+      job: jobId ? await getJob(jobId) : null,
+      alreadyEnrolled,
+    };
   };
 
-  const existing = await db().enrollment.findUnique({ where: { classId_userId: { classId: cls.id, userId: actor.id } } });
+  const existing = await db().enrollment.findUnique({
+    where: { classId_userId: { classId: cls.id, userId: actor.id } },
+  });
   if (existing) {
-    const mine = await db().machine.findFirst({ where: { classId: cls.id, ownerId: actor.id, role: "STUDENT" }, select: { id: true, jobId: true } });
+    const mine = await db().machine.findFirst({
+      where: { classId: cls.id, ownerId: actor.id, role: "STUDENT" },
+      select: { id: true, jobId: true },
+    });
     return answer(mine?.id ?? null, null, true);
   }
   if (classTeacherIds(cls).includes(actor.id)) throw conflict("You teach this class; invite links are for students.");
   if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "This class is archived and no longer takes students.");
   const refusal = inviteRefusal(inviteStatus(invite));
   if (refusal) throw refusal;
-  if (!emailAllowed(invite.allowed, actor.email)) throw new AppError("INVITE_NOT_ALLOWED", `This invite link is not for ${actor.email}. Ask your teacher for a link for your address.`);
+  if (!emailAllowed(invite.allowed, actor.email))
+    throw new AppError(
+      "INVITE_NOT_ALLOWED",
+      `This invite link is not for ${actor.email}. Ask your teacher for a link for your address.`,
+    );
   const base = cls.baseTemplateId ? await db().template.findUnique({ where: { id: cls.baseTemplateId } }) : null;
-  if (base?.status !== "READY") throw new AppError("INVALID_STATE", "This class has no machine image yet. Try again in a moment.");
+  if (base?.status !== "READY")
+    throw new AppError("INVALID_STATE", "This class has no machine image yet. Try again in a moment.");
 
   for (let attempt = 0; ; attempt++) {
     try {
@@ -96,7 +131,10 @@ export async function joinClass(
           }
           const name = studentMachineName(cls.name, actor.name);
           if (pool) {
-            const claimed = await tx.machine.updateMany({ where: { id: pool.id, role: "POOL", ownerId: null }, data: { role: "STUDENT", ownerId: actor.id, name } });
+            const claimed = await tx.machine.updateMany({
+              where: { id: pool.id, role: "POOL", ownerId: null },
+              data: { role: "STUDENT", ownerId: actor.id, name },
+            });
             if (claimed.count !== 1) throw new JoinRetry("pool machine taken");
             return { machineId: pool.id, jobId: null as string | null, fromPool: true };
           }
@@ -125,7 +163,10 @@ export async function joinClass(
       const claimed = await loadMachine(result.machineId);
       publishMachine(claimed, classTeacherIds(claimed.class));
       publishClass(cls, "class.roster");
-      if (result.fromPool) void refillPool(cls.id, cls.ownerId).catch((error) => console.error(`[classes] pool refill for ${cls.id} failed`, error));
+      if (result.fromPool)
+        void refillPool(cls.id, cls.ownerId).catch((error) =>
+          console.error(`[classes] pool refill for ${cls.id} failed`, error),
+        );
       return answer(result.machineId, result.jobId, false);
     } catch (error) {
       if (!(error instanceof JoinRetry) || attempt >= 3) throw error;
@@ -137,7 +178,12 @@ export async function joinClass(
 async function takeInviteUse(tx: Prisma.TransactionClient, inviteId: string, maxUses: number | null): Promise<void> {
   const now = new Date();
   const taken = await tx.classInvite.updateMany({
-    where: { id: inviteId, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }], ...(maxUses !== null ? { uses: { lt: maxUses } } : {}) },
+    where: {
+      id: inviteId,
+      revokedAt: null,
+      OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+      ...(maxUses !== null ? { uses: { lt: maxUses } } : {}),
+    },
     data: { uses: { increment: 1 } },
   });
   if (taken.count === 1) return;
@@ -146,10 +192,20 @@ async function takeInviteUse(tx: Prisma.TransactionClient, inviteId: string, max
 }
 
 async function takeSeat(tx: Prisma.TransactionClient, classId: string): Promise<void> {
-  const c = await tx.class.findUniqueOrThrow({ where: { id: classId }, select: { maxStudents: true, archivedAt: true } });
+  const c = await tx.class.findUniqueOrThrow({
+    where: { id: classId },
+    select: { maxStudents: true, archivedAt: true },
+  });
   if (c.archivedAt) throw new AppError("CLASS_ARCHIVED", "This class is archived and no longer takes students.");
-  const seat = await tx.class.updateMany({ where: { id: classId, archivedAt: null, enrolledCount: { lt: c.maxStudents } }, data: { enrolledCount: { increment: 1 } } });
-  if (seat.count !== 1) throw new AppError("CLASS_FULL", `This class is full (${c.maxStudents} of ${c.maxStudents} students). Ask your teacher to make room.`);
+  const seat = await tx.class.updateMany({
+    where: { id: classId, archivedAt: null, enrolledCount: { lt: c.maxStudents } },
+    data: { enrolledCount: { increment: 1 } },
+  });
+  if (seat.count !== 1)
+    throw new AppError(
+      "CLASS_FULL",
+      `This class is full (${c.maxStudents} of ${c.maxStudents} students). Ask your teacher to make room.`,
+    );
 }
 
 /**
@@ -158,29 +214,52 @@ async function takeSeat(tx: Prisma.TransactionClient, classId: string): Promise<
  * an existing address nothing is created or changed, the same password hash is computed (same time), and the page
  * then signs in with the password given — which works only for the account's owner.
  */
-export async function signupAndJoin(code: string, input: { name: string; email: string; password: string }, ip: string | null) {
+export async function signupAndJoin(
+  code: string,
+  input: { name: string; email: string; password: string },
+  ip: string | null,
+) {
   // an unknown link is a 404 before "signup is off"
   const invite = await findInvite(code);
   if (!(await getSetting("selfSignup"))) throw new AppError("SIGNUP_DISABLED");
   const refusal = inviteRefusal(inviteStatus(invite));
   if (refusal) throw refusal;
-  if (!emailAllowed(invite.allowed, input.email)) throw new AppError("INVITE_NOT_ALLOWED", `This invite link is not for ${input.email}.`, { fields: { email: "This invite link is for other addresses." } });
+  if (!emailAllowed(invite.allowed, input.email))
+    throw new AppError("INVITE_NOT_ALLOWED", `This invite link is not for ${input.email}.`, {
+      fields: { email: "This invite link is for other addresses." },
+    });
   const answer = { email: input.email, classId: invite.classId };
   const passwordHash = await hashPassword(input.password);
   if (await db().user.findUnique({ where: { email: input.email }, select: { id: true } })) return answer;
   let user: { id: string; email: string; name: string };
   try {
-    user = await db().user.create({ data: { email: input.email, name: input.name, role: "STUDENT", passwordHash, searchText: searchTextOf(input.email, input.name) } });
+    user = await db().user.create({
+      data: {
+        email: input.email,
+        name: input.name,
+        role: "STUDENT",
+        passwordHash,
+        searchText: searchTextOf(input.email, input.name),
+      },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) return answer; // the same address signed up at the same moment
     throw error;
   }
-  await recordAudit({ actor: { id: user.id, email: user.email }, action: "user.signup", target: { type: "user", id: user.id, name: user.name }, ip, details: { inviteId: invite.id } });
+  await recordAudit({
+    actor: { id: user.id, email: user.email },
+    action: "user.signup",
+    target: { type: "user", id: user.id, name: user.name },
+    ip,
+    details: { inviteId: invite.id },
+  });
   try {
     await joinClass({ id: user.id, email: user.email, name: user.name, role: "STUDENT" }, code, ip);
   } catch (error) {
     // nothing half-created: the account goes when it could not join
-    await db().user.delete({ where: { id: user.id } }).catch(() => undefined);
+    await db()
+      .user.delete({ where: { id: user.id } })
+      .catch(() => undefined);
     throw error;
   }
   return answer;
@@ -192,7 +271,9 @@ export async function refillPool(classId: string, createdById: string): Promise<
     const cls = await db().class.findUnique({ where: { id: classId } });
     if (!cls || cls.archivedAt || cls.status === "DELETING" || !cls.baseTemplateId) return null;
     // a FAILED pool machine counts: it is retried (automatically, or from the class page), never doubled
-    const have = await db().machine.count({ where: { classId, role: "POOL", ownerId: null, state: { not: "DELETING" } } });
+    const have = await db().machine.count({
+      where: { classId, role: "POOL", ownerId: null, state: { not: "DELETING" } },
+    });
     const need = cls.poolSize - have;
     if (need <= 0) return null;
     const base = (await db().template.findUniqueOrThrow({ where: { id: cls.baseTemplateId } })) as Template;
@@ -203,7 +284,13 @@ export async function refillPool(classId: string, createdById: string): Promise<
       title: `Fill the pool of ${cls.name}`,
       createdById,
       payload: { classId },
-      machines: Array.from({ length: need }, (_, i) => ({ name: poolName(cls.name, total + i + 1), ownerId: null, role: "POOL", classId, baseVersion: cls.baseVersion })),
+      machines: Array.from({ length: need }, (_, i) => ({
+        name: poolName(cls.name, total + i + 1),
+        ownerId: null,
+        role: "POOL",
+        classId,
+        baseVersion: cls.baseVersion,
+      })),
     });
     startJob(job.id);
     return getJob(job.id);
@@ -213,14 +300,22 @@ export async function refillPool(classId: string, createdById: string): Promise<
 export async function roster(actor: Actor, classId: string) {
   const { cls } = await loadClassFor(actor, classId);
   const [enrollments, machines, usage] = await Promise.all([
-    db().enrollment.findMany({ where: { classId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } }),
+    db().enrollment.findMany({
+      where: { classId },
+      include: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
     db().machine.findMany({ where: { classId }, include: machineInclude, orderBy: { name: "asc" } }),
     db().usageMonth.findMany({ where: { classId, month: monthKey() } }),
   ]);
   const ids = machines.map((m) => m.id);
   const [lastConsole, open] = await Promise.all([
     db().consoleSession.groupBy({ by: ["machineId"], where: { machineId: { in: ids } }, _max: { openedAt: true } }),
-    db().consoleSession.groupBy({ by: ["machineId"], where: { machineId: { in: ids }, closedAt: null }, _count: { _all: true } }),
+    db().consoleSession.groupBy({
+      by: ["machineId"],
+      where: { machineId: { in: ids }, closedAt: null },
+      _count: { _all: true },
+    }),
   ]);
   const lastBy = new Map(lastConsole.map((r) => [r.machineId, r._max.openedAt]));
   const openBy = new Set(open.map((r) => r.machineId));
@@ -247,11 +342,23 @@ export async function roster(actor: Actor, classId: string) {
   };
 }
 
-export async function removeStudent(actor: Actor, classId: string, userId: string, machineChoice: "remove" | "keep", ip: string | null): Promise<void> {
+export async function removeStudent(
+  actor: Actor,
+  classId: string,
+  userId: string,
+  machineChoice: "remove" | "keep",
+  ip: string | null,
+): Promise<void> {
   const { cls } = await loadClassFor(actor, classId);
-  const enrollment = await db().enrollment.findUnique({ where: { classId_userId: { classId, userId } }, include: { user: { select: { name: true, email: true } } } });
+  const enrollment = await db().enrollment.findUnique({
+    where: { classId_userId: { classId, userId } },
+    include: { user: { select: { name: true, email: true } } },
+  });
   if (!enrollment) throw notFound("This student");
-  const machines = await db().machine.findMany({ where: { classId, ownerId: userId, role: "STUDENT" }, select: { id: true, name: true } });
+  const machines = await db().machine.findMany({
+    where: { classId, ownerId: userId, role: "STUDENT" },
+    select: { id: true, name: true },
+  });
   if (machineChoice === "remove") {
     // refused (409) before anything changes when a machine is busy
     for (const m of machines) await machineAction(actor, m.id, "delete", {}, ip);
@@ -269,7 +376,10 @@ export async function removeStudent(actor: Actor, classId: string, userId: strin
   await kickSessions({ userId, machineIds: machines.map((m) => m.id) }, "You were removed from this class.", 4403);
   await db().$transaction([
     db().enrollment.delete({ where: { id: enrollment.id } }),
-    db().class.updateMany({ where: { id: classId, enrolledCount: { gt: 0 } }, data: { enrolledCount: { decrement: 1 } } }),
+    db().class.updateMany({
+      where: { id: classId, enrolledCount: { gt: 0 } },
+      data: { enrolledCount: { decrement: 1 } },
+    }),
   ]);
   await recordAudit({
     actor,
@@ -281,12 +391,27 @@ export async function removeStudent(actor: Actor, classId: string, userId: strin
   publishClass(cls, "class.roster", [userId]);
 }
 
-export async function grantStudentHours(actor: Actor, classId: string, userId: string, hours: number, ip: string | null): Promise<TRosterRow> {
+export async function grantStudentHours(
+  actor: Actor,
+  classId: string,
+  userId: string,
+  hours: number,
+  ip: string | null,
+): Promise<TRosterRow> {
   const { cls } = await loadClassFor(actor, classId);
-  const enrollment = await db().enrollment.findUnique({ where: { classId_userId: { classId, userId } }, select: { id: true } });
+  const enrollment = await db().enrollment.findUnique({
+    where: { classId_userId: { classId, userId } },
+    select: { id: true },
+  });
   if (!enrollment) throw notFound("This student");
   await grantHours(userId, classId, hours);
-  await recordAudit({ actor, action: "class.hours.grant", target: { type: "class", id: classId, name: cls.name }, ip, details: { userId, hours } });
+  await recordAudit({
+    actor,
+    action: "class.hours.grant",
+    target: { type: "class", id: classId, name: cls.name },
+    ip,
+    details: { userId, hours },
+  });
   publishClass(cls, "class.roster", [userId]);
   const row = (await roster(actor, classId)).items.find((r) => r.user.id === userId);
   if (!row) throw notFound("This student");
@@ -297,14 +422,34 @@ export async function grantStudentHours(actor: Actor, classId: string, userId: s
 export async function myLabs(actor: Actor) {
   const machines = await db().machine.findMany({
     where: { ownerId: actor.id, role: { not: "INSTALL" } },
-    include: { ...machineInclude, class: { select: { id: true, name: true, ownerId: true, isolatedNetwork: true, hoursPerStudent: true, idleMinutes: true, coOwners: { select: { userId: true } } } } },
+    include: {
+      ...machineInclude,
+      class: {
+        select: {
+          id: true,
+          name: true,
+          ownerId: true,
+          isolatedNetwork: true,
+          hoursPerStudent: true,
+          idleMinutes: true,
+          coOwners: { select: { userId: true } },
+        },
+      },
+    },
     orderBy: [{ createdAt: "asc" }],
   });
   const reach = await rdpReach();
   return {
     items: machines.map((m) => ({
       machine: machineRow(m, actor, reach),
-      class: m.class ? { id: m.class.id, name: m.class.name, hoursPerStudent: m.class.hoursPerStudent, idleMinutes: m.class.idleMinutes } : null,
+      class: m.class
+        ? {
+            id: m.class.id,
+            name: m.class.name,
+            hoursPerStudent: m.class.hoursPerStudent,
+            idleMinutes: m.class.idleMinutes,
+          }
+        : null,
     })),
   };
 }

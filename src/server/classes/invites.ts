@@ -19,7 +19,10 @@ export const hashInviteCode = (code: string) => createHash("sha256").update(code
 
 export type InviteStatus = "active" | "expired" | "revoked" | "used-up";
 
-export function inviteStatus(i: Pick<ClassInvite, "revokedAt" | "expiresAt" | "maxUses" | "uses">, now = new Date()): InviteStatus {
+export function inviteStatus(
+  i: Pick<ClassInvite, "revokedAt" | "expiresAt" | "maxUses" | "uses">,
+  now = new Date(),
+): InviteStatus {
   if (i.revokedAt) return "revoked";
   if (i.expiresAt && i.expiresAt <= now) return "expired";
   if (i.maxUses !== null && i.uses >= i.maxUses) return "used-up";
@@ -46,7 +49,10 @@ export function inviteRefusal(status: InviteStatus): AppError | null {
 }
 
 export async function findInvite(code: string) {
-  const invite = await db().classInvite.findUnique({ where: { hash: hashInviteCode(code) }, include: { class: { include: { owner: { select: { name: true } } } } } });
+  const invite = await db().classInvite.findUnique({
+    where: { hash: hashInviteCode(code) },
+    include: { class: { include: { owner: { select: { name: true } } } } },
+  });
   if (!invite || invite.class.status === "DELETING") throw new AppError("INVITE_INVALID");
   return invite;
 }
@@ -69,13 +75,24 @@ export function inviteRow(i: ClassInvite & { createdBy?: { name: string } | null
 
 export async function listInvites(actor: Actor, classId: string) {
   await loadClassFor(actor, classId);
-  const rows = await db().classInvite.findMany({ where: { classId }, include: { createdBy: { select: { name: true } } }, orderBy: { createdAt: "desc" } });
+  const rows = await db().classInvite.findMany({
+    where: { classId },
+    include: { createdBy: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+  });
   return { items: rows.map(inviteRow) };
 }
 
-export async function createInvite(actor: Actor, classId: string, input: TCreateInvite, origin: string, ip: string | null) {
+export async function createInvite(
+  actor: Actor,
+  classId: string,
+  input: TCreateInvite,
+  origin: string,
+  ip: string | null,
+) {
   const { cls } = await loadClassFor(actor, classId);
-  if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "This class is archived; restore it before inviting students.");
+  if (cls.archivedAt)
+    throw new AppError("CLASS_ARCHIVED", "This class is archived; restore it before inviting students.");
   const { code, prefix, hash } = newInviteCode();
   const invite = await db().classInvite.create({
     data: {
@@ -95,7 +112,13 @@ export async function createInvite(actor: Actor, classId: string, input: TCreate
     action: "class.invite.create",
     target: { type: "class", id: classId, name: cls.name },
     ip,
-    details: { inviteId: invite.id, prefix, expiresInDays: input.expiresInDays, maxUses: input.maxUses ?? null, allowed: input.allowed.length },
+    details: {
+      inviteId: invite.id,
+      prefix,
+      expiresInDays: input.expiresInDays,
+      maxUses: input.maxUses ?? null,
+      allowed: input.allowed.length,
+    },
   });
   return { invite: inviteRow(invite), code, url: `${origin.replace(/\/$/, "")}/join/${code}` };
 }
@@ -105,5 +128,11 @@ export async function revokeInvite(actor: Actor, classId: string, inviteId: stri
   const invite = await db().classInvite.findFirst({ where: { id: inviteId, classId } });
   if (!invite) throw notFound("This invite link");
   if (!invite.revokedAt) await db().classInvite.update({ where: { id: inviteId }, data: { revokedAt: new Date() } });
-  await recordAudit({ actor, action: "class.invite.revoke", target: { type: "class", id: classId, name: cls.name }, ip, details: { inviteId, prefix: invite.prefix } });
+  await recordAudit({
+    actor,
+    action: "class.invite.revoke",
+    target: { type: "class", id: classId, name: cls.name },
+    ip,
+    details: { inviteId, prefix: invite.prefix },
+  });
 }

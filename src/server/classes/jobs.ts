@@ -21,13 +21,20 @@ registerJobHandler("class-deploy", {
     // "Class base": the base image on every host this class's machines were placed on
     const cls = await db().class.findUniqueOrThrow({ where: { id: classIdOf(job) } });
     if (!cls.baseTemplateId) throw new Error("The class has no base template.");
-    const hosts = await db().machine.findMany({ where: { jobId: job.id, hostId: { not: null } }, select: { hostId: true }, distinct: ["hostId"] });
+    const hosts = await db().machine.findMany({
+      where: { jobId: job.id, hostId: { not: null } },
+      select: { hostId: true },
+      distinct: ["hostId"],
+    });
     for (const h of hosts) await ensureTemplateOnHost(cls.baseTemplateId, h.hostId as string);
   },
   cleanup: (item: JobItem, job: Job) => (item.machineId ? deployHandler.cleanup(item, job) : Promise.resolve()),
   prepareRetry: (item: JobItem) => deployHandler.prepareRetry(item),
   async finish(job: Job) {
-    const cls = await db().class.findUnique({ where: { id: classIdOf(job) }, include: { coOwners: { select: { userId: true } } } });
+    const cls = await db().class.findUnique({
+      where: { id: classIdOf(job) },
+      include: { coOwners: { select: { userId: true } } },
+    });
     if (!cls) return;
     // the first run makes the class READY; a retry (jobs/retry.ts) updates or clears what the first run said
     const detail = job.failed ? `${job.failed} of ${job.total} ${DEPLOY_FAILED}` : null;
@@ -44,9 +51,15 @@ registerJobHandler("class-deploy", {
 registerJobHandler("class-delete", {
   async run(item: JobItem) {
     if (!item.machineId) return;
-    const m = await db().machine.findUnique({ where: { id: item.machineId }, include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } });
+    const m = await db().machine.findUnique({
+      where: { id: item.machineId },
+      include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } },
+    });
     if (!m) return;
-    await db().machine.update({ where: { id: m.id }, data: { state: "DELETING", stateDetail: "The class is being deleted…" } });
+    await db().machine.update({
+      where: { id: m.id },
+      data: { state: "DELETING", stateDetail: "The class is being deleted…" },
+    });
     await removeFromHost(m.id);
     await db().machine.delete({ where: { id: m.id } });
     publishMachineDeleted(m, classTeacherIds(m.class));
@@ -60,7 +73,10 @@ registerJobHandler("class-delete", {
     if (!cls) return;
     const left = await db().machine.count({ where: { classId: id } });
     if (left) {
-      await db().class.update({ where: { id }, data: { statusDetail: `${left} machine(s) could not be removed; delete the class again to retry.` } });
+      await db().class.update({
+        where: { id },
+        data: { statusDetail: `${left} machine(s) could not be removed; delete the class again to retry.` },
+      });
     } else {
       await removeClassLeftovers(id);
       await db().class.deleteMany({ where: { id } });

@@ -3,7 +3,10 @@
 import { runDueAutoRetries } from "@/server/jobs/retry";
 import { sweepKeptDisks } from "./publish";
 
-const globalForClasses = globalThis as unknown as { __labClassTimer?: NodeJS.Timeout; __labRetryTimer?: NodeJS.Timeout };
+const globalForClasses = globalThis as unknown as {
+  __labClassTimer?: NodeJS.Timeout;
+  __labRetryTimer?: NodeJS.Timeout;
+};
 
 export function startClassMaintenance(log: (line: string) => void): void {
   if (globalForClasses.__labClassTimer) return;

@@ -14,7 +14,14 @@ import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
 import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, registerJobHandler, startJob } from "@/server/jobs/jobs";
-import { classNetwork, classTeacherIds, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";
+import {
+  classNetwork,
+  classTeacherIds,
+  inFlight,
+  loadMachine,
+  machineSpec,
+  publishMachine,
+} from "@/server/machines/machine-core";
 import { ensureClassNetwork, ensureTemplateOnHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";
@@ -22,22 +29,40 @@ import { loadClassFor, publishClass } from "./access";
 
 type PublishPayload = { classId: string; version: number; fromMachineId: string };
 
-export async function publishBase(actor: Actor, classId: string, retry: boolean, ip: string | null): Promise<{ job: JobView }> {
+export async function publishBase(
+  actor: Actor,
+  classId: string,
+  retry: boolean,
+  ip: string | null,
+): Promise<{ job: JobView }> {
   const { cls } = await loadClassFor(actor, classId);
   if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "Restore the class before publishing.");
   const teacher = await db().machine.findFirst({ where: { classId, role: "TEACHER" }, orderBy: { createdAt: "asc" } });
   if (!teacher) throw new AppError("INVALID_STATE", "This class has no teacher's machine to publish from.");
   if (!retry && teacher.state !== "STOPPED")
-    throw new AppError("INVALID_STATE", `Shut your machine (${teacher.name}) down before publishing, so its disk is complete. It is ${teacher.state.toLowerCase()}.`);
+    throw new AppError(
+      "INVALID_STATE",
+      `Shut your machine (${teacher.name}) down before publishing, so its disk is complete. It is ${teacher.state.toLowerCase()}.`,
+    );
   const version = retry ? cls.baseVersion : cls.baseVersion + 1;
   const targets = await db().machine.findMany({
-    where: { classId, role: { in: ["STUDENT", "POOL"] }, state: { not: "DELETING" }, OR: [{ baseVersion: null }, { baseVersion: { lt: version } }] },
+    where: {
+      classId,
+      role: { in: ["STUDENT", "POOL"] },
+      state: { not: "DELETING" },
+      OR: [{ baseVersion: null }, { baseVersion: { lt: version } }],
+    },
     include: { owner: { select: { name: true } } },
     orderBy: { name: "asc" },
   });
-  if (retry && !targets.length) throw new AppError("INVALID_STATE", `Every student machine is already on version ${version}.`);
-  const claimed = await db().class.updateMany({ where: { id: classId, status: "READY" }, data: { status: "PUBLISHING", statusDetail: `Publishing version ${version}…` } });
-  if (!claimed.count) throw new AppError("INVALID_STATE", `The class is busy (${cls.status.toLowerCase()}); wait until it is ready.`);
+  if (retry && !targets.length)
+    throw new AppError("INVALID_STATE", `Every student machine is already on version ${version}.`);
+  const claimed = await db().class.updateMany({
+    where: { id: classId, status: "READY" },
+    data: { status: "PUBLISHING", statusDetail: `Publishing version ${version}…` },
+  });
+  if (!claimed.count)
+    throw new AppError("INVALID_STATE", `The class is busy (${cls.status.toLowerCase()}); wait until it is ready.`);
   const lead = retry ? [] : [`Class base v${version} from ${teacher.name}`];
   const payload: PublishPayload = { classId, version, fromMachineId: teacher.id };
   const job = await db().job.create({
@@ -55,7 +80,13 @@ export async function publishBase(actor: Actor, classId: string, retry: boolean,
       },
     },
   });
-  await recordAudit({ actor, action: retry ? "class.publish.retry" : "class.publish", target: { type: "class", id: classId, name: cls.name }, ip, details: { version, machines: targets.length, jobId: job.id } });
+  await recordAudit({
+    actor,
+    action: retry ? "class.publish.retry" : "class.publish",
+    target: { type: "class", id: classId, name: cls.name },
+    ip,
+    details: { version, machines: targets.length, jobId: job.id },
+  });
   publishClass(cls, "class.updated");
   startJob(job.id);
   return { job: await getJob(job.id) };
@@ -66,13 +97,17 @@ const payloadOf = (job: Job) => JSON.parse(job.payload) as PublishPayload;
 /** The new base: the teacher's disk exported to data/images (libvirt) or the container committed (Docker). */
 async function makeBase(job: Job): Promise<void> {
   const { classId, version, fromMachineId } = payloadOf(job);
-  const cls = await db().class.findUniqueOrThrow({ where: { id: classId }, include: { baseTemplate: true, template: true } });
+  const cls = await db().class.findUniqueOrThrow({
+    where: { id: classId },
+    include: { baseTemplate: true, template: true },
+  });
   if (cls.baseVersion >= version) return;
   const source = cls.baseTemplate ?? cls.template;
   if (!source) throw new Error("The class's template was deleted.");
   const m = await loadMachine(fromMachineId);
   if (!m.host) throw new Error("The teacher's machine has no host.");
-  if (m.state !== "STOPPED") throw new Error(`The teacher's machine must be shut down (it is ${m.state.toLowerCase()}).`);
+  if (m.state !== "STOPPED")
+    throw new Error(`The teacher's machine must be shut down (it is ${m.state.toLowerCase()}).`);
   const provider = providerFor(hostTarget(m.host));
   const { id: _id, createdAt: _c, updatedAt: _u, installMachineId: _i, isoPath: _iso, ...specs } = source;
   const name = `${cls.name} base v${version}`.slice(0, 80);
@@ -83,13 +118,25 @@ async function makeBase(job: Job): Promise<void> {
     await provider.exportDisk(m.id, path);
     const bytes = BigInt((await stat(path)).size);
     template = await db().template.create({
-      data: { ...specs, name, ownerId: cls.ownerId, classId, status: "READY", statusDetail: null, imagePath: path, imageFormat: "qcow2", imageBytes: bytes },
+      data: {
+        ...specs,
+        name,
+        ownerId: cls.ownerId,
+        classId,
+        status: "READY",
+        statusDetail: null,
+        imagePath: path,
+        imageFormat: "qcow2",
+        imageBytes: bytes,
+      },
     });
   } else {
     if (!provider.commitImage) throw new Error("This host cannot make images.");
     const image = `labportal/class-${classId.toLowerCase()}:v${version}`;
     await provider.commitImage(m.providerRef ?? names.domain(m.id), image);
-    template = await db().template.create({ data: { ...specs, name, ownerId: cls.ownerId, classId, status: "READY", statusDetail: null, dockerImage: image } });
+    template = await db().template.create({
+      data: { ...specs, name, ownerId: cls.ownerId, classId, status: "READY", statusDetail: null, dockerImage: image },
+    });
   }
   await db().class.update({ where: { id: classId }, data: { baseTemplateId: template.id, baseVersion: version } });
 }
@@ -97,11 +144,15 @@ async function makeBase(job: Job): Promise<void> {
 async function waitForBase(job: Job): Promise<string> {
   const { classId, version } = payloadOf(job);
   for (;;) {
-    const cls = await db().class.findUnique({ where: { id: classId }, select: { baseVersion: true, baseTemplateId: true } });
+    const cls = await db().class.findUnique({
+      where: { id: classId },
+      select: { baseVersion: true, baseTemplateId: true },
+    });
     if (!cls) throw new Error("The class was deleted.");
     if (cls.baseVersion >= version && cls.baseTemplateId) return cls.baseTemplateId;
     const baseItem = await db().jobItem.findFirst({ where: { jobId: job.id, machineId: null } });
-    if (!baseItem || baseItem.status === "FAILED") throw new Error(`The new class base could not be made${baseItem?.error ? `: ${baseItem.error}` : ""}.`);
+    if (!baseItem || baseItem.status === "FAILED")
+      throw new Error(`The new class base could not be made${baseItem?.error ? `: ${baseItem.error}` : ""}.`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -129,7 +180,10 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
         publish({
           type: "class.publish.notice",
           audience: { userIds: [m.ownerId] },
-          data: { machineId, message: `Your teacher published a new version of ${m.class?.name ?? "the class"}. ${m.name} is shutting down; your current disk is kept.` },
+          data: {
+            machineId,
+            message: `Your teacher published a new version of ${m.class?.name ?? "the class"}. ${m.name} is shutting down; your current disk is kept.`,
+          },
         });
       await provider.stop(ref, { timeoutMs: env().MACHINE_STOP_TIMEOUT_SECONDS * 1000 });
     }
@@ -139,7 +193,16 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
     if (m.providerRef && !(await db().keptDisk.findFirst({ where: { machineId, label, releasedAt: null } }))) {
       const keptRef = await provider.keepDisk(ref, m.id, names.kept(m.id, oldVersion));
       await db().keptDisk.create({
-        data: { classId, machineId, hostId: before.host.id, kind: m.kind, ref: keptRef, label, jobId: job.id, keepUntil: new Date(Date.now() + cls.keepDays * 86_400_000) },
+        data: {
+          classId,
+          machineId,
+          hostId: before.host.id,
+          kind: m.kind,
+          ref: keptRef,
+          label,
+          jobId: job.id,
+          keepUntil: new Date(Date.now() + cls.keepDays * 86_400_000),
+        },
       });
     }
     const base = await db().template.findUniqueOrThrow({ where: { id: baseId } });
@@ -173,7 +236,13 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
   } catch (error) {
     const reason = error instanceof ProviderError ? error.message : (error as Error).message;
     const failed = await db()
-      .machine.update({ where: { id: machineId }, data: { state: "FAILED", stateDetail: `Update to version ${version} failed: ${reason} The previous disk is kept; retry the publish.` } })
+      .machine.update({
+        where: { id: machineId },
+        data: {
+          state: "FAILED",
+          stateDetail: `Update to version ${version} failed: ${reason} The previous disk is kept; retry the publish.`,
+        },
+      })
       .catch(() => null);
     if (failed) publishMachine(failed, classTeacherIds(m.class));
     throw new Error(reason);
@@ -189,15 +258,25 @@ registerJobHandler("class-publish", {
   },
   async cleanup(item: JobItem) {
     // an interrupted update runs again: the kept disk is found by its label, the machine is re-created
-    if (item.machineId) await db().machine.updateMany({ where: { id: item.machineId, state: "REVERTING" }, data: { state: "FAILED", stateDetail: "Interrupted by a restart; updating again…" } });
+    if (item.machineId)
+      await db().machine.updateMany({
+        where: { id: item.machineId, state: "REVERTING" },
+        data: { state: "FAILED", stateDetail: "Interrupted by a restart; updating again…" },
+      });
   },
   async finish(job: Job) {
     const { classId } = payloadOf(job);
-    const cls = await db().class.findUnique({ where: { id: classId }, include: { coOwners: { select: { userId: true } } } });
+    const cls = await db().class.findUnique({
+      where: { id: classId },
+      include: { coOwners: { select: { userId: true } } },
+    });
     if (!cls) return;
     await db().class.update({
       where: { id: classId },
-      data: { status: "READY", statusDetail: job.failed ? `${job.failed} of ${job.total} could not be updated — retry the publish.` : null },
+      data: {
+        status: "READY",
+        statusDetail: job.failed ? `${job.failed} of ${job.total} could not be updated — retry the publish.` : null,
+      },
     });
     publishClass(cls, "class.updated");
   },
@@ -206,7 +285,15 @@ registerJobHandler("class-publish", {
 export async function listKeptDisks(actor: Actor, classId: string) {
   await loadClassFor(actor, classId);
   const rows = await db().keptDisk.findMany({ where: { classId, releasedAt: null }, orderBy: { createdAt: "desc" } });
-  return { items: rows.map((k) => ({ id: k.id, label: k.label, machineId: k.machineId, keepUntil: k.keepUntil.toISOString(), createdAt: k.createdAt.toISOString() })) };
+  return {
+    items: rows.map((k) => ({
+      id: k.id,
+      label: k.label,
+      machineId: k.machineId,
+      keepUntil: k.keepUntil.toISOString(),
+      createdAt: k.createdAt.toISOString(),
+    })),
+  };
 }
 
 async function removeKeptDisk(k: { id: string; hostId: string | null; ref: string }): Promise<void> {
@@ -220,7 +307,13 @@ export async function releaseKeptDisk(actor: Actor, classId: string, keptId: str
   const k = await db().keptDisk.findFirst({ where: { id: keptId, classId, releasedAt: null } });
   if (!k) throw notFound("This kept disk");
   await removeKeptDisk(k);
-  await recordAudit({ actor, action: "class.kept_disk.release", target: { type: "class", id: classId, name: cls.name }, ip, details: { keptDiskId: k.id, label: k.label } });
+  await recordAudit({
+    actor,
+    action: "class.kept_disk.release",
+    target: { type: "class", id: classId, name: cls.name },
+    ip,
+    details: { keptDiskId: k.id, label: k.label },
+  });
 }
 
 /** Kept disks past their retention are removed (at start and every few minutes). */
@@ -241,11 +334,15 @@ export async function sweepKeptDisks(now = new Date()): Promise<number> {
 /** Every kept disk and derived base of a class (when the class is deleted). */
 export async function removeClassLeftovers(classId: string): Promise<void> {
   const kept = await db().keptDisk.findMany({ where: { classId, releasedAt: null } });
-  for (const k of kept) await removeKeptDisk(k).catch((error) => console.error(`[classes] could not remove kept disk ${k.ref}`, error));
+  for (const k of kept)
+    await removeKeptDisk(k).catch((error) => console.error(`[classes] could not remove kept disk ${k.ref}`, error));
   const bases = await db().template.findMany({ where: { classId }, include: { hosts: { include: { host: true } } } });
   for (const t of bases) {
     if (await db().machine.count({ where: { templateId: t.id } })) continue;
-    for (const copy of t.hosts) await providerFor(hostTarget(copy.host)).removeTemplate(copy.volume).catch(() => undefined);
+    for (const copy of t.hosts)
+      await providerFor(hostTarget(copy.host))
+        .removeTemplate(copy.volume)
+        .catch(() => undefined);
     // Docker leaves images to admins, but a class base image is the portal's own (made by publish)
     if (t.kind === "DOCKER" && t.dockerImage)
       for (const host of await db().host.findMany({ where: { kind: "DOCKER" } }))
@@ -253,7 +350,9 @@ export async function removeClassLeftovers(classId: string): Promise<void> {
           .removeKept(t.dockerImage)
           .catch(() => undefined);
     if (t.imagePath) await rm(t.imagePath, { force: true });
-    await db().template.delete({ where: { id: t.id } }).catch(() => undefined);
+    await db()
+      .template.delete({ where: { id: t.id } })
+      .catch(() => undefined);
   }
   // the class's own network on every host of the class's kind (absent ones are fine)
   const network = classNetwork({ classId }, { isolatedNetwork: true });

@@ -13,21 +13,33 @@ import { placeFor, reserveMachines } from "@/server/machines/provision";
 import { withAssignQuota } from "@/server/quotas/enforce";
 import { loadClassFor, publishClass } from "./access";
 
-export const studentMachineName = (className: string, studentName: string) => `${className.slice(0, 40)} – ${studentName.slice(0, 36)}`;
+export const studentMachineName = (className: string, studentName: string) =>
+  `${className.slice(0, 40)} – ${studentName.slice(0, 36)}`;
 
 export async function recreateStudentMachine(actor: Actor, classId: string, userId: string, ip: string | null) {
   const { cls } = await loadClassFor(actor, classId);
-  const enrollment = await db().enrollment.findUnique({ where: { classId_userId: { classId, userId } }, include: { user: { select: { id: true, name: true } } } });
+  const enrollment = await db().enrollment.findUnique({
+    where: { classId_userId: { classId, userId } },
+    include: { user: { select: { id: true, name: true } } },
+  });
   if (!enrollment) throw notFound("This student");
-  if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "This class is archived; restore it before re-creating machines.");
+  if (cls.archivedAt)
+    throw new AppError("CLASS_ARCHIVED", "This class is archived; restore it before re-creating machines.");
   const base = cls.baseTemplateId ? await db().template.findUnique({ where: { id: cls.baseTemplateId } }) : null;
-  if (base?.status !== "READY") throw new AppError("INVALID_STATE", "This class has no machine image yet. Try again in a moment.");
+  if (base?.status !== "READY")
+    throw new AppError("INVALID_STATE", "This class has no machine image yet. Try again in a moment.");
   const name = studentMachineName(cls.name, enrollment.user.name);
 
   const { job, machineIds } = await withClusterLock("placement", async () => {
     // checked under the lock: two teachers clicking at once make one machine
-    const existing = await db().machine.findFirst({ where: { classId, ownerId: userId, role: "STUDENT" }, select: { state: true } });
-    if (existing) throw conflict(`${enrollment.user.name} already has a machine in this class (${existing.state.toLowerCase()}); use Revert to reset it.`);
+    const existing = await db().machine.findFirst({
+      where: { classId, ownerId: userId, role: "STUDENT" },
+      select: { state: true },
+    });
+    if (existing)
+      throw conflict(
+        `${enrollment.user.name} already has a machine in this class (${existing.state.toLowerCase()}); use Revert to reset it.`,
+      );
     const hosts = await placeFor(base, 1);
     return withAssignQuota(userId, base.diskGb, (tx) =>
       reserveMachines(
@@ -45,7 +57,13 @@ export async function recreateStudentMachine(actor: Actor, classId: string, user
   });
   startJob(job.id);
   const machineId = machineIds[0] as string;
-  await recordAudit({ actor, action: "class.machine.recreate", target: { type: "class", id: classId, name: cls.name }, ip, details: { userId, machineId, jobId: job.id } });
+  await recordAudit({
+    actor,
+    action: "class.machine.recreate",
+    target: { type: "class", id: classId, name: cls.name },
+    ip,
+    details: { userId, machineId, jobId: job.id },
+  });
   const m = await loadMachine(machineId);
   publishMachine(m, classTeacherIds(m.class));
   publishClass(cls, "class.roster", [userId]);

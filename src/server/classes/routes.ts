@@ -44,7 +44,9 @@ export const ZClassRow = z.object({
   statusDetail: z.string().nullable(),
   owner: ZPerson,
   coOwners: z.array(ZPerson),
-  template: z.object({ id: z.string(), name: z.string(), kind: z.string(), consoleKinds: z.array(z.string()) }).nullable(),
+  template: z
+    .object({ id: z.string(), name: z.string(), kind: z.string(), consoleKinds: z.array(z.string()) })
+    .nullable(),
   baseVersion: z.number(),
   hoursPerStudent: z.number(),
   idleMinutes: z.number(),
@@ -93,7 +95,9 @@ export const ZCreateInvite = z.object({
         .string()
         .trim()
         .toLowerCase()
-        .regex(/^([^\s@,]+@[^\s@,]+\.[^\s@,]+|@[^\s@,]+\.[^\s@,]+)$/, { message: "Use e-mail addresses (ana@school.org) or domains (@school.org)." }),
+        .regex(/^([^\s@,]+@[^\s@,]+\.[^\s@,]+|@[^\s@,]+\.[^\s@,]+)$/, {
+          message: "Use e-mail addresses (ana@school.org) or domains (@school.org).",
+        }),
     )
     .max(500, { message: "At most 500 entries." })
     .default([]),
@@ -132,12 +136,25 @@ export const ZSignup = z.object({
     .min(1, { message: "Enter your name." })
     .max(100, { message: "Use at most 100 characters." })
     .refine(isPlainText, { message: CONTROL_MESSAGE }),
-  email: z.string({ message: "Enter your e-mail address." }).trim().toLowerCase().email({ message: "Enter a valid e-mail address." }).max(200),
-  password: z.string({ message: "Choose a password." }).min(10, { message: "Use at least 10 characters." }).max(200, { message: "Use at most 200 characters." }),
+  email: z
+    .string({ message: "Enter your e-mail address." })
+    .trim()
+    .toLowerCase()
+    .email({ message: "Enter a valid e-mail address." })
+    .max(200),
+  password: z
+    .string({ message: "Choose a password." })
+    .min(10, { message: "Use at least 10 characters." })
+    .max(200, { message: "Use at most 200 characters." }),
 });
 
 const ZId = z.object({ id: z.string().min(1).max(64) });
-const ZCode = z.object({ code: z.string().min(10, { message: "This invite link is incomplete." }).max(100, { message: "This invite link is not valid." }) });
+const ZCode = z.object({
+  code: z
+    .string()
+    .min(10, { message: "This invite link is incomplete." })
+    .max(100, { message: "This invite link is not valid." }),
+});
 const ZClassUser = z.object({ id: z.string().min(1).max(64), userId: z.string().min(1).max(64) });
 const ZClassItem = z.object({ id: z.string().min(1).max(64), itemId: z.string().min(1).max(64) });
 
@@ -161,7 +178,15 @@ export const classesRoutes = {
     response: z.object({ class: ZClassRow, job: ZJobView }),
     status: 202,
   }),
-  get: defineRoute({ method: "GET", path: "/api/classes/{id}", summary: "One class", tag: "Classes", access: "any", params: ZId, response: ZClassRow }),
+  get: defineRoute({
+    method: "GET",
+    path: "/api/classes/{id}",
+    summary: "One class",
+    tag: "Classes",
+    access: "any",
+    params: ZId,
+    response: ZClassRow,
+  }),
   update: defineRoute({
     method: "PATCH",
     path: "/api/classes/{id}",
@@ -185,11 +210,17 @@ export const classesRoutes = {
   remove: defineRoute({
     method: "DELETE",
     path: "/api/classes/{id}",
-    summary: "Delete a class and all its machines; confirmMachines must equal the number of machines that will be removed",
+    summary:
+      "Delete a class and all its machines; confirmMachines must equal the number of machines that will be removed",
     tag: "Classes",
     access: ["ADMIN", "TEACHER"],
     params: ZId,
-    query: z.object({ confirmMachines: z.coerce.number({ message: "Say how many machines will be removed (confirmMachines)." }).int().min(0) }),
+    query: z.object({
+      confirmMachines: z.coerce
+        .number({ message: "Say how many machines will be removed (confirmMachines)." })
+        .int()
+        .min(0),
+    }),
     response: z.object({ job: ZJobView.nullable() }),
     status: 202,
   }),
@@ -200,7 +231,13 @@ export const classesRoutes = {
     tag: "Classes",
     access: ["ADMIN", "TEACHER"],
     params: ZId,
-    body: z.object({ email: z.string({ message: "Enter the teacher's e-mail address." }).trim().toLowerCase().email({ message: "Enter a valid e-mail address." }) }),
+    body: z.object({
+      email: z
+        .string({ message: "Enter the teacher's e-mail address." })
+        .trim()
+        .toLowerCase()
+        .email({ message: "Enter a valid e-mail address." }),
+    }),
     response: ZClassRow,
     status: 201,
   }),
@@ -220,7 +257,11 @@ export const classesRoutes = {
     tag: "Classes",
     access: ["ADMIN", "TEACHER"],
     params: ZId,
-    response: z.object({ items: z.array(ZRosterRow), teacherMachine: ZMachineRow.nullable(), pool: z.array(ZMachineRow) }),
+    response: z.object({
+      items: z.array(ZRosterRow),
+      teacherMachine: ZMachineRow.nullable(),
+      pool: z.array(ZMachineRow),
+    }),
   }),
   removeStudent: defineRoute({
     method: "DELETE",
@@ -229,13 +270,18 @@ export const classesRoutes = {
     tag: "Classes",
     access: ["ADMIN", "TEACHER"],
     params: ZClassUser,
-    query: z.object({ machine: z.enum(["remove", "keep"], { message: "Say what happens to the machine: machine=remove or machine=keep." }) }),
+    query: z.object({
+      machine: z.enum(["remove", "keep"], {
+        message: "Say what happens to the machine: machine=remove or machine=keep.",
+      }),
+    }),
     status: 204,
   }),
   recreateMachine: defineRoute({
     method: "POST",
     path: "/api/classes/{id}/students/{userId}/machine",
-    summary: "Re-create a student's missing class machine (deleted or removed from its host), through the same provisioning and quota as joining",
+    summary:
+      "Re-create a student's missing class machine (deleted or removed from its host), through the same provisioning and quota as joining",
     tag: "Classes",
     access: ["ADMIN", "TEACHER"],
     params: ZClassUser,
@@ -297,7 +343,12 @@ export const classesRoutes = {
     tag: "Classes",
     access: "any",
     params: ZCode,
-    response: z.object({ class: ZClassRow, machine: ZMachineRow.nullable(), job: ZJobView.nullable(), alreadyEnrolled: z.boolean() }),
+    response: z.object({
+      class: ZClassRow,
+      machine: ZMachineRow.nullable(),
+      job: ZJobView.nullable(),
+      alreadyEnrolled: z.boolean(),
+    }),
     status: 201,
   }),
   signup: defineRoute({
@@ -331,7 +382,15 @@ export const classesRoutes = {
     access: ["ADMIN", "TEACHER"],
     params: ZId,
     response: z.object({
-      items: z.array(z.object({ id: z.string(), label: z.string(), machineId: z.string().nullable(), keepUntil: z.string(), createdAt: z.string() })),
+      items: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          machineId: z.string().nullable(),
+          keepUntil: z.string(),
+          createdAt: z.string(),
+        }),
+      ),
     }),
   }),
   releaseKeptDisk: defineRoute({
@@ -353,7 +412,9 @@ export const classesRoutes = {
       items: z.array(
         z.object({
           machine: ZMachineRow,
-          class: z.object({ id: z.string(), name: z.string(), hoursPerStudent: z.number(), idleMinutes: z.number() }).nullable(),
+          class: z
+            .object({ id: z.string(), name: z.string(), hoursPerStudent: z.number(), idleMinutes: z.number() })
+            .nullable(),
         }),
       ),
     }),

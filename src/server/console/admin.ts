@@ -43,5 +43,11 @@ export async function listConsoles() {
 export async function disconnectConsole(actor: Actor, id: string, ip: string | null): Promise<void> {
   const s = await disconnectSession(id);
   if (!s) throw notFound("This console session");
-  await recordAudit({ actor, action: "console.disconnect", target: { type: "machine", id: s.machineId }, ip, details: { session: id, user: s.userEmail } });
+  await recordAudit({
+    actor,
+    action: "console.disconnect",
+    target: { type: "machine", id: s.machineId },
+    ip,
+    details: { session: id, user: s.userEmail },
+  });
 }

@@ -27,7 +27,13 @@ import { authenticateToDisplay, greetBrowser } from "./vnc-auth";
 
 export const CONSOLE_PATH = /^\/ws\/machines\/([A-Za-z0-9_-]{1,64})\/console$/;
 
-export type ConsoleContext = { machine: MachineWith; kind: ConsoleKind; viewOnly: boolean; grant?: SpiceGrant; target: VncTarget | SpiceTarget | ExecTarget | SshTarget };
+export type ConsoleContext = {
+  machine: MachineWith;
+  kind: ConsoleKind;
+  viewOnly: boolean;
+  grant?: SpiceGrant;
+  target: VncTarget | SpiceTarget | ExecTarget | SshTarget;
+};
 type VncTarget = { kind: "vnc"; host: string; port: number; password: string | null };
 type SpiceTarget = { kind: "spice"; host: string; port: number; password: string | null };
 type ExecTarget = { kind: "exec"; provider: DockerProvider; containerId: string; shell: string };
@@ -56,14 +62,19 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
       port = (kind === "vnc" ? display?.vncPort : display?.spicePort) ?? null;
     }
     if (!port) throw new AppError("CONSOLE_UNAVAILABLE", `This machine has no ${kind.toUpperCase()} display.`);
-    const password = kind === "spice" ? await spicePasswordForBridge(m) : m.displaySecret ? unseal(m.displaySecret) : null;
+    const password =
+      kind === "spice" ? await spicePasswordForBridge(m) : m.displaySecret ? unseal(m.displaySecret) : null;
     return { kind, host: m.host.consoleAddress, port, password };
   }
   if (kind === "exec") {
     const { provider, spec } = await providerAndSpec(m);
     // by kind, not instanceof: provider instances are shared between Next's bundle and server.ts, each with its own class
     if (provider.kind !== "DOCKER") throw new AppError("CONSOLE_UNAVAILABLE", "Only containers have an exec console.");
-    const target = await provider.terminalTarget(m.providerRef ?? "", { ...spec, template: { ...spec.template, consoleKinds: ["exec"] } }, null);
+    const target = await provider.terminalTarget(
+      m.providerRef ?? "",
+      { ...spec, template: { ...spec.template, consoleKinds: ["exec"] } },
+      null,
+    );
     if (target?.kind !== "exec") throw new AppError("CONSOLE_UNAVAILABLE");
     return { kind: "exec", provider: provider as DockerProvider, containerId: target.containerId, shell: target.shell };
   }
@@ -71,8 +82,13 @@ async function resolveTarget(m: MachineWith, kind: ConsoleKind): Promise<Console
     const { provider, spec } = await providerAndSpec(m);
     const user = m.template?.sshUser ?? null;
     if (!user) throw new AppError("CONSOLE_UNAVAILABLE", "This machine's template names no SSH user.");
-    const target = await provider.terminalTarget(m.providerRef ?? "", { ...spec, template: { ...spec.template, consoleKinds: ["ssh"] } }, user);
-    if (target?.kind !== "ssh") throw new AppError("CONSOLE_UNAVAILABLE", "The machine has no network address yet — try again in a moment.");
+    const target = await provider.terminalTarget(
+      m.providerRef ?? "",
+      { ...spec, template: { ...spec.template, consoleKinds: ["ssh"] } },
+      user,
+    );
+    if (target?.kind !== "ssh")
+      throw new AppError("CONSOLE_UNAVAILABLE", "The machine has no network address yet — try again in a moment.");
     return { kind: "ssh", host: target.host, port: target.port, user };
   }
   throw new AppError("CONSOLE_UNAVAILABLE", `${String(kind).toUpperCase()} consoles are not available.`);
@@ -116,7 +132,8 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
     ws.once("close", () => {
       grant.sockets?.delete(ws);
       // after this channel's bytes are added (its own close handler runs after this one)
-      if (grant.sockets?.size === 0 && grant.session) setImmediate(() => grant.session && void closeSession(grant.session, "closed by the browser"));
+      if (grant.sockets?.size === 0 && grant.session)
+        setImmediate(() => grant.session && void closeSession(grant.session, "closed by the browser"));
     });
   }
   // hold what the browser sends until the console behind it is ready (each runner resumes once it listens)
@@ -130,7 +147,18 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
               for (const channel of grant.sockets ?? []) channel.close(code, reason.slice(0, 120));
             }
           : end;
-        session = await openSession(actor, { machineId: ctx.machine.id, machineName: ctx.machine.name, ownerId: ctx.machine.ownerId, kind: ctx.kind, viewOnly: ctx.viewOnly, ip }, kick);
+        session = await openSession(
+          actor,
+          {
+            machineId: ctx.machine.id,
+            machineName: ctx.machine.name,
+            ownerId: ctx.machine.ownerId,
+            kind: ctx.kind,
+            viewOnly: ctx.viewOnly,
+            ip,
+          },
+          kick,
+        );
         if (grant) grant.session = session;
       }
       if (ctx.target.kind === "vnc") await runVnc(ws, ctx.target, ctx.viewOnly, session, end);
@@ -138,18 +166,28 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
       else {
         // terminals are shared per machine and kind: a watcher sees the student's own shell (shared-terminal.ts)
         const t = ctx.target;
-        const open = t.kind === "ssh" ? sshBackend(t, { machineId: ctx.machine.id, privateKey: null }) : execBackend(t.provider, t.containerId, t.shell);
+        const open =
+          t.kind === "ssh"
+            ? sshBackend(t, { machineId: ctx.machine.id, privateKey: null })
+            : execBackend(t.provider, t.containerId, t.shell);
         joinSharedTerminal(ws, { machineId: ctx.machine.id, kind: t.kind, viewOnly: ctx.viewOnly, session, end, open });
       }
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
+      const appError =
+        error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
       end(appError.wsCloseCode, appError.message);
     }
   })();
   ws.on("close", () => end(1000, "closed by the browser"));
 }
 
-async function runVnc(ws: WebSocket, t: VncTarget, viewOnly: boolean, session: OpenSession, end: (code: number, reason: string) => void) {
+async function runVnc(
+  ws: WebSocket,
+  t: VncTarget,
+  viewOnly: boolean,
+  session: OpenSession,
+  end: (code: number, reason: string) => void,
+) {
   const tcp = await dial(t.host, t.port);
   try {
     const { leftover } = await authenticateToDisplay(tcp, t.password);
@@ -178,7 +216,14 @@ async function runVnc(ws: WebSocket, t: VncTarget, viewOnly: boolean, session: O
 }
 
 /** One SPICE channel connection: the link exchange with the real password, then plain bytes. */
-async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant: SpiceGrant | undefined, session: OpenSession, end: (code: number, reason: string) => void) {
+async function runSpice(
+  ws: WebSocket,
+  t: SpiceTarget,
+  viewOnly: boolean,
+  grant: SpiceGrant | undefined,
+  session: OpenSession,
+  end: (code: number, reason: string) => void,
+) {
   const tcp = await dial(t.host, t.port);
   if (grant) {
     grant.open++;
@@ -189,15 +234,26 @@ async function runSpice(ws: WebSocket, t: SpiceTarget, viewOnly: boolean, grant:
   }
   try {
     // view-only: the inputs channel (3) is refused before its link reaches the display
-    const { toServer, toClient, channelType, miniHeader } = await proxySpiceLink(ws, tcp, t.password, (type) => viewOnly && type === 3);
+    const { toServer, toClient, channelType, miniHeader } = await proxySpiceLink(
+      ws,
+      tcp,
+      t.password,
+      (type) => viewOnly && type === 3,
+    );
     if (toServer.length) tcp.write(toServer);
     // a display channel the browser leaves before DISPLAY_INIT would crash QEMU 7.2's SPICE server (spice-guard.ts)
     const watch = channelType === SPICE_CHANNEL_DISPLAY ? new DisplayInitWatch(miniHeader) : null;
     if (watch) {
       watch.push(toServer);
-      ws.on("message", (data: Buffer) => watch.push(Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer)));
+      ws.on("message", (data: Buffer) =>
+        watch.push(Buffer.isBuffer(data) ? data : Buffer.from(data as unknown as ArrayBuffer)),
+      );
     }
-    const stats = bridge(ws, tcp, { leftover: toClient, onClose: (reason) => end(1000, reason), lastWords: watch ? () => watch.lastWords() : undefined });
+    const stats = bridge(ws, tcp, {
+      leftover: toClient,
+      onClose: (reason) => end(1000, reason),
+      lastWords: watch ? () => watch.lastWords() : undefined,
+    });
     // each channel adds its bytes to the session's
     ws.once("close", () => {
       session.stats.bytesIn += stats.bytesIn;

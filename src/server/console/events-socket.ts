@@ -5,7 +5,8 @@ import { bus, canReceive, type PortalEvent } from "@/server/events/bus";
 
 export function handleEventsSocket(ws: WebSocket, actor: Actor): void {
   const listener = (event: PortalEvent) => {
-    if (canReceive(event, actor) && ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: event.type, data: event.data }));
+    if (canReceive(event, actor) && ws.readyState === ws.OPEN)
+      ws.send(JSON.stringify({ type: event.type, data: event.data }));
   };
   bus().on("event", listener);
   ws.on("close", () => bus().off("event", listener));

@@ -27,7 +27,8 @@ function candidates(): string[] {
   const out = fromEnv ? [fromEnv] : [];
   out.push(join(process.cwd(), "native", "build", "wspump.node"));
   // the project root seen from this file (src/server/console), when the process runs elsewhere
-  if (import.meta.url.startsWith("file:")) out.push(fileURLToPath(new URL("../../../native/build/wspump.node", import.meta.url)));
+  if (import.meta.url.startsWith("file:"))
+    out.push(fileURLToPath(new URL("../../../native/build/wspump.node", import.meta.url)));
   return out;
 }
 
@@ -38,7 +39,9 @@ function load(): Loaded {
   const file = candidates().find((f) => existsSync(f));
   if (!file) return { pump: null, reason: "native/build/wspump.node is not built (npm install builds it)", handlers };
   try {
-    const native = createRequire(import.meta.url)(file) as NativePump & { init(onEnd: (id: number, reason: number) => void): void };
+    const native = createRequire(import.meta.url)(file) as NativePump & {
+      init(onEnd: (id: number, reason: number) => void): void;
+    };
     native.init((id, reason) => {
       const handler = handlers.get(id);
       handlers.delete(id);
@@ -55,7 +58,11 @@ function loaded(): Loaded {
   return globalForPump.__labWsPump;
 }
 
-export function nativePump(): { pump: NativePump; onEnd: (id: number, handler: (reason: number) => void) => void; forget: (id: number) => void } | null {
+export function nativePump(): {
+  pump: NativePump;
+  onEnd: (id: number, handler: (reason: number) => void) => void;
+  forget: (id: number) => void;
+} | null {
   const l = loaded();
   if (!l.pump) return null;
   return { pump: l.pump, onEnd: (id, handler) => l.handlers.set(id, handler), forget: (id) => l.handlers.delete(id) };

@@ -10,7 +10,11 @@ export function expectedOrigin(headers: IncomingHttpHeaders): string | null {
   if (publicUrl) return new URL(publicUrl).origin;
   const host = headers.host;
   if (!host) return null;
-  const proto = env().TRUST_PROXY ? String(headers["x-forwarded-proto"] ?? "http").split(",")[0]!.trim() : "http";
+  const proto = env().TRUST_PROXY
+    ? String(headers["x-forwarded-proto"] ?? "http")
+        .split(",")[0]!
+        .trim()
+    : "http";
   return `${proto}://${host}`;
 }
 

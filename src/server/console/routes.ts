@@ -15,10 +15,38 @@ export const ZConsoleSessionRow = z.object({
 
 const ZId = z.object({ id: z.string().min(1).max(64) });
 
-export const ZWatcher = z.object({ sessionId: z.string(), machineId: z.string(), by: z.string(), viewOnly: z.boolean(), since: z.string() });
+export const ZWatcher = z.object({
+  sessionId: z.string(),
+  machineId: z.string(),
+  by: z.string(),
+  viewOnly: z.boolean(),
+  since: z.string(),
+});
 
 export const consoleRoutes = {
-  list: defineRoute({ method: "GET", path: "/api/admin/consoles", summary: "Open consoles: who, which machine, since when, bytes", tag: "Consoles", access: ["ADMIN"], response: z.object({ items: z.array(ZConsoleSessionRow) }) }),
-  myWatchers: defineRoute({ method: "GET", path: "/api/me/watchers", summary: "Who has a console open on my machines now (watching or taken over)", tag: "Consoles", access: "any", response: z.object({ items: z.array(ZWatcher) }) }),
-  disconnect: defineRoute({ method: "DELETE", path: "/api/admin/consoles/{id}", summary: "Close one open console", tag: "Consoles", access: ["ADMIN"], params: ZId, status: 204 }),
+  list: defineRoute({
+    method: "GET",
+    path: "/api/admin/consoles",
+    summary: "Open consoles: who, which machine, since when, bytes",
+    tag: "Consoles",
+    access: ["ADMIN"],
+    response: z.object({ items: z.array(ZConsoleSessionRow) }),
+  }),
+  myWatchers: defineRoute({
+    method: "GET",
+    path: "/api/me/watchers",
+    summary: "Who has a console open on my machines now (watching or taken over)",
+    tag: "Consoles",
+    access: "any",
+    response: z.object({ items: z.array(ZWatcher) }),
+  }),
+  disconnect: defineRoute({
+    method: "DELETE",
+    path: "/api/admin/consoles/{id}",
+    summary: "Close one open console",
+    tag: "Consoles",
+    access: ["ADMIN"],
+    params: ZId,
+    status: 204,
+  }),
 };

@@ -58,7 +58,14 @@ function registry(): Registry {
 
 export async function openSession(
   actor: Actor,
-  input: { machineId: string; machineName: string; ownerId: string | null; kind: string; viewOnly: boolean; ip: string | null },
+  input: {
+    machineId: string;
+    machineName: string;
+    ownerId: string | null;
+    kind: string;
+    viewOnly: boolean;
+    ip: string | null;
+  },
   kick: OpenSession["kick"],
 ): Promise<OpenSession> {
   const row = await db().consoleSession.create({
@@ -101,11 +108,19 @@ export async function openSession(
     action: "console.open",
     target: { type: "machine", id: input.machineId, name: input.machineName },
     ip: input.ip,
-    details: { kind: input.kind, viewOnly: input.viewOnly, session: row.id, ...(actor.tokenId ? { token: actor.tokenId } : {}) },
+    details: {
+      kind: input.kind,
+      viewOnly: input.viewOnly,
+      session: row.id,
+      ...(actor.tokenId ? { token: actor.tokenId } : {}),
+    },
   });
   if (actor.tokenId) {
     // a token revoked between the upgrade's check and this registration would otherwise leave the console open
-    const token = await db().apiToken.findUnique({ where: { id: actor.tokenId }, select: { revokedAt: true, expiresAt: true } });
+    const token = await db().apiToken.findUnique({
+      where: { id: actor.tokenId },
+      select: { revokedAt: true, expiresAt: true },
+    });
     if (!token || token.revokedAt) setImmediate(() => kick(ERRORS.CONSOLE_CLOSED.ws, TOKEN_REVOKED_REASON));
     else if (token.expiresAt) {
       const ms = token.expiresAt.getTime() - Date.now();
@@ -127,7 +142,12 @@ export async function closeSession(session: OpenSession, reason: string): Promis
   await db()
     .consoleSession.update({
       where: { id: session.id },
-      data: { closedAt: new Date(), closeReason: reason.slice(0, 200), bytesIn: BigInt(session.stats.bytesIn), bytesOut: BigInt(session.stats.bytesOut) },
+      data: {
+        closedAt: new Date(),
+        closeReason: reason.slice(0, 200),
+        bytesIn: BigInt(session.stats.bytesIn),
+        bytesOut: BigInt(session.stats.bytesOut),
+      },
     })
     .catch(() => undefined);
   refreshTimers(session.machineId);
@@ -152,7 +172,11 @@ export function localSession(id: string): OpenSession | undefined {
 export type KickFilter = { userId?: string; machineIds?: string[]; tokenId?: string };
 
 function matches(s: { userId: string; machineId: string; tokenId: string | null }, f: KickFilter): boolean {
-  return (!f.userId || s.userId === f.userId) && (!f.machineIds || f.machineIds.includes(s.machineId)) && (!f.tokenId || s.tokenId === f.tokenId);
+  return (
+    (!f.userId || s.userId === f.userId) &&
+    (!f.machineIds || f.machineIds.includes(s.machineId)) &&
+    (!f.tokenId || s.tokenId === f.tokenId)
+  );
 }
 
 /**
@@ -189,9 +213,15 @@ export async function disconnectSession(id: string): Promise<{ machineId: string
     s.kick(ERRORS.CONSOLE_CLOSED.ws, reason);
     return s;
   }
-  const row = await db().consoleSession.findFirst({ where: { id, closedAt: null, seenAt: { gte: staleBefore() } }, select: { machineId: true, user: { select: { email: true } } } });
+  const row = await db().consoleSession.findFirst({
+    where: { id, closedAt: null, seenAt: { gte: staleBefore() } },
+    select: { machineId: true, user: { select: { email: true } } },
+  });
   if (!row) return null;
-  const asked = await db().consoleSession.updateMany({ where: { id, closedAt: null }, data: { kickCode: ERRORS.CONSOLE_CLOSED.ws, kickReason: reason } });
+  const asked = await db().consoleSession.updateMany({
+    where: { id, closedAt: null },
+    data: { kickCode: ERRORS.CONSOLE_CLOSED.ws, kickReason: reason },
+  });
   return asked.count ? { machineId: row.machineId, userEmail: row.user.email } : null;
 }
 
@@ -214,33 +244,62 @@ export async function sessionHeartbeat(): Promise<{ marked: number; kicked: numb
     );
   }
   let kicked = 0;
-  const asked = await db().consoleSession.findMany({ where: { instanceId: instanceId(), closedAt: null, kickCode: { not: null } }, select: { id: true, kickCode: true, kickReason: true } });
+  const asked = await db().consoleSession.findMany({
+    where: { instanceId: instanceId(), closedAt: null, kickCode: { not: null } },
+    select: { id: true, kickCode: true, kickReason: true },
+  });
   for (const row of asked) {
     const s = registry().sessions.get(row.id);
     if (s) {
       s.kick(row.kickCode ?? ERRORS.CONSOLE_CLOSED.ws, row.kickReason ?? "The console was closed.");
       kicked++;
-    } else await db().consoleSession.updateMany({ where: { id: row.id, closedAt: null }, data: { closedAt: now, closeReason: row.kickReason } });
+    } else
+      await db().consoleSession.updateMany({
+        where: { id: row.id, closedAt: null },
+        data: { closedAt: now, closeReason: row.kickReason },
+      });
   }
   const cutoff = staleBefore();
   const stale = await db().consoleSession.findMany({
     where: { closedAt: null, OR: [{ seenAt: { lt: cutoff } }, { seenAt: null, openedAt: { lt: cutoff } }] },
-    select: { id: true, machineId: true, viewOnly: true, userId: true, user: { select: { name: true } }, machine: { select: { ownerId: true } } },
+    select: {
+      id: true,
+      machineId: true,
+      viewOnly: true,
+      userId: true,
+      user: { select: { name: true } },
+      machine: { select: { ownerId: true } },
+    },
   });
   let swept = 0;
   if (stale.length) {
-    swept = (await db().consoleSession.updateMany({ where: { id: { in: stale.map((r) => r.id) }, closedAt: null }, data: { closedAt: now, closeReason: STALE_REASON } })).count;
+    swept = (
+      await db().consoleSession.updateMany({
+        where: { id: { in: stale.map((r) => r.id) }, closedAt: null },
+        data: { closedAt: now, closeReason: STALE_REASON },
+      })
+    ).count;
     for (const machineId of new Set(stale.map((r) => r.machineId))) refreshTimers(machineId);
     // a watcher whose instance died is not watching any more: the owner's banner ends
     for (const r of stale) {
-      if (r.machine.ownerId && r.machine.ownerId !== r.userId) publishWatching(r.machine.ownerId, { machineId: r.machineId, sessionId: r.id, by: r.user.name, viewOnly: r.viewOnly, open: false });
+      if (r.machine.ownerId && r.machine.ownerId !== r.userId)
+        publishWatching(r.machine.ownerId, {
+          machineId: r.machineId,
+          sessionId: r.id,
+          by: r.user.name,
+          viewOnly: r.viewOnly,
+          open: false,
+        });
     }
   }
   return { marked: local.length, kicked, swept };
 }
 
 /** Tells a machine's owner that someone opened (open: true) or closed (open: false) a console on it. */
-function publishWatching(ownerId: string, data: { machineId: string; sessionId: string; by: string; viewOnly: boolean; open: boolean }): void {
+function publishWatching(
+  ownerId: string,
+  data: { machineId: string; sessionId: string; by: string; viewOnly: boolean; open: boolean },
+): void {
   publish({ type: "console.watching", audience: { userIds: [ownerId] }, data });
 }
 
@@ -250,11 +309,18 @@ function publishWatching(ownerId: string, data: { machineId: string; sessionId: 
  */
 function publishConsoleActivity(machineId: string, open: boolean): void {
   void db()
-    .machine.findUnique({ where: { id: machineId }, select: { classId: true, class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } })
+    .machine.findUnique({
+      where: { id: machineId },
+      select: { classId: true, class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } },
+    })
     .then((m) => {
       if (!m?.classId || !m.class) return;
       const teachers = [m.class.ownerId, ...m.class.coOwners.map((c) => c.userId)];
-      publish({ type: "console.session", audience: { userIds: teachers, roles: ["ADMIN"] }, data: { machineId, classId: m.classId, open } });
+      publish({
+        type: "console.session",
+        audience: { userIds: teachers, roles: ["ADMIN"] },
+        data: { machineId, classId: m.classId, open },
+      });
     })
     .catch((error) => console.error("[console] could not publish console activity", error));
 }

@@ -112,11 +112,13 @@ class SharedTerminal {
           if (this.ended) return backend.close();
           this.backend = backend;
           if (this.paused) backend.pause();
-          if (this.size.cols !== startSize.cols || this.size.rows !== startSize.rows) backend.resize(this.size.cols, this.size.rows);
+          if (this.size.cols !== startSize.cols || this.size.rows !== startSize.rows)
+            backend.resize(this.size.cols, this.size.rows);
           this.flushEarlyInput();
         },
         (error: unknown) => {
-          const appError = error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
+          const appError =
+            error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
           this.finish(appError.wsCloseCode, appError.message);
         },
       );
@@ -162,7 +164,8 @@ class SharedTerminal {
     if (![...this.viewers].some((v) => v.interactive) && !this.grace) {
       this.grace = setTimeout(() => {
         this.grace = undefined;
-        if (![...this.viewers].some((v) => v.interactive)) this.finish(1000, "The terminal was closed.", undefined, true);
+        if (![...this.viewers].some((v) => v.interactive))
+          this.finish(1000, "The terminal was closed.", undefined, true);
       }, GRACE_MS);
       this.grace.unref();
     }
@@ -180,7 +183,10 @@ class SharedTerminal {
     if (this.ended) return;
     if (msg.type === "resize" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
       if (!viewer.interactive) return; // a watcher's window never changes the student's terminal
-      this.size = { cols: Math.min(Math.max(msg.cols as number, 2), 1000), rows: Math.min(Math.max(msg.rows as number, 2), 500) };
+      this.size = {
+        cols: Math.min(Math.max(msg.cols as number, 2), 1000),
+        rows: Math.min(Math.max(msg.rows as number, 2), 500),
+      };
       this.backend?.resize(this.size.cols, this.size.rows);
       for (const v of this.viewers) if (!v.interactive) sendJson(v.ws, { type: "size", ...this.size });
     } else if (msg.type === "auth" && viewer === this.opener && !this.ready) {
@@ -259,7 +265,15 @@ class SharedTerminal {
         if (exitCode !== undefined) sendJson(v.ws, { type: "exit", code: exitCode });
         v.end(code, reason);
       } else {
-        sendJson(v.ws, { type: "status", message: exitCode !== undefined ? "The shell ended. This view attaches when the student opens a new one." : byGrace ? NO_TERMINAL_MESSAGE : `${reason} This view attaches when the terminal is opened again.`.trim() });
+        sendJson(v.ws, {
+          type: "status",
+          message:
+            exitCode !== undefined
+              ? "The shell ended. This view attaches when the student opens a new one."
+              : byGrace
+                ? NO_TERMINAL_MESSAGE
+                : `${reason} This view attaches when the terminal is opened again.`.trim(),
+        });
         wait(this.key, v);
       }
     }
@@ -289,12 +303,26 @@ function stopWaiting(key: string, viewer: Viewer): void {
  */
 export function joinSharedTerminal(
   ws: WebSocket,
-  options: { machineId: string; kind: "exec" | "ssh"; viewOnly: boolean; session: OpenSession; end: (code: number, reason: string) => void; open: BackendFactory },
+  options: {
+    machineId: string;
+    kind: "exec" | "ssh";
+    viewOnly: boolean;
+    session: OpenSession;
+    end: (code: number, reason: string) => void;
+    open: BackendFactory;
+  },
 ): void {
   // closed while its session was being opened: it never joins (its close listener would never run)
   if (ws.readyState !== ws.OPEN) return;
   const key = `${options.machineId}:${options.kind}`;
-  const viewer: Viewer = { ws, session: options.session, interactive: !options.viewOnly, end: options.end, pending: [], terminal: null };
+  const viewer: Viewer = {
+    ws,
+    session: options.session,
+    interactive: !options.viewOnly,
+    end: options.end,
+    pending: [],
+    terminal: null,
+  };
   const r = registry();
 
   ws.on("message", (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {

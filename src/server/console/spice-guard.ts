@@ -19,7 +19,8 @@ export function commonCaps(body: Buffer, side: "client" | "server"): number[] {
   const count = body.readUInt32LE(at);
   const offset = body.readUInt32LE(at + 8);
   const words: number[] = [];
-  for (let i = 0; i < Math.min(count, 16) && offset + 4 * (i + 1) <= body.length; i++) words.push(body.readUInt32LE(offset + 4 * i));
+  for (let i = 0; i < Math.min(count, 16) && offset + 4 * (i + 1) <= body.length; i++)
+    words.push(body.readUInt32LE(offset + 4 * i));
   return words;
 }
 

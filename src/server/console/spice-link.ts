@@ -21,7 +21,10 @@ function wsBytes(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
 
 export function encryptSpicePassword(publicKeyDer: Buffer, password: string): Buffer {
   const key = createPublicKey({ key: publicKeyDer, format: "der", type: "spki" });
-  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" }, Buffer.from(`${password}\0`, "utf8"));
+  return publicEncrypt(
+    { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha1" },
+    Buffer.from(`${password}\0`, "utf8"),
+  );
 }
 
 /** Runs one channel's link exchange; afterwards the caller bridges the two sides as plain bytes. */
@@ -35,7 +38,8 @@ export async function proxySpiceLink(
   const server = new ByteReader();
   const onWs = (d: Buffer | ArrayBuffer | Buffer[]) => client.push(wsBytes(d));
   const onTcp = (d: Buffer) => server.push(d);
-  const onTcpEnd = () => server.fail(new SpiceLinkError("The display closed the connection during the SPICE handshake."));
+  const onTcpEnd = () =>
+    server.fail(new SpiceLinkError("The display closed the connection during the SPICE handshake."));
   const onWsClose = () => client.fail(new SpiceLinkError("The browser left during the SPICE handshake."));
   ws.on("message", onWs);
   ws.on("close", onWsClose);
@@ -60,7 +64,8 @@ export async function proxySpiceLink(
     const reply = await server.read(replySize);
     ws.send(Buffer.concat([replyHeader, reply]));
     const miniHeader = miniHeaderAgreed(commonCaps(link, "client"), commonCaps(reply, "server"));
-    if (reply.readUInt32LE(0) !== 0) return { toServer: client.rest(), toClient: server.rest(), channelType, miniHeader };
+    if (reply.readUInt32LE(0) !== 0)
+      return { toServer: client.rest(), toClient: server.rest(), channelType, miniHeader };
     const publicKey = reply.subarray(4, 4 + PUBKEY_BYTES);
 
     const mechanism = await client.read(4, 30_000);

@@ -19,14 +19,19 @@ export const VV_PASSWORD_SECONDS = 60;
 const BRIDGE_MARGIN_MS = 10_000;
 const SPICE_PASSWORD_LENGTH = 16;
 
-const oneAtATime = <T>(machineId: string, fn: () => Promise<T>): Promise<T> => withClusterLock(`spice-password:${machineId}`, fn);
+const oneAtATime = <T>(machineId: string, fn: () => Promise<T>): Promise<T> =>
+  withClusterLock(`spice-password:${machineId}`, fn);
 
 const current = (machineId: string) =>
-  db().machine.findUnique({ where: { id: machineId }, select: { displaySecret: true, spiceSecret: true, spiceSecretUntil: true } });
+  db().machine.findUnique({
+    where: { id: machineId },
+    select: { displaySecret: true, spiceSecret: true, spiceSecretUntil: true },
+  });
 
 async function setPassword(m: MachineWith, password: string, validTo: Date | null): Promise<void> {
   const { provider } = await providerAndSpec(m);
-  if (!provider.setSpicePassword || !m.providerRef) throw new AppError("CONSOLE_UNAVAILABLE", "This machine's SPICE password cannot be changed.");
+  if (!provider.setSpicePassword || !m.providerRef)
+    throw new AppError("CONSOLE_UNAVAILABLE", "This machine's SPICE password cannot be changed.");
   await provider.setSpicePassword(m.providerRef, password, validTo);
   await db().machine.update({ where: { id: m.id }, data: { spiceSecret: seal(password), spiceSecretUntil: validTo } });
 }
@@ -49,7 +54,8 @@ export function spicePasswordForBridge(m: MachineWith): Promise<string | null> {
   return oneAtATime(m.id, async () => {
     const now = await current(m.id);
     if (!now?.spiceSecret) return now?.displaySecret ? unseal(now.displaySecret) : null;
-    if (!now.spiceSecretUntil || now.spiceSecretUntil.getTime() > Date.now() + BRIDGE_MARGIN_MS) return unseal(now.spiceSecret);
+    if (!now.spiceSecretUntil || now.spiceSecretUntil.getTime() > Date.now() + BRIDGE_MARGIN_MS)
+      return unseal(now.spiceSecret);
     const password = displayPassword(SPICE_PASSWORD_LENGTH);
     await setPassword(m, password, null);
     return password;

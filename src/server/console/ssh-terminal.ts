@@ -30,7 +30,10 @@ const MAX_PASSWORD_TRIES = 3;
 /** "<type> <base64>" of an SSH wire-format public key blob (string type, then the key data). */
 export function formatHostKey(blob: Buffer): string {
   const length = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
-  const type = length > 0 && length <= 64 && blob.length >= 4 + length ? blob.subarray(4, 4 + length).toString("latin1") : "unknown";
+  const type =
+    length > 0 && length <= 64 && blob.length >= 4 + length
+      ? blob.subarray(4, 4 + length).toString("latin1")
+      : "unknown";
   return `${type} ${blob.toString("base64")}`;
 }
 
@@ -43,7 +46,10 @@ async function checkHostKey(machineId: string, key: string): Promise<boolean> {
   if (!row) return false;
   if (row.sshHostKey === key) return true;
   if (row.sshHostKey !== null) return false;
-  const pinned = await db().machine.updateMany({ where: { id: machineId, sshHostKey: null }, data: { sshHostKey: key } });
+  const pinned = await db().machine.updateMany({
+    where: { id: machineId, sshHostKey: null },
+    data: { sshHostKey: key },
+  });
   if (pinned.count === 1) return true;
   const again = await db().machine.findUnique({ where: { id: machineId }, select: { sshHostKey: true } });
   return again?.sshHostKey === key;
@@ -60,7 +66,13 @@ type AuthAttempt =
   | {
       type: "keyboard-interactive";
       username: string;
-      prompt: (name: string, instructions: string, lang: string, prompts: { prompt: string; echo?: boolean }[], finish: (answers: string[]) => void) => void;
+      prompt: (
+        name: string,
+        instructions: string,
+        lang: string,
+        prompts: { prompt: string; echo?: boolean }[],
+        finish: (answers: string[]) => void,
+      ) => void;
     };
 
 /** A shared-terminal backend that connects, authenticates (asking the opener) and opens a shell. */
@@ -68,7 +80,12 @@ export function sshBackend(target: SshTarget, options: SshOptions): BackendFacto
   return (size, hooks) => startSsh(target, options, size, hooks);
 }
 
-function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: number; rows: number }, hooks: BackendHooks): Backend {
+function startSsh(
+  target: SshTarget,
+  options: SshOptions,
+  startSize: { cols: number; rows: number },
+  hooks: BackendHooks,
+): Backend {
   const client = new Client();
   let finished = false;
   let shell: ClientChannel | null = null;
@@ -78,7 +95,12 @@ function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: num
   let readyTimer: NodeJS.Timeout | undefined;
   const machineClock = (running: boolean) => {
     clearTimeout(readyTimer);
-    readyTimer = running ? setTimeout(() => finish(ERRORS.BACKEND_UNREACHABLE.ws, "The machine's SSH server did not answer in time."), READY_TIMEOUT_MS) : undefined;
+    readyTimer = running
+      ? setTimeout(
+          () => finish(ERRORS.BACKEND_UNREACHABLE.ws, "The machine's SSH server did not answer in time."),
+          READY_TIMEOUT_MS,
+        )
+      : undefined;
   };
 
   // a pending password question to the browser
@@ -177,7 +199,10 @@ function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: num
     const canPassword = !methodsLeft || methodsLeft.includes("password");
     const canInteractive = !methodsLeft || methodsLeft.includes("keyboard-interactive");
     if (!canPassword && !canInteractive) {
-      return giveUp(ERRORS.CONSOLE_UNAVAILABLE.ws, "The machine's SSH server does not accept passwords (it accepts only keys).");
+      return giveUp(
+        ERRORS.CONSOLE_UNAVAILABLE.ws,
+        "The machine's SSH server does not accept passwords (it accepts only keys).",
+      );
     }
     // the server does not take the method just tried (not a wrong password): same password, other method
     if (lastPassword !== null && lastMethod === "password" && !canPassword && canInteractive) {
@@ -188,7 +213,10 @@ function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: num
       lastPassword = null;
       if (passwordTries >= MAX_PASSWORD_TRIES) {
         sendJson({ type: "status", message: "Wrong password" });
-        return giveUp(ERRORS.CONSOLE_CLOSED.ws, `Wrong password ${MAX_PASSWORD_TRIES} times. Open the console again to retry.`);
+        return giveUp(
+          ERRORS.CONSOLE_CLOSED.ws,
+          `Wrong password ${MAX_PASSWORD_TRIES} times. Open the console again to retry.`,
+        );
       }
       sendJson({ type: "status", message: "Wrong password" });
     }
@@ -200,7 +228,11 @@ function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: num
     return lastMethod === "password" ? { type: "password", username: target.user, password } : interactive(password);
   };
 
-  const authHandler = (methodsLeft: string[] | null, _partial: boolean | null, callback: (next: AuthAttempt | false) => void) => {
+  const authHandler = (
+    methodsLeft: string[] | null,
+    _partial: boolean | null,
+    callback: (next: AuthAttempt | false) => void,
+  ) => {
     nextAuth(methodsLeft).then(callback, () => callback(false));
   };
 
@@ -270,7 +302,8 @@ function startSsh(target: SshTarget, options: SshOptions, startSize: { cols: num
     pause: () => shell?.pause(),
     resume: () => shell?.resume(),
     control: (msg) => {
-      if (msg.type === "auth" && typeof msg.password === "string" && msg.password.length <= 1024) settlePassword(msg.password);
+      if (msg.type === "auth" && typeof msg.password === "string" && msg.password.length <= 1024)
+        settlePassword(msg.password);
     },
     close: () => finish(1000, "The terminal was closed."),
   };

@@ -65,7 +65,14 @@ const fdOf = (socket: Socket | undefined) => {
 export function bridge(ws: WebSocket, tcp: Socket, options: BridgeOptions = {}): BridgeStats {
   const browser = (ws as unknown as { _socket?: Socket })._socket;
   const native = options.javascriptOnly ? null : nativePump();
-  if (native && browser && !(browser instanceof TLSSocket) && !(tcp instanceof TLSSocket) && fdOf(browser) >= 0 && fdOf(tcp) >= 0) {
+  if (
+    native &&
+    browser &&
+    !(browser instanceof TLSSocket) &&
+    !(tcp instanceof TLSSocket) &&
+    fdOf(browser) >= 0 &&
+    fdOf(tcp) >= 0
+  ) {
     return nativeBridge(ws, tcp, browser, native, options);
   }
   return javascriptBridge(ws, tcp, options);
@@ -75,7 +82,11 @@ export function bridge(ws: WebSocket, tcp: Socket, options: BridgeOptions = {}):
 function forwardInput(ws: WebSocket, tcp: Socket, stats: BridgeStats, options: BridgeOptions) {
   ws.on("message", (data, isBinary) => {
     if (options.dropClientInput?.()) return;
-    const raw = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const raw = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data as ArrayBuffer);
     if (!isBinary && raw.length === 0) return;
     const chunk = options.filterInput ? options.filterInput(raw) : raw;
     if (chunk.length === 0) return;
@@ -132,7 +143,8 @@ function takeReader(tcp: Socket): Buffer[] {
   tcp.pause();
   stopReading();
   const buffered: Buffer[] = [];
-  for (let chunk = tcp.read() as Buffer | null; chunk !== null; chunk = tcp.read() as Buffer | null) buffered.push(chunk);
+  for (let chunk = tcp.read() as Buffer | null; chunk !== null; chunk = tcp.read() as Buffer | null)
+    buffered.push(chunk);
   stopReading(); // read() may have asked the handle for more
   return buffered;
 }
@@ -151,7 +163,12 @@ function nativeBridge(ws: WebSocket, tcp: Socket, browser: Socket, native: Pump,
   });
   tcp.setNoDelay(true);
 
-  const original = { close: ws.close.bind(ws), terminate: ws.terminate.bind(ws), ping: ws.ping.bind(ws), pong: ws.pong.bind(ws) };
+  const original = {
+    close: ws.close.bind(ws),
+    terminate: ws.terminate.bind(ws),
+    ping: ws.ping.bind(ws),
+    pong: ws.pong.bind(ws),
+  };
   /** Stops the pump; true when no frame was left half-written (so a close frame may follow). */
   const stopPump = (): boolean => {
     if (id === null) return true;

@@ -37,25 +37,41 @@ export function offeredKinds(kind: "LIBVIRT" | "DOCKER", consoleKinds: string): 
 
 export async function issueTicket(actor: Actor, machineId: string, kind: ConsoleKind, viewOnly: boolean) {
   const m = await loadForActor(actor, machineId);
-  if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes(kind)) throw new AppError("CONSOLE_UNAVAILABLE", `This machine does not offer a ${kind.toUpperCase()} console.`);
-  if (!allowed("console", m.state)) throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
+  if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes(kind))
+    throw new AppError("CONSOLE_UNAVAILABLE", `This machine does not offer a ${kind.toUpperCase()} console.`);
+  if (!allowed("console", m.state))
+    throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
   const ticket = `lct_${randomBytes(32).toString("base64url")}`;
   const expiresAt = new Date(Date.now() + TICKET_TTL_MS);
-  await db().consoleTicket.create({ data: { hash: hash(ticket), userId: actor.id, machineId, kind, viewOnly, expiresAt } });
+  await db().consoleTicket.create({
+    data: { hash: hash(ticket), userId: actor.id, machineId, kind, viewOnly, expiresAt },
+  });
   // expired tickets are of no use to anyone: clear them now and then
-  if (Math.random() < 0.05) await db().consoleTicket.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 3600_000) } } });
-  return { ticket, kind, viewOnly, expiresAt: expiresAt.toISOString(), url: `/ws/machines/${machineId}/console?ticket=${ticket}` };
+  if (Math.random() < 0.05)
+    await db().consoleTicket.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 3600_000) } } });
+  return {
+    ticket,
+    kind,
+    viewOnly,
+    expiresAt: expiresAt.toISOString(),
+    url: `/ws/machines/${machineId}/console?ticket=${ticket}`,
+  };
 }
 
 /**
  * Consumes a ticket for `actor` on `machineId`. Every refusal is its own error (and WebSocket close code).
  * A ticket presented by the wrong user or for the wrong machine is burnt as well.
  */
-export async function consumeTicket(ticket: string, actor: Actor, machineId: string): Promise<{ kind: ConsoleKind; viewOnly: boolean; grant?: SpiceGrant }> {
+export async function consumeTicket(
+  ticket: string,
+  actor: Actor,
+  machineId: string,
+): Promise<{ kind: ConsoleKind; viewOnly: boolean; grant?: SpiceGrant }> {
   if (!/^lct_[A-Za-z0-9_-]{43}$/.test(ticket)) throw new AppError("TICKET_INVALID");
   const row = await db().consoleTicket.findUnique({ where: { hash: hash(ticket) } });
   if (!row) throw new AppError("TICKET_INVALID");
-  const burn = () => db().consoleTicket.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
+  const burn = () =>
+    db().consoleTicket.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: new Date() } });
   if (row.userId !== actor.id) {
     await burn();
     throw new AppError("TICKET_WRONG_USER");
@@ -75,7 +91,10 @@ export async function consumeTicket(ticket: string, actor: Actor, machineId: str
     throw new AppError("TICKET_USED");
   }
   if (row.expiresAt.getTime() <= Date.now()) throw new AppError("TICKET_EXPIRED");
-  const claimed = await db().consoleTicket.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: new Date() } }, data: { usedAt: new Date() } });
+  const claimed = await db().consoleTicket.updateMany({
+    where: { id: row.id, usedAt: null, expiresAt: { gt: new Date() } },
+    data: { usedAt: new Date() },
+  });
   if (claimed.count !== 1) throw new AppError("TICKET_USED");
   if (row.kind === "spice") {
     const grant: SpiceGrant = { open: 0, channels: 1, until: Date.now() + 30_000 };

@@ -26,7 +26,13 @@ export type WsRoute = {
 
 export const WS_ROUTES: readonly WsRoute[] = [
   { path: "/ws/events", match: (p) => p === "/ws/events", access: "any", handle: handleEventsSocket },
-  { path: "/ws/machines/{id}/console", match: (p) => CONSOLE_PATH.test(p), access: "any", prepare: prepareConsole, handle: handleConsole },
+  {
+    path: "/ws/machines/{id}/console",
+    match: (p) => CONSOLE_PATH.test(p),
+    access: "any",
+    prepare: prepareConsole,
+    handle: handleConsole,
+  },
 ];
 
 const HEARTBEAT_MS = 25_000;
@@ -98,9 +104,17 @@ async function authorizeUpgrade(route: WsRoute, req: IncomingMessage, pathname: 
   return actor;
 }
 
-export type UpgradeOptions = { dev: boolean; nextUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => unknown };
+export type UpgradeOptions = {
+  dev: boolean;
+  nextUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => unknown;
+};
 
-export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: UpgradeOptions): Promise<void> {
+export async function routeUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  options: UpgradeOptions,
+): Promise<void> {
   socket.on("error", () => socket.destroy());
   const timer = setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS);
   timer.unref();
@@ -111,7 +125,12 @@ export async function routeUpgrade(req: IncomingMessage, socket: Duplex, head: B
   }
 }
 
-async function routeOwnedUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, options: UpgradeOptions): Promise<void> {
+async function routeOwnedUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  options: UpgradeOptions,
+): Promise<void> {
   const pathname = new URL(req.url ?? "/", "http://placeholder").pathname;
 
   if (pathname.startsWith("/_next/") && options.dev && options.nextUpgrade) {

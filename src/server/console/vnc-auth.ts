@@ -113,10 +113,15 @@ export async function authenticateToDisplay(tcp: Socket, password: string | null
     } else if (types.includes(1)) {
       tcp.write(Buffer.from([1]));
     } else {
-      throw new VncHandshakeError(`The display asks for an authentication the portal does not support (${types.join(", ")}).`);
+      throw new VncHandshakeError(
+        `The display asks for an authentication the portal does not support (${types.join(", ")}).`,
+      );
     }
     const result = (await r.read(4)).readUInt32BE(0);
-    if (result !== 0) throw new VncHandshakeError(`The display refused the portal's password: ${await readReason(r).catch(() => "no reason")}`);
+    if (result !== 0)
+      throw new VncHandshakeError(
+        `The display refused the portal's password: ${await readReason(r).catch(() => "no reason")}`,
+      );
     return { leftover: r.rest() };
   } finally {
     tcp.off("data", onData);
@@ -128,7 +133,8 @@ export async function authenticateToDisplay(tcp: Socket, password: string | null
 /** Offers the browser RFB 3.8 with "None" security. Returns bytes the browser sent beyond the handshake. */
 export async function greetBrowser(ws: WebSocket): Promise<{ leftover: Buffer }> {
   const r = new ByteReader();
-  const onMessage = (data: Buffer | ArrayBuffer | Buffer[]) => r.push(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+  const onMessage = (data: Buffer | ArrayBuffer | Buffer[]) =>
+    r.push(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
   const onClose = () => r.fail(new VncHandshakeError("The browser left during the handshake."));
   ws.on("message", onMessage);
   ws.on("close", onClose);

@@ -14,7 +14,12 @@ import { offeredKinds } from "./tickets";
 
 /** A file name from a machine name: letters, digits, dot, dash and underscore only. */
 export function fileNameFor(name: string, ext: string): string {
-  const base = name.normalize("NFKD").replace(/[^\w.-]+/g, "_").replace(/^[._]+|[._]+$/g, "").slice(0, 60) || "machine";
+  const base =
+    name
+      .normalize("NFKD")
+      .replace(/[^\w.-]+/g, "_")
+      .replace(/^[._]+|[._]+$/g, "")
+      .slice(0, 60) || "machine";
   return `${base}.${ext}`;
 }
 
@@ -23,9 +28,12 @@ const line = (key: string, value: string | number) => `${key}=${String(value).re
 
 export async function vvFile(actor: Actor, machineId: string, ip: string | null): Promise<Response> {
   const m = await loadForActor(actor, machineId);
-  if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes("spice")) throw new AppError("CONSOLE_UNAVAILABLE", "This machine does not offer a SPICE console.");
-  if (!allowed("console", m.state)) throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
-  if (!m.host || !m.spicePort || !m.displaySecret) throw new AppError("CONSOLE_UNAVAILABLE", "The machine's SPICE display is not known yet. Try again in a moment.");
+  if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes("spice"))
+    throw new AppError("CONSOLE_UNAVAILABLE", "This machine does not offer a SPICE console.");
+  if (!allowed("console", m.state))
+    throw new AppError("MACHINE_NOT_RUNNING", `The machine is ${m.state.toLowerCase()}. Start it first.`);
+  if (!m.host || !m.spicePort || !m.displaySecret)
+    throw new AppError("CONSOLE_UNAVAILABLE", "The machine's SPICE display is not known yet. Try again in a moment.");
   const address = vvAddress(m.host);
   if (!address) throw new AppError("CONSOLE_UNAVAILABLE", VV_LOOPBACK_REFUSAL);
   // a password of its own, accepted for new connections for a minute only

@@ -20,5 +20,13 @@ export async function myWatchers(actor: Actor): Promise<{ items: Watcher[] }> {
     orderBy: { openedAt: "asc" },
     take: 200,
   });
-  return { items: rows.map((r) => ({ sessionId: r.id, machineId: r.machineId, by: r.user.name, viewOnly: r.viewOnly, since: r.openedAt.toISOString() })) };
+  return {
+    items: rows.map((r) => ({
+      sessionId: r.id,
+      machineId: r.machineId,
+      by: r.user.name,
+      viewOnly: r.viewOnly,
+      since: r.openedAt.toISOString(),
+    })),
+  };
 }

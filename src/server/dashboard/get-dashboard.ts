@@ -16,23 +16,50 @@ export async function getDashboard(actor: Pick<Actor, "id" | "role">): Promise<T
 
 async function adminDashboard(): Promise<TDashboard> {
   const since = new Date(Date.now() - FAILED_JOB_DAYS * 24 * 3600 * 1000);
-  const [byRole, disabled, classes, machines, recentUsers, recentEvents, hosts, runningMachines, failedJobs, pendingRequests] = await Promise.all([
+  const [
+    byRole,
+    disabled,
+    classes,
+    machines,
+    recentUsers,
+    recentEvents,
+    hosts,
+    runningMachines,
+    failedJobs,
+    pendingRequests,
+  ] = await Promise.all([
     db().user.groupBy({ by: ["role"], _count: { _all: true } }),
     db().user.count({ where: { disabledAt: { not: null } } }),
     db().class.count({ where: { archivedAt: null } }),
     db().machine.count(),
-    db().user.findMany({ orderBy: { createdAt: "desc" }, take: 5, select: { id: true, email: true, name: true, role: true, createdAt: true } }),
-    db().auditEvent.findMany({ orderBy: { at: "desc" }, take: 8, select: { id: true, at: true, actorEmail: true, action: true, targetName: true } }),
+    db().user.findMany({
+      orderBy: { createdAt: "desc" },
+      take: 5,
+      select: { id: true, email: true, name: true, role: true, createdAt: true },
+    }),
+    db().auditEvent.findMany({
+      orderBy: { at: "desc" },
+      take: 8,
+      select: { id: true, at: true, actorEmail: true, action: true, targetName: true },
+    }),
     db().host.groupBy({ by: ["status"], _count: { _all: true } }),
     db().machine.count({ where: { state: "RUNNING" } }),
     db().job.count({ where: { status: { in: ["FAILED", "PARTIAL"] }, createdAt: { gte: since } } }),
     db().quotaRequest.count({ where: { status: "PENDING" } }),
   ]);
-  const hostCount = (status?: string) => hosts.filter((h) => !status || h.status === status).reduce((n, h) => n + h._count._all, 0);
+  const hostCount = (status?: string) =>
+    hosts.filter((h) => !status || h.status === status).reduce((n, h) => n + h._count._all, 0);
   const count = (role: string) => byRole.find((r) => r.role === role)?._count._all ?? 0;
   return {
     role: "ADMIN",
-    counts: { admins: count("ADMIN"), teachers: count("TEACHER"), students: count("STUDENT"), disabled, classes, machines },
+    counts: {
+      admins: count("ADMIN"),
+      teachers: count("TEACHER"),
+      students: count("STUDENT"),
+      disabled,
+      classes,
+      machines,
+    },
     recentUsers: recentUsers.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     recentEvents: recentEvents.map((e) => ({ ...e, at: e.at.toISOString() })),
     attention: {
@@ -58,7 +85,13 @@ async function teacherDashboard(userId: string): Promise<TDashboard> {
   return {
     role: "TEACHER",
     totalClasses,
-    classes: classes.map((c) => ({ id: c.id, name: c.name, students: c._count.enrollments, machines: c._count.machines, createdAt: c.createdAt.toISOString() })),
+    classes: classes.map((c) => ({
+      id: c.id,
+      name: c.name,
+      students: c._count.enrollments,
+      machines: c._count.machines,
+      createdAt: c.createdAt.toISOString(),
+    })),
   };
 }
 
@@ -70,7 +103,11 @@ async function studentDashboard(userId: string): Promise<TDashboard> {
       take: LIST_SIZE,
       select: { id: true, name: true, state: true, class: { select: { name: true } } },
     }),
-    db().enrollment.findMany({ where: { userId }, take: LIST_SIZE, select: { class: { select: { id: true, name: true } } } }),
+    db().enrollment.findMany({
+      where: { userId },
+      take: LIST_SIZE,
+      select: { class: { select: { id: true, name: true } } },
+    }),
   ]);
   return {
     role: "STUDENT",

@@ -32,13 +32,17 @@ function checkHistory(applied: Map<string, string>, migrations: Migration[]): Mi
   const known = new Set(migrations.map((m) => m.name));
   for (const name of applied.keys()) {
     if (!known.has(name)) {
-      throw new Error(`The database has migration "${name}", which this version of Lab Portal does not know. Is the portal older than its database?`);
+      throw new Error(
+        `The database has migration "${name}", which this version of Lab Portal does not know. Is the portal older than its database?`,
+      );
     }
   }
   for (const m of migrations) {
     const sum = applied.get(m.name);
     if (sum !== undefined && sum !== m.checksum) {
-      throw new Error(`Migration "${m.name}" was changed after it was applied (checksum mismatch). Restore the original file.`);
+      throw new Error(
+        `Migration "${m.name}" was changed after it was applied (checksum mismatch). Restore the original file.`,
+      );
     }
   }
   return migrations.filter((m) => !applied.has(m.name));
@@ -59,15 +63,20 @@ function migrateSqlite(url: string, root: string): MigrateResult {
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("busy_timeout = 5000");
     sqlite.exec(CREATE_TABLE);
-    const rows = sqlite.prepare(`SELECT "name", "checksum" FROM "_lab_migrations"`).all() as { name: string; checksum: string }[];
+    const rows = sqlite.prepare(`SELECT "name", "checksum" FROM "_lab_migrations"`).all() as {
+      name: string;
+      checksum: string;
+    }[];
     const migrations = readMigrations(migrationsDir("sqlite", root));
     const pending = checkHistory(new Map(rows.map((r) => [r.name, r.checksum])), migrations);
     const insert = sqlite.prepare(`INSERT INTO "_lab_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`);
     for (const m of pending) {
-      sqlite.transaction(() => {
-        sqlite.exec(m.sql);
-        insert.run(m.name, m.checksum, new Date().toISOString());
-      }).immediate();
+      sqlite
+        .transaction(() => {
+          sqlite.exec(m.sql);
+          insert.run(m.name, m.checksum, new Date().toISOString());
+        })
+        .immediate();
     }
     return { provider: "sqlite", applied: pending.map((m) => m.name), total: migrations.length };
   } finally {
@@ -82,14 +91,20 @@ async function migratePostgres(url: string, root: string): Promise<MigrateResult
     // One migrator at a time, even with several portal instances starting together.
     await client.query("SELECT pg_advisory_lock(715517)");
     await client.query(CREATE_TABLE);
-    const { rows } = await client.query<{ name: string; checksum: string }>(`SELECT "name", "checksum" FROM "_lab_migrations"`);
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      `SELECT "name", "checksum" FROM "_lab_migrations"`,
+    );
     const migrations = readMigrations(migrationsDir("postgresql", root));
     const pending = checkHistory(new Map(rows.map((r) => [r.name, r.checksum])), migrations);
     for (const m of pending) {
       await client.query("BEGIN");
       try {
         await client.query(m.sql);
-        await client.query(`INSERT INTO "_lab_migrations" ("name", "checksum", "appliedAt") VALUES ($1, $2, $3)`, [m.name, m.checksum, new Date().toISOString()]);
+        await client.query(`INSERT INTO "_lab_migrations" ("name", "checksum", "appliedAt") VALUES ($1, $2, $3)`, [
+          m.name,
+          m.checksum,
+          new Date().toISOString(),
+        ]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

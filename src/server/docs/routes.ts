@@ -2,5 +2,11 @@
 import { defineRoute } from "@/server/http/route-spec";
 
 export const docsRoutes = {
-  openapi: defineRoute({ method: "GET", path: "/api/openapi.json", summary: "The OpenAPI 3.1 description of this API", tag: "System", access: "public" }),
+  openapi: defineRoute({
+    method: "GET",
+    path: "/api/openapi.json",
+    summary: "The OpenAPI 3.1 description of this API",
+    tag: "System",
+    access: "public",
+  }),
 };

@@ -25,13 +25,29 @@ export function encodeEvent(event: PortalEvent, origin: string, id = randomBytes
   const { relayed: _relayed, ...plain } = event;
   const data = Buffer.from(JSON.stringify(plain)).toString("base64");
   const n = Math.max(1, Math.ceil(data.length / PART_CHARS));
-  return Array.from({ length: n }, (_, i) => JSON.stringify({ o: origin, id, i, n, d: data.slice(i * PART_CHARS, (i + 1) * PART_CHARS) } satisfies Part));
+  return Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ o: origin, id, i, n, d: data.slice(i * PART_CHARS, (i + 1) * PART_CHARS) } satisfies Part),
+  );
 }
 
 /** Puts parts back together: returns the event when `payload` completes one, else null (pure apart from `pending`). */
-export function decodePart(payload: string, pending: PendingParts, now = Date.now()): { origin: string; event: PortalEvent } | null {
+export function decodePart(
+  payload: string,
+  pending: PendingParts,
+  now = Date.now(),
+): { origin: string; event: PortalEvent } | null {
   const p = JSON.parse(payload) as Part;
-  if (typeof p.o !== "string" || typeof p.id !== "string" || !Number.isInteger(p.i) || !Number.isInteger(p.n) || p.n < 1 || p.i < 0 || p.i >= p.n || typeof p.d !== "string") return null;
+  if (
+    typeof p.o !== "string" ||
+    typeof p.id !== "string" ||
+    !Number.isInteger(p.i) ||
+    !Number.isInteger(p.n) ||
+    p.n < 1 ||
+    p.i < 0 ||
+    p.i >= p.n ||
+    typeof p.d !== "string"
+  )
+    return null;
   for (const [key, entry] of pending) if (now - entry.at > INCOMPLETE_TTL_MS) pending.delete(key);
   let data = p.d;
   if (p.n > 1) {
@@ -48,7 +64,14 @@ export function decodePart(payload: string, pending: PendingParts, now = Date.no
   return { origin: p.o, event };
 }
 
-type Relay = { client: pg.Client | null; stopped: boolean; retry: NodeJS.Timeout | null; failures: number; pending: PendingParts; onBus: (e: PortalEvent) => void };
+type Relay = {
+  client: pg.Client | null;
+  stopped: boolean;
+  retry: NodeJS.Timeout | null;
+  failures: number;
+  pending: PendingParts;
+  onBus: (e: PortalEvent) => void;
+};
 const globalForRelay = globalThis as unknown as { __labRelay?: Relay };
 
 /** Starts the relay when the database is PostgreSQL; resolves once it listens (or has logged why not). */
@@ -64,7 +87,9 @@ export async function startEventRelay(log: (line: string) => void = () => {}): P
       if (event.relayed || !r.client) return;
       const client = r.client;
       for (const part of encodeEvent(event, instanceId())) {
-        client.query("SELECT pg_notify($1, $2)", [RELAY_CHANNEL, part]).catch((error) => console.warn(`[events] could not relay ${event.type}: ${(error as Error).message}`));
+        client
+          .query("SELECT pg_notify($1, $2)", [RELAY_CHANNEL, part])
+          .catch((error) => console.warn(`[events] could not relay ${event.type}: ${(error as Error).message}`));
       }
     },
   };

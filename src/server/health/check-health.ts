@@ -14,5 +14,10 @@ export async function checkHealth(): Promise<z.infer<typeof ZHealth>> {
   } catch (error) {
     database = { provider, ok: false, error: (error as Error).message.split("\n")[0] };
   }
-  return { status: database.ok ? "ok" : "degraded", version: packageJson.version, uptimeSeconds: Math.round(process.uptime()), database };
+  return {
+    status: database.ok ? "ok" : "degraded",
+    version: packageJson.version,
+    uptimeSeconds: Math.round(process.uptime()),
+    database,
+  };
 }

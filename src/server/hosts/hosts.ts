@@ -21,7 +21,12 @@ function statusFor(warnings: string[]): "ONLINE" | "DEGRADED" {
   return warnings.some((w) => w !== REMOTE_WARNING) ? "DEGRADED" : "ONLINE";
 }
 
-export function hostTarget(h: Pick<Host, "id" | "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir">): HostTarget {
+export function hostTarget(
+  h: Pick<
+    Host,
+    "id" | "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir"
+  >,
+): HostTarget {
   return {
     id: h.id,
     name: h.name,
@@ -55,7 +60,10 @@ export async function usageByHost(): Promise<Map<string, HostUsage>> {
     _count: { _all: true },
   });
   return new Map(
-    rows.map((r) => [r.hostId as string, { vcpus: r._sum.vcpus ?? 0, memoryMb: r._sum.memoryMb ?? 0, diskGb: r._sum.diskGb ?? 0, machines: r._count._all }]),
+    rows.map((r) => [
+      r.hostId as string,
+      { vcpus: r._sum.vcpus ?? 0, memoryMb: r._sum.memoryMb ?? 0, diskGb: r._sum.diskGb ?? 0, machines: r._count._all },
+    ]),
   );
 }
 
@@ -99,7 +107,12 @@ export async function getHost(id: string): Promise<THostRow> {
   return hostRow(host, (await usageByHost()).get(id));
 }
 
-export async function testConnection(input: Pick<TCreateHost, "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir">) {
+export async function testConnection(
+  input: Pick<
+    TCreateHost,
+    "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir"
+  >,
+) {
   const target = hostTarget({
     id: `test-${Date.now()}`,
     name: input.name,
@@ -115,16 +128,26 @@ export async function testConnection(input: Pick<TCreateHost, "name" | "kind" | 
     const probe = await providerFor(target).probe();
     return { ok: true, version: probe.version, vcpus: probe.vcpus, memoryMb: probe.memoryMb, warnings: probe.warnings };
   } catch (error) {
-    return { ok: false, warnings: [], error: error instanceof ProviderError ? error.message : `The connection test failed: ${(error as Error).message}` };
+    return {
+      ok: false,
+      warnings: [],
+      error: error instanceof ProviderError ? error.message : `The connection test failed: ${(error as Error).message}`,
+    };
   } finally {
     forgetProvider(target.id);
   }
 }
 
 export async function createHost(actor: Actor, input: TCreateHost, ip: string | null): Promise<THostRow> {
-  if (await db().host.findUnique({ where: { name: input.name } })) throw new AppError("CONFLICT", `A host named "${input.name}" exists already.`, { fields: { name: "Choose another name." } });
+  if (await db().host.findUnique({ where: { name: input.name } }))
+    throw new AppError("CONFLICT", `A host named "${input.name}" exists already.`, {
+      fields: { name: "Choose another name." },
+    });
   const test = await testConnection(input);
-  if (!test.ok) throw new AppError("HOST_UNREACHABLE", test.error ?? "The connection test failed.", { fields: { uri: test.error ?? "The connection test failed." } });
+  if (!test.ok)
+    throw new AppError("HOST_UNREACHABLE", test.error ?? "The connection test failed.", {
+      fields: { uri: test.error ?? "The connection test failed." },
+    });
   const host = await db().host.create({
     data: {
       name: input.name,
@@ -145,7 +168,13 @@ export async function createHost(actor: Actor, input: TCreateHost, ip: string | 
       lastSeenAt: new Date(),
     },
   });
-  await recordAudit({ actor, action: "host.create", target: { type: "host", id: host.id, name: host.name }, ip, details: { kind: host.kind, uri: host.uri } });
+  await recordAudit({
+    actor,
+    action: "host.create",
+    target: { type: "host", id: host.id, name: host.name },
+    ip,
+    details: { kind: host.kind, uri: host.uri },
+  });
   publishHost(host.id);
   return hostRow(host, undefined);
 }
@@ -154,11 +183,20 @@ export async function updateHost(actor: Actor, id: string, input: TUpdateHost, i
   const before = await db().host.findUnique({ where: { id } });
   if (!before) throw notFound("This host");
   if (input.name && input.name !== before.name && (await db().host.findUnique({ where: { name: input.name } })))
-    throw new AppError("CONFLICT", `A host named "${input.name}" exists already.`, { fields: { name: "Choose another name." } });
+    throw new AppError("CONFLICT", `A host named "${input.name}" exists already.`, {
+      fields: { name: "Choose another name." },
+    });
   const host = await db().host.update({ where: { id }, data: input });
   forgetProvider(id);
   const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  const action = input.draining === true ? "host.drain" : input.cordoned === true ? "host.cordon" : input.cordoned === false ? "host.uncordon" : "host.update";
+  const action =
+    input.draining === true
+      ? "host.drain"
+      : input.cordoned === true
+        ? "host.cordon"
+        : input.cordoned === false
+          ? "host.uncordon"
+          : "host.update";
   await recordAudit({ actor, action, target: { type: "host", id, name: host.name }, ip, details: changes });
   publishHost(id);
   return getHost(id);
@@ -168,7 +206,11 @@ export async function deleteHost(actor: Actor, id: string, ip: string | null): P
   const host = await db().host.findUnique({ where: { id } });
   if (!host) throw notFound("This host");
   const machines = await db().machine.count({ where: { hostId: id } });
-  if (machines > 0) throw new AppError("IN_USE", `Host ${host.name} still has ${machines} machine${machines === 1 ? "" : "s"}. Drain it and delete or move them first.`);
+  if (machines > 0)
+    throw new AppError(
+      "IN_USE",
+      `Host ${host.name} still has ${machines} machine${machines === 1 ? "" : "s"}. Drain it and delete or move them first.`,
+    );
   await db().host.delete({ where: { id } });
   forgetProvider(id);
   await recordAudit({ actor, action: "host.delete", target: { type: "host", id, name: host.name }, ip });
@@ -184,13 +226,22 @@ export async function probeHost(id: string): Promise<Host["status"]> {
   try {
     const probe = await providerFor(hostTarget(host)).probe();
     const slow = Date.now() - started > 10_000;
-    const warnings = [...probe.warnings, ...(slow ? [`Slow to answer (${Math.round((Date.now() - started) / 1000)} s).`] : [])];
+    const warnings = [
+      ...probe.warnings,
+      ...(slow ? [`Slow to answer (${Math.round((Date.now() - started) / 1000)} s).`] : []),
+    ];
     status = statusFor(warnings);
-    await db().host.update({ where: { id }, data: { status, statusDetail: warnings.join(" ") || `${probe.version}`, lastSeenAt: new Date() } });
+    await db().host.update({
+      where: { id },
+      data: { status, statusDetail: warnings.join(" ") || `${probe.version}`, lastSeenAt: new Date() },
+    });
   } catch (error) {
     status = "OFFLINE";
     const message = error instanceof ProviderError ? error.message : (error as Error).message;
-    await db().host.update({ where: { id }, data: { status, statusDetail: null, lastError: message, lastErrorAt: new Date() } });
+    await db().host.update({
+      where: { id },
+      data: { status, statusDetail: null, lastError: message, lastErrorAt: new Date() },
+    });
     if (host.status !== "OFFLINE") await markMachinesUnknown(id, `Host ${host.name} is offline: ${message}`);
   }
   if (status !== host.status) publishHost(id);
@@ -199,10 +250,21 @@ export async function probeHost(id: string): Promise<Host["status"]> {
 
 async function markMachinesUnknown(hostId: string, reason: string) {
   const busy = ["DELETING"];
-  const machines = await db().machine.findMany({ where: { hostId, state: { notIn: busy } }, select: { id: true, ownerId: true } });
+  const machines = await db().machine.findMany({
+    where: { hostId, state: { notIn: busy } },
+    select: { id: true, ownerId: true },
+  });
   if (machines.length === 0) return;
-  await db().machine.updateMany({ where: { hostId, state: { notIn: busy } }, data: { state: "UNKNOWN", stateDetail: reason } });
-  for (const m of machines) publish({ type: "machine.updated", audience: { userIds: m.ownerId ? [m.ownerId] : [], roles: ["ADMIN"] }, data: { id: m.id, state: "UNKNOWN", stateDetail: reason } });
+  await db().machine.updateMany({
+    where: { hostId, state: { notIn: busy } },
+    data: { state: "UNKNOWN", stateDetail: reason },
+  });
+  for (const m of machines)
+    publish({
+      type: "machine.updated",
+      audience: { userIds: m.ownerId ? [m.ownerId] : [], roles: ["ADMIN"] },
+      data: { id: m.id, state: "UNKNOWN", stateDetail: reason },
+    });
 }
 
 function publishHost(id: string) {

@@ -17,7 +17,9 @@ const ZPublicAddress = z.preprocess(
     .string()
     .trim()
     .max(253)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9.:-]*$/, { message: "Enter a host name or an IP address such as lab.example.edu or 203.0.113.7." })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9.:-]*$/, {
+      message: "Enter a host name or an IP address such as lab.example.edu or 203.0.113.7.",
+    })
     .nullable(),
 );
 
@@ -30,8 +32,16 @@ export const ZHostUri = z
 
 const capacity = {
   vcpus: z.coerce.number().int().min(1, { message: "At least 1 vCPU." }).max(4096),
-  memoryMb: z.coerce.number().int().min(64, { message: "At least 64 MiB." }).max(64 * 1024 * 1024),
-  diskGb: z.coerce.number().int().min(1, { message: "At least 1 GB." }).max(1024 * 1024),
+  memoryMb: z.coerce
+    .number()
+    .int()
+    .min(64, { message: "At least 64 MiB." })
+    .max(64 * 1024 * 1024),
+  diskGb: z.coerce
+    .number()
+    .int()
+    .min(1, { message: "At least 1 GB." })
+    .max(1024 * 1024),
   maxMachines: z.coerce.number().int().min(1, { message: "At least 1 machine." }).max(100_000),
 };
 
@@ -60,12 +70,13 @@ function checkUri(v: { kind: string; uri: string }, ctx: z.RefinementCtx) {
 }
 
 /** Testing a connection needs only how to reach the host (name and capacity are optional). */
-export const ZTestHost = z.object({ ...hostFields, name: ZName.default("new host") }).passthrough().superRefine(checkUri);
+export const ZTestHost = z
+  .object({ ...hostFields, name: ZName.default("new host") })
+  .passthrough()
+  .superRefine(checkUri);
 export type TTestHost = z.infer<typeof ZTestHost>;
 
-export const ZCreateHost = z
-  .object({ ...hostFields, ...capacity })
-  .superRefine(checkUri);
+export const ZCreateHost = z.object({ ...hostFields, ...capacity }).superRefine(checkUri);
 export type TCreateHost = z.infer<typeof ZCreateHost>;
 
 export const ZUpdateHost = z
@@ -113,12 +124,26 @@ export const ZHostRow = z.object({
 });
 export type THostRow = z.infer<typeof ZHostRow>;
 
-export const ZHostTest = z.object({ ok: z.boolean(), version: z.string().optional(), vcpus: z.number().optional(), memoryMb: z.number().optional(), warnings: z.array(z.string()), error: z.string().optional() });
+export const ZHostTest = z.object({
+  ok: z.boolean(),
+  version: z.string().optional(),
+  vcpus: z.number().optional(),
+  memoryMb: z.number().optional(),
+  warnings: z.array(z.string()),
+  error: z.string().optional(),
+});
 
 const ZId = z.object({ id: z.string().min(1).max(64) });
 
 export const hostsRoutes = {
-  list: defineRoute({ method: "GET", path: "/api/admin/hosts", summary: "List hosts with status and used capacity", tag: "Hosts", access: ["ADMIN"], response: z.object({ items: z.array(ZHostRow) }) }),
+  list: defineRoute({
+    method: "GET",
+    path: "/api/admin/hosts",
+    summary: "List hosts with status and used capacity",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    response: z.object({ items: z.array(ZHostRow) }),
+  }),
   create: defineRoute({
     method: "POST",
     path: "/api/admin/hosts",
@@ -129,9 +154,50 @@ export const hostsRoutes = {
     response: ZHostRow,
     status: 201,
   }),
-  testNew: defineRoute({ method: "POST", path: "/api/admin/hosts/test", summary: "Test a connection without saving", tag: "Hosts", access: ["ADMIN"], body: ZTestHost, response: ZHostTest }),
-  get: defineRoute({ method: "GET", path: "/api/admin/hosts/{id}", summary: "One host", tag: "Hosts", access: ["ADMIN"], params: ZId, response: ZHostRow }),
-  update: defineRoute({ method: "PATCH", path: "/api/admin/hosts/{id}", summary: "Edit a host, cordon or drain it", tag: "Hosts", access: ["ADMIN"], params: ZId, body: ZUpdateHost, response: ZHostRow }),
-  remove: defineRoute({ method: "DELETE", path: "/api/admin/hosts/{id}", summary: "Remove a host that has no machines", tag: "Hosts", access: ["ADMIN"], params: ZId, status: 204 }),
-  probe: defineRoute({ method: "POST", path: "/api/admin/hosts/{id}/probe", summary: "Probe a host now", tag: "Hosts", access: ["ADMIN"], params: ZId, response: ZHostRow }),
+  testNew: defineRoute({
+    method: "POST",
+    path: "/api/admin/hosts/test",
+    summary: "Test a connection without saving",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    body: ZTestHost,
+    response: ZHostTest,
+  }),
+  get: defineRoute({
+    method: "GET",
+    path: "/api/admin/hosts/{id}",
+    summary: "One host",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    params: ZId,
+    response: ZHostRow,
+  }),
+  update: defineRoute({
+    method: "PATCH",
+    path: "/api/admin/hosts/{id}",
+    summary: "Edit a host, cordon or drain it",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    params: ZId,
+    body: ZUpdateHost,
+    response: ZHostRow,
+  }),
+  remove: defineRoute({
+    method: "DELETE",
+    path: "/api/admin/hosts/{id}",
+    summary: "Remove a host that has no machines",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    params: ZId,
+    status: 204,
+  }),
+  probe: defineRoute({
+    method: "POST",
+    path: "/api/admin/hosts/{id}/probe",
+    summary: "Probe a host now",
+    tag: "Hosts",
+    access: ["ADMIN"],
+    params: ZId,
+    response: ZHostRow,
+  }),
 };

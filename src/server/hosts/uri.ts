@@ -10,18 +10,26 @@
 // Used by the zod contracts (a 422 with this sentence) and again before virsh or Docker connect (hosts saved
 // before this check existed).
 
-const LIBVIRT_EXAMPLES = "qemu:///system, qemu+ssh://user@host/system, qemu+tls://host/system or qemu+tcp://host/system";
+const LIBVIRT_EXAMPLES =
+  "qemu:///system, qemu+ssh://user@host/system, qemu+tls://host/system or qemu+tcp://host/system";
 const DOCKER_EXAMPLES = "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host";
 
-const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$|^\[[0-9A-Fa-f:.]+\]$/;
+const HOSTNAME =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$|^\[[0-9A-Fa-f:.]+\]$/;
 const USER = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,63}$/;
 const ABS_PATH = /^\/[A-Za-z0-9._@+/-]{0,400}$/;
 const FLAG = /^[01]$/;
 
 type ParamRule = { ok: (value: string) => boolean; hint: string };
-const absPath: ParamRule = { ok: (v) => ABS_PATH.test(v) && !v.split("/").includes(".."), hint: "must be an absolute path (letters, digits, . _ - / only)" };
+const absPath: ParamRule = {
+  ok: (v) => ABS_PATH.test(v) && !v.split("/").includes(".."),
+  hint: "must be an absolute path (letters, digits, . _ - / only)",
+};
 const flag: ParamRule = { ok: (v) => FLAG.test(v), hint: "must be 0 or 1" };
-const fingerprint: ParamRule = { ok: (v) => /^SHA256:[A-Za-z0-9+/ ]{43}$/.test(v), hint: "must be SHA256:… as ssh-keygen -lf prints it" };
+const fingerprint: ParamRule = {
+  ok: (v) => /^SHA256:[A-Za-z0-9+/ ]{43}$/.test(v),
+  hint: "must be SHA256:… as ssh-keygen -lf prints it",
+};
 
 const LIBVIRT_PARAMS: Record<string, Record<string, ParamRule>> = {
   local: {},
@@ -56,7 +64,8 @@ function checkParams(url: URL, allowed: Record<string, ParamRule>, transport: st
 
 function checkAuthority(url: URL, allowUser: boolean): string | null {
   if (url.password) return "Do not put a password in the URI; use a key file.";
-  if (url.username && (!allowUser || !USER.test(decodeURIComponent(url.username)))) return allowUser ? "The user name in the URI is not valid." : "This kind of URI takes no user name.";
+  if (url.username && (!allowUser || !USER.test(decodeURIComponent(url.username))))
+    return allowUser ? "The user name in the URI is not valid." : "This kind of URI takes no user name.";
   if (url.hostname && !HOSTNAME.test(url.hostname)) return "The host name in the URI is not valid.";
   return null;
 }
@@ -66,13 +75,18 @@ export function libvirtUriProblem(uri: string): string | null {
   const url = parse(uri.trim());
   if (!url) return `A libvirt URI looks like ${LIBVIRT_EXAMPLES}.`;
   const scheme = url.protocol.slice(0, -1).toLowerCase();
-  const transport = scheme === "qemu" ? (url.hostname ? "tls" : "local") : scheme.startsWith("qemu+") ? scheme.slice(5) : null;
+  const transport =
+    scheme === "qemu" ? (url.hostname ? "tls" : "local") : scheme.startsWith("qemu+") ? scheme.slice(5) : null;
   if (!transport || !(transport in LIBVIRT_PARAMS) || (scheme !== "qemu" && transport === "local"))
     return `The libvirt transport "${scheme}" is not supported (some run programs on the portal's machine). Use ${LIBVIRT_EXAMPLES}.`;
-  if (transport !== "local" && !url.hostname) return `A ${scheme}:// URI needs a host name, like ${scheme}://host/system.`;
+  if (transport !== "local" && !url.hostname)
+    return `A ${scheme}:// URI needs a host name, like ${scheme}://host/system.`;
   if (url.pathname !== "/system" && url.pathname !== "/session") return "A libvirt URI ends in /system or /session.";
   if (url.hash) return "A libvirt URI has no #fragment.";
-  return checkAuthority(url, transport === "ssh") ?? checkParams(url, LIBVIRT_PARAMS[transport] ?? {}, `in a ${scheme}:// URI`);
+  return (
+    checkAuthority(url, transport === "ssh") ??
+    checkParams(url, LIBVIRT_PARAMS[transport] ?? {}, `in a ${scheme}:// URI`)
+  );
 }
 
 /** Why a Docker endpoint is refused, or null when the portal accepts it. */
@@ -80,13 +94,15 @@ export function dockerUriProblem(uri: string): string | null {
   const text = uri.trim();
   if (text.startsWith("unix://")) {
     const path = text.slice("unix://".length);
-    if (!DOCKER_SOCKETS.some((r) => r.test(path))) return `Only Docker's own socket is accepted (unix:///var/run/docker.sock, unix:///run/docker.sock or unix:///run/user/<uid>/docker.sock).`;
+    if (!DOCKER_SOCKETS.some((r) => r.test(path)))
+      return `Only Docker's own socket is accepted (unix:///var/run/docker.sock, unix:///run/docker.sock or unix:///run/user/<uid>/docker.sock).`;
     return null;
   }
   const url = parse(text);
   if (!url) return `A Docker endpoint looks like ${DOCKER_EXAMPLES}.`;
   const scheme = url.protocol.slice(0, -1).toLowerCase();
-  if (!["tcp", "https", "http", "ssh"].includes(scheme)) return `The Docker endpoint "${scheme}://" is not supported. Use ${DOCKER_EXAMPLES}.`;
+  if (!["tcp", "https", "http", "ssh"].includes(scheme))
+    return `The Docker endpoint "${scheme}://" is not supported. Use ${DOCKER_EXAMPLES}.`;
   if (!url.hostname) return `A ${scheme}:// endpoint needs a host name, like ${scheme}://host.`;
   if (url.pathname && url.pathname !== "/") return "A Docker endpoint has no path after the host.";
   if (url.hash) return "A Docker endpoint has no #fragment.";

@@ -5,7 +5,6 @@ import { ERRORS, type ErrorCode } from "@/lib/errors";
 
 export { ERRORS, type ErrorCode };
 
-
 export type ErrorBody = { error: { code: ErrorCode; message: string; fields?: Record<string, string> } };
 
 export class AppError extends Error {
@@ -13,7 +12,11 @@ export class AppError extends Error {
   readonly fields?: Record<string, string>;
   readonly headers?: Record<string, string>;
 
-  constructor(code: ErrorCode, message?: string, options?: { fields?: Record<string, string>; headers?: Record<string, string> }) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { fields?: Record<string, string>; headers?: Record<string, string> },
+  ) {
     super(message ?? ERRORS[code].message);
     this.name = "AppError";
     this.code = code;
@@ -35,11 +38,16 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} was not found.`);
-export const conflict = (message: string, fields?: Record<string, string>) => new AppError("CONFLICT", message, { fields });
+export const conflict = (message: string, fields?: Record<string, string>) =>
+  new AppError("CONFLICT", message, { fields });
 /** A 422 with per-field reasons; with one field and no message, that field's reason is the message. */
 export const invalid = (fields: Record<string, string>, message?: string) => {
   const reasons = Object.values(fields);
-  return new AppError("VALIDATION_FAILED", message ?? (reasons.length === 1 ? (reasons[0] as string) : ERRORS.VALIDATION_FAILED.message), { fields });
+  return new AppError(
+    "VALIDATION_FAILED",
+    message ?? (reasons.length === 1 ? (reasons[0] as string) : ERRORS.VALIDATION_FAILED.message),
+    { fields },
+  );
 };
 
 /** A provider failure as an API error: the reason picks the code, the message is the provider's own words. */

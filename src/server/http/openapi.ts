@@ -8,7 +8,13 @@ import { type RouteSpec, requiredScope } from "./route-spec";
 
 export type JsonSchema = { [key: string]: unknown };
 
-export type OpenApiParameter = { name: string; in: "path" | "query"; required: boolean; description?: string; schema: JsonSchema };
+export type OpenApiParameter = {
+  name: string;
+  in: "path" | "query";
+  required: boolean;
+  description?: string;
+  schema: JsonSchema;
+};
 export type OpenApiResponse = { description: string; content?: Record<string, { schema: JsonSchema }> };
 export type OpenApiOperation = {
   operationId: string;
@@ -36,7 +42,12 @@ export const SESSION_COOKIE = "next-auth.session-token";
 const ERROR_REF = { $ref: "#/components/schemas/Error" };
 
 /** JSON Schema of a zod schema, ready to embed: $schema dropped, $defs hoisted into `defs` under unique names. */
-export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output", defs: Record<string, JsonSchema>, prefix: string): JsonSchema {
+export function jsonSchemaOf(
+  schema: z.ZodType,
+  io: "input" | "output",
+  defs: Record<string, JsonSchema>,
+  prefix: string,
+): JsonSchema {
   let raw: JsonSchema;
   try {
     raw = z.toJSONSchema(schema, { io, unrepresentable: "any", cycles: "ref", reused: "inline" }) as JsonSchema;
@@ -53,7 +64,12 @@ export function jsonSchemaOf(schema: z.ZodType, io: "input" | "output", defs: Re
     for (const [k, v] of Object.entries(value)) {
       if (k === "$ref" && typeof v === "string") {
         const m = v.match(/^#\/\$defs\/(.+)$/);
-        out[k] = m && rename.has(m[1]!) ? `#/components/schemas/${rename.get(m[1]!)}` : v === "#" ? `#/components/schemas/${prefix}` : v;
+        out[k] =
+          m && rename.has(m[1]!)
+            ? `#/components/schemas/${rename.get(m[1]!)}`
+            : v === "#"
+              ? `#/components/schemas/${prefix}`
+              : v;
       } else out[k] = rewrite(v);
     }
     return out;
@@ -80,9 +96,17 @@ export function pathParamsOf(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 }
 
-function objectParameters(schema: z.ZodType | undefined, where: "path" | "query", defs: Record<string, JsonSchema>, prefix: string): OpenApiParameter[] {
+function objectParameters(
+  schema: z.ZodType | undefined,
+  where: "path" | "query",
+  defs: Record<string, JsonSchema>,
+  prefix: string,
+): OpenApiParameter[] {
   if (!schema) return [];
-  const json = jsonSchemaOf(schema, "input", defs, prefix) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const json = jsonSchemaOf(schema, "input", defs, prefix) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   const required = new Set(json.required ?? []);
   return Object.entries(json.properties ?? {}).map(([name, prop]) => {
     const { description, ...rest } = prop as JsonSchema & { description?: string };
@@ -127,16 +151,29 @@ function errorResponses(codes: ErrorCode[]): Record<string, OpenApiResponse> {
 
 function successResponse(spec: RouteSpec, defs: Record<string, JsonSchema>, prefix: string): [string, OpenApiResponse] {
   const status = spec.status ?? 200;
-  if (spec.response) return [String(status), { description: "Success", content: { "application/json": { schema: jsonSchemaOf(spec.response, "output", defs, `${prefix}_response`) } } }];
-  if (spec.produces) return [String(status), { description: "Success", content: { [spec.produces]: { schema: { type: "string" } } } }];
+  if (spec.response)
+    return [
+      String(status),
+      {
+        description: "Success",
+        content: { "application/json": { schema: jsonSchemaOf(spec.response, "output", defs, `${prefix}_response`) } },
+      },
+    ];
+  if (spec.produces)
+    return [String(status), { description: "Success", content: { [spec.produces]: { schema: { type: "string" } } } }];
   if (status === 204) return ["204", { description: "Done; no content" }];
   return [String(status), { description: "Success", content: { "application/json": { schema: {} } } }];
 }
 
-export function operationOf(spec: RouteSpec, defs: Record<string, JsonSchema>, operationId = operationIdOf(spec)): OpenApiOperation {
+export function operationOf(
+  spec: RouteSpec,
+  defs: Record<string, JsonSchema>,
+  operationId = operationIdOf(spec),
+): OpenApiOperation {
   const parameters = objectParameters(spec.params, "path", defs, `${operationId}_params`);
   for (const name of pathParamsOf(spec.path)) {
-    if (!parameters.some((p) => p.in === "path" && p.name === name)) parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+    if (!parameters.some((p) => p.in === "path" && p.name === name))
+      parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
   }
   parameters.push(...objectParameters(spec.query, "query", defs, `${operationId}_query`));
 
@@ -150,9 +187,16 @@ export function operationOf(spec: RouteSpec, defs: Record<string, JsonSchema>, o
     "x-error-codes": errorCodesOf(spec),
   };
   if (spec.body) {
-    op.requestBody = { required: true, content: { "application/json": { schema: jsonSchemaOf(spec.body, "input", defs, `${operationId}_body`) } } };
+    op.requestBody = {
+      required: true,
+      content: { "application/json": { schema: jsonSchemaOf(spec.body, "input", defs, `${operationId}_body`) } },
+    };
   } else if (spec.rawBody) {
-    op.requestBody = { required: true, description: spec.rawBody.description, content: { [spec.rawBody.contentType]: { schema: { type: "string" } } } };
+    op.requestBody = {
+      required: true,
+      description: spec.rawBody.description,
+      content: { [spec.rawBody.contentType]: { schema: { type: "string" } } },
+    };
   }
   const [status, success] = successResponse(spec, defs, operationId);
   op.responses = { [status]: success, ...errorResponses(op["x-error-codes"]) };
@@ -163,7 +207,10 @@ export function operationOf(spec: RouteSpec, defs: Record<string, JsonSchema>, o
   return op;
 }
 
-export function buildOpenApiDocument(routes: readonly RouteSpec[] = ALL_ROUTES, version = process.env.npm_package_version ?? "0.1.0"): OpenApiDocument {
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[] = ALL_ROUTES,
+  version = process.env.npm_package_version ?? "0.1.0",
+): OpenApiDocument {
   const defs: Record<string, JsonSchema> = {};
   const paths: OpenApiDocument["paths"] = {};
   const usedIds = new Set<string>();
@@ -201,7 +248,11 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ALL_ROUTES, 
               properties: {
                 code: { type: "string", enum: Object.keys(ERRORS) },
                 message: { type: "string", description: "A sentence a person can read." },
-                fields: { type: "object", additionalProperties: { type: "string" }, description: "Per-field messages for VALIDATION_FAILED, keyed by field path." },
+                fields: {
+                  type: "object",
+                  additionalProperties: { type: "string" },
+                  description: "Per-field messages for VALIDATION_FAILED, keyed by field path.",
+                },
               },
             },
           },
@@ -209,8 +260,17 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ALL_ROUTES, 
         ...defs,
       },
       securitySchemes: {
-        sessionCookie: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "The session cookie set by signing in on /login." },
-        bearerAuth: { type: "http", scheme: "bearer", description: "A personal API token (lpt_…) created on the profile page." },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: SESSION_COOKIE,
+          description: "The session cookie set by signing in on /login.",
+        },
+        bearerAuth: {
+          type: "http",
+          scheme: "bearer",
+          description: "A personal API token (lpt_…) created on the profile page.",
+        },
       },
     },
   };

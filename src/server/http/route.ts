@@ -50,7 +50,8 @@ function parseWith<T extends z.ZodType>(schema: T, value: unknown, where: string
 
 export async function readBodyText(req: Request, limitBytes: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than the ${Math.round(limitBytes / 1024)} KB limit.`);
+  const tooLarge = () =>
+    new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than the ${Math.round(limitBytes / 1024)} KB limit.`);
   if (declared > limitBytes) throw tooLarge();
   if (!req.body) return "";
   const reader = req.body.getReader();
@@ -81,7 +82,8 @@ export const PASSWORD_CHANGE_ALLOWED: ReadonlySet<string> = new Set(["GET /api/m
 function authorize(spec: RouteSpec, actor: Actor | null): void {
   if (spec.access === "public") return;
   if (!actor) throw new AppError("UNAUTHENTICATED");
-  if (actor.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(`${spec.method} ${spec.path}`)) throw new AppError("PASSWORD_CHANGE_REQUIRED");
+  if (actor.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(`${spec.method} ${spec.path}`))
+    throw new AppError("PASSWORD_CHANGE_REQUIRED");
   if (spec.access !== "any" && !spec.access.includes(actor.role)) throw new AppError("FORBIDDEN");
   const scope = requiredScope(spec);
   if (!actor.scopes.includes(scope)) throw new AppError("FORBIDDEN", `This API token lacks the "${scope}" scope.`);
@@ -95,7 +97,9 @@ export function toErrorResponse(error: unknown, where: string): Response {
   if (prismaCode === "P2002") return errorResponse(new AppError("CONFLICT"));
   const id = randomUUID();
   console.error(`[api] ${where} failed (error id ${id})`, error);
-  return errorResponse(new AppError("INTERNAL", `Something went wrong on our side (error id ${id}). It has been logged.`));
+  return errorResponse(
+    new AppError("INTERNAL", `Something went wrong on our side (error id ${id}). It has been logged.`),
+  );
 }
 
 export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S) {
@@ -130,7 +134,15 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
         }
       }
 
-      const result = await handler({ req, actor: actor as ActorFor<S>, ip, params, query, body, rawBody } as RouteContext<S, ActorFor<S>>);
+      const result = await handler({
+        req,
+        actor: actor as ActorFor<S>,
+        ip,
+        params,
+        query,
+        body,
+        rawBody,
+      } as RouteContext<S, ActorFor<S>>);
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });
       return json(result, spec.status ?? 200);

@@ -7,7 +7,8 @@ import { z } from "zod";
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 export const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/u;
 
-export const CONTROL_MESSAGE = "Remove control characters and text-direction marks (they are invisible or disguise the text).";
+export const CONTROL_MESSAGE =
+  "Remove control characters and text-direction marks (they are invisible or disguise the text).";
 
 /** True when the text holds no control or bidi-override characters. */
 export function isPlainText(text: string): boolean {

@@ -24,7 +24,10 @@ export type JobHandler = {
   prepareRetry?(item: JobItem, job: Job): Promise<boolean>;
 };
 
-const globalForJobs = globalThis as unknown as { __labJobHandlers?: Map<string, JobHandler>; __labJobsRunning?: Set<string> };
+const globalForJobs = globalThis as unknown as {
+  __labJobHandlers?: Map<string, JobHandler>;
+  __labJobsRunning?: Set<string>;
+};
 const handlers = () => {
   globalForJobs.__labJobHandlers ??= new Map();
   return globalForJobs.__labJobHandlers;
@@ -64,7 +67,12 @@ export type JobView = {
 };
 
 /** The fields of a job's JSON payload the job views read. */
-export function jobPayload(payload: string): { classId?: string; retryAt?: string; autoRetries?: number; [k: string]: unknown } {
+export function jobPayload(payload: string): {
+  classId?: string;
+  retryAt?: string;
+  autoRetries?: number;
+  [k: string]: unknown;
+} {
   try {
     const p = JSON.parse(payload) as unknown;
     return p && typeof p === "object" ? (p as Record<string, unknown>) : {};
@@ -92,7 +100,8 @@ export function jobView(job: Job & { items: JobItem[] }): JobView {
       .map((i) => ({ position: i.position, label: i.label, machineId: i.machineId, status: i.status, error: i.error })),
     classId: typeof p.classId === "string" ? p.classId : null,
     retryAt: typeof p.retryAt === "string" && job.failed > 0 ? p.retryAt : null,
-    retryable: job.failed > 0 && !["PENDING", "RUNNING"].includes(job.status) && Boolean(handlers().get(job.kind)?.prepareRetry),
+    retryable:
+      job.failed > 0 && !["PENDING", "RUNNING"].includes(job.status) && Boolean(handlers().get(job.kind)?.prepareRetry),
   };
 }
 
@@ -127,7 +136,10 @@ async function runJob(jobId: string): Promise<void> {
   });
   const handler = handlers().get(job.kind);
   if (!handler) {
-    await db().job.update({ where: { id: jobId }, data: { status: "FAILED", error: `No handler for jobs of kind ${job.kind}.`, finishedAt: new Date() } });
+    await db().job.update({
+      where: { id: jobId },
+      data: { status: "FAILED", error: `No handler for jobs of kind ${job.kind}.`, finishedAt: new Date() },
+    });
     return;
   }
   publishJob(job);
@@ -140,8 +152,14 @@ async function runJob(jobId: string): Promise<void> {
     } catch (e) {
       error = (e as Error)?.message ?? String(e);
     }
-    await db().jobItem.update({ where: { id: item.id }, data: { status: error ? "FAILED" : "DONE", error, finishedAt: new Date() } });
-    const updated = await db().job.update({ where: { id: jobId }, data: error ? { failed: { increment: 1 } } : { done: { increment: 1 } } });
+    await db().jobItem.update({
+      where: { id: item.id },
+      data: { status: error ? "FAILED" : "DONE", error, finishedAt: new Date() },
+    });
+    const updated = await db().job.update({
+      where: { id: jobId },
+      data: error ? { failed: { increment: 1 } } : { done: { increment: 1 } },
+    });
     publishJob(updated);
   });
   // the counters are recounted from the items: a crash between an item's update and the job's increment
@@ -154,7 +172,15 @@ async function runJob(jobId: string): Promise<void> {
   const status = failed === 0 ? "SUCCEEDED" : done === 0 ? "FAILED" : "PARTIAL";
   const finished = await db().job.update({
     where: { id: jobId },
-    data: { status, done, failed, finishedAt: new Date(), ownerPid: null, ownerInstance: null, error: failed ? `${failed} of ${final.total} failed.` : null },
+    data: {
+      status,
+      done,
+      failed,
+      finishedAt: new Date(),
+      ownerPid: null,
+      ownerInstance: null,
+      error: failed ? `${failed} of ${final.total} failed.` : null,
+    },
   });
   await handler.finish?.(finished).catch((error) => console.error(`[jobs] finishing job ${jobId} failed`, error));
   publishJob(finished);
@@ -170,15 +196,23 @@ const UNSTARTED_MS = 2 * 60_000;
  * are theirs.
  */
 export async function recoverJobs(log: (line: string) => void = () => {}): Promise<number> {
-  const candidates = await db().job.findMany({ where: { status: { in: ["PENDING", "RUNNING"] } }, select: { id: true, status: true, ownerInstance: true, createdAt: true } });
+  const candidates = await db().job.findMany({
+    where: { status: { in: ["PENDING", "RUNNING"] } },
+    select: { id: true, status: true, ownerInstance: true, createdAt: true },
+  });
   if (!candidates.length) return 0;
   const live = await liveInstances();
   let recovered = 0;
   for (const c of candidates) {
     if (running().has(c.id)) continue;
-    const orphaned = c.ownerInstance ? !live.has(c.ownerInstance) : c.status === "RUNNING" || Date.now() - c.createdAt.getTime() > UNSTARTED_MS;
+    const orphaned = c.ownerInstance
+      ? !live.has(c.ownerInstance)
+      : c.status === "RUNNING" || Date.now() - c.createdAt.getTime() > UNSTARTED_MS;
     if (!orphaned) continue;
-    const claimed = await db().job.updateMany({ where: { id: c.id, status: c.status, ownerInstance: c.ownerInstance }, data: { ownerInstance: instanceId() } });
+    const claimed = await db().job.updateMany({
+      where: { id: c.id, status: c.status, ownerInstance: c.ownerInstance },
+      data: { ownerInstance: instanceId() },
+    });
     if (claimed.count !== 1) continue;
     const job = await db().job.findUniqueOrThrow({ where: { id: c.id }, include: { items: true } });
     const handler = handlers().get(job.kind);
@@ -186,11 +220,18 @@ export async function recoverJobs(log: (line: string) => void = () => {}): Promi
     for (const item of interrupted) {
       try {
         await handler?.cleanup(item, job);
-        await db().jobItem.update({ where: { id: item.id }, data: { status: "PENDING", startedAt: null, error: null } });
+        await db().jobItem.update({
+          where: { id: item.id },
+          data: { status: "PENDING", startedAt: null, error: null },
+        });
       } catch (error) {
         await db().jobItem.update({
           where: { id: item.id },
-          data: { status: "FAILED", error: `Interrupted by a restart and could not be cleaned up: ${(error as Error).message}`, finishedAt: new Date() },
+          data: {
+            status: "FAILED",
+            error: `Interrupted by a restart and could not be cleaned up: ${(error as Error).message}`,
+            finishedAt: new Date(),
+          },
         });
         await db().job.update({ where: { id: job.id }, data: { failed: { increment: 1 } } });
       }

@@ -40,7 +40,12 @@ const DEFAULT_TTL_MS = 15_000;
 const DEFAULT_WAIT_MS = 5 * 60_000;
 
 /** Takes the lease `name` for `holder`, waiting while another holder's lease is valid. */
-export async function acquireLease(database: Db, name: string, holder: string, options: LeaseOptions = {}): Promise<void> {
+export async function acquireLease(
+  database: Db,
+  name: string,
+  holder: string,
+  options: LeaseOptions = {},
+): Promise<void> {
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const deadline = Date.now() + (options.waitMs ?? DEFAULT_WAIT_MS);
   for (let attempt = 0; ; attempt++) {
@@ -52,17 +57,29 @@ export async function acquireLease(database: Db, name: string, holder: string, o
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    const tookOver = await database.lease.updateMany({ where: { name, expiresAt: { lt: now } }, data: { holder, expiresAt } });
+    const tookOver = await database.lease.updateMany({
+      where: { name, expiresAt: { lt: now } },
+      data: { holder, expiresAt },
+    });
     if (tookOver.count === 1) return;
-    if (Date.now() >= deadline) throw new AppError("UNAVAILABLE", "Another portal instance is busy with this right now. Try again in a moment.");
+    if (Date.now() >= deadline)
+      throw new AppError("UNAVAILABLE", "Another portal instance is busy with this right now. Try again in a moment.");
     // 2 ms doubling to 200 ms, with jitter so waiting instances do not ask in step
     await new Promise((r) => setTimeout(r, Math.min(2 * 2 ** attempt, 200) * (0.5 + Math.random())));
   }
 }
 
 /** Extends `holder`'s lease; false when it is no longer theirs (it ran out and another instance took it). */
-export async function extendLease(database: Db, name: string, holder: string, ttlMs = DEFAULT_TTL_MS): Promise<boolean> {
-  const res = await database.lease.updateMany({ where: { name, holder }, data: { expiresAt: new Date(Date.now() + ttlMs) } });
+export async function extendLease(
+  database: Db,
+  name: string,
+  holder: string,
+  ttlMs = DEFAULT_TTL_MS,
+): Promise<boolean> {
+  const res = await database.lease.updateMany({
+    where: { name, holder },
+    data: { expiresAt: new Date(Date.now() + ttlMs) },
+  });
   return res.count === 1;
 }
 
@@ -78,7 +95,11 @@ export function withClusterLock<T>(name: string, fn: () => Promise<T>, options: 
     await acquireLease(db(), name, holder, options);
     const heartbeat = setInterval(() => {
       extendLease(db(), name, holder, ttlMs).then(
-        (still) => still || console.warn(`[lock] lost the lease ${name} while working (the database was out of reach longer than the lease)`),
+        (still) =>
+          still ||
+          console.warn(
+            `[lock] lost the lease ${name} while working (the database was out of reach longer than the lease)`,
+          ),
         (error) => console.warn(`[lock] could not extend the lease ${name}: ${(error as Error).message}`),
       );
     }, ttlMs / 3);
@@ -87,7 +108,9 @@ export function withClusterLock<T>(name: string, fn: () => Promise<T>, options: 
       return await fn();
     } finally {
       clearInterval(heartbeat);
-      await releaseLease(db(), name, holder).catch((error) => console.warn(`[lock] could not release the lease ${name} (it runs out by itself): ${(error as Error).message}`));
+      await releaseLease(db(), name, holder).catch((error) =>
+        console.warn(`[lock] could not release the lease ${name} (it runs out by itself): ${(error as Error).message}`),
+      );
     }
   });
 }

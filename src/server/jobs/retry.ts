@@ -16,12 +16,16 @@ import { getJob, type JobView, jobHandler, jobPayload, startJob } from "./jobs";
 export const AUTO_RETRY_MINUTES = [1, 5, 15];
 
 /** Runs the job's failed items again (all of them, or only `itemIds`). Returns how many were retried. */
-export async function retryFailedItems(jobId: string, options: { itemIds?: string[]; auto?: boolean } = {}): Promise<number> {
+export async function retryFailedItems(
+  jobId: string,
+  options: { itemIds?: string[]; auto?: boolean } = {},
+): Promise<number> {
   const job = await db().job.findUnique({ where: { id: jobId }, include: { items: true } });
   if (!job) throw new AppError("NOT_FOUND", "This job was not found.");
   const handler = jobHandler(job.kind);
   if (!handler?.prepareRetry) throw conflict("This kind of job cannot be retried item by item.");
-  if (["PENDING", "RUNNING"].includes(job.status)) throw conflict("This job is still running; wait for it to finish before retrying.");
+  if (["PENDING", "RUNNING"].includes(job.status))
+    throw conflict("This job is still running; wait for it to finish before retrying.");
   const failed = job.items.filter((i) => i.status === "FAILED" && (!options.itemIds || options.itemIds.includes(i.id)));
   if (!failed.length) throw conflict("This job has no failed items to retry.");
   const payload = jobPayload(job.payload);
@@ -29,7 +33,13 @@ export async function retryFailedItems(jobId: string, options: { itemIds?: strin
   const next = { ...payload, retryAt: undefined, autoRetries: options.auto ? (payload.autoRetries ?? 0) + 1 : 0 };
   const claimed = await db().job.updateMany({
     where: { id: jobId, status: job.status },
-    data: { status: "PENDING", finishedAt: null, error: null, ownerInstance: instanceId(), payload: JSON.stringify(next) },
+    data: {
+      status: "PENDING",
+      finishedAt: null,
+      error: null,
+      ownerInstance: instanceId(),
+      payload: JSON.stringify(next),
+    },
   });
   if (claimed.count !== 1) throw conflict("This job is being retried already.");
   let retried = 0;
@@ -39,7 +49,10 @@ export async function retryFailedItems(jobId: string, options: { itemIds?: strin
       return false;
     });
     if (!ok) continue;
-    await db().jobItem.update({ where: { id: item.id }, data: { status: "PENDING", error: null, startedAt: null, finishedAt: null } });
+    await db().jobItem.update({
+      where: { id: item.id },
+      data: { status: "PENDING", error: null, startedAt: null, finishedAt: null },
+    });
     retried++;
   }
   await db().job.update({ where: { id: jobId }, data: { failed: { decrement: retried } } });
@@ -51,7 +64,13 @@ export async function retryFailedItems(jobId: string, options: { itemIds?: strin
 export async function retryJob(actor: Actor, jobId: string, ip: string | null): Promise<JobView> {
   const visible = await getJobFor(actor, jobId); // not found for anyone else
   const retried = await retryFailedItems(jobId);
-  await recordAudit({ actor, action: "job.retry", target: { type: "job", id: jobId, name: visible.title }, ip, details: { items: retried } });
+  await recordAudit({
+    actor,
+    action: "job.retry",
+    target: { type: "job", id: jobId, name: visible.title },
+    ip,
+    details: { items: retried },
+  });
   return getJob(jobId);
 }
 
@@ -66,12 +85,21 @@ export async function scheduleAutoRetry(job: Job): Promise<Date | null> {
   const attempt = payload.autoRetries ?? 0;
   const minutes = AUTO_RETRY_MINUTES[attempt];
   const at = minutes === undefined ? null : new Date(Date.now() + minutes * 60_000);
-  await db().job.update({ where: { id: job.id }, data: { payload: JSON.stringify({ ...payload, retryAt: at?.toISOString() }) } });
+  await db().job.update({
+    where: { id: job.id },
+    data: { payload: JSON.stringify({ ...payload, retryAt: at?.toISOString() }) },
+  });
   const items = await db().jobItem.findMany({ where: { id: { in: ids } }, select: { machineId: true } });
   for (const i of items) {
-    const m = await db().machine.findUnique({ where: { id: i.machineId as string }, select: { id: true, stateDetail: true } });
+    const m = await db().machine.findUnique({
+      where: { id: i.machineId as string },
+      select: { id: true, stateDetail: true },
+    });
     if (!m) continue;
-    const base = (m.stateDetail ?? "Could not be created.").replace(/ (Retrying automatically|No automatic retries left).*$/, "");
+    const base = (m.stateDetail ?? "Could not be created.").replace(
+      / (Retrying automatically|No automatic retries left).*$/,
+      "",
+    );
     const note = at
       ? ` Retrying automatically at ${at.toISOString().slice(11, 16)} UTC (attempt ${attempt + 1} of ${AUTO_RETRY_MINUTES.length}).`
       : ` No automatic retries left: retry it from the class page or the jobs page.`;
@@ -93,7 +121,10 @@ export async function runDueAutoRetries(): Promise<number> {
     if (!at || new Date(at).getTime() > Date.now()) continue;
     const ids = await autoRetryItemIds(c.id);
     if (!ids.length) {
-      await db().job.update({ where: { id: c.id }, data: { payload: JSON.stringify({ ...jobPayload(c.payload), retryAt: undefined }) } });
+      await db().job.update({
+        where: { id: c.id },
+        data: { payload: JSON.stringify({ ...jobPayload(c.payload), retryAt: undefined }) },
+      });
       continue;
     }
     n += await retryFailedItems(c.id, { itemIds: ids, auto: true }).catch(() => 0);
@@ -103,9 +134,15 @@ export async function runDueAutoRetries(): Promise<number> {
 
 /** A job's failed items that are retried automatically: those of pool machines (nobody waits on them). */
 export async function autoRetryItemIds(jobId: string): Promise<string[]> {
-  const items = await db().jobItem.findMany({ where: { jobId, status: "FAILED", machineId: { not: null } }, select: { id: true, machineId: true } });
+  const items = await db().jobItem.findMany({
+    where: { jobId, status: "FAILED", machineId: { not: null } },
+    select: { id: true, machineId: true },
+  });
   if (!items.length) return [];
-  const pool = await db().machine.findMany({ where: { id: { in: items.map((i) => i.machineId as string) }, role: "POOL", ownerId: null }, select: { id: true } });
+  const pool = await db().machine.findMany({
+    where: { id: { in: items.map((i) => i.machineId as string) }, role: "POOL", ownerId: null },
+    select: { id: true },
+  });
   const poolIds = new Set(pool.map((m) => m.id));
   return items.filter((i) => poolIds.has(i.machineId as string)).map((i) => i.id);
 }

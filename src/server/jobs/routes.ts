@@ -8,7 +8,10 @@ const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 
 export const ZListJobsQuery = z.object({
   scope: z.preprocess(emptyAsUndefined, z.enum(["mine", "all"], { message: "Choose mine or all." }).default("mine")),
-  status: z.preprocess(emptyAsUndefined, z.enum(["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "PARTIAL"], { message: "Choose a job state." }).optional()),
+  status: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "PARTIAL"], { message: "Choose a job state." }).optional(),
+  ),
   page: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
   pageSize: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(25)),
 });

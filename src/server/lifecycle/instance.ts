@@ -40,7 +40,10 @@ export function goneFromThisHost(id: string): boolean {
 
 /** The instances alive now (this one included): their lease is valid and, on this host, their process runs. */
 export async function liveInstances(): Promise<Set<string>> {
-  const rows = await db().lease.findMany({ where: { name: { startsWith: LEASE_PREFIX }, expiresAt: { gt: new Date() } }, select: { name: true } });
+  const rows = await db().lease.findMany({
+    where: { name: { startsWith: LEASE_PREFIX }, expiresAt: { gt: new Date() } },
+    select: { name: true },
+  });
   const live = new Set(rows.map((r) => r.name.slice(LEASE_PREFIX.length)).filter((id) => !goneFromThisHost(id)));
   live.add(instanceId());
   return live;
@@ -51,7 +54,11 @@ type Beat = () => Promise<unknown>;
 async function renew(): Promise<void> {
   const name = LEASE_PREFIX + instanceId();
   const expiresAt = new Date(Date.now() + deadAfterMs());
-  await db().lease.upsert({ where: { name }, create: { name, holder: instanceId(), expiresAt }, update: { expiresAt } });
+  await db().lease.upsert({
+    where: { name },
+    create: { name, holder: instanceId(), expiresAt },
+    update: { expiresAt },
+  });
 }
 
 /** Takes this instance's lease and starts the heartbeat with `beats` (each runs after the renewal, one at a time). */
@@ -64,7 +71,9 @@ export async function startInstance(beats: Beat[]): Promise<void> {
     if (busy) return;
     busy = true;
     try {
-      await renew().catch((error) => console.error(`[instance] could not renew the instance lease: ${(error as Error).message}`));
+      await renew().catch((error) =>
+        console.error(`[instance] could not renew the instance lease: ${(error as Error).message}`),
+      );
       for (const beat of s.beats ?? []) await beat().catch((error) => console.error("[instance] heartbeat", error));
     } finally {
       busy = false;

@@ -38,7 +38,10 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   // the instance lease and its heartbeat: this instance's consoles (and dead instances' console rows), and jobs
   // of instances that are gone (the first beat, now, resumes what a crash of this portal left)
   await startInstance([
-    () => sessionHeartbeat().then((r) => r.swept && log(`↻ closed ${r.swept} console record(s) left open by a portal instance that stopped`)),
+    () =>
+      sessionHeartbeat().then(
+        (r) => r.swept && log(`↻ closed ${r.swept} console record(s) left open by a portal instance that stopped`),
+      ),
     () => recoverJobs(log),
   ]);
   const deletes = await resumeInterruptedDeletes(peers ? 5 * 60_000 : 0);
@@ -69,5 +72,9 @@ async function isolateClassNetworks(log: (line: string) => void): Promise<void> 
   for (const h of local) providerFor(hostTarget(h)); // a local Docker endpoint registers its networks' bridges
   await applyIsolation();
   const failed = isolationError();
-  log(failed ? `✗ ${failed}` : `✓ class network isolation (nftables table inet lab_portal_isolation) on ${local.length} local host(s)`);
+  log(
+    failed
+      ? `✗ ${failed}`
+      : `✓ class network isolation (nftables table inet lab_portal_isolation) on ${local.length} local host(s)`,
+  );
 }

@@ -13,7 +13,18 @@ import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
-import { classTeacherIds, inFlight, loadForActor, loadMachine, type MachineWith, machineInclude, machineRow, providerAndSpec, publishMachine, publishMachineDeleted } from "./machine-core";
+import {
+  classTeacherIds,
+  inFlight,
+  loadForActor,
+  loadMachine,
+  type MachineWith,
+  machineInclude,
+  machineRow,
+  providerAndSpec,
+  publishMachine,
+  publishMachineDeleted,
+} from "./machine-core";
 import { removeFromHost } from "./provision";
 import type { TMachineRow } from "./routes";
 
@@ -29,31 +40,54 @@ const statesAllowing = (action: MachineAction) => MACHINE_STATES.filter((s) => a
 
 type Op = (m: MachineWith) => Promise<Partial<Machine>>;
 
-export async function machineAction(actor: Actor, id: string, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean }, ip: string | null): Promise<TMachineRow> {
+export async function machineAction(
+  actor: Actor,
+  id: string,
+  action: "start" | "stop" | "reboot" | "revert" | "delete",
+  options: { force?: boolean },
+  ip: string | null,
+): Promise<TMachineRow> {
   const m = await loadForActor(actor, id);
   // a student's class machine is their seat in the class: Revert is their reset, only the class's teachers delete it
-  if (action === "delete" && studentClassMachine(actor, m)) throw new AppError("FORBIDDEN", CLASS_MACHINE_DELETE_REFUSAL);
+  if (action === "delete" && studentClassMachine(actor, m))
+    throw new AppError("FORBIDDEN", CLASS_MACHINE_DELETE_REFUSAL);
   if (!allowed(action, m.state)) throw new AppError("INVALID_STATE", refusal(action, m.state));
-  if (action !== "delete" && (!m.template || !m.host)) throw new AppError("INVALID_STATE", "This machine's template or host was removed; it can only be deleted.");
+  if (action !== "delete" && (!m.template || !m.host))
+    throw new AppError("INVALID_STATE", "This machine's template or host was removed; it can only be deleted.");
   if (action !== "delete" && m.host?.status === "OFFLINE")
-    throw new AppError("HOST_UNREACHABLE", `Host ${m.host?.name} is offline${m.host?.lastError ? `: ${m.host?.lastError}` : ""}.`);
+    throw new AppError(
+      "HOST_UNREACHABLE",
+      `Host ${m.host?.name} is offline${m.host?.lastError ? `: ${m.host?.lastError}` : ""}.`,
+    );
   const to = TRANSITION[action];
   if (inFlight().has(id)) throw new AppError("INVALID_STATE", refusal(action, to));
   inFlight().add(id);
-  const claim = (client: Tx) => client.machine.updateMany({ where: { id, state: { in: statesAllowing(action) } }, data: { state: to, stateDetail: null } });
-  // a start counts against the owner's quota (whoever clicks); the check and the claim are one transaction
-  const quota = action === "start" && m.ownerId ? { running: 1, vcpus: m.vcpus, memoryMb: m.memoryMb, hoursFor: { classId: m.classId } } : null;
-  const claimed = await (quota && m.ownerId ? withQuota(m.ownerId, quota, claim) : claim(db()))
-    .catch((error) => {
-      inFlight().delete(id);
-      throw error;
+  const claim = (client: Tx) =>
+    client.machine.updateMany({
+      where: { id, state: { in: statesAllowing(action) } },
+      data: { state: to, stateDetail: null },
     });
+  // a start counts against the owner's quota (whoever clicks); the check and the claim are one transaction
+  const quota =
+    action === "start" && m.ownerId
+      ? { running: 1, vcpus: m.vcpus, memoryMb: m.memoryMb, hoursFor: { classId: m.classId } }
+      : null;
+  const claimed = await (quota && m.ownerId ? withQuota(m.ownerId, quota, claim) : claim(db())).catch((error) => {
+    inFlight().delete(id);
+    throw error;
+  });
   if (claimed.count !== 1) {
     inFlight().delete(id);
     const now = await loadMachine(id);
     throw new AppError("INVALID_STATE", refusal(action, now.state));
   }
-  await recordAudit({ actor, action: `machine.${action}`, target: { type: "machine", id, name: m.name }, ip, details: options.force ? { force: true } : null });
+  await recordAudit({
+    actor,
+    action: `machine.${action}`,
+    target: { type: "machine", id, name: m.name },
+    ip,
+    details: options.force ? { force: true } : null,
+  });
   const fresh = await loadMachine(id);
   publishMachine(fresh, classTeacherIds(fresh.class));
   runInBackground(fresh, action, options);
@@ -65,13 +99,20 @@ export async function machineAction(actor: Actor, id: string, action: "start" | 
  * update as a user's stop, audited as a system action; `detail` stays as the machine's state detail. Only a
  * RUNNING machine is claimed, so it never races a user's action. Returns false when nothing was claimed.
  */
-export async function systemMachineAction(id: string, action: "stop", why: { reason: string; detail: string }): Promise<boolean> {
+export async function systemMachineAction(
+  id: string,
+  action: "stop",
+  why: { reason: string; detail: string },
+): Promise<boolean> {
   if (inFlight().has(id)) return false;
   const m = await loadMachine(id);
   if (m.state !== "RUNNING" || !m.template || !m.host || m.host.status === "OFFLINE") return false;
   inFlight().add(id);
   const claimed = await db()
-    .machine.updateMany({ where: { id, state: "RUNNING" }, data: { state: TRANSITION[action], stateDetail: why.detail } })
+    .machine.updateMany({
+      where: { id, state: "RUNNING" },
+      data: { state: TRANSITION[action], stateDetail: why.detail },
+    })
     .catch((error) => {
       inFlight().delete(id);
       throw error;
@@ -80,16 +121,31 @@ export async function systemMachineAction(id: string, action: "stop", why: { rea
     inFlight().delete(id);
     return false;
   }
-  await recordAudit({ actor: null, action: `machine.${action}`, target: { type: "machine", id, name: m.name }, details: { reason: why.reason } });
+  await recordAudit({
+    actor: null,
+    action: `machine.${action}`,
+    target: { type: "machine", id, name: m.name },
+    details: { reason: why.reason },
+  });
   const fresh = await loadMachine(id);
   publishMachine(fresh, classTeacherIds(fresh.class));
   runInBackground(fresh, action, { detail: why.detail });
   return true;
 }
 
-function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "revert" | "delete", options: { force?: boolean; detail?: string }) {
+function runInBackground(
+  m: MachineWith,
+  action: "start" | "stop" | "reboot" | "revert" | "delete",
+  options: { force?: boolean; detail?: string },
+) {
   inFlight().add(m.id);
-  const ops: Record<typeof action, Op> = { start: doStart, stop: (x) => doStop(x, options.force, options.detail), reboot: doReboot, revert: doRevert, delete: doDelete };
+  const ops: Record<typeof action, Op> = {
+    start: doStart,
+    stop: (x) => doStop(x, options.force, options.detail),
+    reboot: doReboot,
+    revert: doRevert,
+    delete: doDelete,
+  };
   void (async () => {
     try {
       const data = await ops[action](m);
@@ -97,7 +153,10 @@ function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "
         await db().machine.delete({ where: { id: m.id } });
         if (m.role === "INSTALL" && m.templateId) {
           // deleting an installation machine abandons the installation; the ISO stays for another try
-          await db().template.updateMany({ where: { id: m.templateId, installMachineId: m.id }, data: { installMachineId: null, status: "DRAFT", statusDetail: "The installation machine was deleted." } });
+          await db().template.updateMany({
+            where: { id: m.templateId, installMachineId: m.id },
+            data: { installMachineId: null, status: "DRAFT", statusDetail: "The installation machine was deleted." },
+          });
         }
         publishMachineDeleted(m, classTeacherIds(m.class));
         return;
@@ -109,7 +168,9 @@ function runInBackground(m: MachineWith, action: "start" | "stop" | "reboot" | "
       const reason = error instanceof ProviderError ? error.message : (error as Error).message;
       const state = await observedState(m).catch(() => "UNKNOWN");
       const verb = { start: "start", stop: "stop", reboot: "restart", revert: "revert", delete: "delete" }[action];
-      const updated = await db().machine.update({ where: { id: m.id }, data: { state, stateDetail: `Could not ${verb}: ${reason}` } }).catch(() => null);
+      const updated = await db()
+        .machine.update({ where: { id: m.id }, data: { state, stateDetail: `Could not ${verb}: ${reason}` } })
+        .catch(() => null);
       if (updated) publishMachine(updated, classTeacherIds(m.class));
     } finally {
       inFlight().delete(m.id);
@@ -158,7 +219,9 @@ async function doStop(m: MachineWith, force?: boolean, detail?: string): Promise
 
 const doReboot: Op = async (m) => {
   const { provider, spec } = await providerAndSpec(m);
-  const { display } = await provider.reboot(m.providerRef ?? "", spec, { timeoutMs: env().MACHINE_STOP_TIMEOUT_SECONDS * 1000 });
+  const { display } = await provider.reboot(m.providerRef ?? "", spec, {
+    timeoutMs: env().MACHINE_STOP_TIMEOUT_SECONDS * 1000,
+  });
   return {
     state: "RUNNING",
     stateDetail: null,
@@ -219,7 +282,10 @@ async function refreshAddresses(id: string): Promise<void> {
 
 /** At start: deletes interrupted by a restart are finished (with other instances alive, only those idle for `olderThanMs`). */
 export async function resumeInterruptedDeletes(olderThanMs = 0): Promise<number> {
-  const stuck = await db().machine.findMany({ where: { state: "DELETING", updatedAt: { lt: new Date(Date.now() - olderThanMs) } }, include: machineInclude });
+  const stuck = await db().machine.findMany({
+    where: { state: "DELETING", updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    include: machineInclude,
+  });
   for (const m of stuck) runInBackground(m, "delete", {});
   return stuck.length;
 }

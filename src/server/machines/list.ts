@@ -12,9 +12,14 @@ export async function listMachines(actor: Actor, q: TListMachinesQuery) {
   if (q.scope === "all") {
     if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only admins can list all machines.");
   } else if (q.scope === "class") {
-    if (!q.classId) throw new AppError("VALIDATION_FAILED", "Name the class.", { fields: { classId: "Name the class." } });
-    const cls = await db().class.findUnique({ where: { id: q.classId }, select: { ownerId: true, coOwners: { select: { userId: true } } } });
-    if (!cls || (actor.role !== "ADMIN" && !teachesClass(actor, cls))) throw new AppError("NOT_FOUND", "This class was not found.");
+    if (!q.classId)
+      throw new AppError("VALIDATION_FAILED", "Name the class.", { fields: { classId: "Name the class." } });
+    const cls = await db().class.findUnique({
+      where: { id: q.classId },
+      select: { ownerId: true, coOwners: { select: { userId: true } } },
+    });
+    if (!cls || (actor.role !== "ADMIN" && !teachesClass(actor, cls)))
+      throw new AppError("NOT_FOUND", "This class was not found.");
     where.classId = q.classId;
   } else {
     where.ownerId = actor.id;
@@ -24,7 +29,13 @@ export async function listMachines(actor: Actor, q: TListMachinesQuery) {
   if (q.q) where.name = { contains: q.q };
   const [total, rows, reach] = await Promise.all([
     db().machine.count({ where }),
-    db().machine.findMany({ where, include: machineInclude, orderBy: [{ createdAt: "desc" }, { name: "asc" }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+    db().machine.findMany({
+      where,
+      include: machineInclude,
+      orderBy: [{ createdAt: "desc" }, { name: "asc" }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    }),
     rdpReach(),
   ]);
   return { items: rows.map((m) => machineRow(m, actor, reach)), total, page: q.page, pageSize: q.pageSize };
@@ -37,7 +48,8 @@ export async function getMachine(actor: Actor, id: string): Promise<TMachineRow>
 
 export async function getJobFor(actor: Actor, id: string) {
   const job = await db().job.findUnique({ where: { id }, select: { createdById: true, payload: true } });
-  if (!job || (actor.role !== "ADMIN" && job.createdById !== actor.id && !(await teachesJobClass(actor, job.payload)))) throw new AppError("NOT_FOUND", "This job was not found.");
+  if (!job || (actor.role !== "ADMIN" && job.createdById !== actor.id && !(await teachesJobClass(actor, job.payload))))
+    throw new AppError("NOT_FOUND", "This job was not found.");
   const { getJob } = await import("@/server/jobs/jobs");
   return getJob(id);
 }
@@ -51,6 +63,9 @@ async function teachesJobClass(actor: Actor, payload: string): Promise<boolean> 
     return false;
   }
   if (typeof classId !== "string") return false;
-  const cls = await db().class.findUnique({ where: { id: classId }, select: { ownerId: true, coOwners: { select: { userId: true } } } });
+  const cls = await db().class.findUnique({
+    where: { id: classId },
+    select: { ownerId: true, coOwners: { select: { userId: true } } },
+  });
   return teachesClass(actor, cls);
 }

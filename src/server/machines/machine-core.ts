@@ -5,7 +5,13 @@ import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-m
 import { parseCapabilities } from "@/lib/docker-capabilities";
 import { ipv4List } from "@/lib/ipv4";
 import { parseConsoleKinds } from "@/lib/machine-states";
-import { type NativeDownloads, type RdpReach, rdpRefusal, VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
+import {
+  type NativeDownloads,
+  type RdpReach,
+  rdpRefusal,
+  VV_LOOPBACK_REFUSAL,
+  vvAddress,
+} from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
@@ -17,7 +23,9 @@ import type { TMachineRow } from "./routes";
 
 export const machineInclude = {
   owner: { select: { id: true, name: true, email: true } },
-  class: { select: { id: true, name: true, ownerId: true, isolatedNetwork: true, coOwners: { select: { userId: true } } } },
+  class: {
+    select: { id: true, name: true, ownerId: true, isolatedNetwork: true, coOwners: { select: { userId: true } } },
+  },
   template: true,
   host: true,
 } as const;
@@ -36,7 +44,10 @@ export async function loadMachine(id: string): Promise<MachineWith> {
 }
 
 /** Teaches the class: its owner or a co-owner (teachers and admins). */
-export function teachesClass(actor: Pick<Actor, "id" | "role">, c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined): boolean {
+export function teachesClass(
+  actor: Pick<Actor, "id" | "role">,
+  c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined,
+): boolean {
   if (!c || actor.role === "STUDENT") return false;
   return c.ownerId === actor.id || c.coOwners.some((o) => o.userId === actor.id);
 }
@@ -52,7 +63,10 @@ export function classTeacherIds(c: { ownerId: string; coOwners: { userId: string
 }
 
 /** A class machine's network: its own isolated network when the class asks for one. */
-export function classNetwork(m: Pick<Machine, "classId">, c: { isolatedNetwork: boolean } | null | undefined): string | null {
+export function classNetwork(
+  m: Pick<Machine, "classId">,
+  c: { isolatedNetwork: boolean } | null | undefined,
+): string | null {
   return m.classId && c?.isolatedNetwork ? `lpc-${m.classId.slice(-10)}` : null;
 }
 
@@ -94,7 +108,15 @@ export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach
     stateDetail: m.stateDetail,
     owner: m.owner,
     class: m.class ? { id: m.class.id, name: m.class.name } : null,
-    template: m.template ? { id: m.template.id, name: m.template.name, consoleKinds: parseConsoleKinds(m.template.consoleKinds), osType: m.template.osType, sshUser: m.template.sshUser } : null,
+    template: m.template
+      ? {
+          id: m.template.id,
+          name: m.template.name,
+          consoleKinds: parseConsoleKinds(m.template.consoleKinds),
+          osType: m.template.osType,
+          sshUser: m.template.sshUser,
+        }
+      : null,
     host: m.host ? { id: m.host.id, name: m.host.name, status: m.host.status } : null,
     vcpus: m.vcpus,
     memoryMb: m.memoryMb,
@@ -104,7 +126,9 @@ export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach
     drift: m.drift,
     driftAt: m.driftAt?.toISOString() ?? null,
     display:
-      actor?.role === "ADMIN" && m.host && (m.vncPort || m.spicePort) ? { host: m.host.consoleAddress, vncPort: m.vncPort, spicePort: m.spicePort } : null,
+      actor?.role === "ADMIN" && m.host && (m.vncPort || m.spicePort)
+        ? { host: m.host.consoleAddress, vncPort: m.vncPort, spicePort: m.spicePort }
+        : null,
     lastStartedAt: m.lastStartedAt?.toISOString() ?? null,
     lastStoppedAt: m.lastStoppedAt?.toISOString() ?? null,
     jobId: m.jobId,
@@ -147,7 +171,9 @@ export function machineSpec(m: Machine, t: Template, volume: string | null): Mac
 export async function providerAndSpec(m: MachineWith): Promise<{ provider: MachineProvider; spec: MachineSpec }> {
   if (!m.host) throw new Error("This machine has no host.");
   if (!m.template) throw new Error("This machine's template was deleted; it can only be deleted.");
-  const copy = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId: m.template.id, hostId: m.host.id } } });
+  const copy = await db().templateHost.findUnique({
+    where: { templateId_hostId: { templateId: m.template.id, hostId: m.host.id } },
+  });
   const spec = machineSpec(m, m.template, copy?.volume ?? m.template.dockerImage ?? null);
   spec.network = classNetwork(m, m.class);
   return { provider: providerFor(hostTarget(m.host)), spec };
@@ -160,12 +186,23 @@ export function inFlight(): Set<string> {
   return globalForInFlight.__labInFlight;
 }
 
-export function publishMachine(m: Pick<Machine, "id" | "ownerId" | "classId" | "state" | "stateDetail">, teachers?: string | string[] | null): void {
-  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string => Boolean(x));
-  publish({ type: "machine.updated", audience: { userIds, roles: ["ADMIN"] }, data: { id: m.id, state: m.state, stateDetail: m.stateDetail } });
+export function publishMachine(
+  m: Pick<Machine, "id" | "ownerId" | "classId" | "state" | "stateDetail">,
+  teachers?: string | string[] | null,
+): void {
+  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string =>
+    Boolean(x),
+  );
+  publish({
+    type: "machine.updated",
+    audience: { userIds, roles: ["ADMIN"] },
+    data: { id: m.id, state: m.state, stateDetail: m.stateDetail },
+  });
 }
 
 export function publishMachineDeleted(m: Pick<Machine, "id" | "ownerId">, teachers?: string | string[] | null): void {
-  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string => Boolean(x));
+  const userIds = [m.ownerId, ...(Array.isArray(teachers) ? teachers : [teachers])].filter((x): x is string =>
+    Boolean(x),
+  );
   publish({ type: "machine.deleted", audience: { userIds, roles: ["ADMIN"] }, data: { id: m.id } });
 }

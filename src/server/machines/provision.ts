@@ -14,29 +14,52 @@ import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, names, ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
-import { classNetwork, classTeacherIds, inFlight, loadMachine, machineInclude, machineRow, machineSpec, publishMachine } from "./machine-core";
+import {
+  classNetwork,
+  classTeacherIds,
+  inFlight,
+  loadMachine,
+  machineInclude,
+  machineRow,
+  machineSpec,
+  publishMachine,
+} from "./machine-core";
 import type { TCreateMachines } from "./routes";
 
 /** Puts the template's base image on the host once (libvirt upload; Docker image check). */
 export async function ensureTemplateOnHost(templateId: string, hostId: string): Promise<string> {
-  return withClusterLock(`template-on-host:${templateId}:${hostId}`, async () => {
-    const existing = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId, hostId } } });
-    if (existing) return existing.volume;
-    const [template, host] = await Promise.all([db().template.findUniqueOrThrow({ where: { id: templateId } }), db().host.findUniqueOrThrow({ where: { id: hostId } })]);
-    const { volume } = await providerFor(hostTarget(host)).prepareTemplate({ id: template.id, imagePath: template.imagePath, dockerImage: template.dockerImage });
-    await db().templateHost.create({ data: { templateId, hostId, volume } });
-    return volume;
-  }, { waitMs: 60 * 60_000 }); // another instance may be uploading a large image to this host
+  return withClusterLock(
+    `template-on-host:${templateId}:${hostId}`,
+    async () => {
+      const existing = await db().templateHost.findUnique({ where: { templateId_hostId: { templateId, hostId } } });
+      if (existing) return existing.volume;
+      const [template, host] = await Promise.all([
+        db().template.findUniqueOrThrow({ where: { id: templateId } }),
+        db().host.findUniqueOrThrow({ where: { id: hostId } }),
+      ]);
+      const { volume } = await providerFor(hostTarget(host)).prepareTemplate({
+        id: template.id,
+        imagePath: template.imagePath,
+        dockerImage: template.dockerImage,
+      });
+      await db().templateHost.create({ data: { templateId, hostId, volume } });
+      return volume;
+    },
+    { waitMs: 60 * 60_000 },
+  ); // another instance may be uploading a large image to this host
 }
 
 export async function createMachines(actor: Actor, input: TCreateMachines, ip: string | null) {
   const template = await db().template.findUnique({ where: { id: input.templateId } });
-  if (!template || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id)) throw notFound("This template");
-  if (template.status !== "READY") throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
+  if (!template || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id))
+    throw notFound("This template");
+  if (template.status !== "READY")
+    throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
   if (actor.role !== "ADMIN" && (input.hostId || (input.ownerId && input.ownerId !== actor.id) || input.fullCopy))
     throw new AppError("FORBIDDEN", "Only admins choose the host, the owner or full-copy disks.");
   const ownerId = input.ownerId ?? actor.id;
-  if (input.ownerId && !(await db().user.findUnique({ where: { id: input.ownerId }, select: { id: true } }))) throw invalid({ ownerId: "No such user." });
+  if (input.ownerId && !(await db().user.findUnique({ where: { id: input.ownerId }, select: { id: true } })))
+    throw invalid({ ownerId: "No such user." });
 
   // the owner's quota (machines, disk) is checked in the same transaction that writes the rows
   const { job, machineIds } = await reserveMachines({
@@ -53,9 +76,19 @@ export async function createMachines(actor: Actor, input: TCreateMachines, ip: s
       fullCopy: input.fullCopy,
     })),
   });
-  await recordAudit({ actor, action: "machine.create", target: { type: "template", id: template.id, name: template.name }, ip, details: { count: input.count, jobId: job.id, fullCopy: input.fullCopy } });
+  await recordAudit({
+    actor,
+    action: "machine.create",
+    target: { type: "template", id: template.id, name: template.name },
+    ip,
+    details: { count: input.count, jobId: job.id, fullCopy: input.fullCopy },
+  });
   startJob(job.id);
-  const machines = await db().machine.findMany({ where: { id: { in: machineIds } }, include: machineInclude, orderBy: { name: "asc" } });
+  const machines = await db().machine.findMany({
+    where: { id: { in: machineIds } },
+    include: machineInclude,
+    orderBy: { name: "asc" },
+  });
   return { job: await getJob(job.id), machines: machines.map((m) => machineRow(m, actor)) };
 }
 
@@ -73,12 +106,18 @@ export async function provisionMachine(machineId: string): Promise<void> {
     spec.network = classNetwork(m, m.class);
     if (spec.network) await ensureClassNetwork(m.host.id, provider, spec.network);
     const created = await provider.create(spec);
-    const done = await db().machine.update({ where: { id: m.id }, data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume } });
+    const done = await db().machine.update({
+      where: { id: m.id },
+      data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume },
+    });
     publishMachine(done, classTeacherIds(m.class));
   } catch (error) {
     const reason = error instanceof ProviderError ? error.message : (error as Error).message;
     await removeFromHost(m.id).catch(() => undefined);
-    const failed = await db().machine.update({ where: { id: m.id }, data: { state: "FAILED", stateDetail: `Could not be created: ${reason}` } });
+    const failed = await db().machine.update({
+      where: { id: m.id },
+      data: { state: "FAILED", stateDetail: `Could not be created: ${reason}` },
+    });
     publishMachine(failed, classTeacherIds(m.class));
     throw new Error(reason);
   } finally {
@@ -91,8 +130,14 @@ export async function provisionMachine(machineId: string): Promise<void> {
  * concurrently (a deploy's teacher and pool machines, joins, other instances), so the check-and-create runs
  * under the cluster lock `network:<host>:<name>`; the providers' ensureNetwork is a no-op when it exists.
  */
-export function ensureClassNetwork(hostId: string, provider: Pick<MachineProvider, "ensureNetwork">, name: string): Promise<void> {
-  return withClusterLock(`network:${hostId}:${name}`, () => provider.ensureNetwork(name, { isolated: true }), { waitMs: 10 * 60_000 });
+export function ensureClassNetwork(
+  hostId: string,
+  provider: Pick<MachineProvider, "ensureNetwork">,
+  name: string,
+): Promise<void> {
+  return withClusterLock(`network:${hostId}:${name}`, () => provider.ensureNetwork(name, { isolated: true }), {
+    waitMs: 10 * 60_000,
+  });
 }
 
 /** Removes whatever exists on the host for this machine (idempotent). */
@@ -116,7 +161,10 @@ export const deployHandler = {
     const exists = await db().machine.findUnique({ where: { id: item.machineId }, select: { id: true } });
     if (!exists) return;
     await removeFromHost(item.machineId);
-    await db().machine.update({ where: { id: item.machineId }, data: { state: "PROVISIONING", stateDetail: "Resumed after a restart…", providerRef: null, diskVolume: null } });
+    await db().machine.update({
+      where: { id: item.machineId },
+      data: { state: "PROVISIONING", stateDetail: "Resumed after a restart…", providerRef: null, diskVolume: null },
+    });
   },
   /** A failed machine goes back to PROVISIONING (provisionMachine removed what it had made on the host). */
   async prepareRetry(item: JobItem) {
@@ -145,7 +193,14 @@ export type Reservation = {
   payload?: Record<string, unknown>;
   /** Items without a machine that come first (for example "Class base"). */
   leadingItems?: string[];
-  machines: { name: string; ownerId: string | null; role: string; classId?: string | null; fullCopy?: boolean; baseVersion?: number }[];
+  machines: {
+    name: string;
+    ownerId: string | null;
+    role: string;
+    classId?: string | null;
+    fullCopy?: boolean;
+    baseVersion?: number;
+  }[];
   /** The user whose quota the owned machines count against (checked in the same transaction). */
   quotaUserId?: string | null;
   /** Only this host (an admin's choice); otherwise placement picks. */
@@ -156,14 +211,24 @@ export type Reservation = {
  * Placement, machine rows, a job and its items in one locked step (classes, pools, joins). The caller starts
  * the job. Owned machines count against quotaUserId's quota in the same transaction.
  */
-export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Host[] }): Promise<{ job: Job; machineIds: string[] }> {
+export async function reserveMachines(
+  r: Reservation,
+  inTx?: { tx: Tx; hosts: Host[] },
+): Promise<{ job: Job; machineIds: string[] }> {
   const t = r.template;
   const write = async (client: Tx, hosts: Host[]) => {
     const lead = r.leadingItems ?? [];
     const job = await client.job.create({
-      data: { kind: r.jobKind, title: r.title, createdById: r.createdById, total: lead.length + r.machines.length, payload: JSON.stringify({ templateId: t.id, ...r.payload }) },
+      data: {
+        kind: r.jobKind,
+        title: r.title,
+        createdById: r.createdById,
+        total: lead.length + r.machines.length,
+        payload: JSON.stringify({ templateId: t.id, ...r.payload }),
+      },
     });
-    for (const [i, label] of lead.entries()) await client.jobItem.create({ data: { jobId: job.id, position: i, label } });
+    for (const [i, label] of lead.entries())
+      await client.jobItem.create({ data: { jobId: job.id, position: i, label } });
     const machineIds: string[] = [];
     for (const [i, spec] of r.machines.entries()) {
       const m = await client.machine.create({
@@ -186,7 +251,9 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
         },
       });
       machineIds.push(m.id);
-      await client.jobItem.create({ data: { jobId: job.id, position: lead.length + i, label: spec.name, machineId: m.id } });
+      await client.jobItem.create({
+        data: { jobId: job.id, position: lead.length + i, label: spec.name, machineId: m.id },
+      });
     }
     return { job, machineIds };
   };
@@ -194,12 +261,19 @@ export async function reserveMachines(r: Reservation, inTx?: { tx: Tx; hosts: Ho
   return withClusterLock("placement", async () => {
     const hosts = await placeFor(t, r.machines.length, r.hostId);
     const owned = r.machines.filter((m) => m.ownerId && m.ownerId === r.quotaUserId).length;
-    if (r.quotaUserId && owned) return withQuota(r.quotaUserId, { machines: owned, diskGb: owned * t.diskGb }, (tx) => write(tx, hosts));
+    if (r.quotaUserId && owned)
+      return withQuota(r.quotaUserId, { machines: owned, diskGb: owned * t.diskGb }, (tx) => write(tx, hosts));
     return db().$transaction((tx) => write(tx, hosts));
   });
 }
 
 /** Hosts for `count` machines of a template (call inside withClusterLock("placement")). */
-export function placeFor(t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">, count: number, hostId?: string | null): Promise<Host[]> {
-  return count ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count, { hostId }) : Promise.resolve([]);
+export function placeFor(
+  t: Pick<Template, "kind" | "vcpus" | "memoryMb" | "diskGb">,
+  count: number,
+  hostId?: string | null,
+): Promise<Host[]> {
+  return count
+    ? placeMachines(t.kind, { vcpus: t.vcpus, memoryMb: t.memoryMb, diskGb: t.diskGb }, count, { hostId })
+    : Promise.resolve([]);
 }

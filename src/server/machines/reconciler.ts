@@ -20,11 +20,16 @@ export function reconcile(dbState: string, observed: ProviderState, hostName: st
   if (dbState === "PROVISIONING" || dbState === "DELETING") return null;
   if (observed === "missing") {
     if (dbState === "FAILED") return null;
-    return { state: "UNKNOWN", stateDetail: `Not found on ${hostName}.`, drift: `Removed on ${hostName} outside the portal. Revert re-creates it from the template; delete removes the record.` };
+    return {
+      state: "UNKNOWN",
+      stateDetail: `Not found on ${hostName}.`,
+      drift: `Removed on ${hostName} outside the portal. Revert re-creates it from the template; delete removes the record.`,
+    };
   }
   if (observed === "running") {
     if (dbState === "RUNNING") return null;
-    if (dbState === "STOPPED") return { state: "RUNNING", stateDetail: null, drift: `Started on ${hostName} outside the portal.` };
+    if (dbState === "STOPPED")
+      return { state: "RUNNING", stateDetail: null, drift: `Started on ${hostName} outside the portal.` };
     return { state: "RUNNING", stateDetail: null };
   }
   // libvirt passes through "paused" while a domain starts or migrates: not a state of its own here
@@ -34,15 +39,24 @@ export function reconcile(dbState: string, observed: ProviderState, hostName: st
   return { state: "STOPPED", stateDetail: dbState === "RUNNING" ? "Shut down from inside the machine." : null };
 }
 
-async function apply(machineId: string, observed: ProviderState, host: Pick<Host, "id" | "name">, observedAt: Date): Promise<boolean> {
+async function apply(
+  machineId: string,
+  observed: ProviderState,
+  host: Pick<Host, "id" | "name">,
+  observedAt: Date,
+): Promise<boolean> {
   if (inFlight().has(machineId)) return false;
-  const m = await db().machine.findUnique({ where: { id: machineId }, include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } });
+  const m = await db().machine.findUnique({
+    where: { id: machineId },
+    include: { class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } },
+  });
   if (!m || m.hostId !== host.id) return false;
   // the row changed after this observation was made (an action just finished): the observation is stale
   if (m.updatedAt.getTime() >= observedAt.getTime()) return false;
   // a transitional state claimed recently belongs to an action that may be running in another portal instance
   // (inFlight only knows this one); after the grace a stuck one (its instance died) is reconciled as usual
-  if (isBusy(m.state) && Date.now() - m.updatedAt.getTime() < (env().MACHINE_STOP_TIMEOUT_SECONDS + 120) * 1000) return false;
+  if (isBusy(m.state) && Date.now() - m.updatedAt.getTime() < (env().MACHINE_STOP_TIMEOUT_SECONDS + 120) * 1000)
+    return false;
   const next = reconcile(m.state, observed, host.name);
   if (!next) return false;
   if (inFlight().has(machineId)) return false;
@@ -53,7 +67,17 @@ async function apply(machineId: string, observed: ProviderState, host: Pick<Host
       state: next.state,
       stateDetail: next.stateDetail ?? null,
       ...(next.drift ? { drift: next.drift, driftAt: new Date() } : {}),
-      ...(stopped ? { lastStoppedAt: new Date(), vncPort: null, spicePort: null, displaySecret: null, spiceSecret: null, spiceSecretUntil: null, ipAddresses: null } : {}),
+      ...(stopped
+        ? {
+            lastStoppedAt: new Date(),
+            vncPort: null,
+            spicePort: null,
+            displaySecret: null,
+            spiceSecret: null,
+            spiceSecretUntil: null,
+            ipAddresses: null,
+          }
+        : {}),
     },
   });
   publishMachine(updated, classTeacherIds(m.class));
@@ -102,7 +126,8 @@ async function syncWatchers(r: Running) {
     current?.watcher.close();
     const watcher = providerFor(hostTarget(host)).watch(
       (event) => {
-        if (event.machineId) void apply(event.machineId, event.state, host, event.at ?? new Date()).catch(() => undefined);
+        if (event.machineId)
+          void apply(event.machineId, event.state, host, event.at ?? new Date()).catch(() => undefined);
       },
       () => undefined,
     );

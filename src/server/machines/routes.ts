@@ -15,7 +15,13 @@ export const ZMachineRow = z.object({
   owner: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
   class: z.object({ id: z.string(), name: z.string() }).nullable(),
   template: z
-    .object({ id: z.string(), name: z.string(), consoleKinds: z.array(z.string()), osType: z.string(), sshUser: z.string().nullable().optional() })
+    .object({
+      id: z.string(),
+      name: z.string(),
+      consoleKinds: z.array(z.string()),
+      osType: z.string(),
+      sshUser: z.string().nullable().optional(),
+    })
     .nullable(),
   host: z.object({ id: z.string(), name: z.string(), status: z.string() }).nullable(),
   vcpus: z.number(),
@@ -62,7 +68,12 @@ export const ZCreateMachines = z.object({
     .min(1, { message: "Enter a name." })
     .max(60, { message: "Use at most 60 characters." })
     .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, { message: "Letters, digits, spaces, dot, dash and underscore." }),
-  count: z.coerce.number().int().min(1, { message: "At least 1." }).max(100, { message: "At most 100 at once." }).default(1),
+  count: z.coerce
+    .number()
+    .int()
+    .min(1, { message: "At least 1." })
+    .max(100, { message: "At most 100 at once." })
+    .default(1),
   hostId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
   ownerId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()),
   fullCopy: z.boolean().default(false),
@@ -81,7 +92,15 @@ export const ZJobView = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  items: z.array(z.object({ position: z.number(), label: z.string(), machineId: z.string().nullable(), status: z.string(), error: z.string().nullable() })),
+  items: z.array(
+    z.object({
+      position: z.number(),
+      label: z.string(),
+      machineId: z.string().nullable(),
+      status: z.string(),
+      error: z.string().nullable(),
+    }),
+  ),
   classId: z.string().nullable().optional(),
   retryAt: z.string().nullable().optional(),
   retryable: z.boolean().optional(),
@@ -111,7 +130,15 @@ export const machinesRoutes = {
     response: z.object({ job: ZJobView, machines: z.array(ZMachineRow) }),
     status: 202,
   }),
-  get: defineRoute({ method: "GET", path: "/api/machines/{id}", summary: "One machine with live state", tag: "Machines", access: "any", params: ZId, response: ZMachineRow }),
+  get: defineRoute({
+    method: "GET",
+    path: "/api/machines/{id}",
+    summary: "One machine with live state",
+    tag: "Machines",
+    access: "any",
+    params: ZId,
+    response: ZMachineRow,
+  }),
   action: defineRoute({
     method: "POST",
     path: "/api/machines/{id}/{action}",
@@ -123,22 +150,42 @@ export const machinesRoutes = {
     response: ZMachineRow,
     status: 202,
   }),
-  remove: defineRoute({ method: "DELETE", path: "/api/machines/{id}", summary: "Delete a machine and its disks", tag: "Machines", access: "any", params: ZId, response: ZMachineRow, status: 202 }),
+  remove: defineRoute({
+    method: "DELETE",
+    path: "/api/machines/{id}",
+    summary: "Delete a machine and its disks",
+    tag: "Machines",
+    access: "any",
+    params: ZId,
+    response: ZMachineRow,
+    status: 202,
+  }),
   console: defineRoute({
     method: "POST",
     path: "/api/machines/{id}/console",
-    summary: "A console ticket (≤ 60 s, single use, bound to you, this machine and the kind) and the WebSocket URL to use it on",
+    summary:
+      "A console ticket (≤ 60 s, single use, bound to you, this machine and the kind) and the WebSocket URL to use it on",
     tag: "Consoles",
     access: "any",
     params: ZId,
-    body: z.object({ kind: z.enum(["vnc", "spice", "ssh", "exec"], { message: "Choose vnc, spice, ssh or exec." }), viewOnly: z.boolean().default(false) }),
-    response: z.object({ ticket: z.string(), kind: z.string(), viewOnly: z.boolean(), expiresAt: z.string(), url: z.string() }),
+    body: z.object({
+      kind: z.enum(["vnc", "spice", "ssh", "exec"], { message: "Choose vnc, spice, ssh or exec." }),
+      viewOnly: z.boolean().default(false),
+    }),
+    response: z.object({
+      ticket: z.string(),
+      kind: z.string(),
+      viewOnly: z.boolean(),
+      expiresAt: z.string(),
+      url: z.string(),
+    }),
     status: 201,
   }),
   vv: defineRoute({
     method: "GET",
     path: "/api/machines/{id}/console.vv",
-    summary: "A .vv file for remote-viewer (SPICE): host, port and this run's password, deleted by remote-viewer after reading",
+    summary:
+      "A .vv file for remote-viewer (SPICE): host, port and this run's password, deleted by remote-viewer after reading",
     tag: "Consoles",
     access: "any",
     params: ZId,
@@ -147,11 +194,20 @@ export const machinesRoutes = {
   resetHostKey: defineRoute({
     method: "DELETE",
     path: "/api/machines/{id}/host-key",
-    summary: "Forget the machine's pinned SSH host key (after checking the new key is legitimate); the next connection pins again",
+    summary:
+      "Forget the machine's pinned SSH host key (after checking the new key is legitimate); the next connection pins again",
     tag: "Consoles",
     access: ["ADMIN"],
     params: ZId,
     status: 204,
   }),
-  job: defineRoute({ method: "GET", path: "/api/jobs/{id}", summary: "A job's progress with per-item status", tag: "Machines", access: "any", params: ZId, response: ZJobView }),
+  job: defineRoute({
+    method: "GET",
+    path: "/api/jobs/{id}",
+    summary: "A job's progress with per-item status",
+    tag: "Machines",
+    access: "any",
+    params: ZId,
+    response: ZJobView,
+  }),
 };

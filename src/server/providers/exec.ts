@@ -16,12 +16,20 @@ export class CommandError extends Error {
   }
 }
 
-export function run(command: string, args: readonly string[], options: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       command,
       args as string[],
-      { timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, env: options.env ?? { ...process.env, LC_ALL: "C" } },
+      {
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 16 * 1024 * 1024,
+        env: options.env ?? { ...process.env, LC_ALL: "C" },
+      },
       (error, stdout, stderr) => {
         if (error) {
           const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
@@ -36,7 +44,11 @@ export function run(command: string, args: readonly string[], options: { timeout
 }
 
 /** Runs tasks with at most `limit` at once, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

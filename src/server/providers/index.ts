@@ -9,7 +9,16 @@ const globalForProviders = globalThis as unknown as { __labProviders?: Map<strin
 export function providerFor(host: HostTarget): MachineProvider {
   globalForProviders.__labProviders ??= new Map();
   const cache = globalForProviders.__labProviders;
-  const key = JSON.stringify([host.id, host.kind, host.uri, host.virtType, host.storagePool, host.consoleAddress, host.publishAddress, host.tlsDir]);
+  const key = JSON.stringify([
+    host.id,
+    host.kind,
+    host.uri,
+    host.virtType,
+    host.storagePool,
+    host.consoleAddress,
+    host.publishAddress,
+    host.tlsDir,
+  ]);
   let provider = cache.get(key);
   if (!provider) {
     provider = host.kind === "LIBVIRT" ? new LibvirtProvider(host) : new DockerProvider(host);

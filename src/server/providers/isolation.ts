@@ -30,9 +30,13 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** The whole table as one nft script: create-if-missing, delete, create (one transaction with nft -f). */
 export function isolationScript(input: IsolationInput): string {
-  for (const b of [...input.dockerBridges, ...input.libvirtBridges.map((l) => l.name)]) if (!IFNAME.test(b)) throw new Error(`Bad bridge name ${b}`);
-  for (const l of input.libvirtBridges) for (const a of l.addresses) if (!IPV4.test(a)) throw new Error(`Bad bridge address ${a}`);
-  const libvirt = [...new Map(input.libvirtBridges.map((l) => [l.name, l])).values()].sort((a, b) => a.name.localeCompare(b.name));
+  for (const b of [...input.dockerBridges, ...input.libvirtBridges.map((l) => l.name)])
+    if (!IFNAME.test(b)) throw new Error(`Bad bridge name ${b}`);
+  for (const l of input.libvirtBridges)
+    for (const a of l.addresses) if (!IPV4.test(a)) throw new Error(`Bad bridge address ${a}`);
+  const libvirt = [...new Map(input.libvirtBridges.map((l) => [l.name, l])).values()].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   const all = [...new Set([...input.dockerBridges, ...libvirt.map((l) => l.name)])].sort();
   const q = (name: string) => JSON.stringify(name);
   const elements = (names: string[]) => (names.length ? [`    elements = { ${names.map(q).join(", ")} }`] : []);
@@ -53,13 +57,21 @@ export function isolationScript(input: IsolationInput): string {
     "    iifname != @lab_bridges accept",
     "    ct state established,related accept",
     '    iifname @libvirt_bridges udp dport 67 accept comment "DHCP from dnsmasq"',
-    ...libvirt.flatMap((l) => l.addresses.map((a) => `    iifname ${q(l.name)} ip daddr ${a} meta l4proto { tcp, udp } th dport 53 accept comment "DNS from dnsmasq"`)),
+    ...libvirt.flatMap((l) =>
+      l.addresses.map(
+        (a) =>
+          `    iifname ${q(l.name)} ip daddr ${a} meta l4proto { tcp, udp } th dport 53 accept comment "DNS from dnsmasq"`,
+      ),
+    ),
     '    counter drop comment "lab machines do not reach the host"',
     "  }",
     "  chain forward {",
     "    type filter hook forward priority filter - 5; policy accept;",
     "    iifname != @lab_bridges accept",
-    ...all.map((b) => `    iifname ${q(b)} oifname @lab_bridges oifname != ${q(b)} counter drop comment "no traffic between lab networks"`),
+    ...all.map(
+      (b) =>
+        `    iifname ${q(b)} oifname @lab_bridges oifname != ${q(b)} counter drop comment "no traffic between lab networks"`,
+    ),
     "  }",
     "}",
     "",
@@ -72,13 +84,16 @@ export function isLocalHost(host: Pick<HostTarget, "kind" | "uri">): boolean {
   if (host.kind === "DOCKER") return uri.startsWith("unix://");
   try {
     const url = new URL(uri);
-    return (url.hostname === "" || url.hostname === "localhost") && !/\+(ssh|libssh2?|tcp|tls|ext)\b/.test(url.protocol);
+    return (
+      (url.hostname === "" || url.hostname === "localhost") && !/\+(ssh|libssh2?|tcp|tls|ext)\b/.test(url.protocol)
+    );
   } catch {
     return false;
   }
 }
 
-export const REMOTE_WARNING = "Class network isolation rules are not applied on a remote host: add nftables rules there that drop traffic from the lab bridges to the host and between them (README, 'Security in short').";
+export const REMOTE_WARNING =
+  "Class network isolation rules are not applied on a remote host: add nftables rules there that drop traffic from the lab bridges to the host and between them (README, 'Security in short').";
 
 /** The local Docker daemon's socket: its portal networks are firewalled by every portal process on this machine. */
 export const LOCAL_DOCKER_SOCKET = "/var/run/docker.sock";
@@ -98,7 +113,11 @@ type DockerSource = () => Promise<string[]>;
 type State = { sources: Map<string, DockerSource>; lastError: string | null; apply: () => Promise<void> };
 const globalForIsolation = globalThis as unknown as { __labIsolation?: State };
 function state(): State {
-  globalForIsolation.__labIsolation ??= { sources: new Map(), lastError: null, apply: serialRebuild(applyRecordingErrors) };
+  globalForIsolation.__labIsolation ??= {
+    sources: new Map(),
+    lastError: null,
+    apply: serialRebuild(applyRecordingErrors),
+  };
   return globalForIsolation.__labIsolation;
 }
 
@@ -113,7 +132,10 @@ export async function localLibvirtBridges(): Promise<IsolationInput["libvirtBrid
   const links = JSON.parse(stdout || "[]") as { ifname?: string; addr_info?: { family?: string; local?: string }[] }[];
   return links
     .filter((l) => l.ifname?.startsWith(LIBVIRT_BRIDGE_PREFIX))
-    .map((l) => ({ name: l.ifname as string, addresses: (l.addr_info ?? []).filter((a) => a.family === "inet" && a.local).map((a) => a.local as string) }));
+    .map((l) => ({
+      name: l.ifname as string,
+      addresses: (l.addr_info ?? []).filter((a) => a.family === "inet" && a.local).map((a) => a.local as string),
+    }));
 }
 
 async function gather(): Promise<IsolationInput> {
@@ -122,14 +144,18 @@ async function gather(): Promise<IsolationInput> {
   // met: the default socket always, plus the other local endpoints registered by their providers
   const sources = new Map(state().sources);
   if (existsSync(LOCAL_DOCKER_SOCKET) && !sources.has(`docker:unix://${LOCAL_DOCKER_SOCKET}`)) {
-    sources.set(`docker:unix://${LOCAL_DOCKER_SOCKET}`, () => dockerLabBridges(new Docker({ socketPath: LOCAL_DOCKER_SOCKET, timeout: 30_000 })));
+    sources.set(`docker:unix://${LOCAL_DOCKER_SOCKET}`, () =>
+      dockerLabBridges(new Docker({ socketPath: LOCAL_DOCKER_SOCKET, timeout: 30_000 })),
+    );
   }
   for (const [key, source] of sources) {
     try {
       for (const b of await source()) dockerBridges.add(b);
     } catch (error) {
       // a stopped daemon runs no containers; its networks come back into the table when it is reached again
-      console.warn(`[isolation] cannot list the networks of ${key.slice("docker:".length)}: ${(error as Error).message}`);
+      console.warn(
+        `[isolation] cannot list the networks of ${key.slice("docker:".length)}: ${(error as Error).message}`,
+      );
     }
   }
   return { dockerBridges: [...dockerBridges], libvirtBridges: await localLibvirtBridges() };

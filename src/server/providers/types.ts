@@ -83,7 +83,12 @@ export type MachineStats = { cpuSeconds: number | null; memoryBytes: number | nu
 
 export type InventoryItem = { ref: string; machineId: string | null; state: ProviderState };
 
-export type ProviderEvent = { ref: string; machineId: string | null; state: ProviderState; /** when the host saw it, if it says */ at?: Date };
+export type ProviderEvent = {
+  ref: string;
+  machineId: string | null;
+  state: ProviderState /** when the host saw it, if it says */;
+  at?: Date;
+};
 
 export type HostProbe = {
   version: string;
@@ -100,7 +105,10 @@ export interface MachineProvider {
   /** Connects and reads the host's version and size; throws ProviderError when it cannot. */
   probe(): Promise<HostProbe>;
   /** Makes a template usable on this host (uploads the base image to the pool / checks the image). */
-  prepareTemplate(template: { id: string; imagePath?: string | null; dockerImage?: string | null }, onProgress?: (done: number, total: number) => void): Promise<{ volume: string }>;
+  prepareTemplate(
+    template: { id: string; imagePath?: string | null; dockerImage?: string | null },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ volume: string }>;
   removeTemplate(volume: string): Promise<void>;
   create(spec: MachineSpec): Promise<Created>;
   start(ref: string, spec: MachineSpec): Promise<StartResult>;
@@ -165,7 +173,9 @@ export const names = {
   /** A student's previous disk kept after a publish. */
   kept: (machineId: string, version: number) => `lp-kept-${machineId}-v${version}`,
   machineIdOf: (ref: string) =>
-    ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") && !ref.startsWith("lp-kept-") ? ref.slice(3) : null,
+    ref.startsWith("lp-") && !ref.startsWith("lp-tpl-") && !ref.startsWith("lp-iso-") && !ref.startsWith("lp-kept-")
+      ? ref.slice(3)
+      : null,
 };
 
 /** 8 characters (VNC's limit; SPICE takes longer) from an alphabet without look-alikes; 46 bits at 8. */

@@ -40,7 +40,13 @@ export function formatMb(mb: number): string {
 }
 
 /** The refusal for one limit: which limit, the current usage, what the request needed and what to do. */
-export function quotaMessage(key: Check["key"], used: number, limit: number, adding: number, planName?: string | null): string {
+export function quotaMessage(
+  key: Check["key"],
+  used: number,
+  limit: number,
+  adding: number,
+  planName?: string | null,
+): string {
   const plan = planName ? ` (plan ${planName})` : "";
   switch (key) {
     case "machines":

@@ -26,7 +26,6 @@ export type HoursBreakdown = {
   leftSeconds: number | null;
 };
 
-
 function budget(limitHours: number | null, grantedSeconds: number, usedSeconds: number): HoursBudget {
   if (limitHours === null) return { totalSeconds: null, usedSeconds, grantedSeconds, leftSeconds: null };
   const totalSeconds = limitHours * 3600 + grantedSeconds;
@@ -44,15 +43,30 @@ export function minLeft(a: number | null, b: number | null): number | null {
 async function studentClass(userId: string, classId: string, client: DbClientOrTx) {
   const cls = await client.class.findUnique({
     where: { id: classId },
-    select: { id: true, name: true, ownerId: true, hoursPerStudent: true, coOwners: { where: { userId }, select: { userId: true } }, enrollments: { where: { userId }, select: { id: true } } },
+    select: {
+      id: true,
+      name: true,
+      ownerId: true,
+      hoursPerStudent: true,
+      coOwners: { where: { userId }, select: { userId: true } },
+      enrollments: { where: { userId }, select: { id: true } },
+    },
   });
   if (!cls || cls.ownerId === userId || cls.coOwners.length > 0 || cls.enrollments.length === 0) return null;
   return cls;
 }
 
-export async function hoursBreakdown(userId: string, classId: string | null, client: DbClientOrTx = db(), at: Date = new Date()): Promise<HoursBreakdown> {
+export async function hoursBreakdown(
+  userId: string,
+  classId: string | null,
+  client: DbClientOrTx = db(),
+  at: Date = new Date(),
+): Promise<HoursBreakdown> {
   const month = monthKey(at);
-  const [limits, rows] = await Promise.all([effectiveLimits(userId, client), client.usageMonth.findMany({ where: { userId, month } })]);
+  const [limits, rows] = await Promise.all([
+    effectiveLimits(userId, client),
+    client.usageMonth.findMany({ where: { userId, month } }),
+  ]);
   const usedAll = rows.reduce((sum, r) => sum + r.usedSeconds, 0);
   const grantedPlan = rows.find((r) => r.classKey === "")?.grantedSeconds ?? 0;
   const plan = budget(limits.hoursPerMonth, grantedPlan, usedAll);
@@ -61,7 +75,11 @@ export async function hoursBreakdown(userId: string, classId: string | null, cli
     const c = await studentClass(userId, classId, client);
     if (c) {
       const row = rows.find((r) => r.classKey === classId);
-      const b = budget(c.hoursPerStudent > 0 ? c.hoursPerStudent : null, row?.grantedSeconds ?? 0, row?.usedSeconds ?? 0);
+      const b = budget(
+        c.hoursPerStudent > 0 ? c.hoursPerStudent : null,
+        row?.grantedSeconds ?? 0,
+        row?.usedSeconds ?? 0,
+      );
       cls = { ...b, classId: c.id, className: c.name, hoursPerStudent: c.hoursPerStudent };
     }
   }
@@ -69,11 +87,22 @@ export async function hoursBreakdown(userId: string, classId: string | null, cli
 }
 
 /** Seconds of lab time the user has left this month for a machine in this class (or outside classes); null = unlimited. */
-export async function hoursLeftSeconds(userId: string, classId: string | null, client: DbClientOrTx = db()): Promise<number | null> {
+export async function hoursLeftSeconds(
+  userId: string,
+  classId: string | null,
+  client: DbClientOrTx = db(),
+): Promise<number | null> {
   return (await hoursBreakdown(userId, classId, client)).leftSeconds;
 }
 
-async function bump(userId: string, classId: string | null, month: string, field: "usedSeconds" | "grantedSeconds", seconds: number, client: DbClientOrTx) {
+async function bump(
+  userId: string,
+  classId: string | null,
+  month: string,
+  field: "usedSeconds" | "grantedSeconds",
+  seconds: number,
+  client: DbClientOrTx,
+) {
   const classKey = classId ?? "";
   const args = {
     where: { userId_classKey_month: { userId, classKey, month } },
@@ -90,12 +119,23 @@ async function bump(userId: string, classId: string | null, month: string, field
 }
 
 /** Extra hours for this month: for one class (its budget) or, with no class, the plan's budget. */
-export async function grantHours(userId: string, classId: string | null, hours: number, client: DbClientOrTx = db()): Promise<void> {
+export async function grantHours(
+  userId: string,
+  classId: string | null,
+  hours: number,
+  client: DbClientOrTx = db(),
+): Promise<void> {
   await bump(userId, classId, monthKey(), "grantedSeconds", Math.round(hours * 3600), client);
 }
 
 /** Adds metered running time (atomic increment). */
-export async function addUsage(userId: string, classId: string | null, seconds: number, at: Date = new Date(), client: DbClientOrTx = db()): Promise<void> {
+export async function addUsage(
+  userId: string,
+  classId: string | null,
+  seconds: number,
+  at: Date = new Date(),
+  client: DbClientOrTx = db(),
+): Promise<void> {
   if (seconds <= 0) return;
   await bump(userId, classId, monthKey(at), "usedSeconds", Math.round(seconds), client);
 }

@@ -34,7 +34,10 @@ export function idleShutdownAt(m: IdleInput): Date | null {
 
 /** "Keep running": idle minutes from now, but not beyond the lab time left (null = unlimited). */
 export function keepRunningUntil(now: Date, idleMinutes: number, hoursLeftSeconds: number | null): Date {
-  const seconds = Math.min(idleMinutes * 60, hoursLeftSeconds === null ? Number.POSITIVE_INFINITY : Math.max(0, hoursLeftSeconds));
+  const seconds = Math.min(
+    idleMinutes * 60,
+    hoursLeftSeconds === null ? Number.POSITIVE_INFINITY : Math.max(0, hoursLeftSeconds),
+  );
   return new Date(now.getTime() + seconds * 1000);
 }
 
@@ -62,8 +65,15 @@ export async function idleInputs(rows: IdleRow[]): Promise<Map<string, IdleInput
   const ids = running.map((m) => m.id);
   const [open, closed] = ids.length
     ? await Promise.all([
-        db().consoleSession.findMany({ where: { machineId: { in: ids }, closedAt: null }, select: { machineId: true, openedAt: true } }),
-        db().consoleSession.groupBy({ by: ["machineId"], where: { machineId: { in: ids }, closedAt: { not: null } }, _max: { closedAt: true } }),
+        db().consoleSession.findMany({
+          where: { machineId: { in: ids }, closedAt: null },
+          select: { machineId: true, openedAt: true },
+        }),
+        db().consoleSession.groupBy({
+          by: ["machineId"],
+          where: { machineId: { in: ids }, closedAt: { not: null } },
+          _max: { closedAt: true },
+        }),
       ])
     : [[], []];
   const lastClosed = new Map(closed.map((c) => [c.machineId, c._max.closedAt ?? null]));

@@ -18,9 +18,23 @@ export type Limits = {
   planName: string | null;
 };
 
-export type Usage = { machines: number; running: number; vcpus: number; memoryMb: number; diskGb: number; hoursUsedSeconds: number };
+export type Usage = {
+  machines: number;
+  running: number;
+  vcpus: number;
+  memoryMb: number;
+  diskGb: number;
+  hoursUsedSeconds: number;
+};
 
-export const LIMIT_FIELDS = ["maxMachines", "maxRunning", "maxVcpus", "maxMemoryMb", "maxDiskGb", "hoursPerMonth"] as const;
+export const LIMIT_FIELDS = [
+  "maxMachines",
+  "maxRunning",
+  "maxVcpus",
+  "maxMemoryMb",
+  "maxDiskGb",
+  "hoursPerMonth",
+] as const;
 export type LimitField = (typeof LIMIT_FIELDS)[number];
 export type LimitValues = Record<LimitField, number | null>;
 
@@ -30,13 +44,23 @@ export const RUNNING_STATES = ["STARTING", "RUNNING", "REBOOTING", "STOPPING"] a
 /** In an override, this value means "unlimited" (null means "the plan's value"). */
 export const UNLIMITED_OVERRIDE = -1;
 
-export const UNLIMITED: LimitValues = { maxMachines: null, maxRunning: null, maxVcpus: null, maxMemoryMb: null, maxDiskGb: null, hoursPerMonth: null };
+export const UNLIMITED: LimitValues = {
+  maxMachines: null,
+  maxRunning: null,
+  maxVcpus: null,
+  maxMemoryMb: null,
+  maxDiskGb: null,
+  hoursPerMonth: null,
+};
 
 /**
  * The plan's values with the override's replacing them where the override has one (a negative override value =
  * unlimited). No plan: unlimited, apart from what the override sets.
  */
-export function mergeLimits(plan: (Partial<LimitValues> & { id?: string; name?: string }) | null, override: Partial<LimitValues> | null): Limits {
+export function mergeLimits(
+  plan: (Partial<LimitValues> & { id?: string; name?: string }) | null,
+  override: Partial<LimitValues> | null,
+): Limits {
   const out = { ...UNLIMITED, planId: plan?.id ?? null, planName: plan?.name ?? null } as Limits;
   for (const field of LIMIT_FIELDS) {
     const fromPlan = plan?.[field] ?? null;
@@ -58,18 +82,32 @@ export async function planFor(user: { planId: string | null; role: string }, cli
 }
 
 export async function effectiveLimits(userId: string, client: DbClientOrTx = db()): Promise<Limits> {
-  const user = await client.user.findUnique({ where: { id: userId }, select: { planId: true, role: true, quotaOverride: true } });
+  const user = await client.user.findUnique({
+    where: { id: userId },
+    select: { planId: true, role: true, quotaOverride: true },
+  });
   if (!user) return { ...UNLIMITED, planId: null, planName: null };
   const plan = await planFor(user, client);
   return mergeLimits(plan, user.quotaOverride);
 }
 
-export const emptyUsage = (): Usage => ({ machines: 0, running: 0, vcpus: 0, memoryMb: 0, diskGb: 0, hoursUsedSeconds: 0 });
+export const emptyUsage = (): Usage => ({
+  machines: 0,
+  running: 0,
+  vcpus: 0,
+  memoryMb: 0,
+  diskGb: 0,
+  hoursUsedSeconds: 0,
+});
 
 /** Adds one (state) group of a user's machines: disk and count for all, vCPU and RAM for the running ones. */
 export function addMachineGroup(
   usage: Usage,
-  g: { state: string; _count: { _all: number }; _sum: { vcpus: number | null; memoryMb: number | null; diskGb: number | null } },
+  g: {
+    state: string;
+    _count: { _all: number };
+    _sum: { vcpus: number | null; memoryMb: number | null; diskGb: number | null };
+  },
 ): void {
   usage.machines += g._count._all;
   usage.diskGb += Number(g._sum.diskGb ?? 0);
@@ -89,7 +127,10 @@ export async function usageOf(userId: string, client: DbClientOrTx = db()): Prom
   });
   const usage = emptyUsage();
   for (const g of owned) addMachineGroup(usage, g);
-  const hours = await client.usageMonth.aggregate({ where: { userId, month: monthKey() }, _sum: { usedSeconds: true } });
+  const hours = await client.usageMonth.aggregate({
+    where: { userId, month: monthKey() },
+    _sum: { usedSeconds: true },
+  });
   usage.hoursUsedSeconds = Number(hours._sum.usedSeconds ?? 0);
   return usage;
 }

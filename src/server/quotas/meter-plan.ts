@@ -14,7 +14,12 @@ export const METERED_STATES = ["RUNNING", "REBOOTING", "STOPPING"] as const;
 /** A run that ended before the meter ever saw the machine (cursor still empty) is billed if it ended this recently. */
 export const UNSEEN_RUN_WINDOW_MS = 10 * 60_000;
 
-export type MeterRow = { state: string; meteredAt: Date | null; lastStartedAt: Date | null; lastStoppedAt: Date | null };
+export type MeterRow = {
+  state: string;
+  meteredAt: Date | null;
+  lastStartedAt: Date | null;
+  lastStoppedAt: Date | null;
+};
 /** Seconds to add to the month `at` falls in. */
 export type Bill = { at: Date; seconds: number };
 export type MeterPlan = {

@@ -9,7 +9,8 @@ export const meterRoutes = {
   timers: defineRoute({
     method: "GET",
     path: "/api/machines/{id}/timers",
-    summary: "A machine's timers: when idle shutdown comes (no console open) and the lab time its owner has left this month",
+    summary:
+      "A machine's timers: when idle shutdown comes (no console open) and the lab time its owner has left this month",
     tag: "Machines",
     access: "any",
     params: ZId,
@@ -18,7 +19,8 @@ export const meterRoutes = {
   keepRunning: defineRoute({
     method: "POST",
     path: "/api/machines/{id}/keep-running",
-    summary: "Hold a running class machine's idle shutdown off for the class's idle minutes from now (never past the lab time left)",
+    summary:
+      "Hold a running class machine's idle shutdown off for the class's idle minutes from now (never past the lab time left)",
     tag: "Machines",
     access: "any",
     params: ZId,

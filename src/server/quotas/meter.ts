@@ -12,7 +12,15 @@ import { bus, type PortalEvent, publish } from "@/server/events/bus";
 import { systemMachineAction } from "@/server/machines/actions";
 import { addUsage } from "./hours";
 import { idleInputs, idleShutdownAt, idleStopDetail } from "./idle";
-import { HOURS_STOP_DETAIL, isMetered, METERED_STATES, markWarned, planMetering, UNSEEN_RUN_WINDOW_MS, warningsDue } from "./meter-plan";
+import {
+  HOURS_STOP_DETAIL,
+  isMetered,
+  METERED_STATES,
+  markWarned,
+  planMetering,
+  UNSEEN_RUN_WINDOW_MS,
+  warningsDue,
+} from "./meter-plan";
 import { cachedHoursLeft, forgetTimers, type HoursCache, publishTimers } from "./timers";
 
 const meterSelect = {
@@ -55,7 +63,14 @@ async function bill(m: MeterMachine, now: Date): Promise<string | null | undefin
   const claimed = await db().$transaction(async (tx) => {
     const c = await tx.machine.updateMany({
       // nothing else changed since the read (an action, the reconciler, another instance's pass)
-      where: { id: m.id, state: m.state, meteredAt: m.meteredAt, lastStartedAt: m.lastStartedAt, lastStoppedAt: m.lastStoppedAt, updatedAt: m.updatedAt },
+      where: {
+        id: m.id,
+        state: m.state,
+        meteredAt: m.meteredAt,
+        lastStartedAt: m.lastStartedAt,
+        lastStoppedAt: m.lastStoppedAt,
+        updatedAt: m.updatedAt,
+      },
       // updatedAt kept: the reconciler reads a newer updatedAt as "an action changed this row after my observation"
       data: { meteredAt: plan.meteredAt, ...(plan.newRun ? { hoursWarned: null } : {}), updatedAt: m.updatedAt },
     });
@@ -70,13 +85,22 @@ async function bill(m: MeterMachine, now: Date): Promise<string | null | undefin
 async function warn(m: MeterMachine, hoursWarned: string | null, leftSeconds: number): Promise<void> {
   const due = warningsDue(leftSeconds, hoursWarned);
   if (!due.length || !m.ownerId) return;
-  const c = await db().machine.updateMany({ where: { id: m.id, hoursWarned, updatedAt: m.updatedAt }, data: { hoursWarned: markWarned(hoursWarned, due), updatedAt: m.updatedAt } });
+  const c = await db().machine.updateMany({
+    where: { id: m.id, hoursWarned, updatedAt: m.updatedAt },
+    data: { hoursWarned: markWarned(hoursWarned, due), updatedAt: m.updatedAt },
+  });
   if (c.count !== 1) return;
   for (const minutes of due) {
     publish({
       type: "hours.warning",
       audience: { userIds: [m.ownerId] },
-      data: { machineId: m.id, machineName: m.name, className: m.class?.name ?? null, secondsLeft: Math.max(0, Math.floor(leftSeconds)), minutes },
+      data: {
+        machineId: m.id,
+        machineName: m.name,
+        className: m.class?.name ?? null,
+        secondsLeft: Math.max(0, Math.floor(leftSeconds)),
+        minutes,
+      },
     });
   }
 }
@@ -87,7 +111,10 @@ async function meterHours(m: MeterMachine, now: Date, hours: HoursCache): Promis
   if (warned === undefined || !m.ownerId || !isMetered(m.state)) return false;
   const left = await cachedHoursLeft(hours, m.ownerId, m.classId);
   if (left === null) return false;
-  if (left <= 0) return m.state === "RUNNING" && (await systemMachineAction(m.id, "stop", { reason: "hours", detail: HOURS_STOP_DETAIL }));
+  if (left <= 0)
+    return (
+      m.state === "RUNNING" && (await systemMachineAction(m.id, "stop", { reason: "hours", detail: HOURS_STOP_DETAIL }))
+    );
   await warn(m, warned, left);
   return false;
 }
@@ -99,7 +126,8 @@ async function pass(machines: MeterMachine[]): Promise<void> {
   const hours: HoursCache = new Map();
   const stopped = new Set<string>();
   // one machine's failure (deleted meanwhile, a host error) does not hold up the others
-  const each = async (m: MeterMachine, fn: () => Promise<unknown>) => fn().catch((error) => console.error(`[meter] machine ${m.id}:`, error));
+  const each = async (m: MeterMachine, fn: () => Promise<unknown>) =>
+    fn().catch((error) => console.error(`[meter] machine ${m.id}:`, error));
   for (const m of machines) {
     await each(m, async () => {
       if (await meterHours(m, now, hours)) stopped.add(m.id);

@@ -23,10 +23,29 @@ export const DEFAULT_PLANS: Seed[] = [
     maxDiskGb: 80,
     hoursPerMonth: null,
   },
-  { name: "Teacher", description: "Default for teachers.", defaultFor: "TEACHER", maxMachines: 20, maxRunning: 10, maxVcpus: 16, maxMemoryMb: 32768, maxDiskGb: 400, hoursPerMonth: null },
-  { name: "Staff", description: "No limits. Assign it to people who run the labs.", defaultFor: null, maxMachines: null, maxRunning: null, maxVcpus: null, maxMemoryMb: null, maxDiskGb: null, hoursPerMonth: null },
+  {
+    name: "Teacher",
+    description: "Default for teachers.",
+    defaultFor: "TEACHER",
+    maxMachines: 20,
+    maxRunning: 10,
+    maxVcpus: 16,
+    maxMemoryMb: 32768,
+    maxDiskGb: 400,
+    hoursPerMonth: null,
+  },
+  {
+    name: "Staff",
+    description: "No limits. Assign it to people who run the labs.",
+    defaultFor: null,
+    maxMachines: null,
+    maxRunning: null,
+    maxVcpus: null,
+    maxMemoryMb: null,
+    maxDiskGb: null,
+    hoursPerMonth: null,
+  },
 ];
-
 
 /** Creates the default plans when there are none (several instances may start at once: duplicates are ignored). */
 export async function ensureDefaultPlans(log?: (line: string) => void): Promise<number> {
@@ -62,7 +81,10 @@ export function toPlan(p: Plan & { _count?: { users: number } }): TPlan {
 }
 
 export async function listPlans(): Promise<{ items: TPlan[] }> {
-  const plans = await db().plan.findMany({ include: { _count: { select: { users: true } } }, orderBy: { name: "asc" } });
+  const plans = await db().plan.findMany({
+    include: { _count: { select: { users: true } } },
+    orderBy: { name: "asc" },
+  });
   return { items: plans.map(toPlan) };
 }
 
@@ -78,16 +100,28 @@ export async function createPlan(actor: Actor, input: TPlanInput, ip: string | n
   const plan = await db()
     .$transaction(async (tx) => {
       // a role has at most one default plan: the new one takes it over
-      if (input.defaultFor) await tx.plan.updateMany({ where: { defaultFor: input.defaultFor }, data: { defaultFor: null } });
+      if (input.defaultFor)
+        await tx.plan.updateMany({ where: { defaultFor: input.defaultFor }, data: { defaultFor: null } });
       return tx.plan.create({
-        data: { name: input.name, description: input.description ?? "", defaultFor: input.defaultFor ?? null, ...limitData(input) },
+        data: {
+          name: input.name,
+          description: input.description ?? "",
+          defaultFor: input.defaultFor ?? null,
+          ...limitData(input),
+        },
         include: { _count: { select: { users: true } } },
       });
     })
     .catch((error) => {
       throw isUniqueViolation(error) ? nameTaken(input.name) : error;
     });
-  await recordAudit({ actor, action: "quota.plan.create", target: { type: "plan", id: plan.id, name: plan.name }, ip, details: { ...limitData(input), defaultFor: plan.defaultFor } });
+  await recordAudit({
+    actor,
+    action: "quota.plan.create",
+    target: { type: "plan", id: plan.id, name: plan.name },
+    ip,
+    details: { ...limitData(input), defaultFor: plan.defaultFor },
+  });
   return toPlan(plan);
 }
 
@@ -96,7 +130,11 @@ export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, i
   if (!before) throw notFound("This plan");
   const plan = await db()
     .$transaction(async (tx) => {
-      if (input.defaultFor) await tx.plan.updateMany({ where: { defaultFor: input.defaultFor, id: { not: id } }, data: { defaultFor: null } });
+      if (input.defaultFor)
+        await tx.plan.updateMany({
+          where: { defaultFor: input.defaultFor, id: { not: id } },
+          data: { defaultFor: null },
+        });
       return tx.plan.update({
         where: { id },
         data: {
@@ -115,7 +153,13 @@ export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, i
   for (const key of ["name", "description", "defaultFor", ...LIMIT_FIELDS] as const) {
     if (before[key] !== plan[key]) changes[key] = { from: before[key], to: plan[key] };
   }
-  await recordAudit({ actor, action: "quota.plan.update", target: { type: "plan", id, name: plan.name }, ip, details: changes });
+  await recordAudit({
+    actor,
+    action: "quota.plan.update",
+    target: { type: "plan", id, name: plan.name },
+    ip,
+    details: changes,
+  });
   return toPlan(plan);
 }
 
@@ -144,5 +188,11 @@ export async function deletePlan(actor: Actor, id: string, moveUsers: boolean, i
     if (users > 0) await tx.user.updateMany({ where: { planId: id }, data: { planId: null } });
     await tx.plan.delete({ where: { id } });
   });
-  await recordAudit({ actor, action: "quota.plan.delete", target: { type: "plan", id, name: plan.name }, ip, details: { movedUsers: users, defaultFor: plan.defaultFor } });
+  await recordAudit({
+    actor,
+    action: "quota.plan.delete",
+    target: { type: "plan", id, name: plan.name },
+    ip,
+    details: { movedUsers: users, defaultFor: plan.defaultFor },
+  });
 }

@@ -20,7 +20,12 @@ const MAX_PENDING = 10;
 type Kind = TRequestRow["kind"];
 type Amount = { amount: number; resource?: string | null };
 
-const RESOURCE_LABEL: Record<string, string> = { maxRunning: "running machines", maxVcpus: "vCPUs", maxMemoryMb: "memory", maxDiskGb: "disk" };
+const RESOURCE_LABEL: Record<string, string> = {
+  maxRunning: "running machines",
+  maxVcpus: "vCPUs",
+  maxMemoryMb: "memory",
+  maxDiskGb: "disk",
+};
 
 /** "10 hours", "2 more machines", "4 GB more memory". Pure. */
 export function requestSummary(kind: Kind, amount: number, resource?: string | null): string {
@@ -49,8 +54,14 @@ function parseAmount(r: QuotaRequest): Amount {
   }
 }
 
-const requestInclude = { user: { select: { id: true, name: true, email: true, role: true } }, decidedBy: { select: { id: true, name: true } } } as const;
-type RequestWith = QuotaRequest & { user: { id: string; name: string; email: string; role: string }; decidedBy: { id: string; name: string } | null };
+const requestInclude = {
+  user: { select: { id: true, name: true, email: true, role: true } },
+  decidedBy: { select: { id: true, name: true } },
+} as const;
+type RequestWith = QuotaRequest & {
+  user: { id: string; name: string; email: string; role: string };
+  decidedBy: { id: string; name: string } | null;
+};
 
 async function classNames(ids: (string | null)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => Boolean(x)))];
@@ -89,7 +100,10 @@ async function loadRow(id: string): Promise<TRequestRow> {
 
 async function classTeachers(classId: string | null): Promise<string[]> {
   if (!classId) return [];
-  const c = await db().class.findUnique({ where: { id: classId }, select: { ownerId: true, coOwners: { select: { userId: true } } } });
+  const c = await db().class.findUnique({
+    where: { id: classId },
+    select: { ownerId: true, coOwners: { select: { userId: true } } },
+  });
   return c ? [c.ownerId, ...c.coOwners.map((o) => o.userId)] : [];
 }
 
@@ -102,23 +116,38 @@ export async function createRequest(actor: Actor, input: TCreateRequest, ip: str
   if (input.classId) {
     const c = await db().class.findUnique({
       where: { id: input.classId },
-      select: { ownerId: true, coOwners: { where: { userId: actor.id }, select: { userId: true } }, enrollments: { where: { userId: actor.id }, select: { id: true } } },
+      select: {
+        ownerId: true,
+        coOwners: { where: { userId: actor.id }, select: { userId: true } },
+        enrollments: { where: { userId: actor.id }, select: { id: true } },
+      },
     });
-    if (!c || (c.ownerId !== actor.id && c.coOwners.length === 0 && c.enrollments.length === 0)) throw invalid({ classId: "You are not in this class." });
+    if (!c || (c.ownerId !== actor.id && c.coOwners.length === 0 && c.enrollments.length === 0))
+      throw invalid({ classId: "You are not in this class." });
   }
   const pending = await db().quotaRequest.count({ where: { userId: actor.id, status: "PENDING" } });
-  if (pending >= MAX_PENDING) throw conflict(`You already have ${pending} pending requests. Wait for an answer, or withdraw one first.`);
+  if (pending >= MAX_PENDING)
+    throw conflict(`You already have ${pending} pending requests. Wait for an answer, or withdraw one first.`);
   const created = await db().quotaRequest.create({
     data: {
       userId: actor.id,
       classId: input.classId ?? null,
       kind: input.kind,
-      amount: JSON.stringify({ amount: input.amount, ...(input.kind === "RESOURCES" ? { resource: input.resource } : {}) }),
+      amount: JSON.stringify({
+        amount: input.amount,
+        ...(input.kind === "RESOURCES" ? { resource: input.resource } : {}),
+      }),
       reason: input.reason,
     },
   });
   const row = await loadRow(created.id);
-  await recordAudit({ actor, action: "quota.request.create", target: { type: "quota-request", id: row.id, name: row.summary }, ip, details: { kind: row.kind, amount: row.amount, resource: row.resource, classId: row.classId } });
+  await recordAudit({
+    actor,
+    action: "quota.request.create",
+    target: { type: "quota-request", id: row.id, name: row.summary },
+    ip,
+    details: { kind: row.kind, amount: row.amount, resource: row.resource, classId: row.classId },
+  });
   await publishRequest(row);
   return row;
 }
@@ -130,14 +159,23 @@ export async function listRequests(actor: Actor, query: TListRequestsQuery) {
     where = {};
   } else if (query.scope === "classes") {
     if (actor.role === "STUDENT") throw new AppError("FORBIDDEN", "Only teachers see their classes' requests.");
-    const classes = await db().class.findMany({ where: { OR: [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }] }, select: { id: true } });
+    const classes = await db().class.findMany({
+      where: { OR: [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }] },
+      select: { id: true },
+    });
     where = { classId: { in: classes.map((c) => c.id) }, kind: "HOURS", userId: { not: actor.id } };
   } else {
     where = { userId: actor.id };
   }
   const statusWhere = query.status === "ALL" ? where : { ...where, status: query.status };
   const [items, total, pending] = await Promise.all([
-    db().quotaRequest.findMany({ where: statusWhere, include: requestInclude, orderBy: { createdAt: "desc" }, skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+    db().quotaRequest.findMany({
+      where: statusWhere,
+      include: requestInclude,
+      orderBy: { createdAt: "desc" },
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
     db().quotaRequest.count({ where: statusWhere }),
     db().quotaRequest.count({ where: { ...where, status: "PENDING" } }),
   ]);
@@ -157,12 +195,21 @@ const alreadyDecided = (status: string) => conflict(`This request was already ${
 async function loadForDecision(actor: Actor, id: string): Promise<QuotaRequest> {
   const r = await db().quotaRequest.findUnique({ where: { id } });
   if (!r) throw notFound("This request");
-  if (!(await mayDecide(actor, r))) throw new AppError("FORBIDDEN", actor.role === "ADMIN" ? undefined : "Teachers decide hours requests for their own classes only; ask an admin.");
+  if (!(await mayDecide(actor, r)))
+    throw new AppError(
+      "FORBIDDEN",
+      actor.role === "ADMIN" ? undefined : "Teachers decide hours requests for their own classes only; ask an admin.",
+    );
   if (r.status !== "PENDING") throw alreadyDecided(r.status);
   return r;
 }
 
-export async function approveRequest(actor: Actor, id: string, input: TApproveRequest, ip: string | null): Promise<TRequestRow> {
+export async function approveRequest(
+  actor: Actor,
+  id: string,
+  input: TApproveRequest,
+  ip: string | null,
+): Promise<TRequestRow> {
   const r = await loadForDecision(actor, id);
   const { amount, resource } = parseAmount(r);
   const isAdmin = actor.role === "ADMIN";
@@ -181,7 +228,10 @@ export async function approveRequest(actor: Actor, id: string, input: TApproveRe
   if (hours) {
     hoursClassId = isAdmin ? (input.classId !== undefined ? input.classId : r.classId) : r.classId;
     if (hoursClassId) {
-      const enrolled = await db().enrollment.findUnique({ where: { classId_userId: { classId: hoursClassId, userId: r.userId } }, select: { id: true } });
+      const enrolled = await db().enrollment.findUnique({
+        where: { classId_userId: { classId: hoursClassId, userId: r.userId } },
+        select: { id: true },
+      });
       if (!enrolled) {
         // the class's budget does not apply to someone who is not its student: the plan's budget does
         if (!isAdmin || input.classId) throw invalid({ classId: "The requester is not a student of this class." });
@@ -194,7 +244,13 @@ export async function approveRequest(actor: Actor, id: string, input: TApproveRe
   await db().$transaction(async (tx) => {
     const claimed = await tx.quotaRequest.updateMany({
       where: { id, status: "PENDING" },
-      data: { status: "APPROVED", decidedById: actor.id, decidedAt: new Date(), decisionNote: input.note || null, granted: JSON.stringify(granted) },
+      data: {
+        status: "APPROVED",
+        decidedById: actor.id,
+        decidedAt: new Date(),
+        decisionNote: input.note || null,
+        granted: JSON.stringify(granted),
+      },
     });
     if (claimed.count !== 1) {
       const now = await tx.quotaRequest.findUnique({ where: { id }, select: { status: true } });
@@ -204,11 +260,21 @@ export async function approveRequest(actor: Actor, id: string, input: TApproveRe
     if (limits) {
       const values = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
       const note = `Request ${id} approved by ${actor.email}`;
-      await tx.quotaOverride.upsert({ where: { userId: r.userId }, create: { userId: r.userId, ...values, note }, update: { ...values, note } });
+      await tx.quotaOverride.upsert({
+        where: { userId: r.userId },
+        create: { userId: r.userId, ...values, note },
+        update: { ...values, note },
+      });
     }
   });
   const row = await loadRow(id);
-  await recordAudit({ actor, action: "quota.request.approve", target: { type: "quota-request", id, name: row.summary }, ip, details: { userId: r.userId, granted, ...(input.note ? { note: input.note } : {}) } });
+  await recordAudit({
+    actor,
+    action: "quota.request.approve",
+    target: { type: "quota-request", id, name: row.summary },
+    ip,
+    details: { userId: r.userId, granted, ...(input.note ? { note: input.note } : {}) },
+  });
   await publishRequest(row);
   publishQuotaChanged(r.userId);
   return row;
@@ -216,10 +282,22 @@ export async function approveRequest(actor: Actor, id: string, input: TApproveRe
 
 export async function denyRequest(actor: Actor, id: string, reason: string, ip: string | null): Promise<TRequestRow> {
   const r = await loadForDecision(actor, id);
-  const claimed = await db().quotaRequest.updateMany({ where: { id, status: "PENDING" }, data: { status: "DENIED", decidedById: actor.id, decidedAt: new Date(), decisionNote: reason } });
-  if (claimed.count !== 1) throw alreadyDecided((await db().quotaRequest.findUnique({ where: { id }, select: { status: true } }))?.status ?? "decided");
+  const claimed = await db().quotaRequest.updateMany({
+    where: { id, status: "PENDING" },
+    data: { status: "DENIED", decidedById: actor.id, decidedAt: new Date(), decisionNote: reason },
+  });
+  if (claimed.count !== 1)
+    throw alreadyDecided(
+      (await db().quotaRequest.findUnique({ where: { id }, select: { status: true } }))?.status ?? "decided",
+    );
   const row = await loadRow(id);
-  await recordAudit({ actor, action: "quota.request.deny", target: { type: "quota-request", id, name: row.summary }, ip, details: { userId: r.userId, reason } });
+  await recordAudit({
+    actor,
+    action: "quota.request.deny",
+    target: { type: "quota-request", id, name: row.summary },
+    ip,
+    details: { userId: r.userId, reason },
+  });
   await publishRequest(row);
   return row;
 }
@@ -227,11 +305,21 @@ export async function denyRequest(actor: Actor, id: string, reason: string, ip: 
 export async function cancelRequest(actor: Actor, id: string, ip: string | null): Promise<TRequestRow> {
   const r = await db().quotaRequest.findUnique({ where: { id } });
   if (!r || (r.userId !== actor.id && actor.role !== "ADMIN")) throw notFound("This request");
-  if (r.userId !== actor.id) throw new AppError("FORBIDDEN", "Only the person who asked can withdraw a request; deny it instead.");
-  const claimed = await db().quotaRequest.updateMany({ where: { id, status: "PENDING" }, data: { status: "CANCELLED", decidedAt: new Date() } });
+  if (r.userId !== actor.id)
+    throw new AppError("FORBIDDEN", "Only the person who asked can withdraw a request; deny it instead.");
+  const claimed = await db().quotaRequest.updateMany({
+    where: { id, status: "PENDING" },
+    data: { status: "CANCELLED", decidedAt: new Date() },
+  });
   if (claimed.count !== 1) throw alreadyDecided(r.status);
   const row = await loadRow(id);
-  await recordAudit({ actor, action: "quota.request.cancel", target: { type: "quota-request", id, name: row.summary }, ip, details: null });
+  await recordAudit({
+    actor,
+    action: "quota.request.cancel",
+    target: { type: "quota-request", id, name: row.summary },
+    ip,
+    details: null,
+  });
   await publishRequest(row);
   return row;
 }

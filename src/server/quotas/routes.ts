@@ -51,7 +51,9 @@ export type TPlan = z.infer<typeof ZPlan>;
 export const ZPlanList = z.object({ items: z.array(ZPlan) });
 
 export const ZDeletePlanQuery = z.object({
-  moveUsers: z.preprocess(emptyAsUndefined, z.enum(["true", "false", "1", "0"]).optional()).transform((v) => v === "true" || v === "1"),
+  moveUsers: z
+    .preprocess(emptyAsUndefined, z.enum(["true", "false", "1", "0"]).optional())
+    .transform((v) => v === "true" || v === "1"),
 });
 
 // an override value: null = the plan's value, -1 = unlimited, else the limit
@@ -85,7 +87,14 @@ export const ZUpdateUserQuota = z
 export type TUpdateUserQuota = z.infer<typeof ZUpdateUserQuota>;
 
 export const ZLimits = ZLimitValues.extend({ planId: z.string().nullable(), planName: z.string().nullable() });
-export const ZUsage = z.object({ machines: z.number(), running: z.number(), vcpus: z.number(), memoryMb: z.number(), diskGb: z.number(), hoursUsedSeconds: z.number() });
+export const ZUsage = z.object({
+  machines: z.number(),
+  running: z.number(),
+  vcpus: z.number(),
+  memoryMb: z.number(),
+  diskGb: z.number(),
+  hoursUsedSeconds: z.number(),
+});
 export const ZOverride = ZLimitValues.extend({ note: z.string() });
 
 export const ZQuotaUserRow = z.object({
@@ -118,7 +127,18 @@ export const ZClassHours = z.object({
 export const ZQuotaUserDetail = ZQuotaUserRow.extend({ classes: z.array(ZClassHours) });
 export type TQuotaUserDetail = z.infer<typeof ZQuotaUserDetail>;
 
-export const QUOTA_SORTS = ["name", "email", "role", "plan", "machines", "running", "vcpus", "memory", "disk", "hours"] as const;
+export const QUOTA_SORTS = [
+  "name",
+  "email",
+  "role",
+  "plan",
+  "machines",
+  "running",
+  "vcpus",
+  "memory",
+  "disk",
+  "hours",
+] as const;
 export const ZQuotaListQuery = z.object({
   q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
   role: z.preprocess(emptyAsUndefined, z.enum(["ADMIN", "TEACHER", "STUDENT"]).optional()),
@@ -129,7 +149,13 @@ export const ZQuotaListQuery = z.object({
   pageSize: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(50)),
 });
 export type TQuotaListQuery = z.infer<typeof ZQuotaListQuery>;
-export const ZQuotaList = z.object({ items: z.array(ZQuotaUserRow), total: z.number(), page: z.number(), pageSize: z.number(), month: z.string() });
+export const ZQuotaList = z.object({
+  items: z.array(ZQuotaUserRow),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+  month: z.string(),
+});
 export type TQuotaList = z.infer<typeof ZQuotaList>;
 
 export const ZGrantHours = z.object({
@@ -144,8 +170,18 @@ export const ZGrantHours = z.object({
 });
 export type TGrantHours = z.infer<typeof ZGrantHours>;
 
-const ZBudget = z.object({ totalSeconds: z.number().nullable(), usedSeconds: z.number(), grantedSeconds: z.number(), leftSeconds: z.number().nullable() });
-export const ZHoursResult = z.object({ month: z.string(), plan: ZBudget, class: ZBudget.extend({ classId: z.string(), className: z.string(), hoursPerStudent: z.number() }).nullable(), leftSeconds: z.number().nullable() });
+const ZBudget = z.object({
+  totalSeconds: z.number().nullable(),
+  usedSeconds: z.number(),
+  grantedSeconds: z.number(),
+  leftSeconds: z.number().nullable(),
+});
+export const ZHoursResult = z.object({
+  month: z.string(),
+  plan: ZBudget,
+  class: ZBudget.extend({ classId: z.string(), className: z.string(), hoursPerStudent: z.number() }).nullable(),
+  leftSeconds: z.number().nullable(),
+});
 
 export const ZMyQuota = z.object({
   month: z.string(),
@@ -172,13 +208,26 @@ export const ZCreateRequest = z
       .min(1, { message: "Ask for at least 1." })
       .max(1_000_000, { message: "That is more than can be granted." }),
     /** which resource (RESOURCES only) */
-    resource: z.preprocess(emptyAsUndefined, z.enum(REQUEST_RESOURCES, { message: "Choose running machines, vCPUs, memory or disk." }).optional()),
-    reason: z.string({ message: "Say why you need it." }).trim().min(5, { message: "Say why you need it (at least 5 characters)." }).max(1000, { message: "Use at most 1000 characters." }),
+    resource: z.preprocess(
+      emptyAsUndefined,
+      z.enum(REQUEST_RESOURCES, { message: "Choose running machines, vCPUs, memory or disk." }).optional(),
+    ),
+    reason: z
+      .string({ message: "Say why you need it." })
+      .trim()
+      .min(5, { message: "Say why you need it (at least 5 characters)." })
+      .max(1000, { message: "Use at most 1000 characters." }),
     classId: z.preprocess(emptyAsUndefined, ZId.optional()),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === "RESOURCES" && !v.resource) ctx.addIssue({ code: "custom", path: ["resource"], message: "Choose which resource: running machines, vCPUs, memory or disk." });
-    if (v.kind === "HOURS" && v.amount > 1000) ctx.addIssue({ code: "custom", path: ["amount"], message: "Ask for at most 1000 hours." });
+    if (v.kind === "RESOURCES" && !v.resource)
+      ctx.addIssue({
+        code: "custom",
+        path: ["resource"],
+        message: "Choose which resource: running machines, vCPUs, memory or disk.",
+      });
+    if (v.kind === "HOURS" && v.amount > 1000)
+      ctx.addIssue({ code: "custom", path: ["amount"], message: "Ask for at most 1000 hours." });
   });
 export type TCreateRequest = z.infer<typeof ZCreateRequest>;
 
@@ -210,11 +259,22 @@ export const ZListRequestsQuery = z.object({
   pageSize: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(200).default(50)),
 });
 export type TListRequestsQuery = z.infer<typeof ZListRequestsQuery>;
-export const ZRequestList = z.object({ items: z.array(ZRequestRow), total: z.number(), pending: z.number(), page: z.number(), pageSize: z.number() });
+export const ZRequestList = z.object({
+  items: z.array(ZRequestRow),
+  total: z.number(),
+  pending: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
 
 export const ZApproveRequest = z.object({
   /** hours to grant (HOURS); default: what was asked */
-  hours: z.number().int({ message: "Use a whole number of hours." }).min(1, { message: "Grant at least 1 hour." }).max(1000, { message: "Grant at most 1000 hours." }).optional(),
+  hours: z
+    .number()
+    .int({ message: "Use a whole number of hours." })
+    .min(1, { message: "Grant at least 1 hour." })
+    .max(1000, { message: "Grant at most 1000 hours." })
+    .optional(),
   /** which budget the hours go to: a class (default: the request's class) or null for the plan's */
   classId: z.preprocess(emptyAsUndefined, ZId.nullable().optional()),
   /** new limits for the user (MACHINES, RESOURCES); default: the current limit + what was asked */
@@ -223,27 +283,65 @@ export const ZApproveRequest = z.object({
 });
 export type TApproveRequest = z.infer<typeof ZApproveRequest>;
 export const ZDenyRequest = z.object({
-  reason: z.string({ message: "Say why the request is denied." }).trim().min(3, { message: "Say why the request is denied (at least 3 characters)." }).max(1000, { message: "Use at most 1000 characters." }),
+  reason: z
+    .string({ message: "Say why the request is denied." })
+    .trim()
+    .min(3, { message: "Say why the request is denied (at least 3 characters)." })
+    .max(1000, { message: "Use at most 1000 characters." }),
 });
 
 const ADMIN = ["ADMIN"] as const;
 const TAG = "Quotas";
 
 export const quotasRoutes = {
-  listPlans: defineRoute({ method: "GET", path: "/api/admin/plans", summary: "List plans (named limit sets) with how many users are on each", tag: TAG, access: ADMIN, response: ZPlanList }),
-  createPlan: defineRoute({ method: "POST", path: "/api/admin/plans", summary: "Create a plan; null limits are unlimited", tag: TAG, access: ADMIN, body: ZPlanInput, response: ZPlan, status: 201 }),
-  updatePlan: defineRoute({ method: "PATCH", path: "/api/admin/plans/{id}", summary: "Change a plan (name, limits, the role it is the default for)", tag: TAG, access: ADMIN, params: ZIdParams, body: ZPlanUpdate, response: ZPlan }),
+  listPlans: defineRoute({
+    method: "GET",
+    path: "/api/admin/plans",
+    summary: "List plans (named limit sets) with how many users are on each",
+    tag: TAG,
+    access: ADMIN,
+    response: ZPlanList,
+  }),
+  createPlan: defineRoute({
+    method: "POST",
+    path: "/api/admin/plans",
+    summary: "Create a plan; null limits are unlimited",
+    tag: TAG,
+    access: ADMIN,
+    body: ZPlanInput,
+    response: ZPlan,
+    status: 201,
+  }),
+  updatePlan: defineRoute({
+    method: "PATCH",
+    path: "/api/admin/plans/{id}",
+    summary: "Change a plan (name, limits, the role it is the default for)",
+    tag: TAG,
+    access: ADMIN,
+    params: ZIdParams,
+    body: ZPlanUpdate,
+    response: ZPlan,
+  }),
   deletePlan: defineRoute({
     method: "DELETE",
     path: "/api/admin/plans/{id}",
-    summary: "Delete a plan; refused while users are on it unless moveUsers=true (they go back to their role's default plan)",
+    summary:
+      "Delete a plan; refused while users are on it unless moveUsers=true (they go back to their role's default plan)",
     tag: TAG,
     access: ADMIN,
     params: ZIdParams,
     query: ZDeletePlanQuery,
     status: 204,
   }),
-  listUsage: defineRoute({ method: "GET", path: "/api/admin/quotas", summary: "Usage against limits per user (filter by role, plan, search; sort)", tag: TAG, access: ADMIN, query: ZQuotaListQuery, response: ZQuotaList }),
+  listUsage: defineRoute({
+    method: "GET",
+    path: "/api/admin/quotas",
+    summary: "Usage against limits per user (filter by role, plan, search; sort)",
+    tag: TAG,
+    access: ADMIN,
+    query: ZQuotaListQuery,
+    response: ZQuotaList,
+  }),
   getUser: defineRoute({
     method: "GET",
     path: "/api/admin/quotas/{userId}",
@@ -266,13 +364,21 @@ export const quotasRoutes = {
   grantHours: defineRoute({
     method: "POST",
     path: "/api/quota-grants",
-    summary: "Grant extra lab hours for this month: admins for anyone (a class's budget or the plan's); teachers for students of their classes",
+    summary:
+      "Grant extra lab hours for this month: admins for anyone (a class's budget or the plan's); teachers for students of their classes",
     tag: TAG,
     access: ["ADMIN", "TEACHER"],
     body: ZGrantHours,
     response: ZHoursResult,
   }),
-  myQuota: defineRoute({ method: "GET", path: "/api/me/quota", summary: "My limits, usage and lab hours left (overall and per class)", tag: TAG, access: "any", response: ZMyQuota }),
+  myQuota: defineRoute({
+    method: "GET",
+    path: "/api/me/quota",
+    summary: "My limits, usage and lab hours left (overall and per class)",
+    tag: TAG,
+    access: "any",
+    response: ZMyQuota,
+  }),
   listRequests: defineRoute({
     method: "GET",
     path: "/api/quota-requests",
@@ -292,7 +398,15 @@ export const quotasRoutes = {
     response: ZRequestRow,
     status: 201,
   }),
-  cancelRequest: defineRoute({ method: "POST", path: "/api/quota-requests/{id}/cancel", summary: "Withdraw my pending request", tag: TAG, access: "any", params: ZIdParams, response: ZRequestRow }),
+  cancelRequest: defineRoute({
+    method: "POST",
+    path: "/api/quota-requests/{id}/cancel",
+    summary: "Withdraw my pending request",
+    tag: TAG,
+    access: "any",
+    params: ZIdParams,
+    response: ZRequestRow,
+  }),
   approveRequest: defineRoute({
     method: "POST",
     path: "/api/quota-requests/{id}/approve",

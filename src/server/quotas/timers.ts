@@ -56,7 +56,10 @@ export function cachedHoursLeft(cache: HoursCache, userId: string, classId: stri
 }
 
 /** Timers for many machines (unknown ids are left out). */
-export async function machineTimers(machineIds: string[], hoursCache: HoursCache = new Map()): Promise<Record<string, TMachineTimers>> {
+export async function machineTimers(
+  machineIds: string[],
+  hoursCache: HoursCache = new Map(),
+): Promise<Record<string, TMachineTimers>> {
   if (!machineIds.length) return {};
   const rows = await db().machine.findMany({ where: { id: { in: machineIds } }, select: timerSelect });
   const now = new Date();
@@ -96,7 +99,14 @@ export async function timersForActor(actor: Actor, id: string): Promise<TMachine
 
 // ---- live updates ---------------------------------------------------------------------------------------
 
-type Published = { idle: string | null; keep: string | null; left: number | null; counting: boolean; state: string; at: number };
+type Published = {
+  idle: string | null;
+  keep: string | null;
+  left: number | null;
+  counting: boolean;
+  state: string;
+  at: number;
+};
 const globalForTimers = globalThis as unknown as { __labTimersSent?: Map<string, Published> };
 const sent = () => {
   globalForTimers.__labTimersSent ??= new Map();
@@ -108,7 +118,13 @@ const DRIFT_SECONDS = 15;
 
 function changed(before: Published | undefined, t: TMachineTimers, now: number): boolean {
   if (!before) return true;
-  if (before.idle !== t.idleShutdownAt || before.keep !== t.keepRunningUntil || before.counting !== t.hoursCounting || before.state !== t.state) return true;
+  if (
+    before.idle !== t.idleShutdownAt ||
+    before.keep !== t.keepRunningUntil ||
+    before.counting !== t.hoursCounting ||
+    before.state !== t.state
+  )
+    return true;
   if ((before.left === null) !== (t.hoursLeftSeconds === null)) return true;
   if (before.left === null || t.hoursLeftSeconds === null) return false;
   const predicted = Math.max(0, before.left - (before.counting ? (now - before.at) / 1000 : 0));
@@ -119,16 +135,29 @@ function changed(before: Published | undefined, t: TMachineTimers, now: number):
  * Pushes "machine.timers" to the owner, the class's teachers and admins for each machine whose timers moved
  * (or all of them with force). Each portal instance remembers what it pushed to its own sockets.
  */
-export async function publishTimers(machineIds: string[], options: { force?: boolean; hoursCache?: HoursCache } = {}): Promise<void> {
+export async function publishTimers(
+  machineIds: string[],
+  options: { force?: boolean; hoursCache?: HoursCache } = {},
+): Promise<void> {
   if (!machineIds.length) return;
   const timers = await machineTimers(machineIds, options.hoursCache);
-  const audiences = await db().machine.findMany({ where: { id: { in: Object.keys(timers) } }, select: { id: true, ownerId: true, class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } } });
+  const audiences = await db().machine.findMany({
+    where: { id: { in: Object.keys(timers) } },
+    select: { id: true, ownerId: true, class: { select: { ownerId: true, coOwners: { select: { userId: true } } } } },
+  });
   const now = Date.now();
   for (const m of audiences) {
     const t = timers[m.id];
     if (!t) continue;
     if (!options.force && !changed(sent().get(m.id), t, now)) continue;
-    sent().set(m.id, { idle: t.idleShutdownAt, keep: t.keepRunningUntil, left: t.hoursLeftSeconds, counting: t.hoursCounting, state: t.state, at: now });
+    sent().set(m.id, {
+      idle: t.idleShutdownAt,
+      keep: t.keepRunningUntil,
+      left: t.hoursLeftSeconds,
+      counting: t.hoursCounting,
+      state: t.state,
+      at: now,
+    });
     const userIds = [m.ownerId, ...classTeacherIds(m.class)].filter((x): x is string => Boolean(x));
     publish({ type: "machine.timers", audience: { userIds, roles: ["ADMIN"] }, data: t });
   }
@@ -145,13 +174,22 @@ export function forgetTimers(machineId: string): void {
 export async function keepRunning(actor: Actor, id: string, ip: string | null): Promise<TMachineTimers> {
   const m = await loadForActor(actor, id);
   if (m.state !== "RUNNING") throw new AppError("INVALID_STATE", "Only a running machine can be kept running.");
-  const cls = m.classId ? await db().class.findUnique({ where: { id: m.classId }, select: { idleMinutes: true } }) : null;
-  if (!cls || cls.idleMinutes <= 0) throw new AppError("INVALID_STATE", "This machine is not shut down when idle; there is nothing to hold off.");
+  const cls = m.classId
+    ? await db().class.findUnique({ where: { id: m.classId }, select: { idleMinutes: true } })
+    : null;
+  if (!cls || cls.idleMinutes <= 0)
+    throw new AppError("INVALID_STATE", "This machine is not shut down when idle; there is nothing to hold off.");
   const left = m.ownerId ? await hoursLeftSeconds(m.ownerId, m.classId) : null;
   const until = keepRunningUntil(new Date(), cls.idleMinutes, left);
   const updated = await db().machine.updateMany({ where: { id, state: "RUNNING" }, data: { idleKeepUntil: until } });
   if (updated.count !== 1) throw new AppError("INVALID_STATE", "Only a running machine can be kept running.");
-  await recordAudit({ actor, action: "machine.keep_running", target: { type: "machine", id, name: m.name }, ip, details: { until: until.toISOString() } });
+  await recordAudit({
+    actor,
+    action: "machine.keep_running",
+    target: { type: "machine", id, name: m.name },
+    ip,
+    details: { until: until.toISOString() },
+  });
   await publishTimers([id], { force: true });
   const timers = (await machineTimers([id]))[id];
   if (!timers) throw notFound("This machine");

@@ -6,11 +6,35 @@ import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { grantHours, type HoursBreakdown, hoursBreakdown } from "./hours";
-import { addMachineGroup, effectiveLimits, emptyUsage, LIMIT_FIELDS, type Limits, mergeLimits, type Usage, usageOf } from "./limits";
+import {
+  addMachineGroup,
+  effectiveLimits,
+  emptyUsage,
+  LIMIT_FIELDS,
+  type Limits,
+  mergeLimits,
+  type Usage,
+  usageOf,
+} from "./limits";
 import { monthKey } from "./month";
-import type { TGrantHours, TMyQuota, TQuotaList, TQuotaListQuery, TQuotaUserDetail, TQuotaUserRow, TUpdateUserQuota } from "./routes";
+import type {
+  TGrantHours,
+  TMyQuota,
+  TQuotaList,
+  TQuotaListQuery,
+  TQuotaUserDetail,
+  TQuotaUserRow,
+  TUpdateUserQuota,
+} from "./routes";
 
-type UserLite = { id: string; email: string; name: string; role: "ADMIN" | "TEACHER" | "STUDENT"; disabledAt: Date | null; planId: string | null };
+type UserLite = {
+  id: string;
+  email: string;
+  name: string;
+  role: "ADMIN" | "TEACHER" | "STUDENT";
+  disabledAt: Date | null;
+  planId: string | null;
+};
 
 function effectivePlan(user: UserLite, plans: Plan[]): Plan | null {
   const own = user.planId ? plans.find((p) => p.id === user.planId) : undefined;
@@ -21,7 +45,15 @@ function effectivePlan(user: UserLite, plans: Plan[]): Plan | null {
 
 function overrideOut(o: QuotaOverride | null | undefined): TQuotaUserRow["override"] {
   if (!o) return null;
-  return { maxMachines: o.maxMachines, maxRunning: o.maxRunning, maxVcpus: o.maxVcpus, maxMemoryMb: o.maxMemoryMb, maxDiskGb: o.maxDiskGb, hoursPerMonth: o.hoursPerMonth, note: o.note };
+  return {
+    maxMachines: o.maxMachines,
+    maxRunning: o.maxRunning,
+    maxVcpus: o.maxVcpus,
+    maxMemoryMb: o.maxMemoryMb,
+    maxDiskGb: o.maxDiskGb,
+    hoursPerMonth: o.hoursPerMonth,
+    note: o.note,
+  };
 }
 
 function planHours(limits: Limits, used: number, granted: number) {
@@ -30,7 +62,13 @@ function planHours(limits: Limits, used: number, granted: number) {
   return { total, left: Math.max(0, total - used) };
 }
 
-function row(user: UserLite, limits: Limits, override: QuotaOverride | null | undefined, usage: Usage, grantedPlan: number): TQuotaUserRow {
+function row(
+  user: UserLite,
+  limits: Limits,
+  override: QuotaOverride | null | undefined,
+  usage: Usage,
+  grantedPlan: number,
+): TQuotaUserRow {
   const hours = planHours(limits, usage.hoursUsedSeconds, grantedPlan);
   return {
     id: user.id,
@@ -66,11 +104,22 @@ export async function listQuotaUsage(query: TQuotaListQuery): Promise<TQuotaList
   const month = monthKey();
   const q = query.q?.trim().toLowerCase();
   const [users, plans, overrides, machines, hours] = await Promise.all([
-    db().user.findMany({ where: { ...(query.role ? { role: query.role } : {}), ...(q ? { searchText: { contains: q } } : {}) }, select: userSelect }),
+    db().user.findMany({
+      where: { ...(query.role ? { role: query.role } : {}), ...(q ? { searchText: { contains: q } } : {}) },
+      select: userSelect,
+    }),
     db().plan.findMany(),
     db().quotaOverride.findMany(),
-    db().machine.groupBy({ by: ["ownerId", "state"], where: { ownerId: { not: null }, state: { not: "DELETING" } }, _count: { _all: true }, _sum: { vcpus: true, memoryMb: true, diskGb: true } }),
-    db().usageMonth.findMany({ where: { month }, select: { userId: true, classKey: true, usedSeconds: true, grantedSeconds: true } }),
+    db().machine.groupBy({
+      by: ["ownerId", "state"],
+      where: { ownerId: { not: null }, state: { not: "DELETING" } },
+      _count: { _all: true },
+      _sum: { vcpus: true, memoryMb: true, diskGb: true },
+    }),
+    db().usageMonth.findMany({
+      where: { month },
+      select: { userId: true, classKey: true, usedSeconds: true, grantedSeconds: true },
+    }),
   ]);
   const overrideBy = new Map(overrides.map((o) => [o.userId, o]));
   const usageBy = new Map<string, Usage>();
@@ -96,7 +145,8 @@ export async function listQuotaUsage(query: TQuotaListQuery): Promise<TQuotaList
     const override = overrideBy.get(user.id) ?? null;
     return row(user, mergeLimits(plan, override), override, usageFor(user.id), grantedBy.get(user.id) ?? 0);
   });
-  if (query.planId) rows = rows.filter((r) => (query.planId === "none" ? r.limits.planId === null : r.limits.planId === query.planId));
+  if (query.planId)
+    rows = rows.filter((r) => (query.planId === "none" ? r.limits.planId === null : r.limits.planId === query.planId));
   const value = SORT_VALUE[query.sort];
   const sign = query.dir === "desc" ? -1 : 1;
   rows.sort((a, b) => {
@@ -107,7 +157,13 @@ export async function listQuotaUsage(query: TQuotaListQuery): Promise<TQuotaList
     return a.email < b.email ? -1 : 1;
   });
   const start = (query.page - 1) * query.pageSize;
-  return { items: rows.slice(start, start + query.pageSize), total: rows.length, page: query.page, pageSize: query.pageSize, month };
+  return {
+    items: rows.slice(start, start + query.pageSize),
+    total: rows.length,
+    page: query.page,
+    pageSize: query.pageSize,
+    month,
+  };
 }
 
 export async function quotaRowFor(userId: string): Promise<TQuotaUserRow> {
@@ -126,12 +182,21 @@ export function publishQuotaChanged(userId: string): void {
   publish({ type: "quota.changed", audience: { userIds: [userId] }, data: { userId } });
 }
 
-export async function updateUserQuota(actor: Actor, userId: string, input: TUpdateUserQuota, ip: string | null): Promise<TQuotaUserRow> {
-  const user = await db().user.findUnique({ where: { id: userId }, select: { id: true, email: true, planId: true, quotaOverride: true } });
+export async function updateUserQuota(
+  actor: Actor,
+  userId: string,
+  input: TUpdateUserQuota,
+  ip: string | null,
+): Promise<TQuotaUserRow> {
+  const user = await db().user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, planId: true, quotaOverride: true },
+  });
   if (!user) throw notFound("User");
   const details: Record<string, unknown> = {};
   if (input.planId !== undefined) {
-    if (input.planId !== null && !(await db().plan.findUnique({ where: { id: input.planId }, select: { id: true } }))) throw invalid({ planId: "No such plan." });
+    if (input.planId !== null && !(await db().plan.findUnique({ where: { id: input.planId }, select: { id: true } })))
+      throw invalid({ planId: "No such plan." });
     if (input.planId !== user.planId) {
       await db().user.update({ where: { id: userId }, data: { planId: input.planId } });
       details.plan = { from: user.planId, to: input.planId };
@@ -154,7 +219,13 @@ export async function updateUserQuota(actor: Actor, userId: string, input: TUpda
     details.override = { ...values, ...(note ? { note } : {}) };
   }
   if (Object.keys(details).length) {
-    await recordAudit({ actor, action: "quota.user.update", target: { type: "user", id: userId, name: user.email }, ip, details });
+    await recordAudit({
+      actor,
+      action: "quota.user.update",
+      target: { type: "user", id: userId, name: user.email },
+      ip,
+      details,
+    });
     publishQuotaChanged(userId);
   }
   return quotaRowFor(userId);
@@ -163,7 +234,10 @@ export async function updateUserQuota(actor: Actor, userId: string, input: TUpda
 /** Whether the actor teaches the class (owner or co-owner). */
 export async function teachesClassId(actor: Pick<Actor, "id" | "role">, classId: string): Promise<boolean> {
   if (actor.role === "STUDENT") return false;
-  const c = await db().class.findUnique({ where: { id: classId }, select: { ownerId: true, coOwners: { where: { userId: actor.id }, select: { userId: true } } } });
+  const c = await db().class.findUnique({
+    where: { id: classId },
+    select: { ownerId: true, coOwners: { where: { userId: actor.id }, select: { userId: true } } },
+  });
   return Boolean(c && (c.ownerId === actor.id || c.coOwners.length > 0));
 }
 
@@ -171,17 +245,26 @@ export async function teachesClassId(actor: Pick<Actor, "id" | "role">, classId:
  * Extra hours for this month. Admins: for anyone, into a class's budget (the user must be its student) or the
  * plan's. Teachers: for students of a class they teach, into that class's budget.
  */
-export async function grantHoursAction(actor: Actor, input: TGrantHours, ip: string | null, extra?: { requestId?: string }): Promise<HoursBreakdown> {
+export async function grantHoursAction(
+  actor: Actor,
+  input: TGrantHours,
+  ip: string | null,
+  extra?: { requestId?: string },
+): Promise<HoursBreakdown> {
   const user = await db().user.findUnique({ where: { id: input.userId }, select: { id: true, email: true } });
   if (!user) throw invalid({ userId: "No such user." });
   const classId = input.classId ?? null;
   let className: string | null = null;
   if (actor.role !== "ADMIN") {
     if (!classId) throw new AppError("FORBIDDEN", "Teachers grant hours for a class they teach: choose the class.");
-    if (!(await teachesClassId(actor, classId))) throw new AppError("FORBIDDEN", "You can grant hours only for classes you teach.");
+    if (!(await teachesClassId(actor, classId)))
+      throw new AppError("FORBIDDEN", "You can grant hours only for classes you teach.");
   }
   if (classId) {
-    const c = await db().class.findUnique({ where: { id: classId }, select: { name: true, enrollments: { where: { userId: user.id }, select: { id: true } } } });
+    const c = await db().class.findUnique({
+      where: { id: classId },
+      select: { name: true, enrollments: { where: { userId: user.id }, select: { id: true } } },
+    });
     if (!c) throw invalid({ classId: "No such class." });
     if (c.enrollments.length === 0) throw invalid({ classId: `${user.email} is not a student of ${c.name}.` });
     className = c.name;
@@ -192,7 +275,14 @@ export async function grantHoursAction(actor: Actor, input: TGrantHours, ip: str
     action: "quota.hours.grant",
     target: { type: "user", id: user.id, name: user.email },
     ip,
-    details: { hours: input.hours, classId, className, month: monthKey(), ...(input.note ? { note: input.note } : {}), ...(extra?.requestId ? { requestId: extra.requestId } : {}) },
+    details: {
+      hours: input.hours,
+      classId,
+      className,
+      month: monthKey(),
+      ...(input.note ? { note: input.note } : {}),
+      ...(extra?.requestId ? { requestId: extra.requestId } : {}),
+    },
   });
   publishQuotaChanged(user.id);
   return hoursBreakdown(user.id, classId);
@@ -200,7 +290,11 @@ export async function grantHoursAction(actor: Actor, input: TGrantHours, ip: str
 
 /** Hours this month for each class the user is a student of. */
 async function classHours(userId: string): Promise<TMyQuota["classes"]> {
-  const enrollments = await db().enrollment.findMany({ where: { userId }, select: { classId: true }, orderBy: { createdAt: "asc" } });
+  const enrollments = await db().enrollment.findMany({
+    where: { userId },
+    select: { classId: true },
+    orderBy: { createdAt: "asc" },
+  });
   const classes: TMyQuota["classes"] = [];
   for (const e of enrollments) {
     const b = await hoursBreakdown(userId, e.classId);
@@ -215,6 +309,11 @@ export async function quotaDetailFor(userId: string): Promise<TQuotaUserDetail> 
 }
 
 export async function myQuota(actor: Actor): Promise<TMyQuota> {
-  const [limits, usage, overall, classes] = await Promise.all([effectiveLimits(actor.id), usageOf(actor.id), hoursBreakdown(actor.id, null), classHours(actor.id)]);
+  const [limits, usage, overall, classes] = await Promise.all([
+    effectiveLimits(actor.id),
+    usageOf(actor.id),
+    hoursBreakdown(actor.id, null),
+    classHours(actor.id),
+  ]);
   return { month: overall.month, limits, usage, hours: overall.plan, classes };
 }

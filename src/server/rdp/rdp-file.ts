@@ -53,7 +53,13 @@ export function rdpFile(r: RdpInput): string {
     i("audiocapturemode", 0),
     i("autoreconnection enabled", 1),
     ...(r.gateway
-      ? [s("gatewayhostname", r.gateway), i("gatewayusagemethod", 1), i("gatewayprofileusagemethod", 1), i("gatewaycredentialssource", 4), i("promptcredentialonce", 1)]
+      ? [
+          s("gatewayhostname", r.gateway),
+          i("gatewayusagemethod", 1),
+          i("gatewayprofileusagemethod", 1),
+          i("gatewaycredentialssource", 4),
+          i("promptcredentialonce", 1),
+        ]
       : [s("gatewayhostname", ""), i("gatewayusagemethod", 0)]),
     s("alternate shell", ""),
     s("remoteapplicationname", r.title),
@@ -74,10 +80,15 @@ export async function rdpResponse(actor: Actor, machineId: string, ip: string | 
   }
   const address = ipv4List(m.ipAddresses)[0];
   if (!address) {
-    throw new AppError("INVALID_STATE", "This machine has no network address yet. Start it, wait until its address shows on the machine's page, then download the .rdp file again.");
+    throw new AppError(
+      "INVALID_STATE",
+      "This machine has no network address yet. Start it, wait until its address shows on the machine's page, then download the .rdp file again.",
+    );
   }
   const [klass, settings, reach] = await Promise.all([
-    m.classId ? db().class.findUnique({ where: { id: m.classId }, select: { rdpClipboard: true } }) : Promise.resolve(null),
+    m.classId
+      ? db().class.findUnique({ where: { id: m.classId }, select: { rdpClipboard: true } })
+      : Promise.resolve(null),
     getVpnSettings(),
     rdpReach(),
   ]);
@@ -91,7 +102,13 @@ export async function rdpResponse(actor: Actor, machineId: string, ip: string | 
     gateway: settings.rdpGateway,
     title: m.name,
   });
-  await recordAudit({ actor, action: "console.rdp", target: { type: "machine", id: m.id, name: m.name }, ip, details: { address: `${address}:${m.template.rdpPort}` } });
+  await recordAudit({
+    actor,
+    action: "console.rdp",
+    target: { type: "machine", id: m.id, name: m.name },
+    ip,
+    details: { address: `${address}:${m.template.rdpPort}` },
+  });
   return new Response(text, {
     headers: {
       "content-type": "application/x-rdp; charset=utf-8",

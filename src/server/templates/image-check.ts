@@ -47,22 +47,28 @@ export async function detectImageFormat(path: string): Promise<DetectedFormat> {
   if (bytes.length >= 4 && bytes.subarray(0, 4).equals(QCOW2_MAGIC)) {
     if (bytes.length < 72) refuse("The qcow2 image is damaged or truncated.");
     const version = bytes.readUInt32BE(4);
-    if (version !== 2 && version !== 3) refuse(`This qcow2 image has version ${version}; only qcow2 versions 2 and 3 are accepted.`);
+    if (version !== 2 && version !== 3)
+      refuse(`This qcow2 image has version ${version}; only qcow2 versions 2 and 3 are accepted.`);
     const backingOffset = bytes.readBigUInt64BE(8);
     const backingSize = bytes.readUInt32BE(16);
     if (backingOffset !== 0n || backingSize !== 0)
-      refuse("This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).");
+      refuse(
+        "This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).",
+      );
     if (version === 3) {
       if (bytes.length < 80) refuse("The qcow2 image is damaged or truncated.");
       const incompatible = bytes.readBigUInt64BE(72);
       if (incompatible & QCOW2_INCOMPAT_DATA_FILE)
-        refuse("This qcow2 image keeps its data in an external file (data-file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).");
+        refuse(
+          "This qcow2 image keeps its data in an external file (data-file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).",
+        );
     }
     return "qcow2";
   }
   const latin = bytes.toString("latin1");
   for (const f of OTHER_FORMATS) {
-    if (latin.startsWith(f.magic, f.offset)) refuse(`Images must be qcow2 or raw; this one is ${f.name}. Convert it first (qemu-img convert -O qcow2).`);
+    if (latin.startsWith(f.magic, f.offset))
+      refuse(`Images must be qcow2 or raw; this one is ${f.name}. Convert it first (qemu-img convert -O qcow2).`);
   }
   return "raw";
 }
@@ -81,10 +87,15 @@ type QemuInfo = {
 /** `qemu-img info` of a file opened as exactly `format` (no probing, no backing chain, shared lock). */
 export async function qemuInfo(path: string, format: DetectedFormat): Promise<QemuInfo> {
   try {
-    return JSON.parse((await run("qemu-img", ["info", "--output=json", "-U", "-f", format, path], { timeoutMs: 60_000 })).stdout) as QemuInfo;
+    return JSON.parse(
+      (await run("qemu-img", ["info", "--output=json", "-U", "-f", format, path], { timeoutMs: 60_000 })).stdout,
+    ) as QemuInfo;
   } catch (error) {
     const text = error instanceof CommandError ? error.stderr.trim().split("\n")[0] : (error as Error).message;
-    throw invalid({ file: "This file is not a disk image qemu-img can read." }, `This file is not a disk image qemu-img can read: ${text}`);
+    throw invalid(
+      { file: "This file is not a disk image qemu-img can read." },
+      `This file is not a disk image qemu-img can read: ${text}`,
+    );
   }
 }
 
@@ -92,17 +103,27 @@ export async function qemuInfo(path: string, format: DetectedFormat): Promise<Qe
 export function checkInfo(info: QemuInfo, format: DetectedFormat): number {
   if (info.format !== format) refuse(`Images must be qcow2 or raw; this one is ${info.format ?? "unknown"}.`);
   if (info["backing-filename"] || info["full-backing-filename"] || info["backing-filename-format"])
-    refuse("This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).");
+    refuse(
+      "This qcow2 image depends on another file (a backing file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).",
+    );
   const data = info["format-specific"]?.data;
   if (data?.["data-file"] || data?.["data-file-raw"])
-    refuse("This qcow2 image keeps its data in an external file (data-file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).");
-  if (info.encrypted || data?.encrypt) refuse("Encrypted images are not accepted. Upload an unencrypted qcow2 or raw image.");
-  if (info.filename && /^[a-z][\w+.-]*:/i.test(info.filename)) refuse("The image names a protocol instead of a plain file.");
+    refuse(
+      "This qcow2 image keeps its data in an external file (data-file). Upload a standalone image (qemu-img convert -O qcow2 in.qcow2 out.qcow2).",
+    );
+  if (info.encrypted || data?.encrypt)
+    refuse("Encrypted images are not accepted. Upload an unencrypted qcow2 or raw image.");
+  if (info.filename && /^[a-z][\w+.-]*:/i.test(info.filename))
+    refuse("The image names a protocol instead of a plain file.");
   return Number(info["virtual-size"] ?? 0);
 }
 
 /** Rewrites a checked image as a fresh, self-contained qcow2 at `out` and checks the result; removes `out` on failure. */
-export async function convertToStandalone(path: string, format: DetectedFormat, out: string): Promise<{ virtualSize: number; bytes: number }> {
+export async function convertToStandalone(
+  path: string,
+  format: DetectedFormat,
+  out: string,
+): Promise<{ virtualSize: number; bytes: number }> {
   try {
     await run("qemu-img", ["convert", "-q", "-f", format, "-O", "qcow2", path, out], { timeoutMs: 30 * 60_000 });
     if ((await detectImageFormat(out)) !== "qcow2") refuse("The converted image is not a qcow2 image.");
@@ -112,7 +133,10 @@ export async function convertToStandalone(path: string, format: DetectedFormat, 
     await rm(out, { force: true });
     if (error instanceof CommandError) {
       const text = error.stderr.trim().split("\n")[0];
-      throw invalid({ file: "The image could not be converted into a standalone qcow2 image." }, `The image could not be converted into a standalone qcow2 image${text ? `: ${text}` : "."}`);
+      throw invalid(
+        { file: "The image could not be converted into a standalone qcow2 image." },
+        `The image could not be converted into a standalone qcow2 image${text ? `: ${text}` : "."}`,
+      );
     }
     throw error;
   }

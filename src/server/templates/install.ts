@@ -17,11 +17,20 @@ import { removeFromHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names } from "@/server/providers/types";
 import type { TTemplateRow } from "./routes";
-import { canEditTemplate, include, inspectImage, loadVisible, publishTemplate, receiveUpload, templateRow } from "./templates";
+import {
+  canEditTemplate,
+  include,
+  inspectImage,
+  loadVisible,
+  publishTemplate,
+  receiveUpload,
+  templateRow,
+} from "./templates";
 
 async function editable(actor: Actor, id: string) {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
+  if (!canEditTemplate(actor, t))
+    throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Only virtual-machine templates are installed from an ISO." });
   return t;
 }
@@ -38,23 +47,43 @@ export async function isIso9660(path: string): Promise<boolean> {
   }
 }
 
-export async function uploadTemplateIso(actor: Actor, id: string, req: Request, ip: string | null): Promise<TTemplateRow> {
+export async function uploadTemplateIso(
+  actor: Actor,
+  id: string,
+  req: Request,
+  ip: string | null,
+): Promise<TTemplateRow> {
   const t = await editable(actor, id);
-  if (t.imagePath) throw new AppError("CONFLICT", "This template already has a disk image; installing from an ISO is for new templates.");
+  if (t.imagePath)
+    throw new AppError(
+      "CONFLICT",
+      "This template already has a disk image; installing from an ISO is for new templates.",
+    );
   if (t.installMachineId) throw new AppError("CONFLICT", "An installation is running; convert or delete it first.");
   const upload = await receiveUpload(req, actor.id, t.id);
   try {
-    if (!(await isIso9660(upload.path))) throw invalid({ file: "This file is not an ISO 9660 image (an installer .iso)." });
+    if (!(await isIso9660(upload.path)))
+      throw invalid({ file: "This file is not an ISO 9660 image (an installer .iso)." });
     const dir = join(resolve(env().DATA_DIR), "images");
     await mkdir(dir, { recursive: true });
     const isoPath = join(dir, `iso-${t.id}.iso`);
     await rename(upload.path, isoPath);
     const updated = await db().template.update({
       where: { id },
-      data: { isoPath, statusDetail: "Installer ISO uploaded. Start the installation, install through the console, shut the machine down, then convert." },
+      data: {
+        isoPath,
+        statusDetail:
+          "Installer ISO uploaded. Start the installation, install through the console, shut the machine down, then convert.",
+      },
       include,
     });
-    await recordAudit({ actor, action: "template.iso", target: { type: "template", id, name: t.name }, ip, details: { bytes: upload.bytes } });
+    await recordAudit({
+      actor,
+      action: "template.iso",
+      target: { type: "template", id, name: t.name },
+      ip,
+      details: { bytes: upload.bytes },
+    });
     publishTemplate(id);
     return templateRow(updated, actor);
   } finally {
@@ -85,21 +114,37 @@ export async function startInstall(actor: Actor, id: string, ip: string | null):
       },
     });
   });
-  await db().template.update({ where: { id }, data: { status: "INSTALLING", installMachineId: machine.id, statusDetail: "Installing: open the machine's console." } });
+  await db().template.update({
+    where: { id },
+    data: {
+      status: "INSTALLING",
+      installMachineId: machine.id,
+      statusDetail: "Installing: open the machine's console.",
+    },
+  });
   try {
     const m = await loadMachine(machine.id);
     const provider = providerFor(hostTarget(m.host as NonNullable<typeof m.host>));
     if (!provider.importIso) throw new AppError("VALIDATION_FAILED", "This host cannot install from an ISO.");
     await provider.importIso(t.id, t.isoPath);
     const created = await provider.create(machineSpec(m, m.template as NonNullable<typeof m.template>, null));
-    const ready = await db().machine.update({ where: { id: m.id }, data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume } });
+    const ready = await db().machine.update({
+      where: { id: m.id },
+      data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume },
+    });
     publishMachine(ready);
     await machineAction(actor, m.id, "start", {}, ip);
   } catch (error) {
     await abandonInstall(t.id, machine.id);
     throw error;
   }
-  await recordAudit({ actor, action: "template.install", target: { type: "template", id, name: t.name }, ip, details: { machineId: machine.id } });
+  await recordAudit({
+    actor,
+    action: "template.install",
+    target: { type: "template", id, name: t.name },
+    ip,
+    details: { machineId: machine.id },
+  });
   publishTemplate(id);
   return templateRow(await db().template.findUniqueOrThrow({ where: { id }, include }), actor);
 }
@@ -108,7 +153,9 @@ async function abandonInstall(templateId: string, machineId: string) {
   const m = await db().machine.findUnique({ where: { id: machineId }, include: { host: true } });
   if (m?.host) {
     await removeFromHost(m.id).catch(() => undefined);
-    await providerFor(hostTarget(m.host)).removeVolume?.(names.isoVolume(templateId)).catch(() => undefined);
+    await providerFor(hostTarget(m.host))
+      .removeVolume?.(names.isoVolume(templateId))
+      .catch(() => undefined);
   }
   if (m) {
     await db().machine.delete({ where: { id: m.id } });
@@ -121,7 +168,8 @@ export async function convertToTemplate(actor: Actor, id: string, ip: string | n
   const t = await editable(actor, id);
   if (!t.installMachineId) throw new AppError("INVALID_STATE", "There is no installation machine to convert.");
   const m = await loadMachine(t.installMachineId);
-  if (m.state !== "STOPPED") throw new AppError("INVALID_STATE", "Shut the installation machine down first (from inside the guest, or Stop).");
+  if (m.state !== "STOPPED")
+    throw new AppError("INVALID_STATE", "Shut the installation machine down first (from inside the guest, or Stop).");
   const host = m.host as NonNullable<typeof m.host>;
   const provider = providerFor(hostTarget(host));
   if (!provider.exportDisk) throw new AppError("VALIDATION_FAILED", "This host cannot export disks.");
@@ -138,14 +186,27 @@ export async function convertToTemplate(actor: Actor, id: string, ip: string | n
     const { size } = await (await import("node:fs/promises")).stat(imagePath);
     const updated = await db().template.update({
       where: { id },
-      data: { status: "READY", statusDetail: null, imagePath, imageFormat: info.format, imageBytes: BigInt(size), isoPath: null, installMachineId: null },
+      data: {
+        status: "READY",
+        statusDetail: null,
+        imagePath,
+        imageFormat: info.format,
+        imageBytes: BigInt(size),
+        isoPath: null,
+        installMachineId: null,
+      },
       include,
     });
-    await recordAudit({ actor, action: "template.convert", target: { type: "template", id, name: t.name }, ip, details: { bytes: size } });
+    await recordAudit({
+      actor,
+      action: "template.convert",
+      target: { type: "template", id, name: t.name },
+      ip,
+      details: { bytes: size },
+    });
     publishTemplate(id);
     return templateRow(updated, actor);
   } finally {
     await rm(part, { force: true });
   }
 }
-

@@ -8,12 +8,17 @@ import { zName } from "@/server/http/zod-text";
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const ZName = zName(80);
 /** The same check on create and on edit. */
-const ZSshUser = z.string().trim().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "A Unix user name like student." });
+const ZSshUser = z
+  .string()
+  .trim()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "A Unix user name like student." });
 
 export const ZDockerImage = z
   .string()
   .trim()
-  .regex(/^[a-z0-9]+([._\-/][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, { message: "Enter an image name like debian:bookworm or school/lab:1." });
+  .regex(/^[a-z0-9]+([._\-/][a-z0-9]+)*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, {
+    message: "Enter an image name like debian:bookworm or school/lab:1.",
+  });
 
 /** Docker: Linux capabilities added to the containers' minimal default set, from the allow-list only. */
 const ZCapabilities = z
@@ -23,14 +28,25 @@ const ZCapabilities = z
 const specs = {
   description: z.string().trim().max(2000).default(""),
   vcpus: z.coerce.number().int().min(1, { message: "At least 1 vCPU." }).max(64, { message: "At most 64 vCPUs." }),
-  memoryMb: z.coerce.number().int().min(32, { message: "At least 32 MiB." }).max(512 * 1024),
-  diskGb: z.coerce.number().int().min(1, { message: "At least 1 GB." }).max(16 * 1024),
+  memoryMb: z.coerce
+    .number()
+    .int()
+    .min(32, { message: "At least 32 MiB." })
+    .max(512 * 1024),
+  diskGb: z.coerce
+    .number()
+    .int()
+    .min(1, { message: "At least 1 GB." })
+    .max(16 * 1024),
   osType: z.enum(["LINUX", "WINDOWS"]),
   consoleKinds: z.array(z.enum(CONSOLE_KINDS)).min(1, { message: "Offer at least one console." }).max(5),
   sshUser: z.preprocess(emptyAsUndefined, ZSshUser.optional()),
   sshPort: z.coerce.number().int().min(1).max(65535),
   rdpPort: z.coerce.number().int().min(1).max(65535),
-  shell: z.string().trim().regex(/^\/[\w/.-]{1,100}$/, { message: "An absolute path like /bin/bash." }),
+  shell: z
+    .string()
+    .trim()
+    .regex(/^\/[\w/.-]{1,100}$/, { message: "An absolute path like /bin/bash." }),
   keepDataDisk: z.boolean(),
 };
 
@@ -53,12 +69,26 @@ export const ZCreateTemplate = z
     keepDataDisk: specs.keepDataDisk.default(false),
   })
   .superRefine((v, ctx) => {
-    if (v.kind === "DOCKER" && !v.dockerImage) ctx.addIssue({ code: "custom", path: ["dockerImage"], message: "Name the Docker image." });
+    if (v.kind === "DOCKER" && !v.dockerImage)
+      ctx.addIssue({ code: "custom", path: ["dockerImage"], message: "Name the Docker image." });
     const kinds = v.consoleKinds ?? [];
-    if (v.kind === "DOCKER" && kinds.some((k) => k === "vnc" || k === "spice")) ctx.addIssue({ code: "custom", path: ["consoleKinds"], message: "Containers offer ssh, exec and rdp consoles, not vnc or spice." });
-    if (v.kind === "LIBVIRT" && kinds.includes("exec")) ctx.addIssue({ code: "custom", path: ["consoleKinds"], message: "exec is for containers; VMs offer vnc, spice, ssh and rdp." });
+    if (v.kind === "DOCKER" && kinds.some((k) => k === "vnc" || k === "spice"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["consoleKinds"],
+        message: "Containers offer ssh, exec and rdp consoles, not vnc or spice.",
+      });
+    if (v.kind === "LIBVIRT" && kinds.includes("exec"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["consoleKinds"],
+        message: "exec is for containers; VMs offer vnc, spice, ssh and rdp.",
+      });
   })
-  .transform((v) => ({ ...v, consoleKinds: v.consoleKinds ?? (v.kind === "DOCKER" ? ["exec" as const] : ["vnc" as const]) }));
+  .transform((v) => ({
+    ...v,
+    consoleKinds: v.consoleKinds ?? (v.kind === "DOCKER" ? ["exec" as const] : ["vnc" as const]),
+  }));
 export type TCreateTemplate = z.infer<typeof ZCreateTemplate>;
 
 export const ZUpdateTemplate = z
@@ -118,7 +148,14 @@ const ZId = z.object({ id: z.string().min(1).max(64) });
 const staff = ["ADMIN", "TEACHER"] as const;
 
 export const templatesRoutes = {
-  list: defineRoute({ method: "GET", path: "/api/templates", summary: "Templates (teachers see ready ones and their own)", tag: "Templates", access: staff, response: z.object({ items: z.array(ZTemplateRow) }) }),
+  list: defineRoute({
+    method: "GET",
+    path: "/api/templates",
+    summary: "Templates (teachers see ready ones and their own)",
+    tag: "Templates",
+    access: staff,
+    response: z.object({ items: z.array(ZTemplateRow) }),
+  }),
   create: defineRoute({
     method: "POST",
     path: "/api/templates",
@@ -129,9 +166,34 @@ export const templatesRoutes = {
     response: ZTemplateRow,
     status: 201,
   }),
-  get: defineRoute({ method: "GET", path: "/api/templates/{id}", summary: "One template", tag: "Templates", access: staff, params: ZId, response: ZTemplateRow }),
-  update: defineRoute({ method: "PATCH", path: "/api/templates/{id}", summary: "Edit a template (owner or admin)", tag: "Templates", access: staff, params: ZId, body: ZUpdateTemplate, response: ZTemplateRow }),
-  remove: defineRoute({ method: "DELETE", path: "/api/templates/{id}", summary: "Delete a template no machine uses", tag: "Templates", access: staff, params: ZId, status: 204 }),
+  get: defineRoute({
+    method: "GET",
+    path: "/api/templates/{id}",
+    summary: "One template",
+    tag: "Templates",
+    access: staff,
+    params: ZId,
+    response: ZTemplateRow,
+  }),
+  update: defineRoute({
+    method: "PATCH",
+    path: "/api/templates/{id}",
+    summary: "Edit a template (owner or admin)",
+    tag: "Templates",
+    access: staff,
+    params: ZId,
+    body: ZUpdateTemplate,
+    response: ZTemplateRow,
+  }),
+  remove: defineRoute({
+    method: "DELETE",
+    path: "/api/templates/{id}",
+    summary: "Delete a template no machine uses",
+    tag: "Templates",
+    access: staff,
+    params: ZId,
+    status: 204,
+  }),
   upload: defineRoute({
     method: "PUT",
     path: "/api/templates/{id}/image",
@@ -139,7 +201,11 @@ export const templatesRoutes = {
     tag: "Templates",
     access: staff,
     params: ZId,
-    rawBody: { contentType: "application/octet-stream", description: "The image bytes. Send the file name in X-File-Name.", format: "binary" },
+    rawBody: {
+      contentType: "application/octet-stream",
+      description: "The image bytes. Send the file name in X-File-Name.",
+      format: "binary",
+    },
     streamBody: true,
     response: ZTemplateRow,
   }),
@@ -150,14 +216,19 @@ export const templatesRoutes = {
     tag: "Templates",
     access: staff,
     params: ZId,
-    rawBody: { contentType: "application/octet-stream", description: "The ISO bytes. Send the file name in X-File-Name.", format: "binary" },
+    rawBody: {
+      contentType: "application/octet-stream",
+      description: "The ISO bytes. Send the file name in X-File-Name.",
+      format: "binary",
+    },
     streamBody: true,
     response: ZTemplateRow,
   }),
   install: defineRoute({
     method: "POST",
     path: "/api/templates/{id}/install",
-    summary: "Create and start an installation machine: a blank disk with the ISO in its CD drive, used through the console",
+    summary:
+      "Create and start an installation machine: a blank disk with the ISO in its CD drive, used through the console",
     tag: "Templates",
     access: staff,
     params: ZId,

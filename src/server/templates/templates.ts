@@ -73,7 +73,10 @@ export async function loadVisible(actor: Actor, id: string): Promise<Row> {
 
 export async function listTemplates(actor: Actor): Promise<{ items: TTemplateRow[] }> {
   // a class's published bases belong to the class and are not offered as templates
-  const where = actor.role === "ADMIN" ? { classId: null } : { classId: null, OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
+  const where =
+    actor.role === "ADMIN"
+      ? { classId: null }
+      : { classId: null, OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
   const rows = await db().template.findMany({ where, include, orderBy: { name: "asc" } });
   return { items: rows.map((t) => templateRow(t, actor)) };
 }
@@ -113,7 +116,10 @@ export async function createTemplate(actor: Actor, input: TCreateTemplate, ip: s
       statusDetail: input.kind === "DOCKER" ? null : "Upload a disk image (qcow2 or raw) to finish this template.",
       dockerImage: input.kind === "DOCKER" ? (input.dockerImage ?? null) : null,
       dockerCommand: input.dockerCommand?.length ? JSON.stringify(input.dockerCommand) : null,
-      dockerCapabilities: input.kind === "DOCKER" && input.dockerCapabilities?.length ? [...new Set(input.dockerCapabilities)].join(",") : null,
+      dockerCapabilities:
+        input.kind === "DOCKER" && input.dockerCapabilities?.length
+          ? [...new Set(input.dockerCapabilities)].join(",")
+          : null,
       shell: input.shell,
       vcpus: input.vcpus,
       memoryMb: input.memoryMb,
@@ -127,41 +133,73 @@ export async function createTemplate(actor: Actor, input: TCreateTemplate, ip: s
     },
     include,
   });
-  await recordAudit({ actor, action: "template.create", target: { type: "template", id: t.id, name: t.name }, ip, details: { kind: t.kind } });
+  await recordAudit({
+    actor,
+    action: "template.create",
+    target: { type: "template", id: t.id, name: t.name },
+    ip,
+    details: { kind: t.kind },
+  });
   publishTemplate(t.id);
   return templateRow(t, actor);
 }
 
-export async function updateTemplate(actor: Actor, id: string, input: TUpdateTemplate, ip: string | null): Promise<TTemplateRow> {
+export async function updateTemplate(
+  actor: Actor,
+  id: string,
+  input: TUpdateTemplate,
+  ip: string | null,
+): Promise<TTemplateRow> {
   const before = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, before)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
-  if (input.dockerImage && before.kind !== "DOCKER") throw invalid({ dockerImage: "Only Docker templates have an image name." });
+  if (!canEditTemplate(actor, before))
+    throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
+  if (input.dockerImage && before.kind !== "DOCKER")
+    throw invalid({ dockerImage: "Only Docker templates have an image name." });
   if (input.dockerImage) {
     const problem = await dockerImageAvailable(input.dockerImage);
     if (problem) throw invalid({ dockerImage: problem }, problem);
   }
   const { consoleKinds, dockerCommand, dockerCapabilities, ...rest } = input;
-  if (dockerCapabilities?.length && before.kind !== "DOCKER") throw invalid({ dockerCapabilities: "Only Docker templates have capabilities; a VM is isolated by its hypervisor." });
-  if (dockerCommand !== undefined && before.kind !== "DOCKER") throw invalid({ dockerCommand: "Only Docker templates have a command." });
+  if (dockerCapabilities?.length && before.kind !== "DOCKER")
+    throw invalid({
+      dockerCapabilities: "Only Docker templates have capabilities; a VM is isolated by its hypervisor.",
+    });
+  if (dockerCommand !== undefined && before.kind !== "DOCKER")
+    throw invalid({ dockerCommand: "Only Docker templates have a command." });
   const t = await db().template.update({
     where: { id },
     data: {
       ...rest,
       ...(consoleKinds ? { consoleKinds: consoleKinds.join(",") } : {}),
-      ...(dockerCommand !== undefined ? { dockerCommand: dockerCommand?.length ? JSON.stringify(dockerCommand) : null } : {}),
-      ...(dockerCapabilities !== undefined ? { dockerCapabilities: dockerCapabilities?.length ? [...new Set(dockerCapabilities)].join(",") : null } : {}),
+      ...(dockerCommand !== undefined
+        ? { dockerCommand: dockerCommand?.length ? JSON.stringify(dockerCommand) : null }
+        : {}),
+      ...(dockerCapabilities !== undefined
+        ? { dockerCapabilities: dockerCapabilities?.length ? [...new Set(dockerCapabilities)].join(",") : null }
+        : {}),
     },
     include,
   });
-  await recordAudit({ actor, action: "template.update", target: { type: "template", id, name: t.name }, ip, details: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
+  await recordAudit({
+    actor,
+    action: "template.update",
+    target: { type: "template", id, name: t.name },
+    ip,
+    details: Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)),
+  });
   publishTemplate(id);
   return templateRow(t, actor);
 }
 
 export async function deleteTemplate(actor: Actor, id: string, ip: string | null): Promise<void> {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can delete it.");
-  if (t._count.machines > 0) throw new AppError("IN_USE", `${t._count.machines} machine${t._count.machines === 1 ? " uses" : "s use"} this template. Delete them first.`);
+  if (!canEditTemplate(actor, t))
+    throw new AppError("FORBIDDEN", "Only the template's owner or an admin can delete it.");
+  if (t._count.machines > 0)
+    throw new AppError(
+      "IN_USE",
+      `${t._count.machines} machine${t._count.machines === 1 ? " uses" : "s use"} this template. Delete them first.`,
+    );
   await removeFromHosts(id);
   await db().template.delete({ where: { id } });
   if (t.imagePath) await rm(t.imagePath, { force: true });
@@ -174,7 +212,9 @@ async function removeFromHosts(templateId: string) {
   for (const c of copies) {
     await providerFor(hostTarget(c.host))
       .removeTemplate(c.volume)
-      .catch((error) => console.warn(`[templates] could not remove ${c.volume} from ${c.host.name}:`, (error as Error).message));
+      .catch((error) =>
+        console.warn(`[templates] could not remove ${c.volume} from ${c.host.name}:`, (error as Error).message),
+      );
     await db().templateHost.delete({ where: { templateId_hostId: { templateId, hostId: c.hostId } } });
   }
 }
@@ -182,7 +222,11 @@ async function removeFromHosts(templateId: string) {
 /** A file name a person chose, reduced to something safe for a path component. */
 export function safeFileName(name: string | null): string {
   const base = (name ?? "image").split(/[\\/]/).pop() ?? "image";
-  const cleaned = base.normalize("NFKD").replace(/[^\w.-]+/g, "_").replace(/^[.]+/, "").slice(0, 100);
+  const cleaned = base
+    .normalize("NFKD")
+    .replace(/[^\w.-]+/g, "_")
+    .replace(/^[.]+/, "")
+    .slice(0, 100);
   return cleaned || "image";
 }
 
@@ -201,16 +245,21 @@ export async function inspectImage(path: string): Promise<ImageInfo> {
       await run("qemu-img", ["check", "-q", "-f", "qcow2", path], { timeoutMs: 10 * 60_000 });
     } catch (error) {
       const text = error instanceof CommandError ? error.stderr.trim() : "";
-      throw invalid({ file: "The qcow2 image is damaged or truncated." }, `The qcow2 image is damaged or truncated${text ? `: ${text.split("\n")[0]}` : "."}`);
+      throw invalid(
+        { file: "The qcow2 image is damaged or truncated." },
+        `The qcow2 image is damaged or truncated${text ? `: ${text.split("\n")[0]}` : "."}`,
+      );
     }
   } else {
     const size = (await stat(path)).size;
-    if (size < 1024 * 1024 || size % 512 !== 0) throw invalid({ file: "A raw disk image must be a whole number of 512-byte sectors and at least 1 MiB." });
+    if (size < 1024 * 1024 || size % 512 !== 0)
+      throw invalid({ file: "A raw disk image must be a whole number of 512-byte sectors and at least 1 MiB." });
     const fh = await open(path, "r");
     try {
       const buf = Buffer.alloc(2);
       await fh.read(buf, 0, 2, 510);
-      if (buf[0] !== 0x55 || buf[1] !== 0xaa) throw invalid({ file: "This raw file has no boot sector (MBR/GPT); it is not a bootable disk image." });
+      if (buf[0] !== 0x55 || buf[1] !== 0xaa)
+        throw invalid({ file: "This raw file has no boot sector (MBR/GPT); it is not a bootable disk image." });
     } finally {
       await fh.close();
     }
@@ -222,10 +271,15 @@ export async function inspectImage(path: string): Promise<ImageInfo> {
  * Streams a request body into the user's upload folder, never holding it in memory; refuses more than
  * UPLOAD_MAX_MB and a body shorter than its Content-Length. The caller removes or moves the file.
  */
-export async function receiveUpload(req: Request, userId: string, templateId: string): Promise<{ path: string; bytes: number }> {
+export async function receiveUpload(
+  req: Request,
+  userId: string,
+  templateId: string,
+): Promise<{ path: string; bytes: number }> {
   const limit = env().UPLOAD_MAX_MB * 1024 * 1024;
   const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`);
+  if (Number.isFinite(declared) && declared > limit)
+    throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`);
   if (!req.body) throw invalid({ file: "The upload is empty." });
   const folder = join(resolve(env().DATA_DIR), "uploads", userId);
   await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -234,13 +288,19 @@ export async function receiveUpload(req: Request, userId: string, templateId: st
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       received += chunk.length;
-      if (received > limit) done(new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`));
+      if (received > limit)
+        done(new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${env().UPLOAD_MAX_MB} MB limit.`));
       else done(null, chunk);
     },
   });
   try {
-    await pipeline(Readable.fromWeb(req.body as import("node:stream/web").ReadableStream), counter, createWriteStream(path, { mode: 0o600 }));
-    if (Number.isFinite(declared) && received !== declared) throw invalid({ file: `The upload was cut short (${received} of ${declared} bytes arrived).` });
+    await pipeline(
+      Readable.fromWeb(req.body as import("node:stream/web").ReadableStream),
+      counter,
+      createWriteStream(path, { mode: 0o600 }),
+    );
+    if (Number.isFinite(declared) && received !== declared)
+      throw invalid({ file: `The upload was cut short (${received} of ${declared} bytes arrived).` });
     if (received === 0) throw invalid({ file: "The upload is empty." });
   } catch (error) {
     await rm(path, { force: true });
@@ -251,12 +311,19 @@ export async function receiveUpload(req: Request, userId: string, templateId: st
 }
 
 /** Streams the request body to disk (size-limited), checks it and makes it the template's image. */
-export async function uploadTemplateImage(actor: Actor, id: string, req: Request, ip: string | null): Promise<TTemplateRow> {
+export async function uploadTemplateImage(
+  actor: Actor,
+  id: string,
+  req: Request,
+  ip: string | null,
+): Promise<TTemplateRow> {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t)) throw new AppError("FORBIDDEN", "Only the template's owner or an admin can upload its image.");
+  if (!canEditTemplate(actor, t))
+    throw new AppError("FORBIDDEN", "Only the template's owner or an admin can upload its image.");
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Docker templates use an image on the host, not an upload." });
   if (t.status === "UPLOADING") throw new AppError("CONFLICT", "An upload for this template is already running.");
-  if (t._count.machines > 0) throw new AppError("IN_USE", "Machines use this template's current image. Create a new template instead.");
+  if (t._count.machines > 0)
+    throw new AppError("IN_USE", "Machines use this template's current image. Create a new template instead.");
   const previous = { status: t.status, statusDetail: t.statusDetail };
   await db().template.update({ where: { id }, data: { status: "UPLOADING", statusDetail: "Receiving the image…" } });
   publishTemplate(id);
@@ -282,19 +349,38 @@ export async function uploadTemplateImage(actor: Actor, id: string, req: Request
     const diskGb = Math.max(t.diskGb, Math.ceil(clean.virtualSize / 1024 ** 3));
     const updated = await db().template.update({
       where: { id },
-      data: { status: "READY", statusDetail: null, imagePath, imageFormat: "qcow2", imageBytes: BigInt(clean.bytes), diskGb },
+      data: {
+        status: "READY",
+        statusDetail: null,
+        imagePath,
+        imageFormat: "qcow2",
+        imageBytes: BigInt(clean.bytes),
+        diskGb,
+      },
       include,
     });
-    await recordAudit({ actor, action: "template.upload", target: { type: "template", id, name: t.name }, ip, details: { bytes: received, format: info.format } });
+    await recordAudit({
+      actor,
+      action: "template.upload",
+      target: { type: "template", id, name: t.name },
+      ip,
+      details: { bytes: received, format: info.format },
+    });
     publishTemplate(id);
     return templateRow(updated, actor);
   } catch (error) {
     if (part) await rm(part, { force: true });
     const reason = error instanceof AppError ? error.message : "The upload did not complete.";
-    await db().template.update({ where: { id }, data: { status: previous.status, statusDetail: `Last upload failed: ${reason}` } });
+    await db().template.update({
+      where: { id },
+      data: { status: previous.status, statusDetail: `Last upload failed: ${reason}` },
+    });
     publishTemplate(id);
     if (error instanceof AppError) throw error;
-    throw invalid({ file: "The upload did not complete. Try again." }, `The upload did not complete: ${(error as Error).message}`);
+    throw invalid(
+      { file: "The upload did not complete. Try again." },
+      `The upload did not complete: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -308,7 +394,10 @@ export async function resetInterruptedUploads(): Promise<number> {
   for (const t of stuck) {
     await db().template.update({
       where: { id: t.id },
-      data: { status: t.imagePath ? "READY" : "DRAFT", statusDetail: "The last upload was interrupted by a restart; upload again." },
+      data: {
+        status: t.imagePath ? "READY" : "DRAFT",
+        statusDetail: "The last upload was interrupted by a restart; upload again.",
+      },
     });
   }
   await rm(join(resolve(env().DATA_DIR), "uploads"), { recursive: true, force: true }).catch(() => undefined);

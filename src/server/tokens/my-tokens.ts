@@ -15,22 +15,36 @@ const DAY_MS = 86_400_000;
 const LIST_MAX = 200;
 
 export async function listMyTokens(actor: Actor): Promise<TMyTokenList> {
-  const rows = await db().apiToken.findMany({ where: { userId: actor.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: LIST_MAX, select: tokenRowSelect });
+  const rows = await db().apiToken.findMany({
+    where: { userId: actor.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: LIST_MAX,
+    select: tokenRowSelect,
+  });
   return { items: rows.map(toTokenRow) };
 }
 
 export async function createMyToken(actor: Actor, input: TCreateToken, ip: string | null): Promise<TCreatedToken> {
   if (actor.via === "token") {
-    throw new AppError("FORBIDDEN", "An API token cannot create API tokens. Sign in to the portal and create one on your profile page.");
+    throw new AppError(
+      "FORBIDDEN",
+      "An API token cannot create API tokens. Sign in to the portal and create one on your profile page.",
+    );
   }
   if (input.scopes.includes("admin") && actor.role !== "ADMIN") {
-    throw new AppError("FORBIDDEN", 'Only administrators can create tokens with the "admin" scope. Choose "read" and/or "write".', {
-      fields: { scopes: 'The "admin" scope is for administrators only.' },
-    });
+    throw new AppError(
+      "FORBIDDEN",
+      'Only administrators can create tokens with the "admin" scope. Choose "read" and/or "write".',
+      {
+        fields: { scopes: 'The "admin" scope is for administrators only.' },
+      },
+    );
   }
   const active = await db().apiToken.count({ where: { userId: actor.id, ...statusWhere("active") } });
   if (active >= TOKEN_ACTIVE_MAX) {
-    throw conflict(`You already have ${active} active API tokens, the most allowed. Revoke one you no longer use first.`);
+    throw conflict(
+      `You already have ${active} active API tokens, the most allowed. Revoke one you no longer use first.`,
+    );
   }
   const { token, prefix, hash } = newApiToken();
   const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);

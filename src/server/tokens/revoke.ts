@@ -11,7 +11,12 @@ import type { TAdminTokenRow } from "./routes";
 import { toAdminTokenRow, tokenOwnerSelect, tokenRowSelect } from "./token-row";
 
 /** Revokes token `id`; with `ownerId`, only a token of that user (anyone else's is "not found"). */
-export async function revokeToken(actor: Actor, id: string, ip: string | null, options: { ownerId?: string } = {}): Promise<TAdminTokenRow> {
+export async function revokeToken(
+  actor: Actor,
+  id: string,
+  ip: string | null,
+  options: { ownerId?: string } = {},
+): Promise<TAdminTokenRow> {
   const select = { ...tokenRowSelect, ...tokenOwnerSelect };
   const before = await db().apiToken.findUnique({ where: { id }, select: { ...select, userId: true } });
   if (!before || (options.ownerId !== undefined && before.userId !== options.ownerId)) throw notFound("This API token");

@@ -31,7 +31,12 @@ export const ZTokenRow = z.object({
 });
 export type TTokenRow = z.infer<typeof ZTokenRow>;
 
-export const ZTokenOwner = z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(["ADMIN", "TEACHER", "STUDENT"]) });
+export const ZTokenOwner = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["ADMIN", "TEACHER", "STUDENT"]),
+});
 export const ZAdminTokenRow = ZTokenRow.extend({ owner: ZTokenOwner });
 export type TAdminTokenRow = z.infer<typeof ZAdminTokenRow>;
 
@@ -56,15 +61,21 @@ export const ZCreateToken = z.object({
     .min(TOKEN_DAYS_MIN, { message: `A token lasts at least ${TOKEN_DAYS_MIN} day.` })
     .max(TOKEN_DAYS_MAX, { message: `A token lasts at most ${TOKEN_DAYS_MAX} days; create a new one when it expires.` })
     .default(TOKEN_DAYS_DEFAULT)
-    .describe(`Days until the token expires (${TOKEN_DAYS_MIN}–${TOKEN_DAYS_MAX}, default ${TOKEN_DAYS_DEFAULT}). Tokens that never expire are not offered.`),
+    .describe(
+      `Days until the token expires (${TOKEN_DAYS_MIN}–${TOKEN_DAYS_MAX}, default ${TOKEN_DAYS_DEFAULT}). Tokens that never expire are not offered.`,
+    ),
 });
 export type TCreateToken = z.infer<typeof ZCreateToken>;
 
-export const ZCreatedToken = ZTokenRow.extend({ token: z.string().describe("The token itself (lpt_…). Shown only in this answer; store it now.") });
+export const ZCreatedToken = ZTokenRow.extend({
+  token: z.string().describe("The token itself (lpt_…). Shown only in this answer; store it now."),
+});
 export type TCreatedToken = z.infer<typeof ZCreatedToken>;
 
 export const ZListTokensQuery = z.object({
-  q: z.preprocess(emptyAsUndefined, z.string().trim().max(200).optional()).describe("Part of the owner's email or name, or of the token's name or prefix."),
+  q: z
+    .preprocess(emptyAsUndefined, z.string().trim().max(200).optional())
+    .describe("Part of the owner's email or name, or of the token's name or prefix."),
   userId: z.preprocess(emptyAsUndefined, z.string().max(64).optional()).describe("Only this owner's tokens."),
   status: z.preprocess(emptyAsUndefined, ZTokenStatus.optional()),
   page: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
@@ -72,7 +83,12 @@ export const ZListTokensQuery = z.object({
 });
 export type TListTokensQuery = z.infer<typeof ZListTokensQuery>;
 
-export const ZAdminTokenList = z.object({ items: z.array(ZAdminTokenRow), total: z.number(), page: z.number(), pageSize: z.number() });
+export const ZAdminTokenList = z.object({
+  items: z.array(ZAdminTokenRow),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
 export type TAdminTokenList = z.infer<typeof ZAdminTokenList>;
 
 const ZId = z.object({ id: z.string().min(1).max(64) });

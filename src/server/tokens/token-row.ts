@@ -28,7 +28,10 @@ type TokenRowSource = {
   revokedAt: Date | null;
 };
 
-export function tokenStatus(t: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): TTokenRow["status"] {
+export function tokenStatus(
+  t: { revokedAt: Date | null; expiresAt: Date | null },
+  now = new Date(),
+): TTokenRow["status"] {
   if (t.revokedAt) return "revoked";
   if (t.expiresAt && t.expiresAt <= now) return "expired";
   return "active";

@@ -30,10 +30,24 @@ export type TokenUseEvent = {
   ip: string | null;
   /** Time of the last use the event covers. */
   at: Date;
-  details: { method: string; path: string; count: number; from?: string; to?: string; requests?: Record<string, number> };
+  details: {
+    method: string;
+    path: string;
+    count: number;
+    from?: string;
+    to?: string;
+    requests?: Record<string, number>;
+  };
 };
 
-type Pending = { first: TokenUse; last: TokenUse; count: number; firstAt: number; lastAt: number; requests: Map<string, number> };
+type Pending = {
+  first: TokenUse;
+  last: TokenUse;
+  count: number;
+  firstAt: number;
+  lastAt: number;
+  requests: Map<string, number>;
+};
 type Entry = { lastEmitAt: number; pending: Pending | null; timer: NodeJS.Timeout | null };
 
 export class TokenUseCoalescer {
@@ -56,7 +70,8 @@ export class TokenUseCoalescer {
       return;
     }
     const key = `${use.method} ${use.path}`;
-    if (!entry.pending) entry.pending = { first: use, last: use, count: 0, firstAt: now, lastAt: now, requests: new Map() };
+    if (!entry.pending)
+      entry.pending = { first: use, last: use, count: 0, firstAt: now, lastAt: now, requests: new Map() };
     const p = entry.pending;
     p.count++;
     p.last = use;
@@ -112,7 +127,9 @@ export class TokenUseCoalescer {
     } catch (error) {
       write = Promise.reject(error);
     }
-    const tracked = write.catch((error) => console.error(`[tokens] could not record the use of token ${event.tokenId}`, error)).finally(() => this.inFlight.delete(tracked));
+    const tracked = write
+      .catch((error) => console.error(`[tokens] could not record the use of token ${event.tokenId}`, error))
+      .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
@@ -125,7 +142,13 @@ export class TokenUseCoalescer {
 
 async function writeTokenUse(event: TokenUseEvent): Promise<void> {
   await Promise.all([
-    recordAudit({ actor: event.actor, action: "token.use", target: { type: "token", id: event.tokenId, name: event.tokenName }, ip: event.ip, details: event.details }),
+    recordAudit({
+      actor: event.actor,
+      action: "token.use",
+      target: { type: "token", id: event.tokenId, name: event.tokenName },
+      ip: event.ip,
+      details: event.details,
+    }),
     // the token may have been deleted with its owner meanwhile: nothing to update then
     db()
       .apiToken.updateMany({ where: { id: event.tokenId }, data: { lastUsedAt: event.at, lastUsedIp: event.ip } })

@@ -10,19 +10,41 @@ import { endCredentials } from "./end-credentials";
 import type { TChangePassword } from "./routes";
 
 export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip: string | null): Promise<void> {
-  const user = await db().user.findUnique({ where: { id: actor.id }, select: { id: true, email: true, passwordHash: true } });
+  const user = await db().user.findUnique({
+    where: { id: actor.id },
+    select: { id: true, email: true, passwordHash: true },
+  });
   if (!user) throw new AppError("UNAUTHENTICATED");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    await recordAudit({ actor, action: "user.password.change.failed", target: { type: "user", id: user.id, name: user.email }, ip, details: { reason: "wrong-current-password" } });
+    await recordAudit({
+      actor,
+      action: "user.password.change.failed",
+      target: { type: "user", id: user.id, name: user.email },
+      ip,
+      details: { reason: "wrong-current-password" },
+    });
     throw invalid({ currentPassword: "This is not your current password." }, "The current password is not correct.");
   }
   if (input.newPassword === input.currentPassword) {
-    throw invalid({ newPassword: "Choose a password different from your current one." }, "The new password must differ from the current one.");
+    throw invalid(
+      { newPassword: "Choose a password different from your current one." },
+      "The new password must differ from the current one.",
+    );
   }
   await db().user.update({
     where: { id: user.id },
-    data: { passwordHash: await hashPassword(input.newPassword), mustChangePassword: false, sessionVersion: { increment: 1 } },
+    data: {
+      passwordHash: await hashPassword(input.newPassword),
+      mustChangePassword: false,
+      sessionVersion: { increment: 1 },
+    },
   });
   const ended = await endCredentials(user.id, "Your password was changed. Sign in again.");
-  await recordAudit({ actor, action: "user.password.change", target: { type: "user", id: user.id, name: user.email }, ip, details: { via: actor.via, ...ended } });
+  await recordAudit({
+    actor,
+    action: "user.password.change",
+    target: { type: "user", id: user.id, name: user.email },
+    ip,
+    details: { via: actor.via, ...ended },
+  });
 }

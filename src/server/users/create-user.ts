@@ -10,7 +10,10 @@ import type { TCreatedUser, TCreateUser } from "./routes";
 import { searchTextOf } from "./search-text";
 import { toUserRow, userRowSelect } from "./user-row";
 
-export const emailTaken = (email: string) => conflict(`An account with the email ${email} already exists.`, { email: "An account with this email already exists." });
+export const emailTaken = (email: string) =>
+  conflict(`An account with the email ${email} already exists.`, {
+    email: "An account with this email already exists.",
+  });
 
 export async function createUser(actor: Actor, input: TCreateUser, ip: string | null): Promise<TCreatedUser> {
   const email = input.email.trim().toLowerCase();

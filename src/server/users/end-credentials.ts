@@ -5,8 +5,14 @@ import { forgetAddresses } from "@/server/auth/known-addresses";
 import { kickSessions } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
 
-export async function endCredentials(userId: string, reason: string): Promise<{ tokensRevoked: number; consolesClosed: number }> {
-  const revoked = await db().apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+export async function endCredentials(
+  userId: string,
+  reason: string,
+): Promise<{ tokensRevoked: number; consolesClosed: number }> {
+  const revoked = await db().apiToken.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   const consolesClosed = await kickSessions({ userId }, reason, 4401);
   await forgetAddresses(userId);
   return { tokensRevoked: revoked.count, consolesClosed };

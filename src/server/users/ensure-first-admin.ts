@@ -34,7 +34,9 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
     const file = firstAdminPasswordFile();
     mkdirSync(resolve(env().DATA_DIR), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
-    log(`First admin created: ${email}. Its generated password is in ${file} (readable by this user only): sign in with it, then delete the file.`);
+    log(
+      `First admin created: ${email}. Its generated password is in ${file} (readable by this user only): sign in with it, then delete the file.`,
+    );
   } else {
     log("");
     log("  ┌──────────────────────────────────────────────────────────────");

@@ -4,9 +4,25 @@ import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import type { TMe } from "./routes";
 
-export const meSelect = { id: true, email: true, name: true, role: true, mustChangePassword: true, lastLoginAt: true, createdAt: true } as const;
+export const meSelect = {
+  id: true,
+  email: true,
+  name: true,
+  role: true,
+  mustChangePassword: true,
+  lastLoginAt: true,
+  createdAt: true,
+} as const;
 
-export function toMe(u: { id: string; email: string; name: string; role: TMe["role"]; mustChangePassword: boolean; lastLoginAt: Date | null; createdAt: Date }): TMe {
+export function toMe(u: {
+  id: string;
+  email: string;
+  name: string;
+  role: TMe["role"];
+  mustChangePassword: boolean;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}): TMe {
   return { ...u, lastLoginAt: u.lastLoginAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() };
 }
 

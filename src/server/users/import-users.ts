@@ -21,20 +21,47 @@ function firstMessage(error: z.ZodError): string {
 }
 
 function isHeader(record: CsvRecord): boolean {
-  return record.fields[0]?.trim().toLowerCase().replace(/[\s_-]/g, "") === "email";
+  return (
+    record.fields[0]
+      ?.trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, "") === "email"
+  );
 }
 
 /** Checks one record; returns the import row (status "invalid" with a message) or a candidate for creation. */
 function checkRecord(record: CsvRecord): Candidate | TImportRow {
   const [rawEmail = "", rawName = "", rawRole = "", ...rest] = record.fields.map((f) => f.trim());
   const base = { line: record.line, email: rawEmail.toLowerCase() };
-  if (rest.some((f) => f !== "")) return { ...base, status: "invalid", message: `Expected the columns email,name,role but found ${record.fields.length}.` };
+  if (rest.some((f) => f !== ""))
+    return {
+      ...base,
+      status: "invalid",
+      message: `Expected the columns email,name,role but found ${record.fields.length}.`,
+    };
   const email = ZEmail.safeParse(rawEmail);
-  if (!email.success) return { ...base, status: "invalid", message: rawEmail ? `"${rawEmail}" is not a valid email address.` : "The email is missing." };
+  if (!email.success)
+    return {
+      ...base,
+      status: "invalid",
+      message: rawEmail ? `"${rawEmail}" is not a valid email address.` : "The email is missing.",
+    };
   const name = ZName.safeParse(rawName);
-  if (!name.success) return { ...base, email: email.data, status: "invalid", message: rawName ? firstMessage(name.error) : "The name is missing." };
+  if (!name.success)
+    return {
+      ...base,
+      email: email.data,
+      status: "invalid",
+      message: rawName ? firstMessage(name.error) : "The name is missing.",
+    };
   const role = ZImportRole.safeParse(rawRole ? rawRole.toUpperCase() : "STUDENT");
-  if (!role.success) return { ...base, email: email.data, status: "invalid", message: `The role "${rawRole}" is not allowed here; use STUDENT or TEACHER.` };
+  if (!role.success)
+    return {
+      ...base,
+      email: email.data,
+      status: "invalid",
+      message: `The role "${rawRole}" is not allowed here; use STUDENT or TEACHER.`,
+    };
   return { row: { line: record.line, email: email.data, status: "created" }, name: name.data, role: role.data };
 }
 
@@ -60,9 +87,16 @@ export async function importUsers(actor: Actor, csv: string, ip: string | null):
     throw error;
   }
   if (records[0] && isHeader(records[0])) records = records.slice(1);
-  if (records.length === 0) throw invalid({ csv: "The file has no rows to import." }, "The CSV has no rows to import. Put one person per line: email,name.");
+  if (records.length === 0)
+    throw invalid(
+      { csv: "The file has no rows to import." },
+      "The CSV has no rows to import. Put one person per line: email,name.",
+    );
   if (records.length > IMPORT_MAX_ROWS) {
-    throw invalid({ csv: `At most ${IMPORT_MAX_ROWS} rows per import.` }, `The CSV has ${records.length} rows; import at most ${IMPORT_MAX_ROWS} at a time (split the file).`);
+    throw invalid(
+      { csv: `At most ${IMPORT_MAX_ROWS} rows per import.` },
+      `The CSV has ${records.length} rows; import at most ${IMPORT_MAX_ROWS} at a time (split the file).`,
+    );
   }
 
   // 1. Check every row on its own, and duplicates within the file.
@@ -97,8 +131,15 @@ export async function importUsers(actor: Actor, csv: string, ip: string | null):
     }
   };
   const existingEmails = async (client: Pick<ReturnType<typeof db>, "user">, emails: string[]) =>
-    new Set((await client.user.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((u) => u.email));
-  markExisting(await existingEmails(db(), candidates.map((c) => c.row.email)));
+    new Set(
+      (await client.user.findMany({ where: { email: { in: emails } }, select: { email: true } })).map((u) => u.email),
+    );
+  markExisting(
+    await existingEmails(
+      db(),
+      candidates.map((c) => c.row.email),
+    ),
+  );
 
   // 3. Passwords are hashed before the transaction (slow on purpose), then all accounts are created at once.
   const toCreate = candidates.filter((c) => c.row.status === "created");
@@ -109,7 +150,12 @@ export async function importUsers(actor: Actor, csv: string, ip: string | null):
   const created = await db().$transaction(
     async (tx) => {
       // Re-checked inside the transaction: someone may have created one of these accounts meanwhile.
-      markExisting(await existingEmails(tx, prepared.map((p) => p.candidate.row.email)));
+      markExisting(
+        await existingEmails(
+          tx,
+          prepared.map((p) => p.candidate.row.email),
+        ),
+      );
       const ready = prepared.filter((p) => p.candidate.row.status === "created");
       if (ready.length === 0) return [];
       return tx.user.createManyAndReturn({
@@ -148,7 +194,13 @@ export async function importUsers(actor: Actor, csv: string, ip: string | null):
     details: { rows: rows.length, created: result.created, skipped: result.skipped, failed: result.failed },
   });
   for (const u of created) {
-    await recordAudit({ actor, action: "user.create", target: { type: "user", id: u.id, name: u.email }, ip, details: { role: u.role, source: "import" } });
+    await recordAudit({
+      actor,
+      action: "user.create",
+      target: { type: "user", id: u.id, name: u.email },
+      ip,
+      details: { role: u.role, source: "import" },
+    });
   }
   return result;
 }

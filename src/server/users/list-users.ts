@@ -9,7 +9,11 @@ export async function listUsers(query: TListUsersQuery): Promise<TUserList> {
   const where = {
     ...(q ? { searchText: { contains: q } } : {}),
     ...(query.role ? { role: query.role } : {}),
-    ...(query.status === "active" ? { disabledAt: null } : query.status === "disabled" ? { disabledAt: { not: null } } : {}),
+    ...(query.status === "active"
+      ? { disabledAt: null }
+      : query.status === "disabled"
+        ? { disabledAt: { not: null } }
+        : {}),
   };
   const [items, total] = await Promise.all([
     db().user.findMany({

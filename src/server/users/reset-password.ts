@@ -9,12 +9,20 @@ import { notFound } from "@/server/http/app-error";
 import { endCredentials } from "./end-credentials";
 import type { TResetPassword } from "./routes";
 
-export async function resetPassword(actor: Actor, id: string, input: TResetPassword, ip: string | null): Promise<{ temporaryPassword?: string }> {
+export async function resetPassword(
+  actor: Actor,
+  id: string,
+  input: TResetPassword,
+  ip: string | null,
+): Promise<{ temporaryPassword?: string }> {
   const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true } });
   if (!user) throw notFound("User");
   const temporaryPassword = input.password ? undefined : generatePassword();
   const passwordHash = await hashPassword(input.password ?? temporaryPassword!);
-  await db().user.update({ where: { id }, data: { passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } } });
+  await db().user.update({
+    where: { id },
+    data: { passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } },
+  });
   const ended = await endCredentials(user.id, "An administrator reset your password. Sign in again.");
   await recordAudit({
     actor,

@@ -41,7 +41,12 @@ export const ZListUsersQuery = z.object({
 });
 export type TListUsersQuery = z.infer<typeof ZListUsersQuery>;
 
-export const ZUserList = z.object({ items: z.array(ZUserRow), total: z.number(), page: z.number(), pageSize: z.number() });
+export const ZUserList = z.object({
+  items: z.array(ZUserRow),
+  total: z.number(),
+  page: z.number(),
+  pageSize: z.number(),
+});
 export type TUserList = z.infer<typeof ZUserList>;
 
 export const ZCreateUser = z.object({
@@ -57,7 +62,9 @@ export type TCreatedUser = z.infer<typeof ZCreatedUser>;
 
 export const ZUpdateUser = z
   .object({ name: ZName.optional(), role: ZRole.optional(), disabled: z.boolean().optional() })
-  .refine((v) => v.name !== undefined || v.role !== undefined || v.disabled !== undefined, { message: "Send at least one of name, role or disabled." });
+  .refine((v) => v.name !== undefined || v.role !== undefined || v.disabled !== undefined, {
+    message: "Send at least one of name, role or disabled.",
+  });
 export type TUpdateUser = z.infer<typeof ZUpdateUser>;
 
 export const ZResetPassword = z.object({ password: z.preprocess(emptyAsUndefined, ZPassword.optional()) });
@@ -72,7 +79,12 @@ export const ZImportRow = z.object({
   temporaryPassword: z.string().optional(),
 });
 export type TImportRow = z.infer<typeof ZImportRow>;
-export const ZImportResult = z.object({ created: z.number(), skipped: z.number(), failed: z.number(), rows: z.array(ZImportRow) });
+export const ZImportResult = z.object({
+  created: z.number(),
+  skipped: z.number(),
+  failed: z.number(),
+  rows: z.array(ZImportRow),
+});
 export type TImportResult = z.infer<typeof ZImportResult>;
 
 export const ZMe = z.object({
@@ -88,7 +100,10 @@ export type TMe = z.infer<typeof ZMe>;
 export const ZUpdateMe = z.object({ name: ZName });
 
 export const ZChangePassword = z.object({
-  currentPassword: z.string({ message: "Enter your current password." }).min(1, { message: "Enter your current password." }).max(256),
+  currentPassword: z
+    .string({ message: "Enter your current password." })
+    .min(1, { message: "Enter your current password." })
+    .max(256),
   newPassword: ZPassword,
 });
 export type TChangePassword = z.infer<typeof ZChangePassword>;
@@ -141,11 +156,30 @@ export const usersRoutes = {
     summary: "Import users from CSV (email,name[,role]); each row is reported on its own",
     tag: "Users",
     access: ADMIN,
-    rawBody: { contentType: "text/csv", description: "CSV with the columns email,name and optionally role (STUDENT or TEACHER); header row optional; at most 2000 rows." },
+    rawBody: {
+      contentType: "text/csv",
+      description:
+        "CSV with the columns email,name and optionally role (STUDENT or TEACHER); header row optional; at most 2000 rows.",
+    },
     response: ZImportResult,
   }),
-  me: defineRoute({ method: "GET", path: "/api/me", summary: "The signed-in user's own profile", tag: "Profile", access: "any", response: ZMe }),
-  updateMe: defineRoute({ method: "PATCH", path: "/api/me", summary: "Change the signed-in user's display name", tag: "Profile", access: "any", body: ZUpdateMe, response: ZMe }),
+  me: defineRoute({
+    method: "GET",
+    path: "/api/me",
+    summary: "The signed-in user's own profile",
+    tag: "Profile",
+    access: "any",
+    response: ZMe,
+  }),
+  updateMe: defineRoute({
+    method: "PATCH",
+    path: "/api/me",
+    summary: "Change the signed-in user's display name",
+    tag: "Profile",
+    access: "any",
+    body: ZUpdateMe,
+    response: ZMe,
+  }),
   changePassword: defineRoute({
     method: "POST",
     path: "/api/me/password",

@@ -12,9 +12,13 @@ import { toUserRow, userRowSelect } from "./user-row";
 
 export async function updateUser(actor: Actor, id: string, input: TUpdateUser, ip: string | null): Promise<TUserRow> {
   if (id === actor.id) {
-    if (input.disabled === true) throw invalid({ disabled: "You cannot disable your own account." }, "You cannot disable your own account.");
+    if (input.disabled === true)
+      throw invalid({ disabled: "You cannot disable your own account." }, "You cannot disable your own account.");
     if (input.role !== undefined && input.role !== "ADMIN") {
-      throw invalid({ role: "You cannot remove your own administrator role." }, "You cannot remove your own administrator role. Ask another administrator.");
+      throw invalid(
+        { role: "You cannot remove your own administrator role." },
+        "You cannot remove your own administrator role. Ask another administrator.",
+      );
     }
   }
 
@@ -25,13 +29,20 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
     const disabling = input.disabled === true && before.disabledAt === null;
     const enabling = input.disabled === false && before.disabledAt !== null;
     const roleChanged = input.role !== undefined && input.role !== before.role;
-    const losesAdmin = before.role === "ADMIN" && before.disabledAt === null && (disabling || (roleChanged && input.role !== "ADMIN"));
+    const losesAdmin =
+      before.role === "ADMIN" && before.disabledAt === null && (disabling || (roleChanged && input.role !== "ADMIN"));
     if (losesAdmin) {
       const activeAdmins = await tx.user.count({ where: { role: "ADMIN", disabledAt: null } });
       if (activeAdmins <= 1) {
-        throw new AppError("CONFLICT", `${before.email} is the last active administrator and cannot be ${disabling ? "disabled" : "demoted"}. Make another user an administrator first.`, {
-          fields: disabling ? { disabled: "This is the last active administrator." } : { role: "This is the last active administrator." },
-        });
+        throw new AppError(
+          "CONFLICT",
+          `${before.email} is the last active administrator and cannot be ${disabling ? "disabled" : "demoted"}. Make another user an administrator first.`,
+          {
+            fields: disabling
+              ? { disabled: "This is the last active administrator." }
+              : { role: "This is the last active administrator." },
+          },
+        );
       }
     }
 
@@ -50,17 +61,30 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
   });
 
   const target = { type: "user", id: after.id, name: after.email };
-  if (after.name !== before.name) await recordAudit({ actor, action: "user.update", target, ip, details: { name: { from: before.name, to: after.name } } });
-  if (after.role !== before.role) await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
+  if (after.name !== before.name)
+    await recordAudit({
+      actor,
+      action: "user.update",
+      target,
+      ip,
+      details: { name: { from: before.name, to: after.name } },
+    });
+  if (after.role !== before.role)
+    await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
   // a disabled user or one whose role changed loses their open consoles at once, like their sessions
-  if ((!before.disabledAt && after.disabledAt) || before.role !== after.role) await kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
+  if ((!before.disabledAt && after.disabledAt) || before.role !== after.role)
+    await kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
   if (!before.disabledAt && after.disabledAt) {
     await recordAudit({ actor, action: "user.disable", target, ip, details: null });
     // a disabled user's VPN certificate is revoked (CRL) and their live tunnel killed
     const vpn = await import("@/server/vpn/certificates");
     const cert = await vpn.activeCertOf(after.id);
-    if (cert) await vpn.revokeCertificate(cert.id, "user disabled", { actor, ip }).catch((error) => console.error("[users] could not revoke the VPN certificate", error));
+    if (cert)
+      await vpn
+        .revokeCertificate(cert.id, "user disabled", { actor, ip })
+        .catch((error) => console.error("[users] could not revoke the VPN certificate", error));
   }
-  if (before.disabledAt && !after.disabledAt) await recordAudit({ actor, action: "user.enable", target, ip, details: null });
+  if (before.disabledAt && !after.disabledAt)
+    await recordAudit({ actor, action: "user.enable", target, ip, details: null });
   return toUserRow(after);
 }

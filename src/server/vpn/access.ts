@@ -12,7 +12,9 @@ async function machinesWithAddresses(): Promise<MachineAddr[]> {
     where: { ipAddresses: { not: null }, state: { not: "DELETING" } },
     select: { id: true, ownerId: true, classId: true, ipAddresses: true },
   });
-  return rows.map((m) => ({ id: m.id, ownerId: m.ownerId, classId: m.classId, addresses: ipv4List(m.ipAddresses) })).filter((m) => m.addresses.length > 0);
+  return rows
+    .map((m) => ({ id: m.id, ownerId: m.ownerId, classId: m.classId, addresses: ipv4List(m.ipAddresses) }))
+    .filter((m) => m.addresses.length > 0);
 }
 
 /** For each user: the IPv4 addresses of the machines they may use. */
@@ -32,7 +34,12 @@ export async function reachableAddresses(users: Who[]): Promise<Map<string, stri
   }
   for (const u of users) {
     const classes = taught.get(u.id);
-    const mine = machines.filter((m) => u.role === "ADMIN" || m.ownerId === u.id || (classes !== undefined && m.classId !== null && classes.has(m.classId)));
+    const mine = machines.filter(
+      (m) =>
+        u.role === "ADMIN" ||
+        m.ownerId === u.id ||
+        (classes !== undefined && m.classId !== null && classes.has(m.classId)),
+    );
     out.set(u.id, [...new Set(mine.flatMap((m) => m.addresses))].sort());
   }
   return out;

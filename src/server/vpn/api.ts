@@ -7,7 +7,15 @@ import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, invalid } from "@/server/http/app-error";
-import { activeCertOf, certState, ensureCertificate, profileFor, revokeCertificate, rotateCertificate, routesFor } from "./certificates";
+import {
+  activeCertOf,
+  certState,
+  ensureCertificate,
+  profileFor,
+  revokeCertificate,
+  rotateCertificate,
+  routesFor,
+} from "./certificates";
 import { applyFirewall } from "./firewall";
 import { type ConnectedClient, connectedClients } from "./management";
 import { pki } from "./pki";
@@ -39,7 +47,11 @@ export async function myVpn(actor: Actor): Promise<TMyVpn> {
   const s = await getVpnSettings();
   const [active, history] = await Promise.all([
     activeCertOf(actor.id),
-    db().vpnCertificate.findMany({ where: { userId: actor.id, status: "REVOKED" }, orderBy: { revokedAt: "desc" }, take: 10 }),
+    db().vpnCertificate.findMany({
+      where: { userId: actor.id, status: "REVOKED" },
+      orderBy: { revokedAt: "desc" },
+      take: 10,
+    }),
   ]);
   return {
     enabled: s.enabled,
@@ -75,7 +87,13 @@ export async function profileResponse(actor: Actor, ip: string | null): Promise<
   const { text, fileName, cert } = await profileFor(actor);
   // a profile for a server that does not run would not connect: say so instead of handing it out
   await assertServerRunning();
-  await recordAudit({ actor, action: "vpn.profile", target: { type: "user", id: actor.id, name: actor.email }, ip, details: { serial: cert.serial } });
+  await recordAudit({
+    actor,
+    action: "vpn.profile",
+    target: { type: "user", id: actor.id, name: actor.email },
+    ip,
+    details: { serial: cert.serial },
+  });
   return new Response(text, {
     headers: {
       "content-type": "application/x-openvpn-profile",
@@ -101,13 +119,18 @@ function poolSize(s: VpnSettings): number {
 export async function overview() {
   const s = await getVpnSettings();
   const [mgmt, active, revoked, preflight] = await Promise.all([
-    s.enabled ? clientsOrError() : Promise.resolve({ clients: [] as ConnectedClient[], reachable: false, error: "The VPN is not enabled." }),
+    s.enabled
+      ? clientsOrError()
+      : Promise.resolve({ clients: [] as ConnectedClient[], reachable: false, error: "The VPN is not enabled." }),
     db().vpnCertificate.count({ where: { status: "ACTIVE" } }),
     db().vpnCertificate.count({ where: { status: "REVOKED" } }),
     vpnPreflight({ running: s.enabled }),
   ]);
   const certs = mgmt.clients.length
-    ? await db().vpnCertificate.findMany({ where: { commonName: { in: mgmt.clients.map((c) => c.commonName) } }, select: { commonName: true, user: { select: { id: true, email: true } } } })
+    ? await db().vpnCertificate.findMany({
+        where: { commonName: { in: mgmt.clients.map((c) => c.commonName) } },
+        select: { commonName: true, user: { select: { id: true, email: true } } },
+      })
     : [];
   const byCn = new Map(certs.map((c) => [c.commonName, c.user]));
   const rt = vpnRuntime();
@@ -115,25 +138,54 @@ export async function overview() {
     enabled: s.enabled,
     problems: settingsProblems(s),
     preflight,
-    server: { configFile: paths.conf(), managedByPortal: rt.managedByPortal, reachable: mgmt.reachable, error: mgmt.error },
+    server: {
+      configFile: paths.conf(),
+      managedByPortal: rt.managedByPortal,
+      reachable: mgmt.reachable,
+      error: mgmt.error,
+    },
     clients: mgmt.clients.map((c) => ({ ...c, user: byCn.get(c.commonName) ?? null })),
     crl: { nextUpdate: currentCrlNextUpdate()?.toISOString() ?? null },
-    firewall: { mode: env().VPN_FIREWALL, at: rt.firewall?.at ?? null, pairs: rt.firewall?.pairs ?? 0, error: rt.firewall?.error ?? null },
+    firewall: {
+      mode: env().VPN_FIREWALL,
+      at: rt.firewall?.at ?? null,
+      pairs: rt.firewall?.pairs ?? 0,
+      error: rt.firewall?.error ?? null,
+    },
     counts: { active, revoked, poolSize: poolSize(s) },
   };
 }
 
-export async function listCertificates(query: { status?: "ACTIVE" | "REVOKED"; q?: string }): Promise<{ items: TAdminCertRow[] }> {
+export async function listCertificates(query: {
+  status?: "ACTIVE" | "REVOKED";
+  q?: string;
+}): Promise<{ items: TAdminCertRow[] }> {
   const s = await getVpnSettings();
   const q = query.q?.toLowerCase();
   const rows = await db().vpnCertificate.findMany({
-    where: { ...(query.status ? { status: query.status } : {}), ...(q ? { OR: [{ user: { searchText: { contains: q } } }, { serial: { contains: q.toUpperCase() } }, { address: { contains: q } }] } : {}) },
+    where: {
+      ...(query.status ? { status: query.status } : {}),
+      ...(q
+        ? {
+            OR: [
+              { user: { searchText: { contains: q } } },
+              { serial: { contains: q.toUpperCase() } },
+              { address: { contains: q } },
+            ],
+          }
+        : {}),
+    },
     include: { user: { select: { id: true, email: true, name: true, role: true } } },
     orderBy: [{ status: "asc" }, { issuedAt: "desc" }],
     take: 500,
   });
-  const connected = s.enabled && rows.some((r) => r.status === "ACTIVE") ? new Set((await clientsOrError()).clients.map((c) => c.commonName)) : new Set<string>();
-  return { items: rows.map((r) => ({ ...certView(r, s.renewDays), user: r.user, connected: connected.has(r.commonName) })) };
+  const connected =
+    s.enabled && rows.some((r) => r.status === "ACTIVE")
+      ? new Set((await clientsOrError()).clients.map((c) => c.commonName))
+      : new Set<string>();
+  return {
+    items: rows.map((r) => ({ ...certView(r, s.renewDays), user: r.user, connected: connected.has(r.commonName) })),
+  };
 }
 
 export async function adminRevoke(actor: Actor, id: string, reason: string | undefined, ip: string | null) {
@@ -153,15 +205,22 @@ export async function saveSettings(actor: Actor, next: VpnSettings, ip: string |
   const before = await getVpnSettings();
   const layout = tunnelLayout(next.network, next.pool);
   if (layout.ok && (before.network !== next.network || before.pool !== next.pool)) {
-    const active = await db().vpnCertificate.findMany({ where: { status: "ACTIVE", address: { not: null } }, select: { address: true } });
+    const active = await db().vpnCertificate.findMany({
+      where: { status: "ACTIVE", address: { not: null } },
+      select: { address: true },
+    });
     const outside = active.filter((c) => {
       const n = parseIp(c.address ?? "") ?? -1;
       return n < layout.pool.start || n > layout.pool.end;
     });
     if (outside.length) {
-      throw new AppError("CONFLICT", `${outside.length} active certificate(s) have addresses outside the new pool (for example ${outside[0]?.address}); revoke them first or keep ${formatIp(layout.pool.start)}… inside.`, {
-        fields: { pool: "Active certificates use addresses outside this pool." },
-      });
+      throw new AppError(
+        "CONFLICT",
+        `${outside.length} active certificate(s) have addresses outside the new pool (for example ${outside[0]?.address}); revoke them first or keep ${formatIp(layout.pool.start)}… inside.`,
+        {
+          fields: { pool: "Active certificates use addresses outside this pool." },
+        },
+      );
     }
   }
   await saveVpnSettings(next);
@@ -170,16 +229,29 @@ export async function saveSettings(actor: Actor, next: VpnSettings, ip: string |
     await writeServerConf(next);
     await syncCcd(next.network);
   }
-  const changed = Object.keys(next).filter((k) => JSON.stringify(next[k as keyof VpnSettings]) !== JSON.stringify(before[k as keyof VpnSettings]));
-  await recordAudit({ actor, action: "vpn.settings", target: { type: "settings", id: "vpn", name: "VPN" }, ip, details: { changed } });
+  const changed = Object.keys(next).filter(
+    (k) => JSON.stringify(next[k as keyof VpnSettings]) !== JSON.stringify(before[k as keyof VpnSettings]),
+  );
+  await recordAudit({
+    actor,
+    action: "vpn.settings",
+    target: { type: "settings", id: "vpn", name: "VPN" },
+    ip,
+    details: { changed },
+  });
   publish({ type: "vpn.settings", audience: { roles: ["ADMIN"] }, data: { changed } });
   return next;
 }
 
 export async function rebuildFirewall(actor: Actor, ip: string | null) {
   const s = await getVpnSettings();
-  if (!s.enabled) throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
-  if (env().VPN_FIREWALL === "off") throw new AppError("FEATURE_OFF", "The VPN firewall is turned off (VPN_FIREWALL=off in the portal's environment); remove that setting and restart to use it.");
+  if (!s.enabled)
+    throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
+  if (env().VPN_FIREWALL === "off")
+    throw new AppError(
+      "FEATURE_OFF",
+      "The VPN firewall is turned off (VPN_FIREWALL=off in the portal's environment); remove that setting and restart to use it.",
+    );
   let result: { at: string | null; pairs: number; error: string | null };
   if (vpnRuntime().running) {
     await rebuildFirewallNow();
@@ -193,6 +265,12 @@ export async function rebuildFirewall(actor: Actor, ip: string | null) {
       result = { at: new Date().toISOString(), pairs: 0, error: (error as Error).message };
     }
   }
-  await recordAudit({ actor, action: "vpn.firewall", target: { type: "settings", id: "vpn", name: "VPN firewall" }, ip, details: result });
+  await recordAudit({
+    actor,
+    action: "vpn.firewall",
+    target: { type: "settings", id: "vpn", name: "VPN firewall" },
+    ip,
+    details: result,
+  });
   return result;
 }

@@ -24,7 +24,8 @@ type Audit = { actor: Pick<Actor, "id" | "email">; ip: string | null };
 
 export async function enabledSettings(): Promise<VpnSettings> {
   const s = await getVpnSettings();
-  if (!s.enabled) throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
+  if (!s.enabled)
+    throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
   return s;
 }
 
@@ -38,15 +39,18 @@ export function certState(c: Pick<VpnCertificate, "status" | "expiresAt">, renew
   return { expired, renewFrom, renewalDue: c.status === "ACTIVE" && !expired && now.getTime() >= renewFrom.getTime() };
 }
 
-
 /** The lowest free address of the pool, skipping the ones in use (and ones that just lost a race). */
 async function freeAddress(s: VpnSettings, skip: Set<number>): Promise<string> {
   const layout = tunnelLayout(s.network, s.pool);
   if (!layout.ok) throw new AppError("UNAVAILABLE", `The VPN address pool is misconfigured: ${layout.reason}`);
   const used = await db().vpnCertificate.findMany({ where: { address: { not: null } }, select: { address: true } });
   const taken = new Set(used.map((u) => parseIp(u.address ?? "") ?? -1));
-  for (let ip = layout.pool.start; ip <= layout.pool.end; ip++) if (!taken.has(ip) && !skip.has(ip)) return formatIp(ip);
-  throw new AppError("CONFLICT", "The VPN address pool is full: every static address is taken. An administrator can enlarge the pool or revoke unused certificates.");
+  for (let ip = layout.pool.start; ip <= layout.pool.end; ip++)
+    if (!taken.has(ip) && !skip.has(ip)) return formatIp(ip);
+  throw new AppError(
+    "CONFLICT",
+    "The VPN address pool is full: every static address is taken. An administrator can enlarge the pool or revoke unused certificates.",
+  );
 }
 
 function changed(userId: string, status: string): void {
@@ -67,7 +71,12 @@ async function killSession(commonName: string): Promise<number> {
  * Makes a certificate and its row. The address is the one given (rotation keeps it) or the lowest free one; a
  * concurrent issue that took the same address loses on the unique index and tries the next one.
  */
-async function createCert(userId: string, s: VpnSettings, keepAddress: string | null, replacing: VpnCertificate | null): Promise<VpnCertificate> {
+async function createCert(
+  userId: string,
+  s: VpnSettings,
+  keepAddress: string | null,
+  replacing: VpnCertificate | null,
+): Promise<VpnCertificate> {
   const skip = new Set<number>();
   for (let attempt = 0; attempt < 50; attempt++) {
     const address = keepAddress ?? (await freeAddress(s, skip));
@@ -77,11 +86,23 @@ async function createCert(userId: string, s: VpnSettings, keepAddress: string | 
     try {
       return await db().$transaction(async (tx) => {
         if (replacing) {
-          const gone = await tx.vpnCertificate.updateMany({ where: { id: replacing.id, status: "ACTIVE" }, data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: "superseded" } });
+          const gone = await tx.vpnCertificate.updateMany({
+            where: { id: replacing.id, status: "ACTIVE" },
+            data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: "superseded" },
+          });
           if (gone.count !== 1) throw new AppError("CONFLICT", "This certificate was revoked or rotated meanwhile.");
         }
         return tx.vpnCertificate.create({
-          data: { userId, serial, commonName, certPem: cert.certPem, keySealed: seal(cert.keyPem), status: "ACTIVE", address, expiresAt: cert.notAfter },
+          data: {
+            userId,
+            serial,
+            commonName,
+            certPem: cert.certPem,
+            keySealed: seal(cert.keyPem),
+            status: "ACTIVE",
+            address,
+            expiresAt: cert.notAfter,
+          },
         });
       });
     } catch (error) {
@@ -106,14 +127,23 @@ export async function ensureCertificate(user: Who, audit: Audit): Promise<{ cert
     if (existing) await revokeRow(existing, "expired", s);
     const cert = await createCert(user.id, s, null, null);
     writeCcd(cert.commonName, cert.address as string, s.network);
-    await recordAudit({ actor: audit.actor, action: "vpn.issue", target: { type: "user", id: user.id, name: user.email }, ip: audit.ip, details: { serial: cert.serial, address: cert.address, expiresAt: cert.expiresAt.toISOString() } });
+    await recordAudit({
+      actor: audit.actor,
+      action: "vpn.issue",
+      target: { type: "user", id: user.id, name: user.email },
+      ip: audit.ip,
+      details: { serial: cert.serial, address: cert.address, expiresAt: cert.expiresAt.toISOString() },
+    });
     changed(user.id, "ACTIVE");
     return { cert, created: true };
   });
 }
 
 async function revokeRow(c: VpnCertificate, reason: string, s: VpnSettings): Promise<boolean> {
-  const res = await db().vpnCertificate.updateMany({ where: { id: c.id, status: "ACTIVE" }, data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: reason } });
+  const res = await db().vpnCertificate.updateMany({
+    where: { id: c.id, status: "ACTIVE" },
+    data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: reason },
+  });
   if (res.count !== 1) return false;
   removeCcd(c.commonName);
   await regenerateCrl(s.crlDays);
@@ -124,16 +154,28 @@ async function revokeRow(c: VpnCertificate, reason: string, s: VpnSettings): Pro
 /** Revokes one certificate: CRL first, then its ccd file, then its live session; the address is free again. */
 export async function revokeCertificate(certId: string, reason: string, audit: Audit): Promise<{ killed: boolean }> {
   const s = await getVpnSettings();
-  const c = await db().vpnCertificate.findUnique({ where: { id: certId }, include: { user: { select: { email: true } } } });
+  const c = await db().vpnCertificate.findUnique({
+    where: { id: certId },
+    include: { user: { select: { email: true } } },
+  });
   if (!c) throw notFound("This certificate");
   if (c.status !== "ACTIVE") throw new AppError("CONFLICT", "This certificate is already revoked.");
   return withClusterLock(`vpn-user:${c.userId}`, async () => {
-    const res = await db().vpnCertificate.updateMany({ where: { id: c.id, status: "ACTIVE" }, data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: reason } });
+    const res = await db().vpnCertificate.updateMany({
+      where: { id: c.id, status: "ACTIVE" },
+      data: { status: "REVOKED", address: null, revokedAt: new Date(), revokeReason: reason },
+    });
     if (res.count !== 1) throw new AppError("CONFLICT", "This certificate is already revoked.");
     removeCcd(c.commonName);
     await regenerateCrl(s.crlDays);
     const killed = await killSession(c.commonName);
-    await recordAudit({ actor: audit.actor, action: "vpn.revoke", target: { type: "user", id: c.userId, name: c.user.email }, ip: audit.ip, details: { serial: c.serial, reason, sessionKilled: killed > 0 } });
+    await recordAudit({
+      actor: audit.actor,
+      action: "vpn.revoke",
+      target: { type: "user", id: c.userId, name: c.user.email },
+      ip: audit.ip,
+      details: { serial: c.serial, reason, sessionKilled: killed > 0 },
+    });
     changed(c.userId, "REVOKED");
     return { killed: killed > 0 };
   });
@@ -142,7 +184,10 @@ export async function revokeCertificate(certId: string, reason: string, audit: A
 /** A new certificate with the same static address; the old one is revoked ("superseded") and its session killed. */
 export async function rotateCertificate(certId: string, audit: Audit): Promise<VpnCertificate> {
   // an unknown id is a 404 whether or not the VPN is on
-  const old = await db().vpnCertificate.findUnique({ where: { id: certId }, include: { user: { select: { email: true, disabledAt: true } } } });
+  const old = await db().vpnCertificate.findUnique({
+    where: { id: certId },
+    include: { user: { select: { email: true, disabledAt: true } } },
+  });
   if (!old) throw notFound("This certificate");
   const s = await enabledSettings();
   if (old.status !== "ACTIVE") throw new AppError("CONFLICT", "Only an active certificate can be rotated.");
@@ -153,7 +198,13 @@ export async function rotateCertificate(certId: string, audit: Audit): Promise<V
     writeCcd(cert.commonName, cert.address as string, s.network);
     await regenerateCrl(s.crlDays);
     const killed = await killSession(old.commonName);
-    await recordAudit({ actor: audit.actor, action: "vpn.rotate", target: { type: "user", id: old.userId, name: old.user.email }, ip: audit.ip, details: { oldSerial: old.serial, serial: cert.serial, address: cert.address, sessionKilled: killed > 0 } });
+    await recordAudit({
+      actor: audit.actor,
+      action: "vpn.rotate",
+      target: { type: "user", id: old.userId, name: old.user.email },
+      ip: audit.ip,
+      details: { oldSerial: old.serial, serial: cert.serial, address: cert.address, sessionKilled: killed > 0 },
+    });
     changed(old.userId, "ACTIVE");
     return cert;
   });
@@ -176,7 +227,11 @@ export async function routesFor(user: Who, s: VpnSettings): Promise<string[]> {
 }
 
 export function profileFileName(email: string): string {
-  const base = email.split("@")[0]?.replace(/[^\w.-]+/g, "_").slice(0, 40) || "lab";
+  const base =
+    email
+      .split("@")[0]
+      ?.replace(/[^\w.-]+/g, "_")
+      .slice(0, 40) || "lab";
   return `lab-vpn-${base}.ovpn`;
 }
 
@@ -185,7 +240,8 @@ export async function profileFor(user: Who): Promise<{ text: string; fileName: s
   const s = await enabledSettings();
   const cert = await activeCertOf(user.id);
   if (!cert) throw new AppError("NOT_FOUND", "You have no VPN certificate yet. Create your profile first.");
-  if (cert.expiresAt.getTime() <= Date.now()) throw new AppError("CONFLICT", "Your VPN certificate has expired. Renew it to get a new profile.");
+  if (cert.expiresAt.getTime() <= Date.now())
+    throw new AppError("CONFLICT", "Your VPN certificate has expired. Renew it to get a new profile.");
   const p = await pki();
   const text = clientProfile({
     remoteHost: s.remoteHost,

@@ -34,7 +34,9 @@ export function serverConf(i: ServerConfInput): string {
   const layout = tunnelLayout(i.network, i.pool);
   if (!layout.ok) throw new Error(layout.reason);
   const mask = netmask(layout.net.prefix);
-  const mgmt = i.management.startsWith("/") ? `management ${q(i.management)} unix` : `management ${i.management.replace(/:(\d+)$/, " $1")}`;
+  const mgmt = i.management.startsWith("/")
+    ? `management ${q(i.management)} unix`
+    : `management ${i.management.replace(/:(\d+)$/, " $1")}`;
   return [
     "# Written by Lab Portal from its settings and database. Changes here are overwritten.",
     "# Contains the server's private key: keep this folder readable by root only.",
@@ -47,7 +49,9 @@ export function serverConf(i: ServerConfInput): string {
     "topology subnet",
     `ifconfig ${formatIp(layout.server)} ${mask}`,
     // the dynamic range is only for clients without a static address; ccd-exclusive means there are none
-    ...(layout.dynamic ? [`ifconfig-pool ${formatIp(layout.dynamic.start)} ${formatIp(layout.dynamic.end)} ${mask}`] : []),
+    ...(layout.dynamic
+      ? [`ifconfig-pool ${formatIp(layout.dynamic.start)} ${formatIp(layout.dynamic.end)} ${mask}`]
+      : []),
     'push "topology subnet"',
     `push "route-gateway ${formatIp(layout.server)}"`,
     // every client needs its own file in ccd/ (its static address); a revoked client's file is removed

@@ -20,7 +20,8 @@ export type FirewallInput = {
 /** The whole ruleset as one nft script: create-if-missing, delete, create — applied atomically by nft -f. */
 export function nftScript(i: FirewallInput): string {
   const dev = JSON.stringify(i.device);
-  for (const [a, b] of i.allowed) if (parseIp(a) === null || parseIp(b) === null) throw new Error(`Bad address pair ${a} ${b}`);
+  for (const [a, b] of i.allowed)
+    if (parseIp(a) === null || parseIp(b) === null) throw new Error(`Bad address pair ${a} ${b}`);
   if (parseIp(i.serverAddress) === null) throw new Error(`Bad server address ${i.serverAddress}`);
   const pairs = [...new Set(i.allowed.map(([a, b]) => `${a} . ${b}`))].sort();
   return [
@@ -67,7 +68,9 @@ export async function firewallInput(s: VpnSettings): Promise<FirewallInput> {
 /** nft, in VPN_NETNS when set. */
 export function nft(args: string[], input?: string) {
   const ns = env().VPN_NETNS;
-  return ns ? run("ip", ["netns", "exec", ns, "nft", ...args], { input, timeoutMs: 15_000 }) : run("nft", args, { input, timeoutMs: 15_000 });
+  return ns
+    ? run("ip", ["netns", "exec", ns, "nft", ...args], { input, timeoutMs: 15_000 })
+    : run("nft", args, { input, timeoutMs: 15_000 });
 }
 
 export async function applyFirewall(s: VpnSettings): Promise<{ pairs: number; script: string }> {

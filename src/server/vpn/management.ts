@@ -25,51 +25,67 @@ function open(target: string): Socket {
 /** Sends one command and returns the answer's lines (until END, SUCCESS: or ERROR:). */
 export function managementCommand(target: string, command: string, timeoutMs = 4000): Promise<string[]> {
   if (/[\r\n]/.test(command)) return Promise.reject(new ManagementError("Bad management command"));
-  return withLock(`vpn-management:${target}`, () => new Promise<string[]>((resolve, reject) => {
-    let socket: Socket;
-    try {
-      socket = open(target);
-    } catch (error) {
-      reject(error);
-      return;
-    }
-    let buffer = "";
-    let sent = false;
-    const lines: string[] = [];
-    const done = (error: Error | null) => {
-      clearTimeout(timer);
-      socket.removeAllListeners("data");
-      socket.on("error", () => {});
-      socket.end("quit\n");
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(lines);
-    };
-    const timer = setTimeout(() => done(new ManagementError(`OpenVPN's management interface did not answer "${command.split(" ")[0]}" in time`)), timeoutMs);
-    socket.on("error", (error) => done(new ManagementError(`OpenVPN's management interface is not reachable (${(error as NodeJS.ErrnoException).code ?? error.message})`)));
-    socket.setEncoding("utf8");
-    socket.on("data", (chunk: string) => {
-      buffer += chunk;
-      let nl = buffer.indexOf("\n");
-      while (nl >= 0) {
-        const line = buffer.slice(0, nl).replace(/\r$/, "");
-        buffer = buffer.slice(nl + 1);
-        nl = buffer.indexOf("\n");
-        if (!sent) {
-          if (line.startsWith(">INFO:")) {
-            sent = true;
-            socket.write(`${command}\n`);
-          }
-          continue;
+  return withLock(
+    `vpn-management:${target}`,
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        let socket: Socket;
+        try {
+          socket = open(target);
+        } catch (error) {
+          reject(error);
+          return;
         }
-        if (line.startsWith(">")) continue; // real-time notifications
-        if (line === "END") return done(null);
-        lines.push(line);
-        if (line.startsWith("SUCCESS:")) return done(null);
-        if (line.startsWith("ERROR:")) return done(null);
-      }
-    });
-  }));
+        let buffer = "";
+        let sent = false;
+        const lines: string[] = [];
+        const done = (error: Error | null) => {
+          clearTimeout(timer);
+          socket.removeAllListeners("data");
+          socket.on("error", () => {});
+          socket.end("quit\n");
+          socket.destroy();
+          if (error) reject(error);
+          else resolve(lines);
+        };
+        const timer = setTimeout(
+          () =>
+            done(
+              new ManagementError(`OpenVPN's management interface did not answer "${command.split(" ")[0]}" in time`),
+            ),
+          timeoutMs,
+        );
+        socket.on("error", (error) =>
+          done(
+            new ManagementError(
+              `OpenVPN's management interface is not reachable (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+            ),
+          ),
+        );
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          buffer += chunk;
+          let nl = buffer.indexOf("\n");
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl).replace(/\r$/, "");
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf("\n");
+            if (!sent) {
+              if (line.startsWith(">INFO:")) {
+                sent = true;
+                socket.write(`${command}\n`);
+              }
+              continue;
+            }
+            if (line.startsWith(">")) continue; // real-time notifications
+            if (line === "END") return done(null);
+            lines.push(line);
+            if (line.startsWith("SUCCESS:")) return done(null);
+            if (line.startsWith("ERROR:")) return done(null);
+          }
+        });
+      }),
+  );
 }
 
 /** "status 3" output (tab-separated, with HEADER lines naming the columns) → connected clients. */

@@ -61,7 +61,15 @@ async function importKey(pem: string): Promise<CryptoKey> {
 export function newTlsCryptKey(): string {
   const hex = randomBytes(256).toString("hex");
   const lines = hex.match(/.{32}/g) ?? [];
-  return ["#", "# 2048 bit OpenVPN static key (tls-crypt), made by Lab Portal", "#", "-----BEGIN OpenVPN Static key V1-----", ...lines, "-----END OpenVPN Static key V1-----", ""].join("\n");
+  return [
+    "#",
+    "# 2048 bit OpenVPN static key (tls-crypt), made by Lab Portal",
+    "#",
+    "-----BEGIN OpenVPN Static key V1-----",
+    ...lines,
+    "-----END OpenVPN Static key V1-----",
+    "",
+  ].join("\n");
 }
 
 /** DER prefix of every P-256 SubjectPublicKeyInfo (algorithm id-ecPublicKey + prime256v1, then the BIT STRING header). */
@@ -75,7 +83,8 @@ const P256_SPKI_PREFIX = Buffer.from("3059301306072a8648ce3d020106082a8648ce3d03
 function clientKeys(): { spki: Buffer; keyId: string; keyPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = publicKey.export({ type: "spki", format: "der" });
-  if (spki.length !== 91 || !spki.subarray(0, 26).equals(P256_SPKI_PREFIX)) throw new Error("Unexpected P-256 public key encoding");
+  if (spki.length !== 91 || !spki.subarray(0, 26).equals(P256_SPKI_PREFIX))
+    throw new Error("Unexpected P-256 public key encoding");
   const keyId = createHash("sha1").update(spki.subarray(26)).digest("hex");
   return { spki, keyId, keyPem: privateKey.export({ type: "pkcs8", format: "pem" }) as string };
 }
@@ -101,8 +110,15 @@ async function leafCert(
     signingKey: ca.key,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(usage === "server" ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement : x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      new x509.KeyUsagesExtension(
+        usage === "server"
+          ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement
+          : x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([
+        usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+      ]),
       key.ski,
       await caAki(ca.cert),
     ],
@@ -175,7 +191,9 @@ export function pki(): Promise<Pki> {
 
 export type IssuedCert = { serial: string; certPem: string; keyPem: string; notAfter: Date };
 
-const globalForAki = globalThis as unknown as { __labVpnAki?: { ca: x509.X509Certificate; ext: x509.AuthorityKeyIdentifierExtension } };
+const globalForAki = globalThis as unknown as {
+  __labVpnAki?: { ca: x509.X509Certificate; ext: x509.AuthorityKeyIdentifierExtension };
+};
 
 /** The CA's authority key identifier extension, computed once per CA. */
 async function caAki(ca: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
@@ -201,10 +219,18 @@ export async function issueClientCert(cn: string, days: number, serial = newSeri
   return { serial, certPem: cert.toString("pem"), keyPem: keys.keyPem, notAfter: cert.notAfter };
 }
 
-export type CrlEntry = { serial: string; revokedAt: Date; reason: "superseded" | "cessationOfOperation" | "unspecified" | "keyCompromise" };
+export type CrlEntry = {
+  serial: string;
+  revokedAt: Date;
+  reason: "superseded" | "cessationOfOperation" | "unspecified" | "keyCompromise";
+};
 
 /** A CRL signed by the CA, valid for `days`. */
-export async function buildCrl(entries: CrlEntry[], days: number, now = new Date()): Promise<{ pem: string; nextUpdate: Date }> {
+export async function buildCrl(
+  entries: CrlEntry[],
+  days: number,
+  now = new Date(),
+): Promise<{ pem: string; nextUpdate: Date }> {
   const p = await pki();
   const nextUpdate = new Date(now.getTime() + days * DAY);
   const crl = await x509.X509CrlGenerator.create({
@@ -214,7 +240,11 @@ export async function buildCrl(entries: CrlEntry[], days: number, now = new Date
     signingAlgorithm: SIGN,
     signingKey: p.caKey,
     extensions: [await x509.AuthorityKeyIdentifierExtension.create(p.caCert)],
-    entries: entries.map((e) => ({ serialNumber: e.serial, revocationDate: e.revokedAt, reason: x509.X509CrlReason[e.reason] })),
+    entries: entries.map((e) => ({
+      serialNumber: e.serial,
+      revocationDate: e.revokedAt,
+      reason: x509.X509CrlReason[e.reason],
+    })),
   });
   // OpenSSL (and so OpenVPN) reads "X509 CRL" PEM blocks only
   return { pem: x509.PemConverter.encode(crl.rawData, "X509 CRL"), nextUpdate };

@@ -10,7 +10,12 @@ import { run } from "@/server/providers/exec";
 import { managementCommand } from "./management";
 import { paths } from "./server-files";
 
-export type PreflightCheck = { id: "openvpn" | "nft" | "tun" | "netns" | "nftables" | "server"; label: string; ok: boolean; detail: string };
+export type PreflightCheck = {
+  id: "openvpn" | "nft" | "tun" | "netns" | "nftables" | "server";
+  label: string;
+  ok: boolean;
+  detail: string;
+};
 export type Preflight = { ok: boolean; checks: PreflightCheck[] };
 
 const SETUP = "run scripts/setup-services.sh vpn";
@@ -31,24 +36,36 @@ export function findProgram(name: string, path = process.env.PATH ?? ""): string
   return null;
 }
 
-const firstLine = (error: unknown) => ((error as { stderr?: string }).stderr || (error as Error).message || String(error)).trim().split("\n")[0] ?? "";
+const firstLine = (error: unknown) =>
+  ((error as { stderr?: string }).stderr || (error as Error).message || String(error)).trim().split("\n")[0] ?? "";
 
 function programCheck(id: "openvpn" | "nft", pkg: string): PreflightCheck {
   const found = findProgram(id);
   return found
     ? { id, label: `${id} installed`, ok: true, detail: found }
-    : { id, label: `${id} installed`, ok: false, detail: `${id} is not installed (not found on PATH): ${SETUP} (apt-get install ${pkg}).` };
+    : {
+        id,
+        label: `${id} installed`,
+        ok: false,
+        detail: `${id} is not installed (not found on PATH): ${SETUP} (apt-get install ${pkg}).`,
+      };
 }
 
 function tunCheck(): PreflightCheck {
   const label = "/dev/net/tun usable";
   try {
-    if (!statSync("/dev/net/tun").isCharacterDevice()) throw Object.assign(new Error("not a character device"), { code: "ENODEV" });
+    if (!statSync("/dev/net/tun").isCharacterDevice())
+      throw Object.assign(new Error("not a character device"), { code: "ENODEV" });
     closeSync(openSync("/dev/net/tun", "r+"));
     return { id: "tun", label, ok: true, detail: "/dev/net/tun opens for reading and writing" };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "does not exist" : code === "EACCES" || code === "EPERM" ? "cannot be opened by the portal's user" : `is not usable (${code ?? (error as Error).message})`;
+    const why =
+      code === "ENOENT"
+        ? "does not exist"
+        : code === "EACCES" || code === "EPERM"
+          ? "cannot be opened by the portal's user"
+          : `is not usable (${code ?? (error as Error).message})`;
     return {
       id: "tun",
       label,
@@ -64,16 +81,24 @@ async function netnsCheck(ns: string): Promise<PreflightCheck> {
     await run("ip", ["netns", "exec", ns, "true"], { timeoutMs: 10_000 });
     return { id: "netns", label, ok: true, detail: `ip netns exec ${ns} works` };
   } catch (error) {
-    return { id: "netns", label, ok: false, detail: `The network namespace ${ns} (VPN_NETNS) is not usable (${firstLine(error)}): create it with "ip netns add ${ns}" or unset VPN_NETNS.` };
+    return {
+      id: "netns",
+      label,
+      ok: false,
+      detail: `The network namespace ${ns} (VPN_NETNS) is not usable (${firstLine(error)}): create it with "ip netns add ${ns}" or unset VPN_NETNS.`,
+    };
   }
 }
 
 async function nftablesCheck(): Promise<PreflightCheck> {
   const label = "nftables usable";
-  if (env().VPN_FIREWALL === "off") return { id: "nftables", label, ok: true, detail: "VPN_FIREWALL=off: you manage the isolation firewall yourself" };
+  if (env().VPN_FIREWALL === "off")
+    return { id: "nftables", label, ok: true, detail: "VPN_FIREWALL=off: you manage the isolation firewall yourself" };
   const ns = env().VPN_NETNS;
   try {
-    await (ns ? run("ip", ["netns", "exec", ns, "nft", "list", "tables"], { timeoutMs: 10_000 }) : run("nft", ["list", "tables"], { timeoutMs: 10_000 }));
+    await (ns
+      ? run("ip", ["netns", "exec", ns, "nft", "list", "tables"], { timeoutMs: 10_000 })
+      : run("nft", ["list", "tables"], { timeoutMs: 10_000 }));
     return { id: "nftables", label, ok: true, detail: "nft list tables works" };
   } catch (error) {
     return {
@@ -102,7 +127,12 @@ async function serverCheck(): Promise<PreflightCheck> {
   const how = env().VPN_RUN_OPENVPN
     ? "the portal runs it (VPN_RUN_OPENVPN=true): see logs/openvpn.log"
     : `start it: openvpn --config ${paths.conf()} (or its systemd unit), or set VPN_RUN_OPENVPN=true so the portal runs it`;
-  return { id: "server", label, ok: false, detail: `The OpenVPN server does not answer on its management socket (${answer.error}): ${how}.` };
+  return {
+    id: "server",
+    label,
+    ok: false,
+    detail: `The OpenVPN server does not answer on its management socket (${answer.error}): ${how}.`,
+  };
 }
 
 /** What this machine must have before the VPN can be enabled (no server check: it starts once enabled). */
@@ -120,7 +150,8 @@ const CACHE_MS = 10_000;
 
 /** The whole checklist; `running` adds the management-socket check (the VPN is enabled, so the server should run). */
 export async function vpnPreflight(options: { running: boolean; fresh?: boolean }): Promise<Preflight> {
-  if (options.fresh || !cached || Date.now() - cached.at > CACHE_MS) cached = { at: Date.now(), checks: await systemChecks() };
+  if (options.fresh || !cached || Date.now() - cached.at > CACHE_MS)
+    cached = { at: Date.now(), checks: await systemChecks() };
   const checks = [...cached.checks];
   if (options.running) checks.push(await serverCheck());
   return { ok: checks.every((c) => c.ok), checks };
@@ -131,9 +162,13 @@ export async function assertCanEnable(): Promise<void> {
   const { checks } = await vpnPreflight({ running: false, fresh: true });
   const failed = checks.filter((c) => !c.ok);
   if (!failed.length) return;
-  throw new AppError("VPN_PREFLIGHT_FAILED", `The VPN cannot be enabled on this machine. ${failed.map((c) => c.detail).join(" ")}`, {
-    fields: { enabled: failed[0]?.detail ?? "" },
-  });
+  throw new AppError(
+    "VPN_PREFLIGHT_FAILED",
+    `The VPN cannot be enabled on this machine. ${failed.map((c) => c.detail).join(" ")}`,
+    {
+      fields: { enabled: failed[0]?.detail ?? "" },
+    },
+  );
 }
 
 /** Refuses (409 VPN_NOT_RUNNING) when the OpenVPN server does not answer: a profile for it would not connect. */

@@ -68,7 +68,10 @@ export function removeCcd(commonName: string): void {
 /** ccd/ holds exactly the active certificates' files, with their current addresses. */
 export async function syncCcd(network: string): Promise<{ written: number; removed: number }> {
   ensureDirs();
-  const active = await db().vpnCertificate.findMany({ where: { status: "ACTIVE", address: { not: null } }, select: { commonName: true, address: true } });
+  const active = await db().vpnCertificate.findMany({
+    where: { status: "ACTIVE", address: { not: null } },
+    select: { commonName: true, address: true },
+  });
   const keep = new Set<string>();
   let written = 0;
   for (const c of active) {
@@ -105,7 +108,11 @@ export async function regenerateCrl(crlDays: number): Promise<{ nextUpdate: Date
     orderBy: { revokedAt: "asc" },
   });
   const crl = await buildCrl(
-    revoked.map((r) => ({ serial: r.serial, revokedAt: r.revokedAt ?? new Date(), reason: REASONS[r.revokeReason ?? ""] ?? "unspecified" })),
+    revoked.map((r) => ({
+      serial: r.serial,
+      revokedAt: r.revokedAt ?? new Date(),
+      reason: REASONS[r.revokeReason ?? ""] ?? "unspecified",
+    })),
     crlDays,
   );
   writeAtomic(paths.crl(), crl.pem, 0o644);

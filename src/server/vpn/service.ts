@@ -30,12 +30,29 @@ type State = {
 };
 
 const g = globalThis as unknown as { __labVpn?: State };
-const REBUILD_EVENTS = new Set(["machine.updated", "machine.deleted", "machine.created", "class.roster", "vpn.certificate", "vpn.settings"]);
+const REBUILD_EVENTS = new Set([
+  "machine.updated",
+  "machine.deleted",
+  "machine.created",
+  "class.roster",
+  "vpn.certificate",
+  "vpn.settings",
+]);
 const DEBOUNCE_MS = 300;
 
-export function vpnRuntime(): { running: boolean; firewall: State["lastFirewall"]; openvpnPid: number | null; managedByPortal: boolean } {
+export function vpnRuntime(): {
+  running: boolean;
+  firewall: State["lastFirewall"];
+  openvpnPid: number | null;
+  managedByPortal: boolean;
+} {
   const st = g.__labVpn;
-  return { running: Boolean(st), firewall: st?.lastFirewall ?? null, openvpnPid: st?.child?.pid ?? null, managedByPortal: env().VPN_RUN_OPENVPN };
+  return {
+    running: Boolean(st),
+    firewall: st?.lastFirewall ?? null,
+    openvpnPid: st?.child?.pid ?? null,
+    managedByPortal: env().VPN_RUN_OPENVPN,
+  };
 }
 
 async function rebuildFirewall(st: State): Promise<void> {
@@ -45,7 +62,8 @@ async function rebuildFirewall(st: State): Promise<void> {
     const { pairs } = await applyFirewall(s);
     const before = st.lastFirewall;
     st.lastFirewall = { at: new Date().toISOString(), pairs, error: null };
-    if (!before || before.error || before.pairs !== pairs) st.log(`✓ vpn firewall: ${pairs} client→machine pair(s) allowed`);
+    if (!before || before.error || before.pairs !== pairs)
+      st.log(`✓ vpn firewall: ${pairs} client→machine pair(s) allowed`);
   } catch (error) {
     const message = (error as Error).message;
     if (st.lastFirewall?.error !== message) st.log(`✗ vpn firewall not applied: ${message}`);
@@ -120,7 +138,11 @@ async function prepare(st: State, reason: string): Promise<void> {
   }
   const problems = settingsProblems(s);
   if (Object.keys(problems).length) {
-    st.log(`✗ vpn settings need attention: ${Object.entries(problems).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
+    st.log(
+      `✗ vpn settings need attention: ${Object.entries(problems)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; ")}`,
+    );
     return;
   }
   await pki();
@@ -129,7 +151,9 @@ async function prepare(st: State, reason: string): Promise<void> {
   const refreshed = await refreshCrlIfDue(s.crlDays);
   const expired = await revokeExpired(s);
   if (reason === "start" || ccd.written || ccd.removed || refreshed || expired) {
-    st.log(`✓ vpn (${reason}): ${conf}; ccd ${ccd.written} written, ${ccd.removed} removed${refreshed ? "; CRL refreshed" : ""}${expired ? `; ${expired} expired certificate(s) released` : ""}`);
+    st.log(
+      `✓ vpn (${reason}): ${conf}; ccd ${ccd.written} written, ${ccd.removed} removed${refreshed ? "; CRL refreshed" : ""}${expired ? `; ${expired} expired certificate(s) released` : ""}`,
+    );
   }
   const failed = (await vpnPreflight({ running: false, fresh: true })).checks.filter((c) => !c.ok);
   if (failed.length && reason !== "schedule") st.log(`✗ vpn preflight: ${failed.map((c) => c.detail).join(" ")}`);
@@ -143,18 +167,34 @@ async function prepare(st: State, reason: string): Promise<void> {
 
 export async function startVpn(log: Log): Promise<void> {
   if (g.__labVpn) return;
-  const st: State = { log, timers: [], debounce: null, rebuild: serialRebuild(() => rebuildFirewall(st)), child: null, childConf: null, stopping: false, lastFirewall: null, listener: null };
+  const st: State = {
+    log,
+    timers: [],
+    debounce: null,
+    rebuild: serialRebuild(() => rebuildFirewall(st)),
+    child: null,
+    childConf: null,
+    stopping: false,
+    lastFirewall: null,
+    listener: null,
+  };
   g.__labVpn = st;
   st.listener = (e: PortalEvent) => {
     if (!REBUILD_EVENTS.has(e.type)) return;
-    if (e.type === "vpn.settings") void prepare(st, "settings").catch((error) => log(`✗ vpn: ${(error as Error).message}`));
+    if (e.type === "vpn.settings")
+      void prepare(st, "settings").catch((error) => log(`✗ vpn: ${(error as Error).message}`));
     scheduleRebuild(st);
   };
   bus().on("event", st.listener);
   await prepare(st, "start").catch((error) => log(`✗ vpn could not be prepared: ${(error as Error).message}`));
   await rebuildFirewallNow();
   // CRL: regenerated when half of its lifetime is gone (checked every VPN_CRL_CHECK_SECONDS), expired certificates released
-  st.timers.push(setInterval(() => void prepare(st, "schedule").catch((error) => log(`✗ vpn schedule: ${(error as Error).message}`)), env().VPN_CRL_CHECK_SECONDS * 1000));
+  st.timers.push(
+    setInterval(
+      () => void prepare(st, "schedule").catch((error) => log(`✗ vpn schedule: ${(error as Error).message}`)),
+      env().VPN_CRL_CHECK_SECONDS * 1000,
+    ),
+  );
   // the firewall again every minute: rules someone flushed come back, addresses the reconciler learnt are added
   st.timers.push(setInterval(() => void rebuildFirewallNow(), 60_000));
   for (const t of st.timers) t.unref();

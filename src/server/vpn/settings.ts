@@ -98,7 +98,15 @@ function parseSettings(rows: { key: string; value: string }[]): VpnSettings {
 export async function saveVpnSettings(s: VpnSettings): Promise<void> {
   const { rdpGateway, ...vpn } = s;
   await db().$transaction([
-    db().setting.upsert({ where: { key: "vpn" }, create: { key: "vpn", value: JSON.stringify(vpn) }, update: { value: JSON.stringify(vpn) } }),
-    db().setting.upsert({ where: { key: "rdp" }, create: { key: "rdp", value: JSON.stringify({ gateway: rdpGateway }) }, update: { value: JSON.stringify({ gateway: rdpGateway }) } }),
+    db().setting.upsert({
+      where: { key: "vpn" },
+      create: { key: "vpn", value: JSON.stringify(vpn) },
+      update: { value: JSON.stringify(vpn) },
+    }),
+    db().setting.upsert({
+      where: { key: "rdp" },
+      create: { key: "rdp", value: JSON.stringify({ gateway: rdpGateway }) },
+      update: { value: JSON.stringify({ gateway: rdpGateway }) },
+    }),
   ]);
 }

@@ -21,28 +21,58 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       {data.role === "ADMIN" && (
         <>
           <section aria-labelledby="counts" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-            <h2 id="counts" className="sr-only">Totals</h2>
+            <h2 id="counts" className="sr-only">
+              Totals
+            </h2>
             {Object.entries(data.counts).map(([label, value]) => (
               <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">
-                <div className="text-2xl font-semibold" data-testid={`count-${label}`}>{value}</div>
+                <div className="text-2xl font-semibold" data-testid={`count-${label}`}>
+                  {value}
+                </div>
                 <div className="text-sm capitalize text-slate-600">{label}</div>
               </div>
             ))}
           </section>
           <section aria-labelledby="attention" className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
-            <h2 id="attention" className="sr-only">Hosts, machines, jobs and requests</h2>
+            <h2 id="attention" className="sr-only">
+              Hosts, machines, jobs and requests
+            </h2>
             {[
               {
                 key: "hosts",
                 href: "/admin/hosts",
                 value: data.attention.hosts.total,
                 label: "Hosts",
-                detail: data.attention.hosts.total === 0 ? "None yet: add one" : `${data.attention.hosts.online} online${data.attention.hosts.offline ? ` · ${data.attention.hosts.offline} offline` : ""}`,
+                detail:
+                  data.attention.hosts.total === 0
+                    ? "None yet: add one"
+                    : `${data.attention.hosts.online} online${data.attention.hosts.offline ? ` · ${data.attention.hosts.offline} offline` : ""}`,
                 warn: data.attention.hosts.total === 0 || data.attention.hosts.offline > 0,
               },
-              { key: "running", href: "/machines", value: data.attention.runningMachines, label: "Running machines", detail: "Across all hosts", warn: false },
-              { key: "failed-jobs", href: "/jobs", value: data.attention.failedJobs, label: "Failed jobs", detail: `In the last ${FAILED_JOB_DAYS} days`, warn: data.attention.failedJobs > 0 },
-              { key: "pending-requests", href: "/requests", value: data.attention.pendingRequests, label: "Pending requests", detail: "Quota requests to decide", warn: data.attention.pendingRequests > 0 },
+              {
+                key: "running",
+                href: "/machines",
+                value: data.attention.runningMachines,
+                label: "Running machines",
+                detail: "Across all hosts",
+                warn: false,
+              },
+              {
+                key: "failed-jobs",
+                href: "/jobs",
+                value: data.attention.failedJobs,
+                label: "Failed jobs",
+                detail: `In the last ${FAILED_JOB_DAYS} days`,
+                warn: data.attention.failedJobs > 0,
+              },
+              {
+                key: "pending-requests",
+                href: "/requests",
+                value: data.attention.pendingRequests,
+                label: "Pending requests",
+                detail: "Quota requests to decide",
+                warn: data.attention.pendingRequests > 0,
+              },
             ].map((c) => (
               <Link
                 key={c.key}
@@ -62,25 +92,38 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
             <section className="rounded-lg border border-slate-200 bg-white p-4">
               <div className="mb-3 flex items-center justify-between">
                 <h2 className="font-semibold">Newest users</h2>
-                <Link href="/admin/users" className="text-sm text-brand-600 hover:underline">Manage users</Link>
+                <Link href="/admin/users" className="text-sm text-brand-600 hover:underline">
+                  Manage users
+                </Link>
               </div>
               <ul className="divide-y divide-slate-100 text-sm">
                 {data.recentUsers.map((u) => (
-                  <li key={u.id} className="flex justify-between py-2"><span>{u.name} <span className="text-slate-500">{u.email}</span></span><span className="text-xs uppercase text-slate-500">{u.role}</span></li>
+                  <li key={u.id} className="flex justify-between py-2">
+                    <span>
+                      {u.name} <span className="text-slate-500">{u.email}</span>
+                    </span>
+                    <span className="text-xs uppercase text-slate-500">{u.role}</span>
+                  </li>
                 ))}
               </ul>
             </section>
             <section className="rounded-lg border border-slate-200 bg-white p-4">
               <div className="mb-3 flex items-center justify-between">
                 <h2 className="font-semibold">Recent activity</h2>
-                <Link href="/admin/audit" className="text-sm text-brand-600 hover:underline">Audit log</Link>
+                <Link href="/admin/audit" className="text-sm text-brand-600 hover:underline">
+                  Audit log
+                </Link>
               </div>
               {data.recentEvents.length === 0 ? (
                 <p className="text-sm text-slate-600">Nothing has happened yet.</p>
               ) : (
                 <ul className="divide-y divide-slate-100 text-sm">
                   {data.recentEvents.map((e) => (
-                    <li key={e.id} className="py-2"><span className="font-mono text-xs">{e.action}</span> {e.targetName && <span>· {e.targetName}</span>} <span className="text-slate-500">by {e.actorEmail ?? "system"}</span></li>
+                    <li key={e.id} className="py-2">
+                      <span className="font-mono text-xs">{e.action}</span>{" "}
+                      {e.targetName && <span>· {e.targetName}</span>}{" "}
+                      <span className="text-slate-500">by {e.actorEmail ?? "system"}</span>
+                    </li>
                   ))}
                 </ul>
               )}
@@ -92,11 +135,18 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <section>
           <h2 className="mb-3 font-semibold">Your classes</h2>
           {data.classes.length === 0 ? (
-            <EmptyState title="No classes yet — create one">A class gives each of your students a lab machine from a template you choose.</EmptyState>
+            <EmptyState title="No classes yet — create one">
+              A class gives each of your students a lab machine from a template you choose.
+            </EmptyState>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2">
               {data.classes.map((c) => (
-                <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4"><div className="font-medium">{c.name}</div><div className="text-sm text-slate-600">{c.students} students · {c.machines} machines</div></li>
+                <li key={c.id} className="rounded-lg border border-slate-200 bg-white p-4">
+                  <div className="font-medium">{c.name}</div>
+                  <div className="text-sm text-slate-600">
+                    {c.students} students · {c.machines} machines
+                  </div>
+                </li>
               ))}
             </ul>
           )}
@@ -106,11 +156,18 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         <section>
           <h2 className="mb-3 font-semibold">My labs</h2>
           {data.machines.length === 0 ? (
-            <EmptyState title="No lab machines yet">When your teacher sends you an invite link, open it to join the class and get your machine.</EmptyState>
+            <EmptyState title="No lab machines yet">
+              When your teacher sends you an invite link, open it to join the class and get your machine.
+            </EmptyState>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2">
               {data.machines.map((m) => (
-                <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4"><div className="font-medium">{m.name}</div><div className="text-sm text-slate-600">{m.className ?? "Personal"} · {m.state.toLowerCase()}</div></li>
+                <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4">
+                  <div className="font-medium">{m.name}</div>
+                  <div className="text-sm text-slate-600">
+                    {m.className ?? "Personal"} · {m.state.toLowerCase()}
+                  </div>
+                </li>
               ))}
             </ul>
           )}

@@ -27,7 +27,9 @@ export function LabsClient({ role }: { role: Role }) {
   const { quota, reload: reloadQuota } = useMyQuota();
   const [vpnEnabled, setVpnEnabled] = useState(false);
   // the machines go to the store, where live updates patch them
-  const { data, error, reload } = useLatestRequest<{ items: LabItem[] }>("/api/me/labs", { onData: (d) => upsert(d.items.map((i) => i.machine)) });
+  const { data, error, reload } = useLatestRequest<{ items: LabItem[] }>("/api/me/labs", {
+    onData: (d) => upsert(d.items.map((i) => i.machine)),
+  });
   const items = data?.items ?? null;
 
   // the .ovpn link only when the portal's VPN is on
@@ -54,7 +56,9 @@ export function LabsClient({ role }: { role: Role }) {
     if (state === "RUNNING" || state === "STOPPED") reloadQuota();
   });
 
-  const cards = (items ?? []).filter((i) => !gone[i.machine.id]).map((i) => ({ ...i, machine: byId[i.machine.id] ?? i.machine }));
+  const cards = (items ?? [])
+    .filter((i) => !gone[i.machine.id])
+    .map((i) => ({ ...i, machine: byId[i.machine.id] ?? i.machine }));
 
   return (
     <div className="space-y-6">
@@ -81,7 +85,9 @@ export function LabsClient({ role }: { role: Role }) {
         </p>
       )}
       {items !== null && cards.length === 0 && (
-        <EmptyState title="No lab machines yet">When your teacher sends you an invite link, open it to join the class and get your machine.</EmptyState>
+        <EmptyState title="No lab machines yet">
+          When your teacher sends you an invite link, open it to join the class and get your machine.
+        </EmptyState>
       )}
       {cards.length > 0 && (
         <ul className="grid gap-4 lg:grid-cols-2" aria-label="Lab machines">
@@ -92,7 +98,11 @@ export function LabsClient({ role }: { role: Role }) {
               labClass={labClass}
               vpnEnabled={vpnEnabled}
               hours={hoursFromQuota(quota, labClass?.id ?? null)}
-              timers={labClass && machine.state === "RUNNING" ? <MachineTimers machineId={machine.id} showHours={false} /> : null}
+              timers={
+                labClass && machine.state === "RUNNING" ? (
+                  <MachineTimers machineId={machine.id} showHours={false} />
+                ) : null
+              }
             />
           ))}
         </ul>

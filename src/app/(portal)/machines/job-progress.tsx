@@ -17,7 +17,8 @@ const ITEM_CLASS: Record<string, string> = {
 };
 const ITEM_LABEL: Record<string, string> = { PENDING: "Waiting", RUNNING: "Working", DONE: "Done", FAILED: "Failed" };
 
-export const jobFinished = (job: Pick<TJobView, "status" | "finishedAt">) => FINISHED.has(job.status) || job.finishedAt !== null;
+export const jobFinished = (job: Pick<TJobView, "status" | "finishedAt">) =>
+  FINISHED.has(job.status) || job.finishedAt !== null;
 
 type JobEvent = { id?: unknown; status?: unknown; done?: unknown; failed?: unknown; total?: unknown; title?: unknown };
 
@@ -84,10 +85,18 @@ export function JobProgress({ initial, onFinished }: { initial: TJobView; onFini
     : `${settled} of ${job.total} finished${job.failed ? ` (${job.failed} failed)` : ""}…`;
 
   return (
-    <div className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3" data-testid="job-progress" data-status={job.status}>
+    <div
+      className="space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3"
+      data-testid="job-progress"
+      data-status={job.status}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="font-medium text-slate-900">{job.title}</span>
-        <span role="status" className={finished && job.failed ? "text-red-800" : finished ? "text-green-800" : "text-slate-700"} data-testid="job-summary">
+        <span
+          role="status"
+          className={finished && job.failed ? "text-red-800" : finished ? "text-green-800" : "text-slate-700"}
+          data-testid="job-summary"
+        >
           {summary}
         </span>
       </div>
@@ -115,10 +124,15 @@ export function JobProgress({ initial, onFinished }: { initial: TJobView; onFini
       {job.items.length > 0 && (
         <details className="text-sm">
           <summary className="cursor-pointer text-brand-700">Each machine ({job.items.length})</summary>
-          <ul className="mt-2 max-h-72 divide-y divide-slate-200 overflow-auto rounded border border-slate-200 bg-white" data-testid="job-items">
+          <ul
+            className="mt-2 max-h-72 divide-y divide-slate-200 overflow-auto rounded border border-slate-200 bg-white"
+            data-testid="job-items"
+          >
             {job.items.map((item) => (
               <li key={item.position} className="flex flex-wrap items-start gap-2 px-2 py-1.5">
-                <span className={`inline-block w-16 shrink-0 rounded px-1.5 py-0.5 text-center text-xs font-medium ${ITEM_CLASS[item.status] ?? ITEM_CLASS.PENDING}`}>
+                <span
+                  className={`inline-block w-16 shrink-0 rounded px-1.5 py-0.5 text-center text-xs font-medium ${ITEM_CLASS[item.status] ?? ITEM_CLASS.PENDING}`}
+                >
                   {ITEM_LABEL[item.status] ?? item.status}
                 </span>
                 <span className="min-w-0 flex-1 break-words">

@@ -16,8 +16,20 @@ import { type ConsoleKind, consoleHref, offeredKinds } from "./[id]/console/cons
 type Action = Exclude<MachineAction, "console">;
 type Asking = "stop" | "revert" | "delete" | null;
 
-const LABELS: Record<Action, string> = { start: "Start", stop: "Stop", reboot: "Restart", revert: "Revert", delete: "Delete" };
-const PENDING: Record<Action, string> = { start: "Starting…", stop: "Stopping…", reboot: "Restarting…", revert: "Reverting…", delete: "Deleting…" };
+const LABELS: Record<Action, string> = {
+  start: "Start",
+  stop: "Stop",
+  reboot: "Restart",
+  revert: "Revert",
+  delete: "Delete",
+};
+const PENDING: Record<Action, string> = {
+  start: "Starting…",
+  stop: "Stopping…",
+  reboot: "Restarting…",
+  revert: "Reverting…",
+  delete: "Deleting…",
+};
 const CONSOLE_LABELS: Record<ConsoleKind, string> = { vnc: "Console", exec: "Terminal", ssh: "SSH", spice: "SPICE" };
 const CONSOLE_TITLES: Record<ConsoleKind, string> = {
   vnc: "Open the screen in the browser (VNC)",
@@ -31,19 +43,42 @@ function ConsoleLink({ machine, kind, size }: { machine: MachineRow; kind: Conso
   const label = CONSOLE_LABELS[kind];
   if (!allowed("console", machine.state)) {
     return (
-      <Button size={size} variant="secondary" disabled title={refusal("console", machine.state)} aria-label={`${label} for ${machine.name}`} data-testid={`machine-console-${kind}`}>
+      <Button
+        size={size}
+        variant="secondary"
+        disabled
+        title={refusal("console", machine.state)}
+        aria-label={`${label} for ${machine.name}`}
+        data-testid={`machine-console-${kind}`}
+      >
         {label}
       </Button>
     );
   }
   return (
-    <Link href={consoleHref(machine.id, kind)} className={buttonClass("secondary", size)} title={CONSOLE_TITLES[kind]} aria-label={`${label} for ${machine.name}`} data-testid={`machine-console-${kind}`}>
+    <Link
+      href={consoleHref(machine.id, kind)}
+      className={buttonClass("secondary", size)}
+      title={CONSOLE_TITLES[kind]}
+      aria-label={`${label} for ${machine.name}`}
+      data-testid={`machine-console-${kind}`}
+    >
       {label}
     </Link>
   );
 }
 
-export function MachineActions({ machine, size = "sm", onDeleted, showConsoles = true }: { machine: MachineRow; size?: "sm" | "md"; onDeleted?: () => void; showConsoles?: boolean }) {
+export function MachineActions({
+  machine,
+  size = "sm",
+  onDeleted,
+  showConsoles = true,
+}: {
+  machine: MachineRow;
+  size?: "sm" | "md";
+  onDeleted?: () => void;
+  showConsoles?: boolean;
+}) {
   const upsert = useMachinesStore((s) => s.upsert);
   const [working, setWorking] = useState<Action | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -121,7 +156,10 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
         {button("reboot", () => void run("reboot"))}
         {button("revert", () => ask("revert"))}
         {button("delete", () => ask("delete"), "danger")}
-        {showConsoles && offeredKinds(machine.kind, machine.template?.consoleKinds ?? []).map((k) => <ConsoleLink key={k} machine={machine} kind={k} size={size} />)}
+        {showConsoles &&
+          offeredKinds(machine.kind, machine.template?.consoleKinds ?? []).map((k) => (
+            <ConsoleLink key={k} machine={machine} kind={k} size={size} />
+          ))}
       </div>
       {machine.deleteRefusal && (
         <p className="text-xs text-slate-600" data-testid="machine-delete-refusal">
@@ -136,8 +174,12 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
 
       <ConfirmDialog
         open={asking !== null}
-        title={asking ? `${asking === "stop" ? "Stop" : asking === "revert" ? "Revert" : "Delete"} ${machine.name}?` : ""}
-        confirmLabel={asking === "stop" ? (force ? "Power off now" : "Stop") : asking === "revert" ? "Revert" : "Delete machine"}
+        title={
+          asking ? `${asking === "stop" ? "Stop" : asking === "revert" ? "Revert" : "Delete"} ${machine.name}?` : ""
+        }
+        confirmLabel={
+          asking === "stop" ? (force ? "Power off now" : "Stop") : asking === "revert" ? "Revert" : "Delete machine"
+        }
         tone={asking === "stop" && !force ? "primary" : "danger"}
         pending={working !== null}
         error={dialogError}
@@ -149,10 +191,19 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
           <>
             <p>{name} is asked to shut down cleanly, as if its power button were pressed.</p>
             <label className="flex items-start gap-2">
-              <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} className="mt-0.5 h-4 w-4" data-testid="stop-force" />
+              <input
+                type="checkbox"
+                checked={force}
+                onChange={(e) => setForce(e.target.checked)}
+                className="mt-0.5 h-4 w-4"
+                data-testid="stop-force"
+              />
               <span>
                 <span className="font-medium text-slate-900">Force power off</span>
-                <span className="block text-slate-600">Cuts the power at once, like pulling the plug. Use it when the machine does not react; unsaved work is lost.</span>
+                <span className="block text-slate-600">
+                  Cuts the power at once, like pulling the plug. Use it when the machine does not react; unsaved work is
+                  lost.
+                </span>
               </span>
             </label>
           </>
@@ -163,7 +214,12 @@ export function MachineActions({ machine, size = "sm", onDeleted, showConsoles =
             <p className="text-slate-600">Machine: {name}</p>
           </>
         )}
-        {asking === "delete" && <p>The machine {name} is removed, and its disk with everything on it is deleted from the host. This cannot be undone.</p>}
+        {asking === "delete" && (
+          <p>
+            The machine {name} is removed, and its disk with everything on it is deleted from the host. This cannot be
+            undone.
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );

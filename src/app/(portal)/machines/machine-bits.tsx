@@ -18,7 +18,12 @@ const STATE_CLASS: Record<MachineState, string> = {
 };
 
 export function Spinner({ className = "h-3 w-3" }: { className?: string }) {
-  return <span aria-hidden="true" className={`inline-block shrink-0 animate-spin rounded-full border-2 border-current border-t-transparent motion-reduce:animate-none ${className}`} />;
+  return (
+    <span
+      aria-hidden="true"
+      className={`inline-block shrink-0 animate-spin rounded-full border-2 border-current border-t-transparent motion-reduce:animate-none ${className}`}
+    />
+  );
 }
 
 export function StateBadge({ state, testId }: { state: MachineState; testId?: string }) {
@@ -39,7 +44,9 @@ export function StateBadge({ state, testId }: { state: MachineState; testId?: st
 export function DriftBadge({ drift, driftAt }: { drift: string; driftAt: string | null }) {
   return (
     <p className="mt-1 flex flex-wrap items-start gap-1.5 text-xs text-amber-900" data-testid="machine-drift">
-      <span className="inline-block rounded bg-amber-100 px-1.5 py-0.5 font-medium ring-1 ring-inset ring-amber-300">Drift</span>
+      <span className="inline-block rounded bg-amber-100 px-1.5 py-0.5 font-medium ring-1 ring-inset ring-amber-300">
+        Drift
+      </span>
       <span className="min-w-0 break-words">
         {drift}
         {driftAt && <span className="text-amber-700"> (noticed {formatDate(driftAt)})</span>}
@@ -54,7 +61,11 @@ export function formatDate(iso: string | null): string {
 }
 
 export function formatMemory(mb: number): string {
-  return mb >= 1024 && mb % 1024 === 0 ? `${mb / 1024} GiB` : mb >= 1024 ? `${(mb / 1024).toFixed(1)} GiB` : `${mb} MiB`;
+  return mb >= 1024 && mb % 1024 === 0
+    ? `${mb / 1024} GiB`
+    : mb >= 1024
+      ? `${(mb / 1024).toFixed(1)} GiB`
+      : `${mb} MiB`;
 }
 
 export function specsText(m: Pick<MachineRow, "vcpus" | "memoryMb" | "diskGb">): string {

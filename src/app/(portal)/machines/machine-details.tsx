@@ -24,7 +24,6 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
   const [deletedHere, setDeletedHere] = useState(false);
   const liveText = liveStatusText(useLiveStatus());
 
-
   const back = (
     <Link href="/machines" className="text-sm text-brand-700 hover:underline">
       ← All machines
@@ -102,9 +101,12 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
           Details
         </h2>
         <dl className="divide-y divide-slate-100">
-          <Item label="Addresses">{m.ipAddresses.length ? <span className="font-mono">{m.ipAddresses.join(", ")}</span> : "None reported yet"}</Item>
+          <Item label="Addresses">
+            {m.ipAddresses.length ? <span className="font-mono">{m.ipAddresses.join(", ")}</span> : "None reported yet"}
+          </Item>
           <Item label="Size">
-            {m.vcpus} vCPU · {formatMemory(m.memoryMb)} RAM · {m.diskGb} GB disk{m.kind === "LIBVIRT" ? (m.fullCopy ? " (full copy)" : " (linked to the template)") : ""}
+            {m.vcpus} vCPU · {formatMemory(m.memoryMb)} RAM · {m.diskGb} GB disk
+            {m.kind === "LIBVIRT" ? (m.fullCopy ? " (full copy)" : " (linked to the template)") : ""}
           </Item>
           {m.template && (
             <>
@@ -122,7 +124,10 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
                 {m.template.consoleKinds.length ? (
                   <span className="flex flex-wrap gap-1">
                     {m.template.consoleKinds.map((k) => (
-                      <span key={k} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700">
+                      <span
+                        key={k}
+                        className="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700"
+                      >
                         {k}
                       </span>
                     ))}

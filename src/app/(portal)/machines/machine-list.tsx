@@ -18,7 +18,11 @@ export function MachineList({ machines, role, busy }: { machines: MachineRow[]; 
   const showOwner = role !== "STUDENT";
   return (
     <div className="rounded-lg border border-slate-200 bg-white">
-      <table className="block w-full text-left text-sm md:table" data-testid="machines-table" aria-busy={busy || undefined}>
+      <table
+        className="block w-full text-left text-sm md:table"
+        data-testid="machines-table"
+        aria-busy={busy || undefined}
+      >
         <caption className="sr-only">Machines</caption>
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
           <tr>
@@ -48,13 +52,19 @@ export function MachineList({ machines, role, busy }: { machines: MachineRow[]; 
         </thead>
         <tbody className="block divide-y divide-slate-100 md:table-row-group">
           {machines.map((m) => (
-            <tr key={m.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`machine-row-${m.name}`} data-machine-id={m.id}>
+            <tr
+              key={m.id}
+              className="block px-3 py-3 md:table-row md:p-0"
+              data-testid={`machine-row-${m.name}`}
+              data-machine-id={m.id}
+            >
               <td className={TD}>
                 <Link href={`/machines/${m.id}`} className="font-medium break-words text-brand-700 hover:underline">
                   {m.name}
                 </Link>
                 <div className="text-slate-600">
-                  {kindLabel(m.kind)} · {m.template ? m.template.name : <span className="italic">template deleted</span>}
+                  {kindLabel(m.kind)} ·{" "}
+                  {m.template ? m.template.name : <span className="italic">template deleted</span>}
                 </div>
                 <div className="text-xs text-slate-500">{specsText(m)}</div>
               </td>
@@ -64,7 +74,9 @@ export function MachineList({ machines, role, busy }: { machines: MachineRow[]; 
                   {m.host ? (
                     <span>
                       {m.host.name}
-                      {m.host.status !== "ONLINE" && <span className="ml-1 text-xs text-amber-800">({m.host.status.toLowerCase()})</span>}
+                      {m.host.status !== "ONLINE" && (
+                        <span className="ml-1 text-xs text-amber-800">({m.host.status.toLowerCase()})</span>
+                      )}
                     </span>
                   ) : (
                     <span className="text-slate-400">none yet</span>

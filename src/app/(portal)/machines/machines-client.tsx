@@ -48,7 +48,12 @@ export function MachinesClient({ role }: { role: Role }) {
   const [page, setPage] = usePage([scope, state, debouncedQ]);
   const url = `/api/machines${queryString({ scope, page, pageSize: PAGE_SIZE, state, q: debouncedQ })}`;
   // The machines go to the store (live updates patch them there); the list keeps which ones, in order, and the paging.
-  const { data: list, loading, error, reload } = useLatestRequest<MachineListData>(url, { onData: (d) => upsert(d.items) });
+  const {
+    data: list,
+    loading,
+    error,
+    reload,
+  } = useLatestRequest<MachineListData>(url, { onData: (d) => upsert(d.items) });
   const scheduleReload = useCoalesced(() => void reload(), 1500);
 
   // A machine this list does not show yet (just created, or moved into the filter) → reload the list soon.
@@ -65,14 +70,25 @@ export function MachinesClient({ role }: { role: Role }) {
           Machines
         </h1>
         {canCreate && (
-          <Button aria-expanded={newPanel.open} aria-controls="new-machines-panel" onClick={newPanel.show} data-testid="new-machines-open">
+          <Button
+            aria-expanded={newPanel.open}
+            aria-controls="new-machines-panel"
+            onClick={newPanel.show}
+            data-testid="new-machines-open"
+          >
             New machines
           </Button>
         )}
       </div>
 
       {canCreate && newPanel.open && (
-        <FormPanel id="new-machines-panel" headingId="new-machines-heading" title="New machines" closeLabel="Close the new machines form" onClose={newPanel.hide}>
+        <FormPanel
+          id="new-machines-panel"
+          headingId="new-machines-heading"
+          title="New machines"
+          closeLabel="Close the new machines form"
+          onClose={newPanel.hide}
+        >
           <NewMachinesForm role={role} onCreated={scheduleReload} focusKey={newPanel.focusKey} />
         </FormPanel>
       )}
@@ -96,8 +112,20 @@ export function MachinesClient({ role }: { role: Role }) {
           </fieldset>
         )}
         <search className="grid gap-3 sm:grid-cols-[1fr_auto]">
-          <SearchField id="machine-search" placeholder="Machine name" value={q} onValue={setQ} data-testid="machine-search" />
-          <SelectField id="machine-state-filter" label="State" value={state} onChange={(e) => setState(e.target.value)} data-testid="machine-state-filter">
+          <SearchField
+            id="machine-search"
+            placeholder="Machine name"
+            value={q}
+            onValue={setQ}
+            data-testid="machine-search"
+          />
+          <SelectField
+            id="machine-state-filter"
+            label="State"
+            value={state}
+            onChange={(e) => setState(e.target.value)}
+            data-testid="machine-state-filter"
+          >
             <option value="">Any state</option>
             {MACHINE_STATES.map((s) => (
               <option key={s} value={s}>
@@ -115,7 +143,11 @@ export function MachinesClient({ role }: { role: Role }) {
         {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
 
         <p className="text-sm text-slate-600" aria-live="polite" data-testid="machines-count">
-          {loading && !list ? "Loading machines…" : list && list.total > 0 ? `Showing ${from}–${to} of ${list.total}` : ""}
+          {loading && !list
+            ? "Loading machines…"
+            : list && list.total > 0
+              ? `Showing ${from}–${to} of ${list.total}`
+              : ""}
         </p>
 
         {list && list.total === 0 && !loading && (

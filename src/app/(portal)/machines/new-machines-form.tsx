@@ -14,7 +14,15 @@ import { JobProgress } from "./job-progress";
 import { formatMemory, type Role } from "./machine-bits";
 import type { CreateMachinesResult, HostOption, TemplateOption, TJobView } from "./types";
 
-export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onCreated: () => void; focusKey: number }) {
+export function NewMachinesForm({
+  role,
+  onCreated,
+  focusKey,
+}: {
+  role: Role;
+  onCreated: () => void;
+  focusKey: number;
+}) {
   const isAdmin = role === "ADMIN";
   const upsert = useMachinesStore((s) => s.upsert);
   const firstRef = useRef<HTMLSelectElement>(null);
@@ -74,7 +82,13 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
     setPending(true);
     const res = await api<CreateMachinesResult>("/api/machines", {
       method: "POST",
-      json: { templateId, name: name.trim(), count: n, fullCopy: isAdmin && template?.kind === "LIBVIRT" ? fullCopy : false, hostId: isAdmin && hostId ? hostId : undefined },
+      json: {
+        templateId,
+        name: name.trim(),
+        count: n,
+        fullCopy: isAdmin && template?.kind === "LIBVIRT" ? fullCopy : false,
+        hostId: isAdmin && hostId ? hostId : undefined,
+      },
     });
     setPending(false);
     if (!res.ok) {
@@ -94,7 +108,11 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
       {loadError && <Alert tone="error">{loadError}</Alert>}
       {templates && templates.length === 0 && (
         <Alert tone="info">
-          There is no ready template yet. <Link href="/templates" className="font-medium underline">Create a template</Link> first.
+          There is no ready template yet.{" "}
+          <Link href="/templates" className="font-medium underline">
+            Create a template
+          </Link>{" "}
+          first.
         </Alert>
       )}
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-machines-heading" className="grid gap-3 sm:grid-cols-2">
@@ -114,7 +132,8 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
           <option value="">{templates ? "Choose a template…" : "Loading templates…"}</option>
           {templates?.map((t) => (
             <option key={t.id} value={t.id}>
-              {t.name} ({t.kind === "DOCKER" ? "container" : "VM"}, {t.vcpus} vCPU, {formatMemory(t.memoryMb)}, {t.diskGb} GB)
+              {t.name} ({t.kind === "DOCKER" ? "container" : "VM"}, {t.vcpus} vCPU, {formatMemory(t.memoryMb)},{" "}
+              {t.diskGb} GB)
             </option>
           ))}
         </SelectField>
@@ -165,11 +184,18 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
         {isAdmin && template?.kind === "LIBVIRT" && (
           <div className="sm:col-span-2">
             <label className="flex items-start gap-2 text-sm">
-              <input type="checkbox" checked={fullCopy} onChange={(e) => setFullCopy(e.target.checked)} className="mt-0.5 h-4 w-4" data-testid="new-machine-full-copy" />
+              <input
+                type="checkbox"
+                checked={fullCopy}
+                onChange={(e) => setFullCopy(e.target.checked)}
+                className="mt-0.5 h-4 w-4"
+                data-testid="new-machine-full-copy"
+              />
               <span>
                 <span className="font-medium text-slate-800">Full copy of the disk</span>
                 <span className="block text-xs text-slate-500">
-                  Each machine gets its own complete copy instead of a thin overlay on the template. Slower to create and uses the template&apos;s full size per machine.
+                  Each machine gets its own complete copy instead of a thin overlay on the template. Slower to create
+                  and uses the template&apos;s full size per machine.
                 </span>
               </span>
             </label>
@@ -182,7 +208,13 @@ export function NewMachinesForm({ role, onCreated, focusKey }: { role: Role; onC
           </Alert>
         )}
         <div className="sm:col-span-2">
-          <Button type="submit" pending={pending} pendingLabel="Creating…" disabled={!templates || templates.length === 0} data-testid="new-machines-submit">
+          <Button
+            type="submit"
+            pending={pending}
+            pendingLabel="Creating…"
+            disabled={!templates || templates.length === 0}
+            data-testid="new-machines-submit"
+          >
             Create machines
           </Button>
         </div>

@@ -46,15 +46,23 @@ export function ProfileClient({ initial, next = "/profile" }: { initial: TMe; ne
         <h2 id="password-heading" className="mb-1 font-semibold">
           Change password
         </h2>
-        <p className="mb-3 text-sm text-slate-600">After the change you are signed out everywhere and sign in again with the new password.</p>
+        <p className="mb-3 text-sm text-slate-600">
+          After the change you are signed out everywhere and sign in again with the new password.
+        </p>
         <PasswordForm email={me.email} next={next} />
       </section>
       <section aria-labelledby="tokens-heading" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="tokens-heading" className="mb-1 font-semibold">
           API tokens
         </h2>
-        <p className="mb-3 text-sm text-slate-600">Personal tokens let scripts and tools use the portal&apos;s API as you, limited to the scopes you choose.</p>
-        <Link href="/profile/tokens" className="text-sm font-medium text-brand-700 hover:underline" data-testid="profile-tokens-link">
+        <p className="mb-3 text-sm text-slate-600">
+          Personal tokens let scripts and tools use the portal&apos;s API as you, limited to the scopes you choose.
+        </p>
+        <Link
+          href="/profile/tokens"
+          className="text-sm font-medium text-brand-700 hover:underline"
+          data-testid="profile-tokens-link"
+        >
           Manage API tokens →
         </Link>
       </section>
@@ -109,7 +117,13 @@ function NameForm({ me, onSaved }: { me: TMe; onSaved: (me: TMe) => void }) {
       />
       {error && <Alert tone="error">{error}</Alert>}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" pending={pending} pendingLabel="Saving…" disabled={name.trim() === me.name} data-testid="profile-name-save">
+        <Button
+          type="submit"
+          pending={pending}
+          pendingLabel="Saving…"
+          disabled={name.trim() === me.name}
+          data-testid="profile-name-save"
+        >
           Save name
         </Button>
         {saved && (
@@ -164,7 +178,8 @@ function PasswordForm({ email, next }: { email: string; next: string }) {
   if (done) {
     return (
       <Alert tone="success" testId="password-changed">
-        Password changed — please sign in again. Your API tokens were revoked and your open consoles closed. Taking you to the sign-in page…
+        Password changed — please sign in again. Your API tokens were revoked and your open consoles closed. Taking you
+        to the sign-in page…
       </Alert>
     );
   }
@@ -173,9 +188,31 @@ function PasswordForm({ email, next }: { email: string; next: string }) {
     <form onSubmit={onSubmit} noValidate className="space-y-3">
       {/* Helps password managers file the new password under the right account. */}
       <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-      <TextField id="current-password" label="Current password" type="password" autoComplete="current-password" required error={fields.currentPassword} />
-      <TextField id="new-password" label="New password" type="password" autoComplete="new-password" required hint="At least 10 characters. A few unrelated words make a strong, memorable password." error={fields.newPassword} />
-      <TextField id="confirm-password" label="Confirm new password" type="password" autoComplete="new-password" required error={fields.confirm} />
+      <TextField
+        id="current-password"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        required
+        error={fields.currentPassword}
+      />
+      <TextField
+        id="new-password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        required
+        hint="At least 10 characters. A few unrelated words make a strong, memorable password."
+        error={fields.newPassword}
+      />
+      <TextField
+        id="confirm-password"
+        label="Confirm new password"
+        type="password"
+        autoComplete="new-password"
+        required
+        error={fields.confirm}
+      />
       {error && <Alert tone="error">{error}</Alert>}
       <Button type="submit" pending={pending} pendingLabel="Changing…" data-testid="change-password-submit">
         Change password

@@ -19,15 +19,29 @@ export const LIMIT_LABELS = {
 export type LimitKey = keyof typeof LIMIT_LABELS;
 export const LIMIT_KEYS = Object.keys(LIMIT_LABELS) as LimitKey[];
 
-export const KIND_LABELS: Record<RequestRow["kind"], string> = { HOURS: "Lab hours", MACHINES: "More machines", RESOURCES: "More resources" };
-export const RESOURCE_LABELS: Record<string, string> = { maxRunning: "Running machines", maxVcpus: "vCPUs", maxMemoryMb: "Memory (MB)", maxDiskGb: "Disk (GB)" };
+export const KIND_LABELS: Record<RequestRow["kind"], string> = {
+  HOURS: "Lab hours",
+  MACHINES: "More machines",
+  RESOURCES: "More resources",
+};
+export const RESOURCE_LABELS: Record<string, string> = {
+  maxRunning: "Running machines",
+  maxVcpus: "vCPUs",
+  maxMemoryMb: "Memory (MB)",
+  maxDiskGb: "Disk (GB)",
+};
 export const STATUS_TONES: Record<RequestRow["status"], string> = {
   PENDING: "bg-amber-100 text-amber-900",
   APPROVED: "bg-green-100 text-green-800",
   DENIED: "bg-red-100 text-red-800",
   CANCELLED: "bg-slate-100 text-slate-600",
 };
-export const STATUS_LABELS: Record<RequestRow["status"], string> = { PENDING: "Pending", APPROVED: "Approved", DENIED: "Denied", CANCELLED: "Withdrawn" };
+export const STATUS_LABELS: Record<RequestRow["status"], string> = {
+  PENDING: "Pending",
+  APPROVED: "Approved",
+  DENIED: "Denied",
+  CANCELLED: "Withdrawn",
+};
 
 export function formatMb(mb: number): string {
   if (mb < 1024) return `${mb} MB`;

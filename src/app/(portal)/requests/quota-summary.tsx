@@ -22,7 +22,10 @@ export function useMyQuota() {
   useEffect(() => {
     void load();
   }, [load]);
-  useLiveEvents(["quota.changed", "quota.request", "machine.updated", "machine.deleted", RECONNECTED], () => void load());
+  useLiveEvents(
+    ["quota.changed", "quota.request", "machine.updated", "machine.deleted", RECONNECTED],
+    () => void load(),
+  );
   return { quota, error, reload: load };
 }
 
@@ -31,11 +34,36 @@ export function QuotaSummary({ quota, error }: { quota: MyQuota | null; error: s
   if (!quota) return <p className="text-sm text-slate-600">Loading your quota…</p>;
   const { limits, usage } = quota;
   const cells = [
-    { label: "Machines", used: usage.machines, limit: limits.maxMachines, text: ofLimit(usage.machines, limits.maxMachines) },
-    { label: "Running", used: usage.running, limit: limits.maxRunning, text: ofLimit(usage.running, limits.maxRunning) },
-    { label: "vCPUs (running)", used: usage.vcpus, limit: limits.maxVcpus, text: ofLimit(usage.vcpus, limits.maxVcpus) },
-    { label: "Memory (running)", used: usage.memoryMb, limit: limits.maxMemoryMb, text: ofLimit(usage.memoryMb, limits.maxMemoryMb, formatMb) },
-    { label: "Disk", used: usage.diskGb, limit: limits.maxDiskGb, text: ofLimit(usage.diskGb, limits.maxDiskGb, (n) => `${n} GB`) },
+    {
+      label: "Machines",
+      used: usage.machines,
+      limit: limits.maxMachines,
+      text: ofLimit(usage.machines, limits.maxMachines),
+    },
+    {
+      label: "Running",
+      used: usage.running,
+      limit: limits.maxRunning,
+      text: ofLimit(usage.running, limits.maxRunning),
+    },
+    {
+      label: "vCPUs (running)",
+      used: usage.vcpus,
+      limit: limits.maxVcpus,
+      text: ofLimit(usage.vcpus, limits.maxVcpus),
+    },
+    {
+      label: "Memory (running)",
+      used: usage.memoryMb,
+      limit: limits.maxMemoryMb,
+      text: ofLimit(usage.memoryMb, limits.maxMemoryMb, formatMb),
+    },
+    {
+      label: "Disk",
+      used: usage.diskGb,
+      limit: limits.maxDiskGb,
+      text: ofLimit(usage.diskGb, limits.maxDiskGb, (n) => `${n} GB`),
+    },
   ];
   return (
     <div className="space-y-4" data-testid="my-quota">
@@ -67,7 +95,11 @@ export function QuotaSummary({ quota, error }: { quota: MyQuota | null; error: s
             </span>
           </li>
           {quota.classes.map((c) => (
-            <li key={c.classId} className="flex flex-wrap items-center justify-between gap-2" data-testid={`class-hours-${c.classId}`}>
+            <li
+              key={c.classId}
+              className="flex flex-wrap items-center justify-between gap-2"
+              data-testid={`class-hours-${c.classId}`}
+            >
               <span>{c.className}</span>
               <span className="w-56">
                 <UsageBar

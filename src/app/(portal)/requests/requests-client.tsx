@@ -14,7 +14,11 @@ import { RequestsList } from "./requests-list";
 
 type Kind = RequestRow["kind"];
 
-const AMOUNT_LABEL: Record<Kind, string> = { HOURS: "Hours", MACHINES: "How many more machines", RESOURCES: "How much more" };
+const AMOUNT_LABEL: Record<Kind, string> = {
+  HOURS: "Hours",
+  MACHINES: "How many more machines",
+  RESOURCES: "How much more",
+};
 
 export function RequestsClient({ role }: { role: "ADMIN" | "TEACHER" | "STUDENT" }) {
   const { quota, error } = useMyQuota();
@@ -67,12 +71,26 @@ export function RequestsClient({ role }: { role: "ADMIN" | "TEACHER" | "STUDENT"
           .
         </Alert>
       ) : (
-        <section aria-labelledby="request-more-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+        <section
+          aria-labelledby="request-more-heading"
+          className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+        >
           <h2 id="request-more-heading" className="text-lg font-semibold">
             Request more
           </h2>
-          <form onSubmit={(e) => void submit(e)} className="grid gap-3 sm:grid-cols-2" noValidate data-testid="request-form">
-            <SelectField id="request-kind" label="What do you need?" value={kind} onChange={(e) => setKind(e.target.value as Kind)} error={fields.kind}>
+          <form
+            onSubmit={(e) => void submit(e)}
+            className="grid gap-3 sm:grid-cols-2"
+            noValidate
+            data-testid="request-form"
+          >
+            <SelectField
+              id="request-kind"
+              label="What do you need?"
+              value={kind}
+              onChange={(e) => setKind(e.target.value as Kind)}
+              error={fields.kind}
+            >
               {(Object.keys(KIND_LABELS) as Kind[]).map((k) => (
                 <option key={k} value={k}>
                   {KIND_LABELS[k]}
@@ -80,7 +98,13 @@ export function RequestsClient({ role }: { role: "ADMIN" | "TEACHER" | "STUDENT"
               ))}
             </SelectField>
             {kind === "RESOURCES" && (
-              <SelectField id="request-resource" label="Which resource" value={resource} onChange={(e) => setResource(e.target.value)} error={fields.resource}>
+              <SelectField
+                id="request-resource"
+                label="Which resource"
+                value={resource}
+                onChange={(e) => setResource(e.target.value)}
+                error={fields.resource}
+              >
                 {Object.entries(RESOURCE_LABELS).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
@@ -89,7 +113,14 @@ export function RequestsClient({ role }: { role: "ADMIN" | "TEACHER" | "STUDENT"
               </SelectField>
             )}
             {kind === "HOURS" && quota && quota.classes.length > 0 && (
-              <SelectField id="request-class" label="For class" value={classId} onChange={(e) => setClassId(e.target.value)} error={fields.classId} hint="Hours for a class are decided by its teacher or an admin.">
+              <SelectField
+                id="request-class"
+                label="For class"
+                value={classId}
+                onChange={(e) => setClassId(e.target.value)}
+                error={fields.classId}
+                hint="Hours for a class are decided by its teacher or an admin."
+              >
                 <option value="">Not for a class (plan hours)</option>
                 {quota.classes.map((c) => (
                   <option key={c.classId} value={c.classId}>
@@ -139,8 +170,25 @@ export function RequestsClient({ role }: { role: "ADMIN" | "TEACHER" | "STUDENT"
         </section>
       )}
 
-      {role !== "ADMIN" && <RequestsList scope="mine" canDecide={false} isAdmin={false} reloadKey={reloadKey} title="My requests" testId="my-requests" />}
-      {role === "TEACHER" && <RequestsList scope="classes" canDecide isAdmin={false} title="Hours requests from my students" testId="class-requests" />}
+      {role !== "ADMIN" && (
+        <RequestsList
+          scope="mine"
+          canDecide={false}
+          isAdmin={false}
+          reloadKey={reloadKey}
+          title="My requests"
+          testId="my-requests"
+        />
+      )}
+      {role === "TEACHER" && (
+        <RequestsList
+          scope="classes"
+          canDecide
+          isAdmin={false}
+          title="Hours requests from my students"
+          testId="class-requests"
+        />
+      )}
     </div>
   );
 }

@@ -10,12 +10,33 @@ import { Dialog } from "@/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
-import { formatDate, KIND_LABELS, type RequestList, type RequestRow, STATUS_LABELS, STATUS_TONES } from "./quota-format";
+import {
+  formatDate,
+  KIND_LABELS,
+  type RequestList,
+  type RequestRow,
+  STATUS_LABELS,
+  STATUS_TONES,
+} from "./quota-format";
 
 type Scope = "mine" | "classes" | "all";
 type Decision = { kind: "approve" | "deny"; request: RequestRow };
 
-export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, testId = "requests" }: { scope: Scope; canDecide: boolean; isAdmin: boolean; reloadKey?: number; title: string; testId?: string }) {
+export function RequestsList({
+  scope,
+  canDecide,
+  isAdmin,
+  reloadKey = 0,
+  title,
+  testId = "requests",
+}: {
+  scope: Scope;
+  canDecide: boolean;
+  isAdmin: boolean;
+  reloadKey?: number;
+  title: string;
+  testId?: string;
+}) {
   const [status, setStatus] = useState(scope === "mine" ? "ALL" : "PENDING");
   const [decision, setDecision] = useState<Decision | null>(null);
   const [note, setNote] = useState("");
@@ -25,7 +46,10 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   // reloadKey asks for a reload from the parent
-  const { data, error, setError, reload } = useLatestRequest<RequestList>(`/api/quota-requests${queryString({ scope, status, pageSize: 100 })}`, { reloadKey });
+  const { data, error, setError, reload } = useLatestRequest<RequestList>(
+    `/api/quota-requests${queryString({ scope, status, pageSize: 100 })}`,
+    { reloadKey },
+  );
   useLiveEvents(["quota.request", RECONNECTED], () => void reload());
 
   function open(kind: Decision["kind"], request: RequestRow) {
@@ -78,9 +102,19 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h2 id={`${testId}-heading`} className="text-lg font-semibold">
           {title}
-          {data && data.pending > 0 && <span className="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">{data.pending} pending</span>}
+          {data && data.pending > 0 && (
+            <span className="ml-2 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
+              {data.pending} pending
+            </span>
+          )}
         </h2>
-        <SelectField id={`${testId}-status`} label="Status" value={status} onChange={(e) => setStatus(e.target.value)} className="w-44">
+        <SelectField
+          id={`${testId}-status`}
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          className="w-44"
+        >
           <option value="PENDING">Pending</option>
           <option value="APPROVED">Approved</option>
           <option value="DENIED">Denied</option>
@@ -93,13 +127,20 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
       {data && data.items.length > 0 && (
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white">
           {data.items.map((r) => (
-            <li key={r.id} className="flex flex-wrap items-start justify-between gap-3 px-4 py-3 text-sm" data-testid={`request-${r.id}`}>
+            <li
+              key={r.id}
+              className="flex flex-wrap items-start justify-between gap-3 px-4 py-3 text-sm"
+              data-testid={`request-${r.id}`}
+            >
               <div className="min-w-0 space-y-1">
                 <div className="flex flex-wrap items-center gap-2">
                   <span className="font-medium text-slate-900">{r.summary}</span>
                   <span className="text-slate-500">· {KIND_LABELS[r.kind]}</span>
                   {r.className && <span className="text-slate-500">· {r.className}</span>}
-                  <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_TONES[r.status]}`} data-testid="request-status">
+                  <span
+                    className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_TONES[r.status]}`}
+                    data-testid="request-status"
+                  >
                     {STATUS_LABELS[r.status]}
                   </span>
                 </div>
@@ -111,7 +152,9 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
                 <p className="whitespace-pre-wrap text-slate-700">“{r.reason}”</p>
                 <p className="text-xs text-slate-500">
                   Asked {formatDate(r.createdAt)}
-                  {r.decidedBy && r.decidedAt && ` · ${r.status === "APPROVED" ? "approved" : "denied"} by ${r.decidedBy.name} ${formatDate(r.decidedAt)}`}
+                  {r.decidedBy &&
+                    r.decidedAt &&
+                    ` · ${r.status === "APPROVED" ? "approved" : "denied"} by ${r.decidedBy.name} ${formatDate(r.decidedAt)}`}
                 </p>
                 {r.decisionNote && (
                   <p className={r.status === "DENIED" ? "text-red-800" : "text-slate-700"} data-testid="request-note">
@@ -152,7 +195,12 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
             <Button variant="secondary" onClick={() => setDecision(null)} disabled={working}>
               Cancel
             </Button>
-            <Button variant={decision?.kind === "deny" ? "danger" : "primary"} onClick={() => void decide()} pending={working} data-testid="decide-confirm">
+            <Button
+              variant={decision?.kind === "deny" ? "danger" : "primary"}
+              onClick={() => void decide()}
+              pending={working}
+              data-testid="decide-confirm"
+            >
               {decision?.kind === "deny" ? "Deny" : "Approve"}
             </Button>
           </>
@@ -174,7 +222,11 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
                 value={hours}
                 onChange={(e) => setHours(e.target.value)}
                 error={fieldErrors.hours}
-                hint={decision.request.className ? `Added to ${decision.request.className}'s budget for this student.` : "Added to the plan's hours for this month."}
+                hint={
+                  decision.request.className
+                    ? `Added to ${decision.request.className}'s budget for this student.`
+                    : "Added to the plan's hours for this month."
+                }
               />
             )}
             {decision.kind === "approve" && decision.request.kind !== "HOURS" && (
@@ -183,13 +235,18 @@ export function RequestsList({ scope, canDecide, isAdmin, reloadKey = 0, title, 
                 label="New limit (optional)"
                 value={newLimit}
                 onChange={(e) => setNewLimit(e.target.value)}
-                error={fieldErrors["limits.maxMachines"] ?? Object.entries(fieldErrors).find(([k]) => k.startsWith("limits."))?.[1]}
+                error={
+                  fieldErrors["limits.maxMachines"] ??
+                  Object.entries(fieldErrors).find(([k]) => k.startsWith("limits."))?.[1]
+                }
                 hint="Empty: their current limit plus what they asked for. A number, or “unlimited”. Saved as a per-user override."
               />
             )}
             <TextAreaField
               id="decide-note"
-              label={decision.kind === "deny" ? "Reason (the requester sees it)" : "Note (optional, the requester sees it)"}
+              label={
+                decision.kind === "deny" ? "Reason (the requester sees it)" : "Note (optional, the requester sees it)"
+              }
               rows={3}
               value={note}
               onChange={(e) => setNote(e.target.value)}

@@ -1,5 +1,15 @@
 // A used-vs-limit bar: green, amber from 80 %, red when full; an unlimited limit shows no bar.
-export function UsageBar({ used, limit, label, text }: { used: number; limit: number | null; label: string; text: string }) {
+export function UsageBar({
+  used,
+  limit,
+  label,
+  text,
+}: {
+  used: number;
+  limit: number | null;
+  label: string;
+  text: string;
+}) {
   const fraction = limit === null ? 0 : limit === 0 ? (used > 0 ? 1 : 1) : Math.min(1, used / limit);
   const tone = limit === null ? "" : fraction >= 1 ? "bg-red-500" : fraction >= 0.8 ? "bg-amber-500" : "bg-green-500";
   return (

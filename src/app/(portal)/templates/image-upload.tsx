@@ -46,7 +46,8 @@ const TARGETS: Record<
     wrongType: "Choose a .qcow2, .img or .raw disk image.",
     chooseFirst: "Choose a disk image first.",
     tooLargeNoun: "images",
-    hint: (max) => `A bootable qcow2 or raw image (.qcow2, .img, .raw), up to ${max}. It is checked with qemu-img after the upload.`,
+    hint: (max) =>
+      `A bootable qcow2 or raw image (.qcow2, .img, .raw), up to ${max}. It is checked with qemu-img after the upload.`,
     checkingStatus: "Uploaded. Checking the image…",
     checkingText: "Checking the image…",
     checkingValue: "Uploaded; checking the image",
@@ -63,7 +64,8 @@ const TARGETS: Record<
     wrongType: "Choose an installer .iso file.",
     chooseFirst: "Choose an installer ISO first.",
     tooLargeNoun: "ISOs",
-    hint: (max) => `The operating system's installer disc (.iso), up to ${max}. It is checked for an ISO 9660 signature after the upload.`,
+    hint: (max) =>
+      `The operating system's installer disc (.iso), up to ${max}. It is checked for an ISO 9660 signature after the upload.`,
     checkingStatus: "Uploaded. Checking the ISO…",
     checkingText: "Checking the ISO…",
     checkingValue: "Uploaded; checking the ISO",
@@ -139,7 +141,9 @@ export function ImageUpload({
       return;
     }
     if (chosen.size > maxMb * 1024 * 1024) {
-      setError(`This file is ${formatBytes(chosen.size)}; the portal accepts ${t.tooLargeNoun} up to ${formatBytes(maxMb * 1024 * 1024)}.`);
+      setError(
+        `This file is ${formatBytes(chosen.size)}; the portal accepts ${t.tooLargeNoun} up to ${formatBytes(maxMb * 1024 * 1024)}.`,
+      );
       return;
     }
     setFile(chosen);
@@ -198,7 +202,12 @@ export function ImageUpload({
     xhr.send(file);
   }
 
-  const pct = phase.kind === "sending" && phase.total > 0 ? Math.floor((phase.loaded / phase.total) * 100) : phase.kind === "checking" || phase.kind === "done" ? 100 : 0;
+  const pct =
+    phase.kind === "sending" && phase.total > 0
+      ? Math.floor((phase.loaded / phase.total) * 100)
+      : phase.kind === "checking" || phase.kind === "done"
+        ? 100
+        : 0;
   const mb = (n: number) => (n / (1024 * 1024)).toFixed(n < 10 * 1024 * 1024 ? 1 : 0);
 
   return (
@@ -224,7 +233,12 @@ export function ImageUpload({
           {file && ` Chosen: ${file.name} (${formatBytes(file.size)}).`}
         </p>
         {error && (
-          <p id={`${id}-error`} role="alert" className="mt-1 text-sm text-red-700" data-testid={`${t.testId}-upload-error`}>
+          <p
+            id={`${id}-error`}
+            role="alert"
+            className="mt-1 text-sm text-red-700"
+            data-testid={`${t.testId}-upload-error`}
+          >
             {error}
           </p>
         )}
@@ -244,10 +258,15 @@ export function ImageUpload({
             aria-valuetext={phase.kind === "checking" ? t.checkingValue : `${pct}%`}
             className="h-3 w-full overflow-hidden rounded-full bg-slate-200"
           >
-            <div className={`h-full bg-brand-600 transition-[width] ${phase.kind === "checking" ? "animate-pulse motion-reduce:animate-none" : ""}`} style={{ width: `${pct}%` }} />
+            <div
+              className={`h-full bg-brand-600 transition-[width] ${phase.kind === "checking" ? "animate-pulse motion-reduce:animate-none" : ""}`}
+              style={{ width: `${pct}%` }}
+            />
           </div>
           <p className="text-sm text-slate-700 tabular-nums" data-testid={`${t.testId}-upload-progress`}>
-            {phase.kind === "sending" ? `${pct}% — ${mb(phase.loaded)} MB of ${mb(phase.total)} MB sent` : t.checkingText}
+            {phase.kind === "sending"
+              ? `${pct}% — ${mb(phase.loaded)} MB of ${mb(phase.total)} MB sent`
+              : t.checkingText}
           </p>
         </div>
       )}
@@ -259,7 +278,8 @@ export function ImageUpload({
       {phase.kind === "done" && target === "image" && (
         <p role="status" className="text-sm text-green-800" data-testid="image-upload-done">
           Image accepted ({phase.row.imageFormat ?? "disk"}
-          {phase.row.imageBytes !== null ? `, ${formatBytes(phase.row.imageBytes)}` : ""}). The template is {phase.row.status === "READY" ? "ready" : phase.row.status.toLowerCase()}.
+          {phase.row.imageBytes !== null ? `, ${formatBytes(phase.row.imageBytes)}` : ""}). The template is{" "}
+          {phase.row.status === "READY" ? "ready" : phase.row.status.toLowerCase()}.
         </p>
       )}
 

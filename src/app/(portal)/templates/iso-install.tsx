@@ -16,24 +16,39 @@ import { ImageUpload } from "./image-upload";
 import { formatMemory, type TemplateRow } from "./types";
 
 type MachineView = { state: MachineState; stateDetail: string | null; name: string | null };
-type MachineLoad = { kind: "loading" } | { kind: "ok"; machine: MachineView } | { kind: "error"; status: number; message: string } | { kind: "gone" };
+type MachineLoad =
+  | { kind: "loading" }
+  | { kind: "ok"; machine: MachineView }
+  | { kind: "error"; status: number; message: string }
+  | { kind: "gone" };
 
-const asState = (s: unknown): MachineState => ((MACHINE_STATES as readonly unknown[]).includes(s) ? (s as MachineState) : "UNKNOWN");
+const asState = (s: unknown): MachineState =>
+  (MACHINE_STATES as readonly unknown[]).includes(s) ? (s as MachineState) : "UNKNOWN";
 
 /** Why "Convert to template" is not possible yet, or null when it is. */
 function convertBlocker(load: MachineLoad): string | null {
   if (load.kind === "loading") return "Checking the installation machine's state…";
   if (load.kind === "gone") return "The installation machine has been deleted; there is nothing to convert.";
-  if (load.kind === "error") return "The installation machine's state is not known here, so it cannot be converted from this page.";
+  if (load.kind === "error")
+    return "The installation machine's state is not known here, so it cannot be converted from this page.";
   const s = load.machine.state;
   if (s === "STOPPED") return null;
-  if (s === "RUNNING" || s === "UNKNOWN") return "Shut the installation machine down first (from inside the guest, or Stop on the machine's page).";
+  if (s === "RUNNING" || s === "UNKNOWN")
+    return "Shut the installation machine down first (from inside the guest, or Stop on the machine's page).";
   if (isBusy(s)) return `The installation machine is ${STATE_LABELS[s].toLowerCase()}; wait until it is stopped.`;
   return `The installation machine is ${STATE_LABELS[s].toLowerCase()}; it must be stopped to convert it.`;
 }
 
 /** The running installation: guide, link to the machine, its live state, and the convert button. */
-function Installing({ template, machineId, onConverted }: { template: TemplateRow; machineId: string; onConverted: (row: TemplateRow) => void }) {
+function Installing({
+  template,
+  machineId,
+  onConverted,
+}: {
+  template: TemplateRow;
+  machineId: string;
+  onConverted: (row: TemplateRow) => void;
+}) {
   const id = useId();
   const [load, setLoad] = useState<MachineLoad>({ kind: "loading" });
   const [pending, setPending] = useState(false);
@@ -41,7 +56,11 @@ function Installing({ template, machineId, onConverted }: { template: TemplateRo
 
   const fetchMachine = useCallback(async () => {
     const res = await api<TMachineRow>(`/api/machines/${encodeURIComponent(machineId)}`);
-    if (res.ok) setLoad({ kind: "ok", machine: { state: res.data.state, stateDetail: res.data.stateDetail, name: res.data.name } });
+    if (res.ok)
+      setLoad({
+        kind: "ok",
+        machine: { state: res.data.state, stateDetail: res.data.stateDetail, name: res.data.name },
+      });
     else setLoad({ kind: "error", status: res.error.status, message: res.error.message });
   }, [machineId]);
 
@@ -63,7 +82,10 @@ function Installing({ template, machineId, onConverted }: { template: TemplateRo
     }
     if (typeof event.state === "string") {
       const stateDetail = typeof event.stateDetail === "string" ? event.stateDetail : null;
-      setLoad((old) => ({ kind: "ok", machine: { state: asState(event.state), stateDetail, name: old.kind === "ok" ? old.machine.name : null } }));
+      setLoad((old) => ({
+        kind: "ok",
+        machine: { state: asState(event.state), stateDetail, name: old.kind === "ok" ? old.machine.name : null },
+      }));
     } else {
       void fetchMachine();
     }
@@ -96,7 +118,11 @@ function Installing({ template, machineId, onConverted }: { template: TemplateRo
       </ol>
 
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
-        <Link href={href} className="font-medium text-brand-700 underline hover:text-brand-800" data-testid="iso-install-machine-link">
+        <Link
+          href={href}
+          className="font-medium text-brand-700 underline hover:text-brand-800"
+          data-testid="iso-install-machine-link"
+        >
           Open installation machine
         </Link>
         <span className="inline-flex items-center gap-1.5" data-testid="iso-install-machine">
@@ -110,7 +136,9 @@ function Installing({ template, machineId, onConverted }: { template: TemplateRo
       <p role="status" className="sr-only">
         {load.kind === "ok" ? `Installation machine: ${STATE_LABELS[load.machine.state]}.` : ""}
       </p>
-      {load.kind === "ok" && load.machine.stateDetail && <p className="text-sm break-words text-slate-600">{load.machine.stateDetail}</p>}
+      {load.kind === "ok" && load.machine.stateDetail && (
+        <p className="text-sm break-words text-slate-600">{load.machine.stateDetail}</p>
+      )}
       {load.kind === "error" && (
         <p className="text-sm text-red-700" data-testid="iso-install-machine-error">
           Could not load the installation machine: {load.message}{" "}
@@ -135,10 +163,16 @@ function Installing({ template, machineId, onConverted }: { template: TemplateRo
         <p id={`${id}-convert-hint`} className="mt-1 text-xs text-slate-500">
           {pending
             ? "Copying the machine's disk into the template. This can take a few minutes for a large disk."
-            : (blocker ?? "The machine is stopped: its disk becomes the template's image, then the machine and the ISO are removed.")}
+            : (blocker ??
+              "The machine is stopped: its disk becomes the template's image, then the machine and the ISO are removed.")}
         </p>
         {error && (
-          <p id={`${id}-convert-error`} role="alert" className="mt-1 text-sm text-red-700" data-testid="iso-convert-error">
+          <p
+            id={`${id}-convert-error`}
+            role="alert"
+            className="mt-1 text-sm text-red-700"
+            data-testid="iso-convert-error"
+          >
             {error}
           </p>
         )}
@@ -178,11 +212,20 @@ export function IsoInstall({
     onChange(res.data);
   }
 
-  const startBlocker = !template.isoUploaded ? "Upload an installer ISO first." : uploading ? "Wait until the ISO upload has finished." : null;
+  const startBlocker = !template.isoUploaded
+    ? "Upload an installer ISO first."
+    : uploading
+      ? "Wait until the ISO upload has finished."
+      : null;
 
   return (
     <section aria-labelledby={`${id}-title`} className="space-y-3" data-testid="iso-install">
-      <h3 id={`${id}-title`} tabIndex={-1} className="font-semibold text-slate-900 outline-none" data-iso-install-title={template.id}>
+      <h3
+        id={`${id}-title`}
+        tabIndex={-1}
+        className="font-semibold text-slate-900 outline-none"
+        data-iso-install-title={template.id}
+      >
         Install from an ISO
       </h3>
       {machineId ? (
@@ -190,8 +233,9 @@ export function IsoInstall({
       ) : (
         <>
           <p className="text-sm text-slate-600">
-            No ready disk image? Upload the operating system's installer ISO, start an installation machine with a blank {template.diskGb} GB disk and the ISO in
-            its CD drive, install the system through its console, then convert the machine into this template.
+            No ready disk image? Upload the operating system's installer ISO, start an installation machine with a blank{" "}
+            {template.diskGb} GB disk and the ISO in its CD drive, install the system through its console, then convert
+            the machine into this template.
           </p>
           <div>
             <h4 className="mb-2 text-sm font-semibold text-slate-800">1. Installer ISO</h4>
@@ -200,7 +244,13 @@ export function IsoInstall({
                 An installer ISO is uploaded. Choose another file only to replace it.
               </p>
             )}
-            <ImageUpload template={template} maxMb={maxMb} target="iso" onUploaded={onChange} onBusyChange={setUploading} />
+            <ImageUpload
+              template={template}
+              maxMb={maxMb}
+              target="iso"
+              onUploaded={onChange}
+              onBusyChange={setUploading}
+            />
           </div>
           <div>
             <h4 className="mb-2 text-sm font-semibold text-slate-800">2. Installation machine</h4>
@@ -216,10 +266,16 @@ export function IsoInstall({
               Start installation
             </Button>
             <p id={`${id}-start-hint`} className="mt-1 text-xs text-slate-500">
-              {startBlocker ?? `Creates and starts a machine with ${template.vcpus} vCPU, ${formatMemory(template.memoryMb)} RAM and a blank ${template.diskGb} GB disk, booting from the ISO.`}
+              {startBlocker ??
+                `Creates and starts a machine with ${template.vcpus} vCPU, ${formatMemory(template.memoryMb)} RAM and a blank ${template.diskGb} GB disk, booting from the ISO.`}
             </p>
             {startError && (
-              <p id={`${id}-start-error`} role="alert" className="mt-1 text-sm text-red-700" data-testid="iso-install-start-error">
+              <p
+                id={`${id}-start-error`}
+                role="alert"
+                className="mt-1 text-sm text-red-700"
+                data-testid="iso-install-start-error"
+              >
                 {startError}
               </p>
             )}

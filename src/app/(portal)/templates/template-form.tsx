@@ -9,7 +9,15 @@ import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
 // from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
 import { CAPABILITY_USE, EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 import { focusFirstInvalid } from "@/lib/focus";
-import { CONSOLE_LABEL, CONSOLES_FOR, DEFAULT_CONSOLE, joinCommand, splitCommand, type TemplateKind, type TemplateRow } from "./types";
+import {
+  CONSOLE_LABEL,
+  CONSOLES_FOR,
+  DEFAULT_CONSOLE,
+  joinCommand,
+  splitCommand,
+  type TemplateKind,
+  type TemplateRow,
+} from "./types";
 
 type Values = {
   name: string;
@@ -82,7 +90,17 @@ function foldFields(fields: Record<string, string> | undefined): Record<string, 
 
 const NUMBERS = ["vcpus", "memoryMb", "diskGb", "sshPort", "rdpPort"] as const;
 
-export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { template?: TemplateRow; onSaved: (row: TemplateRow) => void; onCancel?: () => void; focusKey?: number }) {
+export function TemplateForm({
+  template,
+  onSaved,
+  onCancel,
+  focusKey = 0,
+}: {
+  template?: TemplateRow;
+  onSaved: (row: TemplateRow) => void;
+  onCancel?: () => void;
+  focusKey?: number;
+}) {
   const editing = Boolean(template);
   const p = template ? `tpl-edit-${template.id}` : "tpl-new";
   const initial = useRef(initialValues(template)).current;
@@ -112,7 +130,10 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
   }
 
   function toggleConsole(kind: string, on: boolean) {
-    set("consoleKinds", on ? [...v.consoleKinds.filter((k) => k !== kind), kind] : v.consoleKinds.filter((k) => k !== kind));
+    set(
+      "consoleKinds",
+      on ? [...v.consoleKinds.filter((k) => k !== kind), kind] : v.consoleKinds.filter((k) => k !== kind),
+    );
   }
 
   function validate(): Record<string, string> {
@@ -147,13 +168,15 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
         all.dockerImage = v.dockerImage.trim();
         const command = splitCommand(v.dockerCommand);
         if (command.length) all.dockerCommand = command;
-        if (v.dockerCapabilities.length) all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
+        if (v.dockerCapabilities.length)
+          all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
       }
       return all;
     }
     all.sshUser = v.sshUser.trim() || null;
     if (v.kind === "DOCKER" && v.dockerImage.trim() !== initial.dockerImage) all.dockerImage = v.dockerImage.trim();
-    if (v.kind === "DOCKER") all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
+    if (v.kind === "DOCKER")
+      all.dockerCapabilities = EXTRA_CAPABILITIES.filter((c) => v.dockerCapabilities.includes(c));
     // Only what changed, so the audit log says what was edited.
     const before: Record<string, unknown> = {
       name: initial.name,
@@ -170,7 +193,9 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
       sshUser: initial.sshUser || null,
       dockerCapabilities: EXTRA_CAPABILITIES.filter((c) => initial.dockerCapabilities.includes(c)),
     };
-    return Object.fromEntries(Object.entries(all).filter(([k, value]) => JSON.stringify(value) !== JSON.stringify(before[k])));
+    return Object.fromEntries(
+      Object.entries(all).filter(([k, value]) => JSON.stringify(value) !== JSON.stringify(before[k])),
+    );
   }
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -196,7 +221,13 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
     if (!res.ok) {
       const f = foldFields(res.error.fields);
       setFields(f);
-      setError(Object.keys(f).length ? (f.dockerImage && Object.keys(f).length === 1 ? res.error.message : "Please correct the marked fields.") : res.error.message);
+      setError(
+        Object.keys(f).length
+          ? f.dockerImage && Object.keys(f).length === 1
+            ? res.error.message
+            : "Please correct the marked fields."
+          : res.error.message,
+      );
       focusFirstInvalid(form);
       return;
     }
@@ -207,15 +238,38 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
   const consolesError = fields.consoleKinds;
 
   return (
-    <form onSubmit={onSubmit} noValidate className="grid gap-3 sm:grid-cols-2" data-testid={editing ? "template-edit-form" : "template-new-form"}>
-      <TextField ref={nameRef} id={`${p}-name`} label="Name" autoComplete="off" maxLength={80} value={v.name} onChange={(e) => set("name", e.target.value)} error={fields.name} />
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      className="grid gap-3 sm:grid-cols-2"
+      data-testid={editing ? "template-edit-form" : "template-new-form"}
+    >
+      <TextField
+        ref={nameRef}
+        id={`${p}-name`}
+        label="Name"
+        autoComplete="off"
+        maxLength={80}
+        value={v.name}
+        onChange={(e) => set("name", e.target.value)}
+        error={fields.name}
+      />
       {editing ? (
         <div>
           <span className="block text-sm font-medium text-slate-800">Kind</span>
-          <p className="mt-1 py-2 text-sm text-slate-700">{v.kind === "DOCKER" ? "Docker container" : "libvirt virtual machine"} (cannot be changed)</p>
+          <p className="mt-1 py-2 text-sm text-slate-700">
+            {v.kind === "DOCKER" ? "Docker container" : "libvirt virtual machine"} (cannot be changed)
+          </p>
         </div>
       ) : (
-        <SelectField id={`${p}-kind`} label="Kind" value={v.kind} onChange={(e) => setKind(e.target.value as TemplateKind)} error={fields.kind} data-testid="template-kind">
+        <SelectField
+          id={`${p}-kind`}
+          label="Kind"
+          value={v.kind}
+          onChange={(e) => setKind(e.target.value as TemplateKind)}
+          error={fields.kind}
+          data-testid="template-kind"
+        >
           <option value="DOCKER">Docker container (from an image on the Docker hosts)</option>
           <option value="LIBVIRT">libvirt virtual machine (from a disk image you upload)</option>
         </SelectField>
@@ -251,7 +305,11 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
             autoComplete="off"
             spellCheck={false}
             placeholder="sleep infinity"
-            hint={editing ? "The command cannot be changed after creation." : "Runs instead of the image's default command. Quote arguments with spaces."}
+            hint={
+              editing
+                ? "The command cannot be changed after creation."
+                : "Runs instead of the image's default command. Quote arguments with spaces."
+            }
             value={v.dockerCommand}
             onChange={(e) => set("dockerCommand", e.target.value)}
             error={fields.dockerCommand}
@@ -260,8 +318,8 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
           <fieldset className="sm:col-span-2" data-testid="template-capabilities">
             <legend className="text-sm font-semibold text-slate-800">Extra capabilities (optional)</legend>
             <p className="text-sm text-slate-600">
-              Containers run with a minimal set (files, users, signals, low ports, sshd). Add only what the lab needs; changes apply to machines created or
-              reverted afterwards.
+              Containers run with a minimal set (files, users, signals, low ports, sshd). Add only what the lab needs;
+              changes apply to machines created or reverted afterwards.
             </p>
             <div className="mt-1 flex flex-wrap gap-x-4 gap-y-2">
               {EXTRA_CAPABILITIES.map((c) => (
@@ -271,7 +329,14 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
                     name={`${p}-capability`}
                     value={c}
                     checked={v.dockerCapabilities.includes(c)}
-                    onChange={(e) => set("dockerCapabilities", e.target.checked ? [...v.dockerCapabilities.filter((x) => x !== c), c] : v.dockerCapabilities.filter((x) => x !== c))}
+                    onChange={(e) =>
+                      set(
+                        "dockerCapabilities",
+                        e.target.checked
+                          ? [...v.dockerCapabilities.filter((x) => x !== c), c]
+                          : v.dockerCapabilities.filter((x) => x !== c),
+                      )
+                    }
                     className="h-4 w-4"
                     data-testid={`template-capability-${c}`}
                   />
@@ -285,12 +350,24 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
         </>
       )}
       {v.kind === "LIBVIRT" && !editing && (
-        <p className="text-sm text-slate-600 sm:col-span-2">The template is saved as a draft; then you upload its disk image (qcow2 or raw) in the next step.</p>
+        <p className="text-sm text-slate-600 sm:col-span-2">
+          The template is saved as a draft; then you upload its disk image (qcow2 or raw) in the next step.
+        </p>
       )}
 
       <fieldset className="grid gap-3 sm:col-span-2 sm:grid-cols-4">
         <legend className="mb-1 text-sm font-semibold text-slate-800">Size of each machine</legend>
-        <TextField id={`${p}-vcpus`} label="vCPUs" type="number" inputMode="numeric" min={1} max={64} value={v.vcpus} onChange={(e) => set("vcpus", e.target.value)} error={fields.vcpus} />
+        <TextField
+          id={`${p}-vcpus`}
+          label="vCPUs"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={64}
+          value={v.vcpus}
+          onChange={(e) => set("vcpus", e.target.value)}
+          error={fields.vcpus}
+        />
         <TextField
           id={`${p}-memory`}
           label="RAM (MiB)"
@@ -313,7 +390,13 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
           error={fields.diskGb}
           hint={v.kind === "LIBVIRT" ? "Grows to the image's size if that is larger." : undefined}
         />
-        <SelectField id={`${p}-os`} label="Operating system" value={v.osType} onChange={(e) => set("osType", e.target.value as Values["osType"])} error={fields.osType}>
+        <SelectField
+          id={`${p}-os`}
+          label="Operating system"
+          value={v.osType}
+          onChange={(e) => set("osType", e.target.value as Values["osType"])}
+          error={fields.osType}
+        >
           <option value="LINUX">Linux</option>
           <option value="WINDOWS">Windows</option>
         </SelectField>
@@ -355,11 +438,31 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
             onChange={(e) => set("sshUser", e.target.value)}
             error={fields.sshUser}
           />
-          <TextField id={`${p}-ssh-port`} label="SSH port" type="number" inputMode="numeric" min={1} max={65535} value={v.sshPort} onChange={(e) => set("sshPort", e.target.value)} error={fields.sshPort} />
+          <TextField
+            id={`${p}-ssh-port`}
+            label="SSH port"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={65535}
+            value={v.sshPort}
+            onChange={(e) => set("sshPort", e.target.value)}
+            error={fields.sshPort}
+          />
         </>
       )}
       {v.consoleKinds.includes("rdp") && (
-        <TextField id={`${p}-rdp-port`} label="RDP port" type="number" inputMode="numeric" min={1} max={65535} value={v.rdpPort} onChange={(e) => set("rdpPort", e.target.value)} error={fields.rdpPort} />
+        <TextField
+          id={`${p}-rdp-port`}
+          label="RDP port"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={65535}
+          value={v.rdpPort}
+          onChange={(e) => set("rdpPort", e.target.value)}
+          error={fields.rdpPort}
+        />
       )}
       {v.kind === "DOCKER" && (
         <TextField
@@ -375,11 +478,17 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
       )}
       <div className="sm:col-span-2">
         <label className="flex items-start gap-2 text-sm">
-          <input type="checkbox" checked={v.keepDataDisk} onChange={(e) => set("keepDataDisk", e.target.checked)} className="mt-0.5 h-4 w-4" />
+          <input
+            type="checkbox"
+            checked={v.keepDataDisk}
+            onChange={(e) => set("keepDataDisk", e.target.checked)}
+            className="mt-0.5 h-4 w-4"
+          />
           <span>
             <span className="font-medium text-slate-800">Keep a data disk</span>
             <span className="block text-xs text-slate-500">
-              Each machine gets a second disk{v.kind === "DOCKER" ? " (mounted at /data)" : ""} that survives a revert, for students&apos; work.
+              Each machine gets a second disk{v.kind === "DOCKER" ? " (mounted at /data)" : ""} that survives a revert,
+              for students&apos; work.
             </span>
           </span>
         </label>
@@ -392,7 +501,12 @@ export function TemplateForm({ template, onSaved, onCancel, focusKey = 0 }: { te
         </Alert>
       )}
       <div className="flex flex-wrap gap-2 sm:col-span-2">
-        <Button type="submit" pending={pending} pendingLabel={editing ? "Saving…" : v.kind === "DOCKER" ? "Checking the image…" : "Creating…"} data-testid="template-save">
+        <Button
+          type="submit"
+          pending={pending}
+          pendingLabel={editing ? "Saving…" : v.kind === "DOCKER" ? "Checking the image…" : "Creating…"}
+          data-testid="template-save"
+        >
           {editing ? "Save changes" : v.kind === "DOCKER" ? "Create template" : "Create draft and continue"}
         </Button>
         {onCancel && (

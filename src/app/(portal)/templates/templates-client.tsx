@@ -12,7 +12,15 @@ import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-e
 import { ImageUpload } from "./image-upload";
 import { IsoInstall } from "./iso-install";
 import { TemplateForm } from "./template-form";
-import { CONSOLE_LABEL, formatBytes, formatMemory, type Role, STATUS_CLASS, STATUS_LABEL, type TemplateRow } from "./types";
+import {
+  CONSOLE_LABEL,
+  formatBytes,
+  formatMemory,
+  type Role,
+  STATUS_CLASS,
+  STATUS_LABEL,
+  type TemplateRow,
+} from "./types";
 
 const byName = (a: TemplateRow, b: TemplateRow) => a.name.localeCompare(b.name);
 type Open = { id: string; what: "edit" | "upload" | "iso" } | null;
@@ -44,8 +52,14 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
     void load();
   }, [load]);
 
-  const upsert = useCallback((row: TemplateRow) => setTemplates((list) => [...(list ?? []).filter((t) => t.id !== row.id), row].sort(byName)), []);
-  const remove = useCallback((id: string) => setTemplates((list) => (list ? list.filter((t) => t.id !== id) : list)), []);
+  const upsert = useCallback(
+    (row: TemplateRow) => setTemplates((list) => [...(list ?? []).filter((t) => t.id !== row.id), row].sort(byName)),
+    [],
+  );
+  const remove = useCallback(
+    (id: string) => setTemplates((list) => (list ? list.filter((t) => t.id !== id) : list)),
+    [],
+  );
 
   useLiveEvents(["template.updated", "live.reconnected"], (data, type) => {
     if (type === "live.reconnected") {
@@ -109,7 +123,12 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
             What machines are made from.{role === "TEACHER" ? " You see the ready templates and your own." : ""}
           </p>
         </div>
-        <Button aria-expanded={newPanel.open} aria-controls="new-template-panel" onClick={openNew} data-testid="new-template-open">
+        <Button
+          aria-expanded={newPanel.open}
+          aria-controls="new-template-panel"
+          onClick={openNew}
+          data-testid="new-template-open"
+        >
           New template
         </Button>
       </div>
@@ -125,7 +144,8 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
           {newStep.step === "upload" && (
             <div className="space-y-3">
               <Alert tone="info">
-                Draft <strong>{newStep.template.name}</strong> saved. Upload its disk image to make it ready; you can also do this later from its card.
+                Draft <strong>{newStep.template.name}</strong> saved. Upload its disk image to make it ready; you can
+                also do this later from its card.
               </Alert>
               <ImageUpload
                 template={newStep.template}
@@ -137,7 +157,12 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
               />
               <p className="text-sm text-slate-600">
                 No disk image yet?{" "}
-                <button type="button" className="font-medium text-brand-700 underline" onClick={() => installInstead(newStep.template)} data-testid="new-template-iso">
+                <button
+                  type="button"
+                  className="font-medium text-brand-700 underline"
+                  onClick={() => installInstead(newStep.template)}
+                  data-testid="new-template-iso"
+                >
                   Install from an ISO instead
                 </button>
               </p>
@@ -146,7 +171,8 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
           {newStep.step === "done" && (
             <div className="space-y-3">
               <Alert tone="success" testId="template-created">
-                Template <strong>{newStep.template.name}</strong> is {newStep.template.status === "READY" ? "ready" : STATUS_LABEL[newStep.template.status].toLowerCase()}.
+                Template <strong>{newStep.template.name}</strong> is{" "}
+                {newStep.template.status === "READY" ? "ready" : STATUS_LABEL[newStep.template.status].toLowerCase()}.
                 {newStep.template.status === "READY" && " Machines can now be made from it."}
               </Alert>
               <div className="flex flex-wrap gap-2">
@@ -174,7 +200,9 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
         </p>
       )}
       {templates && templates.length === 0 && (
-        <EmptyState title="No templates yet">A Docker template names an image on the Docker hosts; a VM template gets a disk image you upload.</EmptyState>
+        <EmptyState title="No templates yet">
+          A Docker template names an image on the Docker hosts; a VM template gets a disk image you upload.
+        </EmptyState>
       )}
 
       {templates && templates.length > 0 && (
@@ -187,13 +215,20 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
             const canIso = t.kind === "LIBVIRT" && t.canEdit && !t.imageFormat && !installing;
             const showIso = t.kind === "LIBVIRT" && t.canEdit && (installing || (isOpen === "iso" && canIso));
             return (
-              <li key={t.id} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4" data-testid={`template-card-${t.name}`}>
+              <li
+                key={t.id}
+                className="min-w-0 rounded-lg border border-slate-200 bg-white p-4"
+                data-testid={`template-card-${t.name}`}
+              >
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div className="min-w-0">
                     <h2 className="font-semibold break-words text-slate-900">{t.name}</h2>
                     <p className="text-sm text-slate-600">{t.kind === "DOCKER" ? "Docker container" : "libvirt VM"}</p>
                   </div>
-                  <span className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_CLASS[t.status]}`} data-testid="template-status">
+                  <span
+                    className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_CLASS[t.status]}`}
+                    data-testid="template-status"
+                  >
                     {STATUS_LABEL[t.status]}
                   </span>
                 </div>
@@ -206,7 +241,9 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                     {t.kind === "DOCKER" ? (
                       <>
                         <code className="font-mono text-xs">{t.dockerImage}</code>
-                        {t.dockerCommand && t.dockerCommand.length > 0 && <div className="font-mono text-xs text-slate-600">$ {t.dockerCommand.join(" ")}</div>}
+                        {t.dockerCommand && t.dockerCommand.length > 0 && (
+                          <div className="font-mono text-xs text-slate-600">$ {t.dockerCommand.join(" ")}</div>
+                        )}
                       </>
                     ) : t.imageFormat ? (
                       `${t.imageFormat}${t.imageBytes !== null ? `, ${formatBytes(t.imageBytes)}` : ""}`
@@ -216,7 +253,8 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                   </dd>
                   <dt className="text-slate-500">Size</dt>
                   <dd>
-                    {t.vcpus} vCPU · {formatMemory(t.memoryMb)} RAM · {t.diskGb} GB disk · {t.osType === "WINDOWS" ? "Windows" : "Linux"}
+                    {t.vcpus} vCPU · {formatMemory(t.memoryMb)} RAM · {t.diskGb} GB disk ·{" "}
+                    {t.osType === "WINDOWS" ? "Windows" : "Linux"}
                   </dd>
                   <dt className="text-slate-500">Consoles</dt>
                   <dd className="flex flex-wrap gap-1">
@@ -230,7 +268,9 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                         SSH {t.sshUser ? `${t.sshUser}@` : ""}port {t.sshPort}
                       </span>
                     )}
-                    {t.consoleKinds.includes("rdp") && <span className="text-xs text-slate-500">RDP port {t.rdpPort}</span>}
+                    {t.consoleKinds.includes("rdp") && (
+                      <span className="text-xs text-slate-500">RDP port {t.rdpPort}</span>
+                    )}
                   </dd>
                   {(t.consoleKinds.includes("ssh") || t.consoleKinds.includes("rdp")) && (
                     <>
@@ -338,7 +378,10 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
                       onConverted={(row) => {
                         upsert(row);
                         if (open?.id === row.id) setOpen(null);
-                        note(row.id, `Converted: the installed disk is now the template's image. The template is ${row.status === "READY" ? "ready" : STATUS_LABEL[row.status].toLowerCase()}.`);
+                        note(
+                          row.id,
+                          `Converted: the installed disk is now the template's image. The template is ${row.status === "READY" ? "ready" : STATUS_LABEL[row.status].toLowerCase()}.`,
+                        );
                       }}
                     />
                   </div>
@@ -374,7 +417,8 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
       >
         {deleting && (
           <p>
-            <strong>{deleting.name}</strong> and its image are removed from the portal and from every host. A template that machines still use cannot be deleted.
+            <strong>{deleting.name}</strong> and its image are removed from the portal and from every host. A template
+            that machines still use cannot be deleted.
           </p>
         )}
       </ConfirmDialog>

@@ -6,9 +6,18 @@ export type TemplateKind = TTemplateRow["kind"];
 export type Role = "ADMIN" | "TEACHER" | "STUDENT";
 
 /** Consoles each kind of machine can offer (the API refuses the others). */
-export const CONSOLES_FOR: Record<TemplateKind, readonly string[]> = { LIBVIRT: ["vnc", "spice", "ssh", "rdp"], DOCKER: ["exec", "ssh", "rdp"] };
+export const CONSOLES_FOR: Record<TemplateKind, readonly string[]> = {
+  LIBVIRT: ["vnc", "spice", "ssh", "rdp"],
+  DOCKER: ["exec", "ssh", "rdp"],
+};
 export const DEFAULT_CONSOLE: Record<TemplateKind, string> = { LIBVIRT: "vnc", DOCKER: "exec" };
-export const CONSOLE_LABEL: Record<string, string> = { vnc: "VNC", spice: "SPICE", ssh: "SSH", rdp: "RDP", exec: "Shell (exec)" };
+export const CONSOLE_LABEL: Record<string, string> = {
+  vnc: "VNC",
+  spice: "SPICE",
+  ssh: "SSH",
+  rdp: "RDP",
+  exec: "Shell (exec)",
+};
 
 export const STATUS_CLASS: Record<TTemplateRow["status"], string> = {
   DRAFT: "bg-slate-100 text-slate-700 ring-slate-200",
@@ -17,7 +26,13 @@ export const STATUS_CLASS: Record<TTemplateRow["status"], string> = {
   READY: "bg-green-100 text-green-800 ring-green-200",
   FAILED: "bg-red-100 text-red-800 ring-red-200",
 };
-export const STATUS_LABEL: Record<TTemplateRow["status"], string> = { DRAFT: "Draft", UPLOADING: "Uploading", INSTALLING: "Installing", READY: "Ready", FAILED: "Failed" };
+export const STATUS_LABEL: Record<TTemplateRow["status"], string> = {
+  DRAFT: "Draft",
+  UPLOADING: "Uploading",
+  INSTALLING: "Installing",
+  READY: "Ready",
+  FAILED: "Failed",
+};
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

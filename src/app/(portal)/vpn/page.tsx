@@ -14,8 +14,8 @@ export default async function VpnPage() {
       <div>
         <h1 className="text-2xl font-semibold">Lab VPN</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Reach your lab machines from your own computer (RDP, SSH, the web apps you build) through the lab&apos;s OpenVPN server. Your profile only
-          reaches the machines you may use.
+          Reach your lab machines from your own computer (RDP, SSH, the web apps you build) through the lab&apos;s
+          OpenVPN server. Your profile only reaches the machines you may use.
         </p>
       </div>
       <VpnClient initial={initial} />

@@ -30,7 +30,8 @@ export type MyVpn = {
   history: Cert[];
 };
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+const day = (iso: string) =>
+  new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 const daysLeft = (iso: string) => Math.max(0, Math.ceil((new Date(iso).getTime() - Date.now()) / 86_400_000));
 
 export function VpnClient({ initial }: { initial: MyVpn }) {
@@ -72,7 +73,8 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
     );
   }
 
-  if (!vpn.enabled) return <EmptyState title="The lab VPN is not enabled">An administrator turns it on for this portal.</EmptyState>;
+  if (!vpn.enabled)
+    return <EmptyState title="The lab VPN is not enabled">An administrator turns it on for this portal.</EmptyState>;
   const c = vpn.certificate;
 
   return (
@@ -81,14 +83,22 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
       {notice && <Alert tone="success">{notice}</Alert>}
       {c?.renewalDue && (
         <Alert tone="warning" testId="vpn-renewal">
-          Your VPN certificate expires on {day(c.expiresAt)} ({daysLeft(c.expiresAt)} days). Renew it now and download the new profile.
+          Your VPN certificate expires on {day(c.expiresAt)} ({daysLeft(c.expiresAt)} days). Renew it now and download
+          the new profile.
         </Alert>
       )}
       {!c ? (
         <section className="rounded-lg border border-slate-200 bg-white p-5">
           <h2 className="text-lg font-semibold">No VPN profile yet</h2>
-          <p className="mt-1 text-sm text-slate-600">Create your personal profile: a certificate only you hold, with a fixed address in the lab network.</p>
-          <Button className="mt-4" pending={busy === "create"} pendingLabel="Creating…" onClick={() => void act("create")}>
+          <p className="mt-1 text-sm text-slate-600">
+            Create your personal profile: a certificate only you hold, with a fixed address in the lab network.
+          </p>
+          <Button
+            className="mt-4"
+            pending={busy === "create"}
+            pendingLabel="Creating…"
+            onClick={() => void act("create")}
+          >
             Create my VPN profile
           </Button>
         </section>
@@ -106,10 +116,23 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
                 </dd>
                 <dt className="text-slate-500">Valid until</dt>
                 <dd>
-                  {day(c.expiresAt)} {c.expired ? <span className="text-red-700">(expired)</span> : <span className="text-slate-500">({daysLeft(c.expiresAt)} days)</span>}
+                  {day(c.expiresAt)}{" "}
+                  {c.expired ? (
+                    <span className="text-red-700">(expired)</span>
+                  ) : (
+                    <span className="text-slate-500">({daysLeft(c.expiresAt)} days)</span>
+                  )}
                 </dd>
                 <dt className="text-slate-500">Routes</dt>
-                <dd className="font-mono">{vpn.routes.length ? vpn.routes.join(", ") : <span className="font-sans text-slate-500">none yet — your machines have no address in a lab network</span>}</dd>
+                <dd className="font-mono">
+                  {vpn.routes.length ? (
+                    vpn.routes.join(", ")
+                  ) : (
+                    <span className="font-sans text-slate-500">
+                      none yet — your machines have no address in a lab network
+                    </span>
+                  )}
+                </dd>
               </dl>
             </div>
             <div className="flex flex-wrap gap-2">
@@ -129,9 +152,13 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
             <ul className="mt-1 list-disc space-y-1 pl-5">
               <li>Windows, macOS, Android, iOS: import the file into OpenVPN Connect.</li>
               <li>
-                Linux: <code className="rounded bg-slate-100 px-1">sudo openvpn --config {"<file>"}.ovpn</code> or import it in NetworkManager.
+                Linux: <code className="rounded bg-slate-100 px-1">sudo openvpn --config {"<file>"}.ovpn</code> or
+                import it in NetworkManager.
               </li>
-              <li>You reach only your own machines. Got a machine in a new lab network? Download the profile again for its route.</li>
+              <li>
+                You reach only your own machines. Got a machine in a new lab network? Download the profile again for its
+                route.
+              </li>
             </ul>
           </div>
         </section>
@@ -142,7 +169,8 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
           <ul className="mt-2 space-y-1 text-sm text-slate-600">
             {vpn.history.map((h) => (
               <li key={h.id}>
-                <span className="font-mono">{h.serial.slice(0, 12)}…</span> issued {day(h.issuedAt)}, revoked {h.revokedAt ? day(h.revokedAt) : ""} ({h.revokeReason})
+                <span className="font-mono">{h.serial.slice(0, 12)}…</span> issued {day(h.issuedAt)}, revoked{" "}
+                {h.revokedAt ? day(h.revokedAt) : ""} ({h.revokeReason})
               </li>
             ))}
           </ul>
@@ -163,7 +191,12 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
                 Renew
               </Button>
             ) : (
-              <Button variant="danger" pending={busy === "revoke"} pendingLabel="Revoking…" onClick={() => void act("revoke")}>
+              <Button
+                variant="danger"
+                pending={busy === "revoke"}
+                pendingLabel="Revoking…"
+                onClick={() => void act("revoke")}
+              >
                 Revoke
               </Button>
             )}
@@ -171,9 +204,15 @@ export function VpnClient({ initial }: { initial: MyVpn }) {
         }
       >
         {confirm === "rotate" ? (
-          <p>You get a new certificate with the same address. The profile you have now stops working at once; download the new one after renewing.</p>
+          <p>
+            You get a new certificate with the same address. The profile you have now stops working at once; download
+            the new one after renewing.
+          </p>
         ) : (
-          <p>The profile stops working at once, everywhere, and a connected session is ended. You can create a new profile afterwards.</p>
+          <p>
+            The profile stops working at once, everywhere, and a connected session is ended. You can create a new
+            profile afterwards.
+          </p>
         )}
       </Dialog>
     </div>

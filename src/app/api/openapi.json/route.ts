@@ -5,4 +5,7 @@ import { withAuth } from "@/server/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withAuth(() => json(openApiDocument(), { headers: { "Cache-Control": "public, max-age=60" } }), docsRoutes.openapi);
+export const GET = withAuth(
+  () => json(openApiDocument(), { headers: { "Cache-Control": "public, max-age=60" } }),
+  docsRoutes.openapi,
+);

@@ -7,7 +7,14 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { capabilitiesFor } from "@/lib/docker-capabilities";
 import { dockerUriProblem } from "@/server/hosts/uri";
-import { applyIsolation, dockerLabBridges, isLocalHost, isolationError, REMOTE_WARNING, registerDockerSource } from "../isolation";
+import {
+  applyIsolation,
+  dockerLabBridges,
+  isLocalHost,
+  isolationError,
+  REMOTE_WARNING,
+  registerDockerSource,
+} from "../isolation";
 import {
   type Created,
   type DisplayInfo,
@@ -64,11 +71,18 @@ export function dockerOptions(host: Pick<HostTarget, "uri" | "tlsDir">): Docker.
       host: url.hostname,
       port: Number(url.port || (tls ? 2376 : 2375)),
       ...(tls && host.tlsDir
-        ? { ca: readFileSync(join(host.tlsDir, "ca.pem")), cert: readFileSync(join(host.tlsDir, "cert.pem")), key: readFileSync(join(host.tlsDir, "key.pem")) }
+        ? {
+            ca: readFileSync(join(host.tlsDir, "ca.pem")),
+            cert: readFileSync(join(host.tlsDir, "cert.pem")),
+            key: readFileSync(join(host.tlsDir, "key.pem")),
+          }
         : {}),
     };
   }
-  throw new ProviderError("INVALID", `Unsupported Docker endpoint ${uri}: use unix:///var/run/docker.sock, tcp://host:2376 (TLS) or ssh://user@host.`);
+  throw new ProviderError(
+    "INVALID",
+    `Unsupported Docker endpoint ${uri}: use unix:///var/run/docker.sock, tcp://host:2376 (TLS) or ssh://user@host.`,
+  );
 }
 
 /** OpenSSH's SHA256 fingerprint of a raw host key: "SHA256:" + unpadded base64 of its SHA-256. */
@@ -92,11 +106,24 @@ function toProviderError(error: unknown, uri: string): ProviderError {
   if (error instanceof ProviderError) return error;
   const e = error as { statusCode?: number; code?: string; message?: string; json?: { message?: string } };
   const message = e.json?.message ?? e.message ?? String(error);
-  if (e.code === "ECONNREFUSED" || e.code === "ENOENT" || e.code === "EHOSTUNREACH" || e.code === "ETIMEDOUT" || e.code === "ENOTFOUND" || e.code === "EACCES") {
+  if (
+    e.code === "ECONNREFUSED" ||
+    e.code === "ENOENT" ||
+    e.code === "EHOSTUNREACH" ||
+    e.code === "ETIMEDOUT" ||
+    e.code === "ENOTFOUND" ||
+    e.code === "EACCES"
+  ) {
     return new ProviderError("UNREACHABLE", `Cannot connect to Docker at ${uri}: ${e.code}`, message);
   }
-  if (/verification failed|Host denied/i.test(message)) return new ProviderError("UNREACHABLE", `The SSH host key of ${uri.split("?")[0]} does not match the pinned fingerprint: refused.`, message);
-  if (/All configured authentication methods failed|authentication/i.test(message)) return new ProviderError("UNREACHABLE", `SSH sign-in to ${uri.split("?")[0]} failed: ${message}`);
+  if (/verification failed|Host denied/i.test(message))
+    return new ProviderError(
+      "UNREACHABLE",
+      `The SSH host key of ${uri.split("?")[0]} does not match the pinned fingerprint: refused.`,
+      message,
+    );
+  if (/All configured authentication methods failed|authentication/i.test(message))
+    return new ProviderError("UNREACHABLE", `SSH sign-in to ${uri.split("?")[0]} failed: ${message}`);
   if (e.statusCode === 404) return new ProviderError("NOT_FOUND", message);
   if (e.statusCode === 409) return new ProviderError("CONFLICT", message);
   if (/no space left/i.test(message)) return new ProviderError("NO_SPACE", `The host's disk is full: ${message}`);
@@ -131,15 +158,29 @@ export class DockerProvider implements MachineProvider {
   }
 
   async probe(): Promise<HostProbe> {
-    const info = await this.call(() => this.docker.info() as Promise<{ ServerVersion: string; NCPU: number; MemTotal: number; SecurityOptions?: string[] }>);
+    const info = await this.call(
+      () =>
+        this.docker.info() as Promise<{
+          ServerVersion: string;
+          NCPU: number;
+          MemTotal: number;
+          SecurityOptions?: string[];
+        }>,
+    );
     const warnings: string[] = [];
-    if (/^ssh:/.test(this.host.uri) && !/[?&]fingerprint=/.test(this.host.uri)) warnings.push("The SSH host key is not pinned: add ?fingerprint=SHA256:… (ssh-keygen -lf) to the URI.");
+    if (/^ssh:/.test(this.host.uri) && !/[?&]fingerprint=/.test(this.host.uri))
+      warnings.push("The SSH host key is not pinned: add ?fingerprint=SHA256:… (ssh-keygen -lf) to the URI.");
     if (!isLocalHost(this.host)) warnings.push(REMOTE_WARNING);
     else {
       const failed = isolationError();
       if (failed) warnings.push(failed);
     }
-    return { version: `Docker ${info.ServerVersion}`, vcpus: info.NCPU, memoryMb: Math.floor(info.MemTotal / 1024 / 1024), warnings };
+    return {
+      version: `Docker ${info.ServerVersion}`,
+      vcpus: info.NCPU,
+      memoryMb: Math.floor(info.MemTotal / 1024 / 1024),
+      warnings,
+    };
   }
 
   async prepareTemplate(template: { id: string; dockerImage?: string | null }): Promise<{ volume: string }> {
@@ -149,7 +190,11 @@ export class DockerProvider implements MachineProvider {
       await this.docker.getImage(image).inspect();
     } catch (error) {
       const e = toProviderError(error, this.host.uri);
-      if (e.reason === "NOT_FOUND") throw new ProviderError("NOT_FOUND", `The image ${image} is not on host ${this.host.name}. Load it there first (docker load or docker import).`);
+      if (e.reason === "NOT_FOUND")
+        throw new ProviderError(
+          "NOT_FOUND",
+          `The image ${image} is not on host ${this.host.name}. Load it there first (docker load or docker import).`,
+        );
       throw e;
     }
     return { volume: image };
@@ -170,7 +215,8 @@ export class DockerProvider implements MachineProvider {
       const cmd = info.Config?.Cmd ?? [];
       const entry = info.Config?.Entrypoint ?? [];
       // an image whose command is just an interactive shell (debian, ubuntu, …) would exit at once without a TTY
-      const bareShell = entry.length === 0 && cmd.length === 1 && /^(\/usr)?(\/bin\/)?(ba|a|z|da)?sh$/.test(cmd[0] ?? "");
+      const bareShell =
+        entry.length === 0 && cmd.length === 1 && /^(\/usr)?(\/bin\/)?(ba|a|z|da)?sh$/.test(cmd[0] ?? "");
       has = (cmd.length > 0 || entry.length > 0) && !bareShell;
       this.imageHasCmd.set(image, has);
     }
@@ -181,14 +227,21 @@ export class DockerProvider implements MachineProvider {
     const t = spec.template;
     if (!t.dockerImage) throw new ProviderError("INVALID", "This template names no Docker image.");
     const ports: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    if (t.consoleKinds.includes("ssh")) ports[`${t.sshPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
-    if (t.consoleKinds.includes("rdp")) ports[`${t.rdpPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
+    if (t.consoleKinds.includes("ssh"))
+      ports[`${t.sshPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
+    if (t.consoleKinds.includes("rdp"))
+      ports[`${t.rdpPort}/tcp`] = [{ HostIp: this.host.publishAddress, HostPort: "" }];
     const network = spec.network ?? DEFAULT_NETWORK;
     return {
       name: names.domain(spec.machineId),
       Image: t.dockerImage,
       ...(cmd ? { Cmd: cmd } : {}),
-      Hostname: spec.name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "lab",
+      Hostname:
+        spec.name
+          .toLowerCase()
+          .replace(/[^a-z0-9-]/g, "-")
+          .replace(/^-+|-+$/g, "")
+          .slice(0, 63) || "lab",
       Tty: false,
       Labels: { [MANAGED]: "true", [LABEL]: spec.machineId, "lab-portal.template": t.id, ...(spec.labels ?? {}) },
       ExposedPorts: Object.fromEntries(Object.keys(ports).map((p) => [p, {}])),
@@ -237,13 +290,17 @@ export class DockerProvider implements MachineProvider {
   }
 
   async reboot(ref: string, _spec: MachineSpec, options: { timeoutMs?: number } = {}): Promise<StartResult> {
-    await this.call(() => this.docker.getContainer(ref).restart({ t: Math.ceil((options.timeoutMs ?? 30_000) / 1000) }));
+    await this.call(() =>
+      this.docker.getContainer(ref).restart({ t: Math.ceil((options.timeoutMs ?? 30_000) / 1000) }),
+    );
     return { display: null };
   }
 
   async commitImage(ref: string, image: string): Promise<void> {
     const [repo, tag] = splitImage(image);
-    await this.call(() => this.docker.getContainer(ref).commit({ repo, tag, pause: true, comment: "Lab Portal class base" }));
+    await this.call(() =>
+      this.docker.getContainer(ref).commit({ repo, tag, pause: true, comment: "Lab Portal class base" }),
+    );
   }
 
   async keepDisk(ref: string, _machineId: string, keptName: string): Promise<string> {
@@ -263,7 +320,10 @@ export class DockerProvider implements MachineProvider {
 
   async delete(ref: string, spec: Pick<MachineSpec, "machineId" | "template">): Promise<void> {
     await this.call(() => this.docker.getContainer(ref).remove({ force: true, v: true })).catch(ignoreNotFound);
-    if (spec.template.keepDataDisk) await this.call(() => this.docker.getVolume(`${names.domain(spec.machineId)}-data`).remove()).catch(ignoreNotFound);
+    if (spec.template.keepDataDisk)
+      await this.call(() => this.docker.getVolume(`${names.domain(spec.machineId)}-data`).remove()).catch(
+        ignoreNotFound,
+      );
   }
 
   private async inspect(ref: string) {
@@ -292,7 +352,13 @@ export class DockerProvider implements MachineProvider {
     if (kinds.includes("ssh")) {
       const info = await this.inspect(ref);
       const binding = info.NetworkSettings.Ports?.[`${spec.template.sshPort}/tcp`]?.[0];
-      if (binding?.HostPort) return { kind: "ssh", host: binding.HostIp && binding.HostIp !== "0.0.0.0" ? binding.HostIp : this.host.publishAddress, port: Number(binding.HostPort), user: sshUser };
+      if (binding?.HostPort)
+        return {
+          kind: "ssh",
+          host: binding.HostIp && binding.HostIp !== "0.0.0.0" ? binding.HostIp : this.host.publishAddress,
+          port: Number(binding.HostPort),
+          user: sshUser,
+        };
       const [address] = ipsOf(info);
       if (address) return { kind: "ssh", host: address, port: spec.template.sshPort, user: sshUser };
       return null;
@@ -308,7 +374,14 @@ export class DockerProvider implements MachineProvider {
   async openExec(containerId: string, shell: string, size: { cols: number; rows: number }) {
     const container = this.docker.getContainer(containerId);
     const exec = await this.call(() =>
-      container.exec({ Cmd: [shell], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"] }),
+      container.exec({
+        Cmd: [shell],
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        Env: ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"],
+      }),
     );
     const stream = await this.call(() => exec.start({ hijack: true, stdin: true, Tty: true }));
     await exec.resize({ h: size.rows, w: size.cols }).catch(() => undefined);
@@ -323,7 +396,9 @@ export class DockerProvider implements MachineProvider {
   async publishedPort(ref: string, port: number): Promise<{ host: string; port: number } | null> {
     const info = await this.inspect(ref);
     const binding = info.NetworkSettings.Ports?.[`${port}/tcp`]?.[0];
-    return binding?.HostPort ? { host: binding.HostIp || this.host.publishAddress, port: Number(binding.HostPort) } : null;
+    return binding?.HostPort
+      ? { host: binding.HostIp || this.host.publishAddress, port: Number(binding.HostPort) }
+      : null;
   }
 
   async addresses(ref: string): Promise<string[]> {
@@ -336,11 +411,17 @@ export class DockerProvider implements MachineProvider {
       memory_stats?: { usage?: number; limit?: number };
     };
     const cpu = s.cpu_stats?.cpu_usage?.total_usage;
-    return { cpuSeconds: cpu === undefined ? null : cpu / 1e9, memoryBytes: s.memory_stats?.usage ?? null, memoryLimitBytes: s.memory_stats?.limit ?? null };
+    return {
+      cpuSeconds: cpu === undefined ? null : cpu / 1e9,
+      memoryBytes: s.memory_stats?.usage ?? null,
+      memoryLimitBytes: s.memory_stats?.limit ?? null,
+    };
   }
 
   async inventory(): Promise<InventoryItem[]> {
-    const list = await this.call(() => this.docker.listContainers({ all: true, filters: { label: [`${MANAGED}=true`] } }));
+    const list = await this.call(() =>
+      this.docker.listContainers({ all: true, filters: { label: [`${MANAGED}=true`] } }),
+    );
     return list.map((c) => ({
       ref: (c.Names[0] ?? c.Id).replace(/^\//, ""),
       machineId: c.Labels[LABEL] ?? null,
@@ -373,7 +454,11 @@ export class DockerProvider implements MachineProvider {
             buffer = buffer.slice(nl + 1);
             nl = buffer.indexOf("\n");
             try {
-              const e = JSON.parse(line) as { Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+              const e = JSON.parse(line) as {
+                Action?: string;
+                timeNano?: number;
+                Actor?: { Attributes?: Record<string, string> };
+              };
               const attrs = e.Actor?.Attributes ?? {};
               const state: ProviderState | null =
                 e.Action === "start" || e.Action === "unpause" || e.Action === "restart"
@@ -385,7 +470,13 @@ export class DockerProvider implements MachineProvider {
                       : e.Action === "destroy"
                         ? "missing"
                         : null;
-              if (state && attrs.name) onEvent({ ref: attrs.name, machineId: attrs[LABEL] ?? null, state, at: e.timeNano ? new Date(e.timeNano / 1e6) : undefined });
+              if (state && attrs.name)
+                onEvent({
+                  ref: attrs.name,
+                  machineId: attrs[LABEL] ?? null,
+                  state,
+                  at: e.timeNano ? new Date(e.timeNano / 1e6) : undefined,
+                });
             } catch {
               // a partial or foreign line: ignore
             }
@@ -436,7 +527,8 @@ export class DockerProvider implements MachineProvider {
       ).then(
         () => true,
         (error) => {
-          if (error instanceof ProviderError && (error.reason === "CONFLICT" || /already exists/.test(error.message))) return true;
+          if (error instanceof ProviderError && (error.reason === "CONFLICT" || /already exists/.test(error.message)))
+            return true;
           if (/overlap/i.test((error as Error).message) && attempt < 16) return false;
           throw error;
         },
@@ -452,7 +544,8 @@ export class DockerProvider implements MachineProvider {
     this.networksReady.delete(name);
     // by id: two networks of one name (made by two portal instances at once) are both removed
     const all = await this.call(() => this.docker.listNetworks({ filters: { name: [name] } }));
-    for (const n of all.filter((x) => x.Name === name)) await this.call(() => this.docker.getNetwork(n.Id).remove()).catch(ignoreNotFound);
+    for (const n of all.filter((x) => x.Name === name))
+      await this.call(() => this.docker.getNetwork(n.Id).remove()).catch(ignoreNotFound);
     if (isLocalHost(this.host)) await applyIsolation();
   }
 }

@@ -2,7 +2,10 @@
 // integers; names are checked against a strict pattern, so nothing a user typed can change the structure.
 
 export function esc(value: string | number): string {
-  return String(value).replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string);
+  return String(value).replace(
+    /[<>&'"]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c] as string,
+  );
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}$/;
@@ -19,7 +22,9 @@ function int(n: number, what: string): number {
 
 /** A stable UUID for a machine id (so re-defining a domain updates it instead of clashing). */
 export async function uuidFor(machineId: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`lab-portal:${machineId}`)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`lab-portal:${machineId}`)),
+  );
   const b = digest.slice(0, 16);
   b[6] = ((b[6] as number) & 0x0f) | 0x50;
   b[8] = ((b[8] as number) & 0x3f) | 0x80;
@@ -53,11 +58,17 @@ export function domainXml(d: DomainSpec): string {
   const cdrom = d.cdrom
     ? `    <disk type='file' device='cdrom'><driver name='qemu' type='raw'/><source file='${esc(d.cdrom)}'/><target dev='sda' bus='sata'/><readonly/></disk>`
     : "";
-  const net = d.network ? `    <interface type='network'><source network='${esc(safeName(d.network, "network name"))}'/><model type='virtio'/></interface>` : "";
+  const net = d.network
+    ? `    <interface type='network'><source network='${esc(safeName(d.network, "network name"))}'/><model type='virtio'/></interface>`
+    : "";
   const g = d.graphics;
   const graphics = [
-    g.vnc ? `    <graphics type='vnc' autoport='yes' listen='${esc(g.listen)}' passwd='${esc(g.password)}'><listen type='address' address='${esc(g.listen)}'/></graphics>` : "",
-    g.spice ? `    <graphics type='spice' autoport='yes' listen='${esc(g.listen)}' passwd='${esc(g.password)}'><listen type='address' address='${esc(g.listen)}'/></graphics>` : "",
+    g.vnc
+      ? `    <graphics type='vnc' autoport='yes' listen='${esc(g.listen)}' passwd='${esc(g.password)}'><listen type='address' address='${esc(g.listen)}'/></graphics>`
+      : "",
+    g.spice
+      ? `    <graphics type='spice' autoport='yes' listen='${esc(g.listen)}' passwd='${esc(g.password)}'><listen type='address' address='${esc(g.listen)}'/></graphics>`
+      : "",
   ].filter(Boolean);
   const meta = Object.entries(d.metadata)
     .map(([k, v]) => `<lp:${esc(safeName(k, "metadata key"))}>${esc(v)}</lp:${esc(k)}>`)
@@ -90,7 +101,11 @@ ${[disks, cdrom, net, ...graphics].filter(Boolean).join("\n")}
 `;
 }
 
-export type NetworkSpec = { name: string; bridge: string; subnet: { address: string; prefix: number; dhcpStart: string; dhcpEnd: string } };
+export type NetworkSpec = {
+  name: string;
+  bridge: string;
+  subnet: { address: string; prefix: number; dhcpStart: string; dhcpEnd: string };
+};
 
 /** An isolated network: no <forward>, so guests reach each other and the host, never beyond it. */
 export function networkXml(n: NetworkSpec): string {

@@ -87,12 +87,16 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   async probe(): Promise<HostProbe> {
-    const [version, info] = await Promise.all([this.virsh.run(["version"], { timeoutMs: 15_000 }), this.virsh.run(["nodeinfo"], { timeoutMs: 15_000 })]);
+    const [version, info] = await Promise.all([
+      this.virsh.run(["version"], { timeoutMs: 15_000 }),
+      this.virsh.run(["nodeinfo"], { timeoutMs: 15_000 }),
+    ]);
     const cpus = Number(/CPU\(s\):\s+(\d+)/.exec(info)?.[1] ?? 0);
     const memKiB = Number(/Memory size:\s+(\d+)/.exec(info)?.[1] ?? 0);
     const hv = /Running hypervisor:\s+(.+)/.exec(version)?.[1]?.trim() ?? "unknown";
     const warnings: string[] = [];
-    if (this.host.virtType !== "kvm") warnings.push("Software emulation (virtType qemu): guests run much slower than with KVM.");
+    if (this.host.virtType !== "kvm")
+      warnings.push("Software emulation (virtType qemu): guests run much slower than with KVM.");
     if (!isLocalHost(this.host)) warnings.push(REMOTE_WARNING);
     else {
       const failed = isolationError();
@@ -123,7 +127,8 @@ export class LibvirtProvider implements MachineProvider {
         xml = await this.virsh.run(["pool-dumpxml", this.pool]);
       }
       const info = await this.virsh.run(["pool-info", this.pool]);
-      if (!/State:\s+running/.test(info)) await this.virsh.run(["pool-start", this.pool]).catch(ignoreMessage(/already active/));
+      if (!/State:\s+running/.test(info))
+        await this.virsh.run(["pool-start", this.pool]).catch(ignoreMessage(/already active/));
       await this.virsh.run(["pool-autostart", this.pool]).catch(() => undefined);
       const path = /<path>([^<]+)<\/path>/.exec(xml)?.[1];
       if (!path) throw new ProviderError("FAILED", `Storage pool ${this.pool} has no folder.`);
@@ -139,7 +144,10 @@ export class LibvirtProvider implements MachineProvider {
     return join(await this.ensurePool(), safeName(volume, "volume name"));
   }
 
-  async prepareTemplate(template: { id: string; imagePath?: string | null }, onProgress?: (done: number, total: number) => void): Promise<{ volume: string }> {
+  async prepareTemplate(
+    template: { id: string; imagePath?: string | null },
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ volume: string }> {
     if (!template.imagePath) throw new ProviderError("INVALID", "This template has no disk image yet.");
     await this.ensurePool();
     const volume = names.baseVolume(template.id);
@@ -178,16 +186,22 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   async removeVolume(volume: string): Promise<void> {
-    await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")]).catch(ignoreReason("NOT_FOUND"));
+    await this.virsh
+      .run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")])
+      .catch(ignoreReason("NOT_FOUND"));
   }
 
   async exportDisk(machineId: string, toPath: string): Promise<void> {
-    if ((await this.state(names.domain(machineId))) === "running") throw new ProviderError("CONFLICT", "Shut the machine down before turning its disk into a template.");
-    await this.virsh.run(["vol-download", "--pool", this.pool, names.disk(machineId), toPath], { timeoutMs: 60 * 60_000 });
+    if ((await this.state(names.domain(machineId))) === "running")
+      throw new ProviderError("CONFLICT", "Shut the machine down before turning its disk into a template.");
+    await this.virsh.run(["vol-download", "--pool", this.pool, names.disk(machineId), toPath], {
+      timeoutMs: 60 * 60_000,
+    });
   }
 
   async keepDisk(ref: string, machineId: string, keptName: string): Promise<string> {
-    if ((await this.state(ref)) === "running") throw new ProviderError("CONFLICT", "The machine must be shut down before its disk is kept.");
+    if ((await this.state(ref)) === "running")
+      throw new ProviderError("CONFLICT", "The machine must be shut down before its disk is kept.");
     const volume = `${safeName(keptName, "volume name")}.qcow2`;
     await this.virsh.run(["vol-delete", "--pool", this.pool, volume]).catch(ignoreReason("NOT_FOUND"));
     await this.virsh.run(["vol-clone", "--pool", this.pool, names.disk(machineId), volume], { timeoutMs: 60 * 60_000 });
@@ -195,11 +209,15 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   async removeKept(keptRef: string): Promise<void> {
-    await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(keptRef, "volume name")]).catch(ignoreReason("NOT_FOUND"));
+    await this.virsh
+      .run(["vol-delete", "--pool", this.pool, safeName(keptRef, "volume name")])
+      .catch(ignoreReason("NOT_FOUND"));
   }
 
   async removeTemplate(volume: string): Promise<void> {
-    await this.virsh.run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")]).catch(ignoreReason("NOT_FOUND"));
+    await this.virsh
+      .run(["vol-delete", "--pool", this.pool, safeName(volume, "volume name")])
+      .catch(ignoreReason("NOT_FOUND"));
   }
 
   async create(spec: MachineSpec): Promise<Created> {
@@ -249,8 +267,11 @@ export class LibvirtProvider implements MachineProvider {
   private async define(spec: MachineSpec, password: string): Promise<void> {
     const kinds = spec.template.consoleKinds;
     const diskFormat = spec.fullCopy && !spec.install ? (spec.template.volumeFormat ?? "qcow2") : "qcow2";
-    const disks = [{ path: await this.volPath(names.disk(spec.machineId)), format: diskFormat as "qcow2" | "raw", target: "vda" }];
-    if (spec.template.keepDataDisk) disks.push({ path: await this.volPath(names.dataDisk(spec.machineId)), format: "qcow2", target: "vdb" });
+    const disks = [
+      { path: await this.volPath(names.disk(spec.machineId)), format: diskFormat as "qcow2" | "raw", target: "vda" },
+    ];
+    if (spec.template.keepDataDisk)
+      disks.push({ path: await this.volPath(names.dataDisk(spec.machineId)), format: "qcow2", target: "vdb" });
     const xml = domainXml({
       name: names.domain(spec.machineId),
       uuid: await uuidFor(spec.machineId),
@@ -261,7 +282,12 @@ export class LibvirtProvider implements MachineProvider {
       disks,
       cdrom: spec.install ? await this.volPath(spec.install.isoVolume) : null,
       network: spec.network ?? DEFAULT_NETWORK,
-      graphics: { listen: this.host.consoleAddress, password, vnc: kinds.includes("vnc") || !kinds.includes("spice"), spice: kinds.includes("spice") },
+      graphics: {
+        listen: this.host.consoleAddress,
+        password,
+        vnc: kinds.includes("vnc") || !kinds.includes("spice"),
+        spice: kinds.includes("spice"),
+      },
       osType: spec.template.osType === "WINDOWS" ? "WINDOWS" : "LINUX",
       metadata: { id: spec.machineId, template: spec.template.id },
     });
@@ -388,7 +414,11 @@ export class LibvirtProvider implements MachineProvider {
     const cpu = num("cpu.time");
     const rss = num("balloon.rss");
     const max = num("balloon.maximum");
-    return { cpuSeconds: cpu === null ? null : cpu / 1e9, memoryBytes: rss === null ? null : rss * 1024, memoryLimitBytes: max === null ? null : max * 1024 };
+    return {
+      cpuSeconds: cpu === null ? null : cpu / 1e9,
+      memoryBytes: rss === null ? null : rss * 1024,
+      memoryLimitBytes: max === null ? null : max * 1024,
+    };
   }
 
   async inventory(): Promise<InventoryItem[]> {
@@ -397,7 +427,11 @@ export class LibvirtProvider implements MachineProvider {
     for (const line of out.split("\n")) {
       const m = /^\s*(\S+)\s+(lp-\S+)\s+(.+?)\s*$/.exec(line);
       if (!m || (m[2] as string).startsWith("lp-tpl-")) continue;
-      items.push({ ref: m[2] as string, machineId: names.machineIdOf(m[2] as string), state: mapDomState(m[3] as string) });
+      items.push({
+        ref: m[2] as string,
+        machineId: names.machineIdOf(m[2] as string),
+        state: mapDomState(m[3] as string),
+      });
     }
     return items;
   }
@@ -414,7 +448,9 @@ export class LibvirtProvider implements MachineProvider {
         onError?.(new ProviderError("INVALID", refused));
         return;
       }
-      child = spawn("virsh", ["-c", this.host.uri, "event", "--loop", "--event", "lifecycle"], { stdio: ["ignore", "pipe", "pipe"] });
+      child = spawn("virsh", ["-c", this.host.uri, "event", "--loop", "--event", "lifecycle"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let buffer = "";
       let stderr = "";
       child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -454,7 +490,9 @@ export class LibvirtProvider implements MachineProvider {
   async ensureNetwork(name: string): Promise<void> {
     safeName(name, "network name");
     if (this.networksReady.has(name)) return;
-    let info = await this.virsh.run(["net-info", name]).catch((e) => (e instanceof ProviderError && e.reason === "NOT_FOUND" ? null : Promise.reject(e)));
+    let info = await this.virsh
+      .run(["net-info", name])
+      .catch((e) => (e instanceof ProviderError && e.reason === "NOT_FOUND" ? null : Promise.reject(e)));
     if (info === null) {
       const dir = await tmpDir();
       try {
@@ -467,8 +505,21 @@ export class LibvirtProvider implements MachineProvider {
           } catch (error) {
             // defined meanwhile by another process (a race the callers' cluster lock prevents among portals): it
             // exists, which is all this asks; never redefine it with another subnet
-            if (await this.virsh.run(["net-info", name]).then(() => true, () => false)) break;
-            if (error instanceof ProviderError && error.reason === "CONFLICT" && /network/i.test(error.message) && !/already exists with uuid/i.test(error.message) && attempt < 8) continue;
+            if (
+              await this.virsh.run(["net-info", name]).then(
+                () => true,
+                () => false,
+              )
+            )
+              break;
+            if (
+              error instanceof ProviderError &&
+              error.reason === "CONFLICT" &&
+              /network/i.test(error.message) &&
+              !/already exists with uuid/i.test(error.message) &&
+              attempt < 8
+            )
+              continue;
             if (error instanceof ProviderError && /already exists/i.test(error.message)) break;
             throw error;
           }

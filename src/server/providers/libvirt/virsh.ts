@@ -16,7 +16,9 @@ export class Virsh {
     const problem = libvirtUriProblem(this.uri);
     if (problem) throw new ProviderError("INVALID", problem);
     try {
-      const { stdout } = await run("virsh", ["--quiet", "-c", this.uri, ...args], { timeoutMs: options.timeoutMs ?? this.timeoutMs });
+      const { stdout } = await run("virsh", ["--quiet", "-c", this.uri, ...args], {
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      });
       return stdout;
     } catch (error) {
       throw toProviderError(error, this.uri);
@@ -28,21 +30,40 @@ export function toProviderError(error: unknown, uri: string): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof CommandError) {
     const text = error.stderr.replace(/^error: /gm, "").trim();
-    if (error.code === "ENOENT") return new ProviderError("UNREACHABLE", "virsh is not installed on the portal's machine (apt-get install libvirt-clients).");
+    if (error.code === "ENOENT")
+      return new ProviderError(
+        "UNREACHABLE",
+        "virsh is not installed on the portal's machine (apt-get install libvirt-clients).",
+      );
     if (error.timedOut) return new ProviderError("UNREACHABLE", `libvirt at ${uri} did not answer in time.`, text);
-    if (/failed to connect|Cannot recv data|Connection refused|No route to host|Could not resolve|Permission denied \(publickey|Host key verification failed|End of file while reading data|authentication failed|unsupported configuration: Unable to find|no connection driver available/i.test(text)) {
+    if (
+      /failed to connect|Cannot recv data|Connection refused|No route to host|Could not resolve|Permission denied \(publickey|Host key verification failed|End of file while reading data|authentication failed|unsupported configuration: Unable to find|no connection driver available/i.test(
+        text,
+      )
+    ) {
       return new ProviderError("UNREACHABLE", `Cannot connect to libvirt at ${uri}: ${firstLine(text)}`, text);
     }
-    if (/Domain not found|failed to get domain|Storage volume not found|no storage vol with matching|Network not found|no network with matching|Storage pool not found|no storage pool with matching/i.test(text)) {
+    if (
+      /Domain not found|failed to get domain|Storage volume not found|no storage vol with matching|Network not found|no network with matching|Storage pool not found|no storage pool with matching/i.test(
+        text,
+      )
+    ) {
       return new ProviderError("NOT_FOUND", firstLine(text), text);
     }
-    if (/already exists|already in use|domain .* is already/i.test(text)) return new ProviderError("CONFLICT", firstLine(text), text);
-    if (/No space left|not enough space|Disk quota/i.test(text)) return new ProviderError("NO_SPACE", `The host's disk is full: ${firstLine(text)}`, text);
+    if (/already exists|already in use|domain .* is already/i.test(text))
+      return new ProviderError("CONFLICT", firstLine(text), text);
+    if (/No space left|not enough space|Disk quota/i.test(text))
+      return new ProviderError("NO_SPACE", `The host's disk is full: ${firstLine(text)}`, text);
     return new ProviderError("FAILED", firstLine(text) || error.message, text);
   }
   return new ProviderError("FAILED", (error as Error)?.message ?? String(error));
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").find((l) => l.trim())?.trim() ?? "";
+  return (
+    text
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? ""
+  );
 }

@@ -62,7 +62,8 @@ export function ConsolesView() {
 
   if (error) return <Alert tone="error">{error}</Alert>;
   if (!rows) return <p className="text-sm text-slate-600">Loading…</p>;
-  if (rows.length === 0) return <EmptyState title="No open consoles">When someone opens a console it shows up here.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No open consoles">When someone opens a console it shows up here.</EmptyState>;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" data-testid="consoles-table">
@@ -89,7 +90,11 @@ export function ConsolesView() {
               </td>
               <td className="px-3 py-2 uppercase">
                 {r.kind}
-                {r.viewOnly ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs normal-case text-slate-700">view only</span> : null}
+                {r.viewOnly ? (
+                  <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs normal-case text-slate-700">
+                    view only
+                  </span>
+                ) : null}
               </td>
               <td className="px-3 py-2" title={new Date(r.openedAt).toLocaleString()}>
                 {since(r.openedAt)}
@@ -98,7 +103,13 @@ export function ConsolesView() {
                 {bytes(r.bytesIn)} / {bytes(r.bytesOut)}
               </td>
               <td className="px-3 py-2 text-right">
-                <Button variant="secondary" size="sm" pending={busy === r.id} pendingLabel="Disconnecting…" onClick={() => void disconnect(r.id)}>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  pending={busy === r.id}
+                  pendingLabel="Disconnecting…"
+                  onClick={() => void disconnect(r.id)}
+                >
                   Disconnect
                 </Button>
                 {rowError[r.id] ? (

@@ -11,7 +11,9 @@ export default async function ConsolesPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Open consoles</h1>
-        <p className="mt-1 text-sm text-slate-600">Who is connected to which machine, since when, and how much has moved. Refreshes every few seconds.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Who is connected to which machine, since when, and how much has moved. Refreshes every few seconds.
+        </p>
       </div>
       <ConsolesView />
     </div>

@@ -43,7 +43,10 @@ const EMPTY: Values = {
 };
 
 const URI_EXAMPLES: Record<HostKind, { placeholder: string; hint: string }> = {
-  LIBVIRT: { placeholder: "qemu:///system", hint: "For example qemu:///system (this machine) or qemu+ssh://user@host/system (another machine over SSH)." },
+  LIBVIRT: {
+    placeholder: "qemu:///system",
+    hint: "For example qemu:///system (this machine) or qemu+ssh://user@host/system (another machine over SSH).",
+  },
   DOCKER: {
     placeholder: "unix:///var/run/docker.sock",
     hint: "For example unix:///var/run/docker.sock (this machine), tcp://host:2376 (TLS) or ssh://user@host.",
@@ -51,7 +54,8 @@ const URI_EXAMPLES: Record<HostKind, { placeholder: string; hint: string }> = {
 };
 
 function body(v: Values, forTest: boolean) {
-  const num = (s: string, fallback: number) => (s.trim() === "" && forTest ? fallback : s.trim() === "" ? undefined : Number(s));
+  const num = (s: string, fallback: number) =>
+    s.trim() === "" && forTest ? fallback : s.trim() === "" ? undefined : Number(s);
   return {
     name: v.name.trim() || (forTest ? "connection-test" : ""),
     kind: v.kind,
@@ -60,7 +64,8 @@ function body(v: Values, forTest: boolean) {
     storagePool: v.storagePool.trim() || undefined,
     consoleAddress: v.consoleAddress.trim() || undefined,
     publishAddress: v.publishAddress.trim() || undefined,
-    publicConsoleAddress: v.kind === "LIBVIRT" && v.publicConsoleAddress.trim() ? v.publicConsoleAddress.trim() : undefined,
+    publicConsoleAddress:
+      v.kind === "LIBVIRT" && v.publicConsoleAddress.trim() ? v.publicConsoleAddress.trim() : undefined,
     tlsDir: v.kind === "DOCKER" && v.tlsDir.trim() ? v.tlsDir.trim() : undefined,
     // The test only looks at the connection; capacity the person has not chosen yet is filled with placeholders.
     vcpus: num(v.vcpus, 1),
@@ -141,7 +146,13 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
     if (!res.ok) {
       const f = res.error.fields ?? {};
       setFields(f);
-      setError(Object.keys(f).length ? (f.uri && Object.keys(f).length === 1 ? "The connection test failed; nothing was saved." : "Please correct the marked fields.") : res.error.message);
+      setError(
+        Object.keys(f).length
+          ? f.uri && Object.keys(f).length === 1
+            ? "The connection test failed; nothing was saved."
+            : "Please correct the marked fields."
+          : res.error.message,
+      );
       if (f.uri) setTest(null);
       focusFirstInvalid(form);
       return;
@@ -164,8 +175,23 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
         </Alert>
       )}
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-host-heading" className="grid gap-3 sm:grid-cols-2">
-        <TextField ref={nameRef} id="host-name" label="Name" autoComplete="off" value={v.name} onChange={(e) => set("name", e.target.value)} error={fields.name} maxLength={80} />
-        <SelectField id="host-kind" label="Kind" value={v.kind} onChange={(e) => set("kind", e.target.value as HostKind)} error={fields.kind}>
+        <TextField
+          ref={nameRef}
+          id="host-name"
+          label="Name"
+          autoComplete="off"
+          value={v.name}
+          onChange={(e) => set("name", e.target.value)}
+          error={fields.name}
+          maxLength={80}
+        />
+        <SelectField
+          id="host-kind"
+          label="Kind"
+          value={v.kind}
+          onChange={(e) => set("kind", e.target.value as HostKind)}
+          error={fields.kind}
+        >
           <option value="LIBVIRT">libvirt (virtual machines)</option>
           <option value="DOCKER">Docker (containers)</option>
         </SelectField>
@@ -185,12 +211,23 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
               error={fields.uri}
               data-testid="host-uri"
             />
-            <Button variant="secondary" className="sm:mt-6" onClick={() => void runTest()} pending={testing} pendingLabel="Testing…" data-testid="host-test">
+            <Button
+              variant="secondary"
+              className="sm:mt-6"
+              onClick={() => void runTest()}
+              pending={testing}
+              pendingLabel="Testing…"
+              data-testid="host-test"
+            >
               Test connection
             </Button>
           </div>
           {test && (
-            <div role="status" className={`mt-2 rounded-md border px-3 py-2 text-sm ${test.ok ? "border-green-200 bg-green-50 text-green-900" : "border-red-200 bg-red-50 text-red-800"}`} data-testid="host-test-result">
+            <div
+              role="status"
+              className={`mt-2 rounded-md border px-3 py-2 text-sm ${test.ok ? "border-green-200 bg-green-50 text-green-900" : "border-red-200 bg-red-50 text-red-800"}`}
+              data-testid="host-test-result"
+            >
               {test.ok ? (
                 <>
                   <p className="font-medium">Connected{test.version ? ` — ${test.version}` : ""}.</p>
@@ -246,7 +283,11 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
           autoComplete="off"
           value={v.consoleAddress}
           onChange={(e) => set("consoleAddress", e.target.value)}
-          hint={v.kind === "LIBVIRT" ? "The IP address on the host where VNC/SPICE displays listen and the portal connects to." : "The IP address the portal uses to reach the host's published ports."}
+          hint={
+            v.kind === "LIBVIRT"
+              ? "The IP address on the host where VNC/SPICE displays listen and the portal connects to."
+              : "The IP address the portal uses to reach the host's published ports."
+          }
           error={fields.consoleAddress}
         />
         {v.kind === "LIBVIRT" && (
@@ -287,10 +328,39 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
         )}
 
         <fieldset className="grid gap-3 sm:col-span-2 sm:grid-cols-4">
-          <legend className="mb-1 text-sm font-semibold text-slate-800">Capacity the portal may use on this host</legend>
-          <TextField id="host-vcpus" label="vCPUs" type="number" inputMode="numeric" min={1} value={v.vcpus} onChange={(e) => set("vcpus", e.target.value)} error={fields.vcpus} />
-          <TextField id="host-memory" label="RAM (MiB)" type="number" inputMode="numeric" min={64} value={v.memoryMb} onChange={(e) => set("memoryMb", e.target.value)} error={fields.memoryMb} />
-          <TextField id="host-disk" label="Disk (GB)" type="number" inputMode="numeric" min={1} value={v.diskGb} onChange={(e) => set("diskGb", e.target.value)} error={fields.diskGb} />
+          <legend className="mb-1 text-sm font-semibold text-slate-800">
+            Capacity the portal may use on this host
+          </legend>
+          <TextField
+            id="host-vcpus"
+            label="vCPUs"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={v.vcpus}
+            onChange={(e) => set("vcpus", e.target.value)}
+            error={fields.vcpus}
+          />
+          <TextField
+            id="host-memory"
+            label="RAM (MiB)"
+            type="number"
+            inputMode="numeric"
+            min={64}
+            value={v.memoryMb}
+            onChange={(e) => set("memoryMb", e.target.value)}
+            error={fields.memoryMb}
+          />
+          <TextField
+            id="host-disk"
+            label="Disk (GB)"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            value={v.diskGb}
+            onChange={(e) => set("diskGb", e.target.value)}
+            error={fields.diskGb}
+          />
           <TextField
             id="host-max-machines"
             label="Max machines"
@@ -301,7 +371,10 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
             onChange={(e) => set("maxMachines", e.target.value)}
             error={fields.maxMachines}
           />
-          <p className="text-xs text-slate-500 sm:col-span-4">A successful connection test fills in the host&apos;s vCPUs and RAM; lower them to keep room for the host itself.</p>
+          <p className="text-xs text-slate-500 sm:col-span-4">
+            A successful connection test fills in the host&apos;s vCPUs and RAM; lower them to keep room for the host
+            itself.
+          </p>
         </fieldset>
 
         {error && (

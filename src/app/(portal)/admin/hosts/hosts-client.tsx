@@ -34,7 +34,10 @@ export function HostsClient() {
     void load();
   }, [load]);
 
-  const upsert = useCallback((row: HostRow) => setHosts((list) => [...(list ?? []).filter((h) => h.id !== row.id), row].sort(byName)), []);
+  const upsert = useCallback(
+    (row: HostRow) => setHosts((list) => [...(list ?? []).filter((h) => h.id !== row.id), row].sort(byName)),
+    [],
+  );
   const remove = useCallback((id: string) => setHosts((list) => (list ? list.filter((h) => h.id !== id) : list)), []);
 
   const refreshHost = useCallback(
@@ -63,15 +66,28 @@ export function HostsClient() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-2xl font-semibold">Hosts</h1>
-          <p className="mt-1 text-sm text-slate-600">The libvirt and Docker hosts machines run on. Each is probed regularly; status changes show here at once.</p>
+          <p className="mt-1 text-sm text-slate-600">
+            The libvirt and Docker hosts machines run on. Each is probed regularly; status changes show here at once.
+          </p>
         </div>
-        <Button aria-expanded={newPanel.open} aria-controls="new-host-panel" onClick={newPanel.show} data-testid="new-host-open">
+        <Button
+          aria-expanded={newPanel.open}
+          aria-controls="new-host-panel"
+          onClick={newPanel.show}
+          data-testid="new-host-open"
+        >
           Add host
         </Button>
       </div>
 
       {newPanel.open && (
-        <FormPanel id="new-host-panel" headingId="new-host-heading" title="Add host" closeLabel="Close the add host form" onClose={newPanel.hide}>
+        <FormPanel
+          id="new-host-panel"
+          headingId="new-host-heading"
+          title="Add host"
+          closeLabel="Close the add host form"
+          onClose={newPanel.hide}
+        >
           <HostForm onCreated={upsert} focusKey={newPanel.focusKey} />
         </FormPanel>
       )}
@@ -89,7 +105,10 @@ export function HostsClient() {
         </p>
       )}
       {hosts && hosts.length === 0 && (
-        <EmptyState title="No hosts yet">Add a libvirt host for virtual machines or a Docker host for containers. The connection is tested before it is saved.</EmptyState>
+        <EmptyState title="No hosts yet">
+          Add a libvirt host for virtual machines or a Docker host for containers. The connection is tested before it is
+          saved.
+        </EmptyState>
       )}
       {hosts && hosts.length > 0 && <HostsTable hosts={hosts} onChanged={upsert} onRemoved={remove} />}
     </div>

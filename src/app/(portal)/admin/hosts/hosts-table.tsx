@@ -11,7 +11,17 @@ import { formatDate, formatMemory, type HostRow, STATUS_CLASS, STATUS_LABEL } fr
 
 const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
 
-function UsageBar({ label, used, total, format = String }: { label: string; used: number; total: number; format?: (n: number) => string }) {
+function UsageBar({
+  label,
+  used,
+  total,
+  format = String,
+}: {
+  label: string;
+  used: number;
+  total: number;
+  format?: (n: number) => string;
+}) {
   const pct = total > 0 ? Math.min(100, Math.round((used / total) * 100)) : 0;
   const color = pct >= 90 ? "bg-red-600" : pct >= 75 ? "bg-amber-500" : "bg-brand-600";
   return (
@@ -31,12 +41,26 @@ function UsageBar({ label, used, total, format = String }: { label: string; used
 }
 
 function Badge({ className, children }: { className: string; children: ReactNode }) {
-  return <span className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${className}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${className}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 type Asking = { kind: "delete" | "drain"; host: HostRow } | null;
 
-export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; onChanged: (row: HostRow) => void; onRemoved: (id: string) => void }) {
+export function HostsTable({
+  hosts,
+  onChanged,
+  onRemoved,
+}: {
+  hosts: HostRow[];
+  onChanged: (row: HostRow) => void;
+  onRemoved: (id: string) => void;
+}) {
   const [working, setWorking] = useState<Record<string, string>>({});
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [rowNotes, setRowNotes] = useState<Record<string, string>>({});
@@ -55,7 +79,12 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
   }
 
   /** Runs one row action; returns null when it worked, else the error (also shown by the row). */
-  async function act(host: HostRow, what: string, request: () => Promise<ApiResult<HostRow>>, done: (row: HostRow) => string): Promise<string | null> {
+  async function act(
+    host: HostRow,
+    what: string,
+    request: () => Promise<ApiResult<HostRow>>,
+    done: (row: HostRow) => string,
+  ): Promise<string | null> {
     setWorking((w) => ({ ...w, [host.id]: what }));
     note(host.id, null);
     note(host.id, null, true);
@@ -78,7 +107,12 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
       (row) => `Probed: ${STATUS_LABEL[row.status].toLowerCase()}.`,
     );
   const patch = (host: HostRow, what: string, json: Record<string, unknown>, done: string) =>
-    act(host, what, () => api<HostRow>(`/api/admin/hosts/${encodeURIComponent(host.id)}`, { method: "PATCH", json }), () => done);
+    act(
+      host,
+      what,
+      () => api<HostRow>(`/api/admin/hosts/${encodeURIComponent(host.id)}`, { method: "PATCH", json }),
+      () => done,
+    );
 
   async function confirm() {
     if (!asking) return;
@@ -133,9 +167,7 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
                 <tr key={h.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`host-row-${h.name}`}>
                   <td className={`${TD} md:max-w-xs`}>
                     <div className="font-medium text-slate-900">{h.name}</div>
-                    <div className="text-slate-600">
-                      {h.kind === "LIBVIRT" ? `libvirt (${h.virtType})` : "Docker"}
-                    </div>
+                    <div className="text-slate-600">{h.kind === "LIBVIRT" ? `libvirt (${h.virtType})` : "Docker"}</div>
                     <div className="font-mono text-xs break-all text-slate-600">{h.uri}</div>
                     <div className="mt-1 flex flex-wrap gap-1">
                       {h.cordoned && <Badge className="bg-amber-100 text-amber-900 ring-amber-300">Cordoned</Badge>}
@@ -177,7 +209,15 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
                   </td>
                   <td className={`${TD} md:min-w-[14rem]`}>
                     <div className="flex flex-wrap gap-1.5">
-                      <Button size="sm" variant="secondary" disabled={Boolean(busy)} pending={busy === "probe"} pendingLabel="Probing…" onClick={() => void probe(h)} aria-label={`Probe ${h.name} now`}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={Boolean(busy)}
+                        pending={busy === "probe"}
+                        pendingLabel="Probing…"
+                        onClick={() => void probe(h)}
+                        aria-label={`Probe ${h.name} now`}
+                      >
                         Probe now
                       </Button>
                       <Button
@@ -186,7 +226,16 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
                         disabled={Boolean(busy)}
                         pending={busy === "cordon"}
                         pendingLabel="Saving…"
-                        onClick={() => void patch(h, "cordon", { cordoned: !h.cordoned }, h.cordoned ? "Uncordoned: new machines may go here again." : "Cordoned: no new machines go here.")}
+                        onClick={() =>
+                          void patch(
+                            h,
+                            "cordon",
+                            { cordoned: !h.cordoned },
+                            h.cordoned
+                              ? "Uncordoned: new machines may go here again."
+                              : "Cordoned: no new machines go here.",
+                          )
+                        }
                         aria-label={`${h.cordoned ? "Uncordon" : "Cordon"} ${h.name}`}
                       >
                         {h.cordoned ? "Uncordon" : "Cordon"}
@@ -217,7 +266,13 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
                           Drain
                         </Button>
                       )}
-                      <Button size="sm" variant="secondary" disabled={Boolean(busy)} onClick={() => setEditing(h)} aria-label={`Edit ${h.name}`}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        disabled={Boolean(busy)}
+                        onClick={() => setEditing(h)}
+                        aria-label={`Edit ${h.name}`}
+                      >
                         Edit
                       </Button>
                       <Button
@@ -253,7 +308,9 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
 
       <ConfirmDialog
         open={asking !== null}
-        title={asking ? (asking.kind === "delete" ? `Delete host ${asking.host.name}?` : `Drain ${asking.host.name}?`) : ""}
+        title={
+          asking ? (asking.kind === "delete" ? `Delete host ${asking.host.name}?` : `Drain ${asking.host.name}?`) : ""
+        }
         confirmLabel={asking?.kind === "delete" ? "Delete host" : "Drain"}
         tone={asking?.kind === "delete" ? "danger" : "primary"}
         pending={asking ? Boolean(working[asking.host.id]) : false}
@@ -264,19 +321,25 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
       >
         {asking?.kind === "delete" && (
           <p>
-            The portal forgets <strong>{asking.host.name}</strong>. Nothing on the host itself is removed. A host that still has machines cannot be deleted; drain it and delete or
-            move its machines first.
+            The portal forgets <strong>{asking.host.name}</strong>. Nothing on the host itself is removed. A host that
+            still has machines cannot be deleted; drain it and delete or move its machines first.
           </p>
         )}
         {asking?.kind === "drain" && (
           <p>
-            No new machines are placed on <strong>{asking.host.name}</strong>. Its {asking.host.used.machines} machine{asking.host.used.machines === 1 ? "" : "s"} keep running until
-            they are deleted or moved; then the host can be removed.
+            No new machines are placed on <strong>{asking.host.name}</strong>. Its {asking.host.used.machines} machine
+            {asking.host.used.machines === 1 ? "" : "s"} keep running until they are deleted or moved; then the host can
+            be removed.
           </p>
         )}
       </ConfirmDialog>
 
-      <Dialog open={editing !== null} title={editing ? `Edit ${editing.name}` : ""} onClose={() => setEditing(null)} testId="edit-host-dialog">
+      <Dialog
+        open={editing !== null}
+        title={editing ? `Edit ${editing.name}` : ""}
+        onClose={() => setEditing(null)}
+        testId="edit-host-dialog"
+      >
         {editing && (
           <EditHostForm
             key={editing.id}
@@ -294,9 +357,27 @@ export function HostsTable({ hosts, onChanged, onRemoved }: { hosts: HostRow[]; 
   );
 }
 
-type EditValues = { name: string; virtType: string; consoleAddress: string; publicConsoleAddress: string; publishAddress: string; vcpus: string; memoryMb: string; diskGb: string; maxMachines: string };
+type EditValues = {
+  name: string;
+  virtType: string;
+  consoleAddress: string;
+  publicConsoleAddress: string;
+  publishAddress: string;
+  vcpus: string;
+  memoryMb: string;
+  diskGb: string;
+  maxMachines: string;
+};
 
-function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () => void; onSaved: (row: HostRow) => void }) {
+function EditHostForm({
+  host,
+  onClose,
+  onSaved,
+}: {
+  host: HostRow;
+  onClose: () => void;
+  onSaved: (row: HostRow) => void;
+}) {
   const initial: EditValues = {
     name: host.name,
     virtType: host.virtType,
@@ -333,11 +414,18 @@ function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () =
       return;
     }
     setSaving(true);
-    const res = await api<HostRow>(`/api/admin/hosts/${encodeURIComponent(host.id)}`, { method: "PATCH", json: changes });
+    const res = await api<HostRow>(`/api/admin/hosts/${encodeURIComponent(host.id)}`, {
+      method: "PATCH",
+      json: changes,
+    });
     setSaving(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
-      setError(res.error.fields && Object.keys(res.error.fields).length ? "Please correct the marked fields." : res.error.message);
+      setError(
+        res.error.fields && Object.keys(res.error.fields).length
+          ? "Please correct the marked fields."
+          : res.error.message,
+      );
       return;
     }
     onSaved(res.data);
@@ -345,10 +433,44 @@ function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () =
 
   return (
     <form onSubmit={(e) => void save(e)} noValidate className="grid grid-cols-2 gap-3">
-      <TextField id="edit-host-name" label="Name" className="col-span-2" value={v.name} onChange={(e) => set("name", e.target.value)} error={fields.name} />
-      <TextField id="edit-host-vcpus" label="vCPUs" type="number" inputMode="numeric" min={1} value={v.vcpus} onChange={(e) => set("vcpus", e.target.value)} error={fields.vcpus} />
-      <TextField id="edit-host-memory" label="RAM (MiB)" type="number" inputMode="numeric" min={64} value={v.memoryMb} onChange={(e) => set("memoryMb", e.target.value)} error={fields.memoryMb} />
-      <TextField id="edit-host-disk" label="Disk (GB)" type="number" inputMode="numeric" min={1} value={v.diskGb} onChange={(e) => set("diskGb", e.target.value)} error={fields.diskGb} />
+      <TextField
+        id="edit-host-name"
+        label="Name"
+        className="col-span-2"
+        value={v.name}
+        onChange={(e) => set("name", e.target.value)}
+        error={fields.name}
+      />
+      <TextField
+        id="edit-host-vcpus"
+        label="vCPUs"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        value={v.vcpus}
+        onChange={(e) => set("vcpus", e.target.value)}
+        error={fields.vcpus}
+      />
+      <TextField
+        id="edit-host-memory"
+        label="RAM (MiB)"
+        type="number"
+        inputMode="numeric"
+        min={64}
+        value={v.memoryMb}
+        onChange={(e) => set("memoryMb", e.target.value)}
+        error={fields.memoryMb}
+      />
+      <TextField
+        id="edit-host-disk"
+        label="Disk (GB)"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        value={v.diskGb}
+        onChange={(e) => set("diskGb", e.target.value)}
+        error={fields.diskGb}
+      />
       <TextField
         id="edit-host-max"
         label="Max machines"
@@ -360,12 +482,24 @@ function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () =
         error={fields.maxMachines}
       />
       {host.kind === "LIBVIRT" && (
-        <SelectField id="edit-host-virt" label="Virtualization" value={v.virtType} onChange={(e) => set("virtType", e.target.value)} error={fields.virtType}>
+        <SelectField
+          id="edit-host-virt"
+          label="Virtualization"
+          value={v.virtType}
+          onChange={(e) => set("virtType", e.target.value)}
+          error={fields.virtType}
+        >
           <option value="kvm">kvm</option>
           <option value="qemu">qemu</option>
         </SelectField>
       )}
-      <TextField id="edit-host-console" label="Console address" value={v.consoleAddress} onChange={(e) => set("consoleAddress", e.target.value)} error={fields.consoleAddress} />
+      <TextField
+        id="edit-host-console"
+        label="Console address"
+        value={v.consoleAddress}
+        onChange={(e) => set("consoleAddress", e.target.value)}
+        error={fields.consoleAddress}
+      />
       {host.kind === "LIBVIRT" && (
         <TextField
           id="edit-host-public-console"
@@ -378,7 +512,13 @@ function EditHostForm({ host, onClose, onSaved }: { host: HostRow; onClose: () =
         />
       )}
       {host.kind === "DOCKER" && (
-        <TextField id="edit-host-publish" label="Publish address" value={v.publishAddress} onChange={(e) => set("publishAddress", e.target.value)} error={fields.publishAddress} />
+        <TextField
+          id="edit-host-publish"
+          label="Publish address"
+          value={v.publishAddress}
+          onChange={(e) => set("publishAddress", e.target.value)}
+          error={fields.publishAddress}
+        />
       )}
       {error && (
         <p role="alert" className="col-span-2 rounded-md bg-red-50 px-3 py-2 text-red-800">

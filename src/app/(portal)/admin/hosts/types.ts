@@ -3,7 +3,14 @@ import type { THostRow } from "@/server/hosts/routes";
 
 export type HostRow = THostRow;
 export type HostKind = THostRow["kind"];
-export type HostTest = { ok: boolean; version?: string; vcpus?: number; memoryMb?: number; warnings: string[]; error?: string };
+export type HostTest = {
+  ok: boolean;
+  version?: string;
+  vcpus?: number;
+  memoryMb?: number;
+  warnings: string[];
+  error?: string;
+};
 
 export const STATUS_CLASS: Record<HostRow["status"], string> = {
   ONLINE: "bg-green-100 text-green-800 ring-green-200",
@@ -12,7 +19,12 @@ export const STATUS_CLASS: Record<HostRow["status"], string> = {
   UNKNOWN: "bg-slate-100 text-slate-700 ring-slate-200",
 };
 
-export const STATUS_LABEL: Record<HostRow["status"], string> = { ONLINE: "Online", DEGRADED: "Degraded", OFFLINE: "Offline", UNKNOWN: "Unknown" };
+export const STATUS_LABEL: Record<HostRow["status"], string> = {
+  ONLINE: "Online",
+  DEGRADED: "Degraded",
+  OFFLINE: "Offline",
+  UNKNOWN: "Unknown",
+};
 
 export function formatDate(iso: string | null): string {
   if (!iso) return "never";

@@ -13,7 +13,17 @@ import { formatMb, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, type Plan } from "..
 const ROLE_NAMES: Record<string, string> = { STUDENT: "Students", TEACHER: "Teachers", ADMIN: "Admins" };
 type Form = { name: string; description: string; defaultFor: string } & Record<LimitKey, string>;
 
-const emptyForm: Form = { name: "", description: "", defaultFor: "", maxMachines: "", maxRunning: "", maxVcpus: "", maxMemoryMb: "", maxDiskGb: "", hoursPerMonth: "" };
+const emptyForm: Form = {
+  name: "",
+  description: "",
+  defaultFor: "",
+  maxMachines: "",
+  maxRunning: "",
+  maxVcpus: "",
+  maxMemoryMb: "",
+  maxDiskGb: "",
+  hoursPerMonth: "",
+};
 
 function toForm(p: Plan): Form {
   const f = { ...emptyForm, name: p.name, description: p.description, defaultFor: p.defaultFor ?? "" };
@@ -29,7 +39,15 @@ function show(k: LimitKey, v: number | null): string {
   return String(v);
 }
 
-export function PlansPanel({ plans, error, onChanged }: { plans: Plan[]; error: string | null; onChanged: () => void }) {
+export function PlansPanel({
+  plans,
+  error,
+  onChanged,
+}: {
+  plans: Plan[];
+  error: string | null;
+  onChanged: () => void;
+}) {
   const [editing, setEditing] = useState<Plan | "new" | null>(null);
   const [form, setForm] = useState<Form>(emptyForm);
   const [fields, setFields] = useState<Record<string, string>>({});
@@ -50,7 +68,11 @@ export function PlansPanel({ plans, error, onChanged }: { plans: Plan[]; error: 
   async function save(e: FormEvent) {
     e.preventDefault();
     if (!editing) return;
-    const json: Record<string, unknown> = { name: form.name, description: form.description, defaultFor: form.defaultFor || null };
+    const json: Record<string, unknown> = {
+      name: form.name,
+      description: form.description,
+      defaultFor: form.defaultFor || null,
+    };
     const local: Record<string, string> = {};
     for (const k of LIMIT_KEYS) {
       const raw = form[k].trim();
@@ -60,7 +82,10 @@ export function PlansPanel({ plans, error, onChanged }: { plans: Plan[]; error: 
     }
     if (Object.keys(local).length) return setFields(local);
     setSaving(true);
-    const res = editing === "new" ? await api<Plan>("/api/admin/plans", { method: "POST", json }) : await api<Plan>(`/api/admin/plans/${editing.id}`, { method: "PATCH", json });
+    const res =
+      editing === "new"
+        ? await api<Plan>("/api/admin/plans", { method: "POST", json })
+        : await api<Plan>(`/api/admin/plans/${editing.id}`, { method: "PATCH", json });
     setSaving(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
@@ -94,7 +119,8 @@ export function PlansPanel({ plans, error, onChanged }: { plans: Plan[]; error: 
         </Button>
       </div>
       <p className="text-sm text-slate-600">
-        Users get their own plan if one is assigned, else the default plan of their role. Empty limits are unlimited. Per-user overrides (Usage tab) replace single values.
+        Users get their own plan if one is assigned, else the default plan of their role. Empty limits are unlimited.
+        Per-user overrides (Usage tab) replace single values.
       </p>
       {error && <Alert tone="error">{error}</Alert>}
       {note && <Alert tone="success">{note}</Alert>}
@@ -159,10 +185,28 @@ export function PlansPanel({ plans, error, onChanged }: { plans: Plan[]; error: 
         </table>
       </div>
 
-      <Dialog open={editing !== null} title={editing === "new" ? "New plan" : `Edit plan ${editing?.name ?? ""}`} onClose={() => setEditing(null)} testId="plan-dialog">
+      <Dialog
+        open={editing !== null}
+        title={editing === "new" ? "New plan" : `Edit plan ${editing?.name ?? ""}`}
+        onClose={() => setEditing(null)}
+        testId="plan-dialog"
+      >
         <form onSubmit={(e) => void save(e)} noValidate className="space-y-3">
-          <TextField id="plan-name" label="Name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={fields.name} required />
-          <TextField id="plan-description" label="Description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} error={fields.description} />
+          <TextField
+            id="plan-name"
+            label="Name"
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            error={fields.name}
+            required
+          />
+          <TextField
+            id="plan-description"
+            label="Description"
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            error={fields.description}
+          />
           <SelectField
             id="plan-default"
             label="Default for"

@@ -14,7 +14,18 @@ import { useDebounced } from "@/components/ui/use-debounced";
 import { useLatestRequest } from "@/components/ui/use-latest-request";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
 import type { TQuotaUserDetail } from "@/server/quotas/routes";
-import { formatMb, formatSeconds, hoursText, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, ofLimit, type Plan, type QuotaList, type QuotaUserRow } from "../../requests/quota-format";
+import {
+  formatMb,
+  formatSeconds,
+  hoursText,
+  LIMIT_KEYS,
+  LIMIT_LABELS,
+  type LimitKey,
+  ofLimit,
+  type Plan,
+  type QuotaList,
+  type QuotaUserRow,
+} from "../../requests/quota-format";
 import { UsageBar } from "../../requests/usage-bar";
 
 type Sort = "name" | "role" | "plan" | "machines" | "running" | "vcpus" | "memory" | "disk" | "hours";
@@ -81,7 +92,8 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
     setGranting(res.data);
   }
 
-  const replaceRow = (row: QuotaUserRow) => setData((d) => (d ? { ...d, items: d.items.map((r) => (r.id === row.id ? row : r)) } : d));
+  const replaceRow = (row: QuotaUserRow) =>
+    setData((d) => (d ? { ...d, items: d.items.map((r) => (r.id === row.id ? row : r)) } : d));
 
   async function saveEdit(clear = false) {
     if (!editing || !form) return;
@@ -97,7 +109,10 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
     if (!clear && Object.keys(local).length) return setFields(local);
     const empty = LIMIT_KEYS.every((k) => override[k] === null) && !form.note.trim();
     setSaving(true);
-    const res = await api<QuotaUserRow>(`/api/admin/quotas/${editing.id}`, { method: "PATCH", json: { planId: form.planId || null, override: clear || empty ? null : override } });
+    const res = await api<QuotaUserRow>(`/api/admin/quotas/${editing.id}`, {
+      method: "PATCH",
+      json: { planId: form.planId || null, override: clear || empty ? null : override },
+    });
     setSaving(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
@@ -114,7 +129,12 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
     setSaving(true);
     const res = await api(`/api/quota-grants`, {
       method: "POST",
-      json: { userId: granting.id, classId: grant.classId || null, hours: grant.hours.trim() === "" ? undefined : Number(grant.hours), note: grant.note || undefined },
+      json: {
+        userId: granting.id,
+        classId: grant.classId || null,
+        hours: grant.hours.trim() === "" ? undefined : Number(grant.hours),
+        note: grant.note || undefined,
+      },
     });
     setSaving(false);
     if (!res.ok) {
@@ -128,8 +148,16 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
   }
 
   const header = (column: Sort, label: string, className = "") => (
-    <th scope="col" className={`px-3 py-2 ${className}`} aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : undefined}>
-      <button type="button" className="inline-flex items-center gap-1 uppercase hover:text-slate-900" onClick={() => sortBy(column)}>
+    <th
+      scope="col"
+      className={`px-3 py-2 ${className}`}
+      aria-sort={sort === column ? (dir === "asc" ? "ascending" : "descending") : undefined}
+    >
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 uppercase hover:text-slate-900"
+        onClick={() => sortBy(column)}
+      >
         {label}
         <span aria-hidden="true">{sort === column ? (dir === "asc" ? "▲" : "▼") : ""}</span>
       </button>
@@ -161,7 +189,13 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
       {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
       {note && <Alert tone="success">{note}</Alert>}
       <p className="text-sm text-slate-600" aria-live="polite">
-        {loading && !data ? "Loading…" : data ? (data.total === 0 ? "No users match." : `${data.total} users · hours for ${data.month}`) : ""}
+        {loading && !data
+          ? "Loading…"
+          : data
+            ? data.total === 0
+              ? "No users match."
+              : `${data.total} users · hours for ${data.month}`
+            : ""}
       </p>
       {data && data.items.length > 0 && (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -188,7 +222,11 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                 const u = r.usage;
                 const l = r.limits;
                 return (
-                  <tr key={r.id} data-testid={`quota-row-${r.email}`} className={r.disabled ? "bg-slate-50 text-slate-500" : undefined}>
+                  <tr
+                    key={r.id}
+                    data-testid={`quota-row-${r.email}`}
+                    className={r.disabled ? "bg-slate-50 text-slate-500" : undefined}
+                  >
                     <td className="px-3 py-2 align-top">
                       <div className="font-medium text-slate-900">{r.name}</div>
                       <div className="text-xs text-slate-500">{r.email}</div>
@@ -200,19 +238,44 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                       {r.override && <div className="text-xs text-amber-800">override</div>}
                     </td>
                     <td className="px-3 py-2 align-top">
-                      <UsageBar used={u.machines} limit={l.maxMachines} label={`Machines of ${r.email}`} text={ofLimit(u.machines, l.maxMachines)} />
+                      <UsageBar
+                        used={u.machines}
+                        limit={l.maxMachines}
+                        label={`Machines of ${r.email}`}
+                        text={ofLimit(u.machines, l.maxMachines)}
+                      />
                     </td>
                     <td className="px-3 py-2 align-top">
-                      <UsageBar used={u.running} limit={l.maxRunning} label={`Running machines of ${r.email}`} text={ofLimit(u.running, l.maxRunning)} />
+                      <UsageBar
+                        used={u.running}
+                        limit={l.maxRunning}
+                        label={`Running machines of ${r.email}`}
+                        text={ofLimit(u.running, l.maxRunning)}
+                      />
                     </td>
                     <td className="px-3 py-2 align-top">
-                      <UsageBar used={u.vcpus} limit={l.maxVcpus} label={`vCPUs of ${r.email}`} text={ofLimit(u.vcpus, l.maxVcpus)} />
+                      <UsageBar
+                        used={u.vcpus}
+                        limit={l.maxVcpus}
+                        label={`vCPUs of ${r.email}`}
+                        text={ofLimit(u.vcpus, l.maxVcpus)}
+                      />
                     </td>
                     <td className="px-3 py-2 align-top">
-                      <UsageBar used={u.memoryMb} limit={l.maxMemoryMb} label={`Memory of ${r.email}`} text={ofLimit(u.memoryMb, l.maxMemoryMb, formatMb)} />
+                      <UsageBar
+                        used={u.memoryMb}
+                        limit={l.maxMemoryMb}
+                        label={`Memory of ${r.email}`}
+                        text={ofLimit(u.memoryMb, l.maxMemoryMb, formatMb)}
+                      />
                     </td>
                     <td className="px-3 py-2 align-top">
-                      <UsageBar used={u.diskGb} limit={l.maxDiskGb} label={`Disk of ${r.email}`} text={ofLimit(u.diskGb, l.maxDiskGb, (n) => `${n} GB`)} />
+                      <UsageBar
+                        used={u.diskGb}
+                        limit={l.maxDiskGb}
+                        label={`Disk of ${r.email}`}
+                        text={ofLimit(u.diskGb, l.maxDiskGb, (n) => `${n} GB`)}
+                      />
                     </td>
                     <td className="px-3 py-2 align-top">
                       <UsageBar
@@ -223,10 +286,22 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                       />
                     </td>
                     <td className="px-3 py-2 text-right align-top whitespace-nowrap">
-                      <Button size="sm" variant="ghost" onClick={() => openEdit(r)} aria-label={`Edit limits of ${r.email}`} data-testid="quota-edit">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => openEdit(r)}
+                        aria-label={`Edit limits of ${r.email}`}
+                        data-testid="quota-edit"
+                      >
                         Limits…
                       </Button>
-                      <Button size="sm" variant="ghost" onClick={() => void openGrant(r)} aria-label={`Grant hours to ${r.email}`} data-testid="quota-grant">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => void openGrant(r)}
+                        aria-label={`Grant hours to ${r.email}`}
+                        data-testid="quota-grant"
+                      >
                         Hours…
                       </Button>
                     </td>
@@ -277,7 +352,9 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                 </option>
               ))}
             </SelectField>
-            <p className="text-xs text-slate-500">Overrides replace single values of the plan. Empty: the plan's value. “unlimited”: no limit.</p>
+            <p className="text-xs text-slate-500">
+              Overrides replace single values of the plan. Empty: the plan's value. “unlimited”: no limit.
+            </p>
             <div className="grid grid-cols-2 gap-3">
               {LIMIT_KEYS.map((k) => (
                 <TextField
@@ -291,7 +368,14 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                 />
               ))}
             </div>
-            <TextField id="limits-note" label="Note" value={form.note} onChange={(e) => setForm({ ...form, note: e.target.value })} error={fields["override.note"]} placeholder="Why (shown to admins)" />
+            <TextField
+              id="limits-note"
+              label="Note"
+              value={form.note}
+              onChange={(e) => setForm({ ...form, note: e.target.value })}
+              error={fields["override.note"]}
+              placeholder="Why (shown to admins)"
+            />
             {dialogError && (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
                 {dialogError}
@@ -319,16 +403,39 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
       >
         {granting && (
           <>
-            <SelectField id="grant-class" label="Budget" value={grant.classId} onChange={(e) => setGrant({ ...grant, classId: e.target.value })} error={fields.classId}>
+            <SelectField
+              id="grant-class"
+              label="Budget"
+              value={grant.classId}
+              onChange={(e) => setGrant({ ...grant, classId: e.target.value })}
+              error={fields.classId}
+            >
               {granting.classes.map((c) => (
                 <option key={c.classId} value={c.classId}>
                   {c.className} — {hoursText(c.usedSeconds, c.totalSeconds)}
                 </option>
               ))}
-              <option value="">Plan hours (all machines) — {hoursText(granting.usage.hoursUsedSeconds, granting.hoursTotalSeconds)}</option>
+              <option value="">
+                Plan hours (all machines) — {hoursText(granting.usage.hoursUsedSeconds, granting.hoursTotalSeconds)}
+              </option>
             </SelectField>
-            <TextField id="grant-hours" label="Extra hours this month" type="number" min={1} max={1000} value={grant.hours} onChange={(e) => setGrant({ ...grant, hours: e.target.value })} error={fields.hours} />
-            <TextField id="grant-note" label="Note (optional)" value={grant.note} onChange={(e) => setGrant({ ...grant, note: e.target.value })} error={fields.note} />
+            <TextField
+              id="grant-hours"
+              label="Extra hours this month"
+              type="number"
+              min={1}
+              max={1000}
+              value={grant.hours}
+              onChange={(e) => setGrant({ ...grant, hours: e.target.value })}
+              error={fields.hours}
+            />
+            <TextField
+              id="grant-note"
+              label="Note (optional)"
+              value={grant.note}
+              onChange={(e) => setGrant({ ...grant, note: e.target.value })}
+              error={fields.note}
+            />
             {dialogError && (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
                 {dialogError}

@@ -44,7 +44,9 @@ export function AdminTokensClient({ currentUserId }: { currentUserId: string }) 
   const debouncedQ = useDebounced(q, 300);
   // back to the first page when the search or filter changes
   const [page, setPage] = usePage([debouncedQ, status]);
-  const { data, setData, loading, error, reload } = useLatestRequest<TAdminTokenList>(`/api/admin/tokens${queryString({ page, pageSize: PAGE_SIZE, q: debouncedQ, status })}`);
+  const { data, setData, loading, error, reload } = useLatestRequest<TAdminTokenList>(
+    `/api/admin/tokens${queryString({ page, pageSize: PAGE_SIZE, q: debouncedQ, status })}`,
+  );
   const { revoking, rowErrors, ask, dialog } = useRevokeToken<TAdminTokenRow>(
     (t) => `/api/admin/tokens/${t.id}`,
     (row) => {
@@ -58,8 +60,20 @@ export function AdminTokensClient({ currentUserId }: { currentUserId: string }) 
   return (
     <section aria-label="Tokens" className="space-y-3">
       <search className="grid gap-3 sm:grid-cols-[1fr_auto]">
-        <SearchField id="token-search" placeholder="Owner's email or name, token name or prefix" value={q} onValue={setQ} data-testid="token-search" />
-        <SelectField id="token-status-filter" label="Status" value={status} onChange={(e) => setStatus(e.target.value)} data-testid="token-status-filter">
+        <SearchField
+          id="token-search"
+          placeholder="Owner's email or name, token name or prefix"
+          value={q}
+          onValue={setQ}
+          data-testid="token-search"
+        />
+        <SelectField
+          id="token-status-filter"
+          label="Status"
+          value={status}
+          onChange={(e) => setStatus(e.target.value)}
+          data-testid="token-status-filter"
+        >
           <option value="active">Active</option>
           <option value="expired">Expired</option>
           <option value="revoked">Revoked</option>
@@ -70,18 +84,33 @@ export function AdminTokensClient({ currentUserId }: { currentUserId: string }) 
       {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
 
       <p className="text-sm text-slate-600" aria-live="polite" data-testid="tokens-count">
-        {loading && !data ? "Loading tokens…" : data ? (data.total === 0 ? "" : `Showing ${from}–${to} of ${data.total}`) : ""}
+        {loading && !data
+          ? "Loading tokens…"
+          : data
+            ? data.total === 0
+              ? ""
+              : `Showing ${from}–${to} of ${data.total}`
+            : ""}
       </p>
 
-      {data && data.total === 0 && <EmptyState title="No tokens match">People create API tokens on their profile page; they show up here.</EmptyState>}
+      {data && data.total === 0 && (
+        <EmptyState title="No tokens match">
+          People create API tokens on their profile page; they show up here.
+        </EmptyState>
+      )}
 
       {data && data.items.length > 0 && (
         <TokensTableFrame columns={COLUMNS} testId="admin-tokens-table" busy={loading}>
           {data.items.map((t) => (
-            <tr key={t.id} data-testid={`admin-token-row-${t.id}`} className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}>
+            <tr
+              key={t.id}
+              data-testid={`admin-token-row-${t.id}`}
+              className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}
+            >
               <td className="px-3 py-2">
                 <div className="font-medium text-slate-900">
-                  {t.owner.name} {t.owner.id === currentUserId && <span className="text-xs font-normal text-slate-500">(you)</span>}
+                  {t.owner.name}{" "}
+                  {t.owner.id === currentUserId && <span className="text-xs font-normal text-slate-500">(you)</span>}
                 </div>
                 <div className="break-all text-slate-600">{t.owner.email}</div>
               </td>
@@ -105,7 +134,13 @@ export function AdminTokensClient({ currentUserId }: { currentUserId: string }) 
               </td>
               <td className="px-3 py-2 text-right">
                 {t.status !== "revoked" && (
-                  <Button variant="secondary" size="sm" onClick={() => ask(t)} aria-label={`Revoke ${t.name} of ${t.owner.email}`} data-testid="admin-revoke-token">
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    onClick={() => ask(t)}
+                    aria-label={`Revoke ${t.name} of ${t.owner.email}`}
+                    data-testid="admin-revoke-token"
+                  >
                     Revoke
                   </Button>
                 )}

@@ -12,8 +12,8 @@ export default async function AdminTokensPage() {
       <div>
         <h1 className="text-2xl font-semibold">API tokens</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Every personal API token, with its owner, scopes and last use. Revoking one stops it at once and closes the consoles opened with it. People create their own tokens on
-          their profile page.
+          Every personal API token, with its owner, scopes and last use. Revoking one stops it at once and closes the
+          consoles opened with it. People create their own tokens on their profile page.
         </p>
       </div>
       <AdminTokensClient currentUserId={actor.id} />

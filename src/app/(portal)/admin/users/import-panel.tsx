@@ -9,12 +9,17 @@ import { csvCell } from "@/lib/csv";
 import type { ImportResult } from "./types";
 
 const STATUS_LABEL = { created: "Created", exists: "Already exists", invalid: "Not imported" } as const;
-const STATUS_CLASS = { created: "bg-green-100 text-green-800", exists: "bg-slate-200 text-slate-700", invalid: "bg-red-100 text-red-800" } as const;
+const STATUS_CLASS = {
+  created: "bg-green-100 text-green-800",
+  exists: "bg-slate-200 text-slate-700",
+  invalid: "bg-red-100 text-red-800",
+} as const;
 const MAX_BYTES = 1024 * 1024;
 
 export function resultsCsv(result: ImportResult): string {
   const lines = [["line", "email", "status", "message", "temporary_password"].join(",")];
-  for (const r of result.rows) lines.push([String(r.line), r.email, r.status, r.message ?? "", r.temporaryPassword ?? ""].map(csvCell).join(","));
+  for (const r of result.rows)
+    lines.push([String(r.line), r.email, r.status, r.message ?? "", r.temporaryPassword ?? ""].map(csvCell).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }
 
@@ -68,7 +73,11 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
       return;
     }
     setPending(true);
-    const res = await api<ImportResult>("/api/admin/users/import", { method: "POST", headers: { "content-type": "text/csv" }, body: text });
+    const res = await api<ImportResult>("/api/admin/users/import", {
+      method: "POST",
+      headers: { "content-type": "text/csv" },
+      body: text,
+    });
     setPending(false);
     if (!res.ok) {
       if (res.error.fields?.csv) setFieldError(res.error.message);
@@ -95,8 +104,9 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        One person per line: <code className="rounded bg-slate-100 px-1">email,name</code>, optionally a third column <code className="rounded bg-slate-100 px-1">role</code> (STUDENT or
-        TEACHER; STUDENT if empty). A header row is optional. At most 2000 rows per import. Each new account gets a temporary password, shown once below.
+        One person per line: <code className="rounded bg-slate-100 px-1">email,name</code>, optionally a third column{" "}
+        <code className="rounded bg-slate-100 px-1">role</code> (STUDENT or TEACHER; STUDENT if empty). A header row is
+        optional. At most 2000 rows per import. Each new account gets a temporary password, shown once below.
       </p>
       <form onSubmit={onSubmit} noValidate className="space-y-3">
         <TextAreaField
@@ -125,11 +135,20 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
             className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border file:border-slate-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium hover:file:bg-slate-50"
             data-testid="import-file"
           />
-          {fileName && <p className="mt-1 text-xs text-slate-500">Loaded {fileName} into the box above — check or edit the rows, then import.</p>}
+          {fileName && (
+            <p className="mt-1 text-xs text-slate-500">
+              Loaded {fileName} into the box above — check or edit the rows, then import.
+            </p>
+          )}
         </div>
         {error && <Alert tone="error">{error}</Alert>}
         <div className="flex flex-wrap gap-2">
-          <Button type="submit" pending={pending} pendingLabel="Importing… (this can take a minute for large files)" data-testid="import-submit">
+          <Button
+            type="submit"
+            pending={pending}
+            pendingLabel="Importing… (this can take a minute for large files)"
+            data-testid="import-submit"
+          >
             Import
           </Button>
           {(text || result) && (
@@ -142,18 +161,32 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
 
       {result && (
         <div className="space-y-3" data-testid="import-results">
-          <div ref={summaryRef} tabIndex={-1} role="status" className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm" data-testid="import-summary">
-            <strong>{result.created}</strong> created · <strong>{result.skipped}</strong> already existed · <strong>{result.failed}</strong> not imported
+          <div
+            ref={summaryRef}
+            tabIndex={-1}
+            role="status"
+            className="rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm"
+            data-testid="import-summary"
+          >
+            <strong>{result.created}</strong> created · <strong>{result.skipped}</strong> already existed ·{" "}
+            <strong>{result.failed}</strong> not imported
           </div>
           {result.created > 0 && (
-            <Alert tone="warning">The temporary passwords are shown only now. Download the results before leaving this page.</Alert>
+            <Alert tone="warning">
+              The temporary passwords are shown only now. Download the results before leaving this page.
+            </Alert>
           )}
           <div className="flex flex-wrap items-center gap-3">
             <Button variant="primary" onClick={() => download(result)} data-testid="import-download">
               Download results as CSV
             </Button>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} className="h-4 w-4" />
+              <input
+                type="checkbox"
+                checked={onlyProblems}
+                onChange={(e) => setOnlyProblems(e.target.checked)}
+                className="h-4 w-4"
+              />
               Show only rows that were not created
             </label>
           </div>
@@ -185,7 +218,11 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
                     <td className="px-3 py-1.5 tabular-nums">{r.line}</td>
                     <td className="px-3 py-1.5">{r.email || <span className="text-slate-400">(empty)</span>}</td>
                     <td className="px-3 py-1.5">
-                      <span className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ${STATUS_CLASS[r.status]}`}>{STATUS_LABEL[r.status]}</span>
+                      <span
+                        className={`inline-block whitespace-nowrap rounded px-2 py-0.5 text-xs font-medium ${STATUS_CLASS[r.status]}`}
+                      >
+                        {STATUS_LABEL[r.status]}
+                      </span>
                     </td>
                     <td className="px-3 py-1.5 text-slate-700">{r.message}</td>
                     <td className="px-3 py-1.5 font-mono">{r.temporaryPassword}</td>

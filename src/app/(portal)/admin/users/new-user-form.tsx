@@ -47,7 +47,11 @@ export function NewUserForm({ onCreated, focusKey }: { onCreated: (user: Created
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
-      setError(res.error.fields && Object.keys(res.error.fields).length ? "Please correct the marked fields." : res.error.message);
+      setError(
+        res.error.fields && Object.keys(res.error.fields).length
+          ? "Please correct the marked fields."
+          : res.error.message,
+      );
       requestAnimationFrame(() => form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus());
       return;
     }
@@ -64,14 +68,28 @@ export function NewUserForm({ onCreated, focusKey }: { onCreated: (user: Created
           <Alert tone="success">
             Created {ROLE_LABELS[created.role].toLowerCase()} <strong>{created.email}</strong>.
           </Alert>
-          {created.temporaryPassword && <OneTimeSecret label={`Temporary password for ${created.email}`} value={created.temporaryPassword} testId="temporary-password" />}
+          {created.temporaryPassword && (
+            <OneTimeSecret
+              label={`Temporary password for ${created.email}`}
+              value={created.temporaryPassword}
+              testId="temporary-password"
+            />
+          )}
           <Button variant="secondary" size="sm" onClick={() => setCreated(null)}>
             Done
           </Button>
         </div>
       )}
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-user-heading" className="grid gap-3 sm:grid-cols-2">
-        <TextField ref={emailRef} id="new-email" label="Email" type="email" autoComplete="off" required error={fields.email} />
+        <TextField
+          ref={emailRef}
+          id="new-email"
+          label="Email"
+          type="email"
+          autoComplete="off"
+          required
+          error={fields.email}
+        />
         <TextField id="new-name" label="Name" autoComplete="off" required error={fields.name} />
         <SelectField id="new-role" label="Role" defaultValue="STUDENT" error={fields.role}>
           {ROLES.map((r) => (

@@ -43,7 +43,11 @@ export function SelfSignupCard() {
   }
 
   return (
-    <section aria-labelledby="self-signup-heading" className="rounded-lg border border-slate-200 bg-white p-4" data-testid="self-signup-card">
+    <section
+      aria-labelledby="self-signup-heading"
+      className="rounded-lg border border-slate-200 bg-white p-4"
+      data-testid="self-signup-card"
+    >
       <h2 id="self-signup-heading" className="font-semibold">
         Self-signup through invite links
       </h2>
@@ -58,14 +62,21 @@ export function SelfSignupCard() {
           data-testid="self-signup-toggle"
         />
         <span>
-          <span className="font-medium text-slate-800">Let people without an account create a student account from a class invite link</span>
+          <span className="font-medium text-slate-800">
+            Let people without an account create a student account from a class invite link
+          </span>
           <span id="self-signup-hint" className="block text-xs text-slate-500">
-            Only through a valid invite link (its allowed addresses or domains still apply); there is no open registration page.
+            Only through a valid invite link (its allowed addresses or domains still apply); there is no open
+            registration page.
           </span>
         </span>
       </label>
       <p aria-live="polite" className="mt-1 text-sm">
-        {error ? <span className="text-red-700">{error}</span> : saved ? <span className="text-green-800">{saved}</span> : null}
+        {error ? (
+          <span className="text-red-700">{error}</span>
+        ) : saved ? (
+          <span className="text-green-800">{saved}</span>
+        ) : null}
       </p>
     </section>
   );

@@ -26,9 +26,12 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
   const headingId = useId();
   // Back to the first page whenever the search or a filter changes.
   const [page, setPage] = usePage([debouncedQ, role, status]);
-  const { data, setData, loading, error, reload } = useLatestRequest<UserList>(`/api/admin/users${queryString({ page, pageSize: PAGE_SIZE, q: debouncedQ, role, status })}`);
+  const { data, setData, loading, error, reload } = useLatestRequest<UserList>(
+    `/api/admin/users${queryString({ page, pageSize: PAGE_SIZE, q: debouncedQ, role, status })}`,
+  );
 
-  const replaceRow = (row: UserRow) => setData((d) => (d ? { ...d, items: d.items.map((u) => (u.id === row.id ? row : u)) } : d));
+  const replaceRow = (row: UserRow) =>
+    setData((d) => (d ? { ...d, items: d.items.map((u) => (u.id === row.id ? row : u)) } : d));
   const { from, to } = pageInfo(data);
 
   return (
@@ -38,30 +41,65 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
           Users
         </h1>
         <div className="flex flex-wrap gap-2">
-          <Button aria-expanded={newPanel.open} aria-controls="new-user-panel" onClick={newPanel.show} data-testid="new-user-open">
+          <Button
+            aria-expanded={newPanel.open}
+            aria-controls="new-user-panel"
+            onClick={newPanel.show}
+            data-testid="new-user-open"
+          >
             New user
           </Button>
-          <Button variant="secondary" aria-expanded={importPanel.open} aria-controls="import-panel" onClick={importPanel.show} data-testid="import-open">
+          <Button
+            variant="secondary"
+            aria-expanded={importPanel.open}
+            aria-controls="import-panel"
+            onClick={importPanel.show}
+            data-testid="import-open"
+          >
             Import students from CSV
           </Button>
         </div>
       </div>
 
       {newPanel.open && (
-        <FormPanel id="new-user-panel" headingId="new-user-heading" title="New user" closeLabel="Close the new user form" onClose={newPanel.hide}>
+        <FormPanel
+          id="new-user-panel"
+          headingId="new-user-heading"
+          title="New user"
+          closeLabel="Close the new user form"
+          onClose={newPanel.hide}
+        >
           <NewUserForm onCreated={() => void reload()} focusKey={newPanel.focusKey} />
         </FormPanel>
       )}
       {importPanel.open && (
-        <FormPanel id="import-panel" title="Import students from CSV" closeLabel="Close the import panel" onClose={importPanel.hide} tight>
+        <FormPanel
+          id="import-panel"
+          title="Import students from CSV"
+          closeLabel="Close the import panel"
+          onClose={importPanel.hide}
+          tight
+        >
           <ImportPanel onImported={() => void reload()} focusKey={importPanel.focusKey} />
         </FormPanel>
       )}
 
       <section aria-labelledby={headingId} className="space-y-3">
         <search className="grid gap-3 sm:grid-cols-[1fr_auto_auto]">
-          <SearchField id="user-search" placeholder="Email or name" value={q} onValue={setQ} data-testid="user-search" />
-          <SelectField id="role-filter" label="Role" value={role} onChange={(e) => setRole(e.target.value)} data-testid="role-filter">
+          <SearchField
+            id="user-search"
+            placeholder="Email or name"
+            value={q}
+            onValue={setQ}
+            data-testid="user-search"
+          />
+          <SelectField
+            id="role-filter"
+            label="Role"
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            data-testid="role-filter"
+          >
             <option value="">All roles</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -69,7 +107,13 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
               </option>
             ))}
           </SelectField>
-          <SelectField id="status-filter" label="Status" value={status} onChange={(e) => setStatus(e.target.value)} data-testid="status-filter">
+          <SelectField
+            id="status-filter"
+            label="Status"
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            data-testid="status-filter"
+          >
             <option value="">Active and disabled</option>
             <option value="active">Active</option>
             <option value="disabled">Disabled</option>
@@ -79,10 +123,18 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
         {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
 
         <p className="text-sm text-slate-600" aria-live="polite" data-testid="users-count">
-          {loading && !data ? "Loading users…" : data ? (data.total === 0 ? "No users match." : `Showing ${from}–${to} of ${data.total}`) : ""}
+          {loading && !data
+            ? "Loading users…"
+            : data
+              ? data.total === 0
+                ? "No users match."
+                : `Showing ${from}–${to} of ${data.total}`
+              : ""}
         </p>
 
-        {data && data.items.length > 0 && <UsersTable users={data.items} currentUserId={currentUserId} onChanged={replaceRow} busy={loading} />}
+        {data && data.items.length > 0 && (
+          <UsersTable users={data.items} currentUserId={currentUserId} onChanged={replaceRow} busy={loading} />
+        )}
 
         {data && data.total > 0 && <Pager list={data} page={page} onPage={setPage} busy={loading} />}
       </section>

@@ -16,7 +16,17 @@ const CONFIRM: Record<Pending["kind"], { title: string; label: string; tone: "pr
   reset: { title: "Reset password?", label: "Reset password", tone: "danger" },
 };
 
-export function UsersTable({ users, currentUserId, onChanged, busy }: { users: UserRow[]; currentUserId: string; onChanged: (row: UserRow) => void; busy: boolean }) {
+export function UsersTable({
+  users,
+  currentUserId,
+  onChanged,
+  busy,
+}: {
+  users: UserRow[];
+  currentUserId: string;
+  onChanged: (row: UserRow) => void;
+  busy: boolean;
+}) {
   const [pending, setPending] = useState<Pending | null>(null);
   const [working, setWorking] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
@@ -37,7 +47,10 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
     setDialogError(null);
     let note = "";
     if (pending.kind === "reset") {
-      const res = await api<{ temporaryPassword?: string }>(`/api/admin/users/${user.id}/reset-password`, { method: "POST", json: {} });
+      const res = await api<{ temporaryPassword?: string }>(`/api/admin/users/${user.id}/reset-password`, {
+        method: "POST",
+        json: {},
+      });
       setWorking(false);
       if (!res.ok) return setDialogError(res.error.message);
       setPending(null);
@@ -51,7 +64,12 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
       if (!res.ok) return setDialogError(res.error.fields?.role ?? res.error.fields?.disabled ?? res.error.message);
       setPending(null);
       onChanged(res.data);
-      note = pending.kind === "role" ? `Now ${ROLE_LABELS[res.data.role].toLowerCase()}.` : res.data.disabled ? "Disabled." : "Enabled.";
+      note =
+        pending.kind === "role"
+          ? `Now ${ROLE_LABELS[res.data.role].toLowerCase()}.`
+          : res.data.disabled
+            ? "Disabled."
+            : "Enabled.";
     }
     setRowNotes((n) => ({ ...n, [user.id]: note }));
   }
@@ -62,13 +80,16 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
       case "role":
         return (
           <p>
-            {who} ({p.user.email}) becomes {p.role === "ADMIN" ? "an" : "a"} <strong>{ROLE_LABELS[p.role].toLowerCase()}</strong>. They are signed out everywhere and sign in again with the new role.
+            {who} ({p.user.email}) becomes {p.role === "ADMIN" ? "an" : "a"}{" "}
+            <strong>{ROLE_LABELS[p.role].toLowerCase()}</strong>. They are signed out everywhere and sign in again with
+            the new role.
           </p>
         );
       case "disable":
         return (
           <p>
-            {who} ({p.user.email}) is signed out at once and cannot sign in or use API tokens until the account is enabled again. Nothing is deleted.
+            {who} ({p.user.email}) is signed out at once and cannot sign in or use API tokens until the account is
+            enabled again. Nothing is deleted.
           </p>
         );
       case "enable":
@@ -80,7 +101,8 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
       case "reset":
         return (
           <p>
-            A new temporary password is generated for {who} ({p.user.email}). Their current password stops working, they are signed out everywhere, their API tokens are revoked and their open consoles closed.
+            A new temporary password is generated for {who} ({p.user.email}). Their current password stops working, they
+            are signed out everywhere, their API tokens are revoked and their open consoles closed.
           </p>
         );
     }
@@ -114,7 +136,11 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
             {users.map((user) => {
               const self = user.id === currentUserId;
               return (
-                <tr key={user.id} data-testid={`user-row-${user.email}`} className={user.disabled ? "bg-slate-50 text-slate-500" : undefined}>
+                <tr
+                  key={user.id}
+                  data-testid={`user-row-${user.email}`}
+                  className={user.disabled ? "bg-slate-50 text-slate-500" : undefined}
+                >
                   <td className="px-3 py-2 align-top">
                     <div className="font-medium text-slate-900">
                       {user.name} {self && <span className="text-xs font-normal text-slate-500">(you)</span>}
@@ -152,25 +178,44 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
                     </select>
                   </td>
                   <td className="px-3 py-2 align-top">
-                    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${user.disabled ? "bg-slate-200 text-slate-700" : "bg-green-100 text-green-800"}`}>
+                    <span
+                      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${user.disabled ? "bg-slate-200 text-slate-700" : "bg-green-100 text-green-800"}`}
+                    >
                       {user.disabled ? "Disabled" : "Active"}
                     </span>
                     {user.mustChangePassword && <div className="mt-1 text-xs text-amber-700">Must change password</div>}
                   </td>
-                  <td className="hidden px-3 py-2 align-top text-slate-600 lg:table-cell">{formatDate(user.lastLoginAt)}</td>
+                  <td className="hidden px-3 py-2 align-top text-slate-600 lg:table-cell">
+                    {formatDate(user.lastLoginAt)}
+                  </td>
                   <td className="px-3 py-2 align-top">
                     <div className="flex flex-wrap justify-end gap-1.5">
                       {!self &&
                         (user.disabled ? (
-                          <Button size="sm" variant="secondary" onClick={() => open({ kind: "enable", user })} aria-label={`Enable ${user.email}`}>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            onClick={() => open({ kind: "enable", user })}
+                            aria-label={`Enable ${user.email}`}
+                          >
                             Enable
                           </Button>
                         ) : (
-                          <Button size="sm" variant="secondary" onClick={() => open({ kind: "disable", user })} aria-label={`Disable ${user.email}`}>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            onClick={() => open({ kind: "disable", user })}
+                            aria-label={`Disable ${user.email}`}
+                          >
                             Disable
                           </Button>
                         ))}
-                      <Button size="sm" variant="secondary" onClick={() => open({ kind: "reset", user })} aria-label={`Reset password of ${user.email}`}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => open({ kind: "reset", user })}
+                        aria-label={`Reset password of ${user.email}`}
+                      >
                         Reset password
                       </Button>
                     </div>
@@ -209,7 +254,13 @@ export function UsersTable({ users, currentUserId, onChanged, busy }: { users: U
           </Button>
         }
       >
-        {secret && <OneTimeSecret label={`Temporary password for ${secret.email}`} value={secret.password} testId="temporary-password" />}
+        {secret && (
+          <OneTimeSecret
+            label={`Temporary password for ${secret.email}`}
+            value={secret.password}
+            testId="temporary-password"
+          />
+        )}
       </Dialog>
     </>
   );

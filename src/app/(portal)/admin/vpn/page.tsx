@@ -11,7 +11,10 @@ export default async function AdminVpnPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">VPN server</h1>
-        <p className="mt-1 text-sm text-slate-600">Connected clients, certificates with their expiry, revocation and the isolation firewall. Refreshes every few seconds.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          Connected clients, certificates with their expiry, revocation and the isolation firewall. Refreshes every few
+          seconds.
+        </p>
       </div>
       <VpnAdmin />
     </div>

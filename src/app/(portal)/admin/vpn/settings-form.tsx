@@ -67,28 +67,98 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
       <h2 className="text-lg font-semibold">Settings</h2>
       <form className="mt-3 grid gap-4 sm:grid-cols-2" onSubmit={(e) => void save(e)} noValidate>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
-          <input type="checkbox" checked={s.enabled} onChange={(e) => set("enabled", e.target.checked)} /> VPN enabled (users can create and download profiles; the preflight above must pass)
+          <input type="checkbox" checked={s.enabled} onChange={(e) => set("enabled", e.target.checked)} /> VPN enabled
+          (users can create and download profiles; the preflight above must pass)
         </label>
         {fields.enabled && (
           <p role="alert" className="text-sm text-red-700 sm:col-span-2">
             {fields.enabled}
           </p>
         )}
-        <TextField id="vpn-remote-host" label="Server address clients dial" value={s.remoteHost} error={fields.remoteHost} onChange={(e) => set("remoteHost", e.target.value)} />
+        <TextField
+          id="vpn-remote-host"
+          label="Server address clients dial"
+          value={s.remoteHost}
+          error={fields.remoteHost}
+          onChange={(e) => set("remoteHost", e.target.value)}
+        />
         <div className="grid grid-cols-2 gap-2">
-          <TextField id="vpn-remote-port" label="Port" inputMode="numeric" value={String(s.remotePort)} error={fields.remotePort} onChange={(e) => set("remotePort", Number(e.target.value) || 0)} />
-          <SelectField id="vpn-proto" label="Protocol" value={s.proto} onChange={(e) => set("proto", e.target.value as "udp" | "tcp")}>
+          <TextField
+            id="vpn-remote-port"
+            label="Port"
+            inputMode="numeric"
+            value={String(s.remotePort)}
+            error={fields.remotePort}
+            onChange={(e) => set("remotePort", Number(e.target.value) || 0)}
+          />
+          <SelectField
+            id="vpn-proto"
+            label="Protocol"
+            value={s.proto}
+            onChange={(e) => set("proto", e.target.value as "udp" | "tcp")}
+          >
             <option value="udp">UDP</option>
             <option value="tcp">TCP</option>
           </SelectField>
         </div>
-        <TextField id="vpn-network" label="Tunnel network" hint="The server takes the first address." value={s.network} error={fields.network} onChange={(e) => set("network", e.target.value)} />
-        <TextField id="vpn-pool" label="Static address pool" hint="One address per user, outside the dynamic range (which is what lies before it)." value={s.pool} error={fields.pool} onChange={(e) => set("pool", e.target.value)} />
-        <TextField id="vpn-lab-networks" label="Lab networks (routed through the VPN)" hint="Comma-separated, e.g. 10.20.0.0/16" value={nets} error={labNetError} onChange={(e) => setNets(e.target.value)} className="sm:col-span-2" />
-        <TextField id="vpn-cert-days" label="Certificate lifetime (days)" inputMode="numeric" value={String(s.certDays)} error={fields.certDays} onChange={(e) => set("certDays", Number(e.target.value) || 0)} />
-        <TextField id="vpn-renew-days" label="Offer renewal this many days before expiry" inputMode="numeric" value={String(s.renewDays)} error={fields.renewDays} onChange={(e) => set("renewDays", Number(e.target.value) || 0)} />
-        <TextField id="vpn-crl-days" label="Revocation list lifetime (days)" hint="Refreshed when half of it is gone." inputMode="numeric" value={String(s.crlDays)} error={fields.crlDays} onChange={(e) => set("crlDays", Number(e.target.value) || 0)} />
-        <TextField id="vpn-rdp-gateway" label="RD Gateway for .rdp files" hint="host or host:port; empty = connect directly through the VPN" value={s.rdpGateway} error={fields.rdpGateway} onChange={(e) => set("rdpGateway", e.target.value)} />
+        <TextField
+          id="vpn-network"
+          label="Tunnel network"
+          hint="The server takes the first address."
+          value={s.network}
+          error={fields.network}
+          onChange={(e) => set("network", e.target.value)}
+        />
+        <TextField
+          id="vpn-pool"
+          label="Static address pool"
+          hint="One address per user, outside the dynamic range (which is what lies before it)."
+          value={s.pool}
+          error={fields.pool}
+          onChange={(e) => set("pool", e.target.value)}
+        />
+        <TextField
+          id="vpn-lab-networks"
+          label="Lab networks (routed through the VPN)"
+          hint="Comma-separated, e.g. 10.20.0.0/16"
+          value={nets}
+          error={labNetError}
+          onChange={(e) => setNets(e.target.value)}
+          className="sm:col-span-2"
+        />
+        <TextField
+          id="vpn-cert-days"
+          label="Certificate lifetime (days)"
+          inputMode="numeric"
+          value={String(s.certDays)}
+          error={fields.certDays}
+          onChange={(e) => set("certDays", Number(e.target.value) || 0)}
+        />
+        <TextField
+          id="vpn-renew-days"
+          label="Offer renewal this many days before expiry"
+          inputMode="numeric"
+          value={String(s.renewDays)}
+          error={fields.renewDays}
+          onChange={(e) => set("renewDays", Number(e.target.value) || 0)}
+        />
+        <TextField
+          id="vpn-crl-days"
+          label="Revocation list lifetime (days)"
+          hint="Refreshed when half of it is gone."
+          inputMode="numeric"
+          value={String(s.crlDays)}
+          error={fields.crlDays}
+          onChange={(e) => set("crlDays", Number(e.target.value) || 0)}
+        />
+        <TextField
+          id="vpn-rdp-gateway"
+          label="RD Gateway for .rdp files"
+          hint="host or host:port; empty = connect directly through the VPN"
+          value={s.rdpGateway}
+          error={fields.rdpGateway}
+          onChange={(e) => set("rdpGateway", e.target.value)}
+        />
         <div className="flex items-center gap-3 sm:col-span-2">
           <Button type="submit" pending={pending} pendingLabel="Saving…">
             Save settings

@@ -14,7 +14,15 @@ type Overview = {
   problems: Record<string, string>;
   preflight: { ok: boolean; checks: { id: string; label: string; ok: boolean; detail: string }[] };
   server: { configFile: string; managedByPortal: boolean; reachable: boolean; error: string | null };
-  clients: { commonName: string; realAddress: string; virtualAddress: string; bytesReceived: number; bytesSent: number; connectedSince: string; user: { id: string; email: string } | null }[];
+  clients: {
+    commonName: string;
+    realAddress: string;
+    virtualAddress: string;
+    bytesReceived: number;
+    bytesSent: number;
+    connectedSince: string;
+    user: { id: string; email: string } | null;
+  }[];
   crl: { nextUpdate: string | null };
   firewall: { mode: string; at: string | null; pairs: number; error: string | null };
   counts: { active: number; revoked: number; poolSize: number };
@@ -48,7 +56,10 @@ export function VpnAdmin() {
 
   const load = useCallback(async () => {
     const params = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) });
-    const [o, c] = await Promise.all([api<Overview>("/api/admin/vpn"), api<{ items: CertRow[] }>(`/api/admin/vpn/certificates?${params}`)]);
+    const [o, c] = await Promise.all([
+      api<Overview>("/api/admin/vpn"),
+      api<{ items: CertRow[] }>(`/api/admin/vpn/certificates?${params}`),
+    ]);
     if (o.ok) setOv(o.data);
     if (c.ok) setCerts(c.data.items);
     setError(!o.ok ? o.error.message : !c.ok ? c.error.message : null);
@@ -85,8 +96,12 @@ export function VpnAdmin() {
         <section className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="vpn-overview">
           <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <p className="text-slate-500">Server</p>
-            <p className="mt-1 font-medium">{!ov.enabled ? "VPN disabled" : ov.server.reachable ? "Running" : "Not reachable"}</p>
-            <p className="mt-1 text-xs text-slate-500">{ov.server.managedByPortal ? "run by the portal" : "run by systemd (or by hand)"}</p>
+            <p className="mt-1 font-medium">
+              {!ov.enabled ? "VPN disabled" : ov.server.reachable ? "Running" : "Not reachable"}
+            </p>
+            <p className="mt-1 text-xs text-slate-500">
+              {ov.server.managedByPortal ? "run by the portal" : "run by systemd (or by hand)"}
+            </p>
             {ov.enabled && ov.server.error && <p className="mt-1 text-xs text-red-700">{ov.server.error}</p>}
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
@@ -99,13 +114,29 @@ export function VpnAdmin() {
           <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <p className="text-slate-500">Revocation list</p>
             <p className="mt-1 font-medium">next update {when(ov.crl.nextUpdate)}</p>
-            <p className="mt-1 text-xs text-slate-500">regenerated on every revoke and when half its lifetime is gone</p>
+            <p className="mt-1 text-xs text-slate-500">
+              regenerated on every revoke and when half its lifetime is gone
+            </p>
           </div>
           <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <p className="text-slate-500">Isolation firewall ({ov.firewall.mode})</p>
-            <p className="mt-1 font-medium">{ov.firewall.error ? <span className="text-red-700">not applied</span> : `${ov.firewall.pairs} allowed pair(s)`}</p>
+            <p className="mt-1 font-medium">
+              {ov.firewall.error ? (
+                <span className="text-red-700">not applied</span>
+              ) : (
+                `${ov.firewall.pairs} allowed pair(s)`
+              )}
+            </p>
             <p className="mt-1 text-xs text-slate-500">{ov.firewall.error ?? `built ${when(ov.firewall.at)}`}</p>
-            <Button className="mt-2" size="sm" variant="secondary" pending={busy === "firewall"} pendingLabel="Rebuilding…" onClick={() => void rebuild()} disabled={!ov.enabled}>
+            <Button
+              className="mt-2"
+              size="sm"
+              variant="secondary"
+              pending={busy === "firewall"}
+              pendingLabel="Rebuilding…"
+              onClick={() => void rebuild()}
+              disabled={!ov.enabled}
+            >
               Rebuild now
             </Button>
           </div>
@@ -113,7 +144,14 @@ export function VpnAdmin() {
       )}
       {ov && (
         <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="vpn-preflight">
-          <h2 className="font-semibold">Preflight {ov.preflight.ok ? <span className="text-green-700">— all checks pass</span> : <span className="text-red-700">— the VPN cannot work until these are fixed</span>}</h2>
+          <h2 className="font-semibold">
+            Preflight{" "}
+            {ov.preflight.ok ? (
+              <span className="text-green-700">— all checks pass</span>
+            ) : (
+              <span className="text-red-700">— the VPN cannot work until these are fixed</span>
+            )}
+          </h2>
           <ul className="mt-2 space-y-1">
             {ov.preflight.checks.map((c) => (
               <li key={c.id} className="flex gap-2">
@@ -122,7 +160,8 @@ export function VpnAdmin() {
                 </span>
                 <span>
                   <span className="font-medium">{c.label}</span>
-                  <span className="sr-only">{c.ok ? " (passes)" : " (fails)"}</span>: <span className={c.ok ? "text-slate-600" : "text-red-700"}>{c.detail}</span>
+                  <span className="sr-only">{c.ok ? " (passes)" : " (fails)"}</span>:{" "}
+                  <span className={c.ok ? "text-slate-600" : "text-red-700"}>{c.detail}</span>
                 </span>
               </li>
             ))}
@@ -181,11 +220,22 @@ export function VpnAdmin() {
             <label className="sr-only" htmlFor="vpn-q">
               Search
             </label>
-            <input id="vpn-q" className="rounded-md border border-slate-300 px-2 py-1" placeholder="Search e-mail, serial, address" value={q} onChange={(e) => setQ(e.target.value)} />
+            <input
+              id="vpn-q"
+              className="rounded-md border border-slate-300 px-2 py-1"
+              placeholder="Search e-mail, serial, address"
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+            />
             <label className="sr-only" htmlFor="vpn-status">
               Status
             </label>
-            <select id="vpn-status" className="rounded-md border border-slate-300 px-2 py-1" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+            <select
+              id="vpn-status"
+              className="rounded-md border border-slate-300 px-2 py-1"
+              value={status}
+              onChange={(e) => setStatus(e.target.value as typeof status)}
+            >
               <option value="ACTIVE">Active</option>
               <option value="REVOKED">Revoked</option>
               <option value="">All</option>
@@ -227,8 +277,17 @@ export function VpnAdmin() {
                         <span className="text-red-700">expired</span>
                       ) : (
                         <span>
-                          active{c.connected ? <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs text-green-800">connected</span> : null}
-                          {c.renewalDue ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">renewal due</span> : null}
+                          active
+                          {c.connected ? (
+                            <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 text-xs text-green-800">
+                              connected
+                            </span>
+                          ) : null}
+                          {c.renewalDue ? (
+                            <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
+                              renewal due
+                            </span>
+                          ) : null}
                         </span>
                       )}
                     </td>
@@ -236,10 +295,22 @@ export function VpnAdmin() {
                     <td className="px-3 py-2 text-right whitespace-nowrap">
                       {c.status === "ACTIVE" && (
                         <>
-                          <Button size="sm" variant="secondary" pending={busy === `rotate:${c.id}`} pendingLabel="Rotating…" onClick={() => void act(c.id, "rotate")}>
+                          <Button
+                            size="sm"
+                            variant="secondary"
+                            pending={busy === `rotate:${c.id}`}
+                            pendingLabel="Rotating…"
+                            onClick={() => void act(c.id, "rotate")}
+                          >
                             Rotate
                           </Button>{" "}
-                          <Button size="sm" variant="danger" pending={busy === `revoke:${c.id}`} pendingLabel="Revoking…" onClick={() => void act(c.id, "revoke")}>
+                          <Button
+                            size="sm"
+                            variant="danger"
+                            pending={busy === `revoke:${c.id}`}
+                            pendingLabel="Revoking…"
+                            onClick={() => void act(c.id, "revoke")}
+                          >
                             Revoke
                           </Button>
                         </>

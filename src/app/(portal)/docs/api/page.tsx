@@ -65,7 +65,14 @@ function rowsOf(op: OpenApiOperation): { params: Row[]; body: Row[]; bodyNote?: 
     const props = schema.properties as Record<string, JsonSchema> | undefined;
     if (mediaType === "application/json" && props) {
       const required = new Set((schema.required as string[] | undefined) ?? []);
-      for (const [name, prop] of Object.entries(props)) body.push({ name, where: "body", type: typeOf(prop), required: required.has(name), notes: notesOf(prop.description, prop) });
+      for (const [name, prop] of Object.entries(props))
+        body.push({
+          name,
+          where: "body",
+          type: typeOf(prop),
+          required: required.has(name),
+          notes: notesOf(prop.description, prop),
+        });
     } else {
       bodyNote = `${mediaType}${op.requestBody?.description ? ` — ${op.requestBody.description}` : ""}`;
     }
@@ -76,7 +83,8 @@ function rowsOf(op: OpenApiOperation): { params: Row[]; body: Row[]; bodyNote?: 
 function whoMayCall(op: OpenApiOperation): string {
   const roles = op["x-roles"];
   if (roles === "public") return "Anyone (no sign-in)";
-  const who = roles === "any" ? "Any signed-in user" : roles.map((r) => r.charAt(0) + r.slice(1).toLowerCase()).join(", ");
+  const who =
+    roles === "any" ? "Any signed-in user" : roles.map((r) => r.charAt(0) + r.slice(1).toLowerCase()).join(", ");
   return `${who} · API token scope "${op["x-required-scope"]}"`;
 }
 
@@ -84,14 +92,26 @@ function FieldTable({ rows, caption }: { rows: Row[]; caption: string }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full min-w-[36rem] text-left text-sm">
-        <caption className="mb-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">{caption}</caption>
+        <caption className="mb-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+          {caption}
+        </caption>
         <thead className="border-b border-slate-200 text-xs text-slate-600">
           <tr>
-            <th scope="col" className="py-1 pr-3 font-medium">Name</th>
-            <th scope="col" className="py-1 pr-3 font-medium">In</th>
-            <th scope="col" className="py-1 pr-3 font-medium">Type</th>
-            <th scope="col" className="py-1 pr-3 font-medium">Required</th>
-            <th scope="col" className="py-1 font-medium">Description / constraints</th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Name
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              In
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Type
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Required
+            </th>
+            <th scope="col" className="py-1 font-medium">
+              Description / constraints
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -113,7 +133,9 @@ function FieldTable({ rows, caption }: { rows: Row[]; caption: string }) {
 export default async function ApiDocsPage() {
   await requirePageActor(undefined, "/docs/api");
   const doc = openApiDocument();
-  const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op: op! })));
+  const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ path, method, op: op! })),
+  );
   const tags = [...new Set(operations.map((o) => o.op.tags[0] ?? "Other"))].sort();
 
   return (
@@ -122,11 +144,19 @@ export default async function ApiDocsPage() {
         <h1 className="text-2xl font-semibold">API documentation</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">{doc.info.description}</p>
         <p className="mt-2 text-sm">
-          Machine-readable: <a href="/api/openapi.json" className="font-mono text-brand-600 hover:underline">/api/openapi.json</a> (OpenAPI {doc.openapi}, version {doc.info.version}).
+          Machine-readable:{" "}
+          <a href="/api/openapi.json" className="font-mono text-brand-600 hover:underline">
+            /api/openapi.json
+          </a>{" "}
+          (OpenAPI {doc.openapi}, version {doc.info.version}).
         </p>
         <nav aria-label="API sections" className="mt-3 flex flex-wrap gap-2 text-sm">
           {tags.map((tag) => (
-            <a key={tag} href={`#tag-${tag}`} className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">
+            <a
+              key={tag}
+              href={`#tag-${tag}`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50"
+            >
               {tag}
             </a>
           ))}
@@ -135,7 +165,9 @@ export default async function ApiDocsPage() {
 
       {tags.map((tag) => (
         <section key={tag} aria-labelledby={`tag-${tag}`} className="space-y-4">
-          <h2 id={`tag-${tag}`} className="text-lg font-semibold">{tag}</h2>
+          <h2 id={`tag-${tag}`} className="text-lg font-semibold">
+            {tag}
+          </h2>
           {operations
             .filter((o) => (o.op.tags[0] ?? "Other") === tag)
             .map(({ path, method, op }) => {
@@ -143,9 +175,18 @@ export default async function ApiDocsPage() {
               const success = Object.entries(op.responses).find(([status]) => Number(status) < 400);
               const successType = success?.[1].content ? Object.keys(success[1].content).join(", ") : "no content";
               return (
-                <article key={op.operationId} id={op.operationId} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="api-operation">
+                <article
+                  key={op.operationId}
+                  id={op.operationId}
+                  className="space-y-3 rounded-lg border border-slate-200 bg-white p-4"
+                  data-testid="api-operation"
+                >
                   <header className="flex flex-wrap items-center gap-2">
-                    <span className={`rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ${METHOD_STYLE[method] ?? "bg-slate-100 text-slate-800"}`}>{method}</span>
+                    <span
+                      className={`rounded px-2 py-0.5 font-mono text-xs font-semibold uppercase ${METHOD_STYLE[method] ?? "bg-slate-100 text-slate-800"}`}
+                    >
+                      {method}
+                    </span>
                     <code className="break-all font-mono text-sm">{path}</code>
                   </header>
                   <p className="text-sm">{op.summary}</p>
@@ -159,7 +200,11 @@ export default async function ApiDocsPage() {
                     <dt className="text-slate-500">Errors</dt>
                     <dd className="flex flex-wrap gap-1">
                       {op["x-error-codes"].map((code) => (
-                        <span key={code} title={ERRORS[code].message} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">
+                        <span
+                          key={code}
+                          title={ERRORS[code].message}
+                          className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs"
+                        >
                           {ERRORS[code].status} {code}
                         </span>
                       ))}
@@ -167,7 +212,11 @@ export default async function ApiDocsPage() {
                   </dl>
                   {params.length > 0 && <FieldTable rows={params} caption="Parameters" />}
                   {body.length > 0 && <FieldTable rows={body} caption="JSON body" />}
-                  {bodyNote && <p className="text-sm"><span className="text-slate-500">Body:</span> {bodyNote}</p>}
+                  {bodyNote && (
+                    <p className="text-sm">
+                      <span className="text-slate-500">Body:</span> {bodyNote}
+                    </p>
+                  )}
                 </article>
               );
             })}

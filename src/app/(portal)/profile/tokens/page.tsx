@@ -20,8 +20,9 @@ export default async function TokensPage() {
         </p>
         <h1 className="mt-1 text-2xl font-semibold">API tokens</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Personal tokens let scripts and tools call the portal&apos;s API as you: send <code className="font-mono text-xs">Authorization: Bearer lpt_…</code>. A token can do only
-          what you can, limited to its scopes. Every use is recorded in the audit log. See the{" "}
+          Personal tokens let scripts and tools call the portal&apos;s API as you: send{" "}
+          <code className="font-mono text-xs">Authorization: Bearer lpt_…</code>. A token can do only what you can,
+          limited to its scopes. Every use is recorded in the audit log. See the{" "}
           {actor.role === "STUDENT" ? (
             <a href="/api/openapi.json" className="text-brand-700 hover:underline">
               OpenAPI document

@@ -10,8 +10,16 @@ export type TokenStatus = TTokenRow["status"];
 
 export const SCOPES: readonly { value: TokenScope; label: string; hint: string }[] = [
   { value: "read", label: "read", hint: "See machines, templates, jobs and your profile (GET requests)." },
-  { value: "write", label: "write", hint: "Create, start, stop and delete machines, open consoles — every change you can make." },
-  { value: "admin", label: "admin", hint: "Administrator routes (users, hosts, audit, every token). Administrators only." },
+  {
+    value: "write",
+    label: "write",
+    hint: "Create, start, stop and delete machines, open consoles — every change you can make.",
+  },
+  {
+    value: "admin",
+    label: "admin",
+    hint: "Administrator routes (users, hosts, audit, every token). Administrators only.",
+  },
 ];
 
 export const EXPIRY_CHOICES = [7, 30, 90, 180, 365] as const;
@@ -41,7 +49,10 @@ export function ScopeBadges({ scopes }: { scopes: readonly TokenScope[] }) {
   return (
     <span className="flex flex-wrap gap-1">
       {scopes.map((s) => (
-        <span key={s} className={`rounded px-1.5 py-0.5 font-mono text-xs ${s === "admin" ? "bg-amber-100 text-amber-900" : s === "write" ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-700"}`}>
+        <span
+          key={s}
+          className={`rounded px-1.5 py-0.5 font-mono text-xs ${s === "admin" ? "bg-amber-100 text-amber-900" : s === "write" ? "bg-brand-50 text-brand-700" : "bg-slate-100 text-slate-700"}`}
+        >
           {s}
         </span>
       ))}
@@ -56,7 +67,11 @@ const STATUS: Record<TokenStatus, { label: string; className: string }> = {
 };
 
 export function StatusBadge({ status }: { status: TokenStatus }) {
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATUS[status].className}`}>{STATUS[status].label}</span>;
+  return (
+    <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${STATUS[status].className}`}>
+      {STATUS[status].label}
+    </span>
+  );
 }
 
 export function LastUsed({ token }: { token: Pick<TokenRow, "lastUsedAt" | "lastUsedIp"> }) {
@@ -64,14 +79,19 @@ export function LastUsed({ token }: { token: Pick<TokenRow, "lastUsedAt" | "last
   return (
     <span>
       {formatDate(token.lastUsedAt)}
-      {token.lastUsedIp ? <span className="block font-mono text-xs text-slate-500">from {token.lastUsedIp}</span> : null}
+      {token.lastUsedIp ? (
+        <span className="block font-mono text-xs text-slate-500">from {token.lastUsedIp}</span>
+      ) : null}
     </span>
   );
 }
 
 export function Prefix({ prefix }: { prefix: string }) {
   return (
-    <code className="whitespace-nowrap rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800" title="The start of the token; the rest is never stored">
+    <code
+      className="whitespace-nowrap rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800"
+      title="The start of the token; the rest is never stored"
+    >
       {prefix}…
     </code>
   );
@@ -81,17 +101,31 @@ export function RevokeExplanation({ name, owner }: { name: string; owner?: React
   return (
     <p>
       <strong>{name}</strong>
-      {owner ? <> ({owner})</> : null} stops working at once: scripts and tools using it get “401 Unauthorized”, and consoles opened with it are closed. This cannot be undone —
-      create a new token if it is needed again.
+      {owner ? <> ({owner})</> : null} stops working at once: scripts and tools using it get “401 Unauthorized”, and
+      consoles opened with it are closed. This cannot be undone — create a new token if it is needed again.
     </p>
   );
 }
 
 export type TokenColumn = { label: string; hideBelow?: "md" | "lg"; srOnly?: boolean };
-const COLUMN_CLASS = { all: "px-3 py-2", md: "hidden px-3 py-2 md:table-cell", lg: "hidden px-3 py-2 lg:table-cell" } as const;
+const COLUMN_CLASS = {
+  all: "px-3 py-2",
+  md: "hidden px-3 py-2 md:table-cell",
+  lg: "hidden px-3 py-2 lg:table-cell",
+} as const;
 
 /** The table both token lists use: the frame, the caption and the header row; the rows come as children. */
-export function TokensTableFrame({ columns, testId, busy, children }: { columns: readonly TokenColumn[]; testId: string; busy?: boolean; children: ReactNode }) {
+export function TokensTableFrame({
+  columns,
+  testId,
+  busy,
+  children,
+}: {
+  columns: readonly TokenColumn[];
+  testId: string;
+  busy?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" data-testid={testId} aria-busy={busy || undefined}>
@@ -112,7 +146,15 @@ export function TokensTableFrame({ columns, testId, busy, children }: { columns:
 }
 
 /** The token's cell: its name and prefix, and under them what happened to it on this row (an error, a note). */
-export function TokenNameCell({ token, error, note }: { token: Pick<TokenRow, "name" | "prefix">; error?: string; note?: string }) {
+export function TokenNameCell({
+  token,
+  error,
+  note,
+}: {
+  token: Pick<TokenRow, "name" | "prefix">;
+  error?: string;
+  note?: string;
+}) {
   return (
     <td className="px-3 py-2">
       <div className="font-medium text-slate-900">{token.name}</div>
@@ -172,7 +214,11 @@ export function useRevokeToken<T extends { id: string }>(url: (token: T) => stri
 }
 
 /** The confirmation `useRevokeToken` opens; spread its `dialog` here. */
-export function RevokeTokenDialog({ testId, children, ...dialog }: ReturnType<typeof useRevokeToken>["dialog"] & { testId: string; children: ReactNode }) {
+export function RevokeTokenDialog({
+  testId,
+  children,
+  ...dialog
+}: ReturnType<typeof useRevokeToken>["dialog"] & { testId: string; children: ReactNode }) {
   return (
     <ConfirmDialog title="Revoke this token?" confirmLabel="Revoke token" tone="danger" testId={testId} {...dialog}>
       {children}

@@ -74,7 +74,10 @@ export function TokensClient({ initial, isAdmin }: { initial: TokenRow[]; isAdmi
           </p>
         )}
         {active.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600" data-testid="no-tokens">
+          <p
+            className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600"
+            data-testid="no-tokens"
+          >
             You have no active API tokens.
           </p>
         ) : (
@@ -82,7 +85,9 @@ export function TokensClient({ initial, isAdmin }: { initial: TokenRow[]; isAdmi
         )}
         {inactive.length > 0 && (
           <details className="rounded-lg border border-slate-200 bg-white">
-            <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700">Revoked and expired tokens ({inactive.length})</summary>
+            <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700">
+              Revoked and expired tokens ({inactive.length})
+            </summary>
             <TokenTable tokens={inactive} rowErrors={{}} testId="inactive-tokens-table" />
           </details>
         )}
@@ -99,17 +104,21 @@ function NewTokenSecret({ created, onDone }: { created: Created; onDone: () => v
   return (
     <div className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="token-created">
       <p className="text-sm font-medium text-amber-900">
-        Your new token “{created.name}” — copy it now. It is shown only this once; the portal keeps only a fingerprint and cannot show it again.
+        Your new token “{created.name}” — copy it now. It is shown only this once; the portal keeps only a fingerprint
+        and cannot show it again.
       </p>
       <div className="mt-2 flex flex-wrap items-center gap-2">
-        <code data-testid="new-token-value" className="select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200">
+        <code
+          data-testid="new-token-value"
+          className="select-all break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200"
+        >
           {created.token}
         </code>
         <CopyButton text={created.token} label="Copy token" />
       </div>
       <p className="mt-2 text-xs text-amber-900">
-        Use it as <code className="font-mono">Authorization: Bearer {created.prefix}…</code>. Expires {formatDay(created.expiresAt)}. Keep it secret like a password; if it leaks,
-        revoke it below.
+        Use it as <code className="font-mono">Authorization: Bearer {created.prefix}…</code>. Expires{" "}
+        {formatDay(created.expiresAt)}. Keep it secret like a password; if it leaks, revoke it below.
       </p>
       <Button variant="secondary" size="sm" className="mt-2" onClick={onDone}>
         I have copied it
@@ -151,7 +160,10 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
       return;
     }
     setPending(true);
-    const res = await api<Created>("/api/me/tokens", { method: "POST", json: { name, scopes: SCOPES.map((s) => s.value).filter((s) => scopes.has(s)), expiresInDays: days } });
+    const res = await api<Created>("/api/me/tokens", {
+      method: "POST",
+      json: { name, scopes: SCOPES.map((s) => s.value).filter((s) => scopes.has(s)), expiresInDays: days },
+    });
     setPending(false);
     if (!res.ok) {
       const f = res.error.fields ?? {};
@@ -170,7 +182,13 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
 
   const expiresOn = new Date(Date.now() + days * 86_400_000).toISOString();
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="new-token-heading" className="space-y-4" data-testid="new-token-form">
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-labelledby="new-token-heading"
+      className="space-y-4"
+      data-testid="new-token-form"
+    >
       <div className="grid gap-3 sm:grid-cols-[1fr_12rem]">
         <TextField
           ref={nameRef}
@@ -183,7 +201,14 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
           hint="What uses the token, so you recognise it later."
           error={fields.name}
         />
-        <SelectField id="token-expiry" label="Expires after" value={days} onChange={(e) => setDays(Number(e.target.value))} hint={`On ${formatDay(expiresOn)}.`} error={fields.expiresInDays}>
+        <SelectField
+          id="token-expiry"
+          label="Expires after"
+          value={days}
+          onChange={(e) => setDays(Number(e.target.value))}
+          hint={`On ${formatDay(expiresOn)}.`}
+          error={fields.expiresInDays}
+        >
           {EXPIRY_CHOICES.map((d) => (
             <option key={d} value={d}>
               {d} days{d === EXPIRY_DEFAULT ? " (default)" : ""}
@@ -226,12 +251,32 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
   );
 }
 
-function TokenTable({ tokens, rowErrors, onRevoke, testId = "tokens-table" }: { tokens: TokenRow[]; rowErrors: Record<string, string>; onRevoke?: (t: TokenRow) => void; testId?: string }) {
-  const columns = [{ label: "Token" }, { label: "Scopes" }, { label: "Created", hideBelow: "md" as const }, { label: onRevoke ? "Expires" : "Status" }, { label: "Last used" }];
+function TokenTable({
+  tokens,
+  rowErrors,
+  onRevoke,
+  testId = "tokens-table",
+}: {
+  tokens: TokenRow[];
+  rowErrors: Record<string, string>;
+  onRevoke?: (t: TokenRow) => void;
+  testId?: string;
+}) {
+  const columns = [
+    { label: "Token" },
+    { label: "Scopes" },
+    { label: "Created", hideBelow: "md" as const },
+    { label: onRevoke ? "Expires" : "Status" },
+    { label: "Last used" },
+  ];
   return (
     <TokensTableFrame columns={onRevoke ? [...columns, { label: "Actions", srOnly: true }] : columns} testId={testId}>
       {tokens.map((t) => (
-        <tr key={t.id} data-testid={`token-row-${t.name}`} className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}>
+        <tr
+          key={t.id}
+          data-testid={`token-row-${t.name}`}
+          className={t.status === "active" ? "align-top" : "bg-slate-50 align-top text-slate-500"}
+        >
           <TokenNameCell token={t} error={rowErrors[t.id]} />
           <td className="px-3 py-2">
             <ScopeBadges scopes={t.scopes} />
@@ -246,7 +291,9 @@ function TokenTable({ tokens, rowErrors, onRevoke, testId = "tokens-table" }: { 
             ) : (
               <span>
                 <StatusBadge status={t.status} />
-                <span className="block text-xs">{t.status === "revoked" ? formatDate(t.revokedAt) : formatDate(t.expiresAt)}</span>
+                <span className="block text-xs">
+                  {t.status === "revoked" ? formatDate(t.revokedAt) : formatDate(t.expiresAt)}
+                </span>
               </span>
             )}
           </td>
@@ -255,7 +302,13 @@ function TokenTable({ tokens, rowErrors, onRevoke, testId = "tokens-table" }: { 
           </td>
           {onRevoke && (
             <td className="px-3 py-2 text-right">
-              <Button variant="secondary" size="sm" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`} data-testid="revoke-token">
+              <Button
+                variant="secondary"
+                size="sm"
+                onClick={() => onRevoke(t)}
+                aria-label={`Revoke ${t.name}`}
+                data-testid="revoke-token"
+              >
                 Revoke
               </Button>
             </td>

@@ -13,7 +13,12 @@ const handler = (req: Request, ctx: Ctx) => NextAuth(req as never, ctx as never,
 
 function post(req: Request, ctx: Ctx) {
   if (!sameOriginRequest(req.headers)) {
-    return errorResponse(new AppError("CROSS_SITE_REQUEST", "This sign-in or sign-out request came from another site and was refused. Use the portal's own sign-in page."));
+    return errorResponse(
+      new AppError(
+        "CROSS_SITE_REQUEST",
+        "This sign-in or sign-out request came from another site and was refused. Use the portal's own sign-in page.",
+      ),
+    );
   }
   return handler(req, ctx);
 }

@@ -3,5 +3,11 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const GET = withAuth(({ actor, params }) => getClass(actor, params.id), classesRoutes.get);
-export const PATCH = withAuth(({ actor, params, body, ip }) => updateClass(actor, params.id, body, ip), classesRoutes.update);
-export const DELETE = withAuth(({ actor, params, query, ip }) => deleteClass(actor, params.id, query.confirmMachines, ip), classesRoutes.remove);
+export const PATCH = withAuth(
+  ({ actor, params, body, ip }) => updateClass(actor, params.id, body, ip),
+  classesRoutes.update,
+);
+export const DELETE = withAuth(
+  ({ actor, params, query, ip }) => deleteClass(actor, params.id, query.confirmMachines, ip),
+  classesRoutes.remove,
+);

@@ -16,10 +16,17 @@ import { SpiceConsole } from "./spice-console";
 import { TerminalConsole } from "./terminal-console";
 import { VncConsole } from "./vnc-console";
 
-export function ConsoleClient({ id, requested, viewOnly }: { id: string; requested: ConsoleKind | null; viewOnly: boolean }) {
+export function ConsoleClient({
+  id,
+  requested,
+  viewOnly,
+}: {
+  id: string;
+  requested: ConsoleKind | null;
+  viewOnly: boolean;
+}) {
   const { machine, gone, error, load } = useMachine(id);
   const [opened, setOpened] = useState(false);
-
 
   const running = machine ? canOpenConsole(machine.state) : false;
   useEffect(() => {
@@ -73,7 +80,9 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
   } else if (!opened) {
     body = (
       <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="console-not-running">
-        <p className="text-sm text-slate-800">{refusal("console", m.state)} The console opens by itself once the machine runs.</p>
+        <p className="text-sm text-slate-800">
+          {refusal("console", m.state)} The console opens by itself once the machine runs.
+        </p>
         <MachineActions machine={m} showConsoles={false} />
       </div>
     );
@@ -82,7 +91,15 @@ export function ConsoleClient({ id, requested, viewOnly }: { id: string; request
   } else if (kind === "spice") {
     body = <SpiceConsole key={`spice-${viewOnly}`} machineId={m.id} viewOnlyTicket={viewOnly} running={running} />;
   } else {
-    body = <TerminalConsole key={`${kind}-${viewOnly}`} machineId={m.id} kind={kind} viewOnlyTicket={viewOnly} running={running} />;
+    body = (
+      <TerminalConsole
+        key={`${kind}-${viewOnly}`}
+        machineId={m.id}
+        kind={kind}
+        viewOnlyTicket={viewOnly}
+        running={running}
+      />
+    );
   }
 
   return (

@@ -7,7 +7,12 @@ import { wsCloseMessage } from "@/lib/errors";
 export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";
 export const KIND_ORDER: readonly ConsoleKind[] = ["vnc", "exec", "ssh", "spice"];
 
-export const KIND_LABELS: Record<ConsoleKind, string> = { vnc: "Screen (VNC)", exec: "Terminal", ssh: "SSH", spice: "SPICE" };
+export const KIND_LABELS: Record<ConsoleKind, string> = {
+  vnc: "Screen (VNC)",
+  exec: "Terminal",
+  ssh: "SSH",
+  spice: "SPICE",
+};
 
 export function isConsoleKind(value: unknown): value is ConsoleKind {
   return value === "vnc" || value === "spice" || value === "ssh" || value === "exec";
@@ -27,7 +32,10 @@ export type Ticket = { ticket: string; kind: string; viewOnly: boolean; expiresA
 
 /** A fresh ticket (≤ 60 s, single use): asked for before every connect and reconnect. */
 export async function requestTicket(machineId: string, kind: ConsoleKind, viewOnly: boolean) {
-  return api<Ticket>(`/api/machines/${encodeURIComponent(machineId)}/console`, { method: "POST", json: { kind, viewOnly } });
+  return api<Ticket>(`/api/machines/${encodeURIComponent(machineId)}/console`, {
+    method: "POST",
+    json: { kind, viewOnly },
+  });
 }
 
 /** The absolute ws(s) URL for a ticket's `url` (a path on this portal). */

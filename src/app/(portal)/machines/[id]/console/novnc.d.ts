@@ -1,6 +1,10 @@
 // The part of noVNC's RFB API (docs/API.md of @novnc/novnc) the console page uses; the package ships no types.
 declare module "@novnc/novnc" {
-  export type RfbOptions = { shared?: boolean; credentials?: { username?: string; password?: string; target?: string }; wsProtocols?: string[] };
+  export type RfbOptions = {
+    shared?: boolean;
+    credentials?: { username?: string; password?: string; target?: string };
+    wsProtocols?: string[];
+  };
 
   export default class RFB extends EventTarget {
     constructor(target: HTMLElement, urlOrChannel: string | WebSocket, options?: RfbOptions);

@@ -44,7 +44,13 @@ const ignore = () => {};
  *  (it removes the canvas by id first); the main channel's socket is then closed directly. */
 function stopQuietly(conn: SpiceMainConn | null) {
   if (!conn) return;
-  for (const channel of [conn.display, conn.inputs, conn.cursor, ...(conn.extra_channels ?? []), ...(conn.ports ?? [])]) {
+  for (const channel of [
+    conn.display,
+    conn.inputs,
+    conn.cursor,
+    ...(conn.extra_channels ?? []),
+    ...(conn.ports ?? []),
+  ]) {
     if (!channel) continue;
     channel.state = "closing";
     channel.onerror ??= ignore;
@@ -60,7 +66,15 @@ function stopQuietly(conn: SpiceMainConn | null) {
   }
 }
 
-export function SpiceConsole({ machineId, viewOnlyTicket, running }: { machineId: string; viewOnlyTicket: boolean; running: boolean }) {
+export function SpiceConsole({
+  machineId,
+  viewOnlyTicket,
+  running,
+}: {
+  machineId: string;
+  viewOnlyTicket: boolean;
+  running: boolean;
+}) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const connRef = useRef<SpiceMainConn | null>(null);
@@ -78,7 +92,10 @@ export function SpiceConsole({ machineId, viewOnlyTicket, running }: { machineId
     void generation;
     setConn(CONNECTING);
     (async () => {
-      const [res, mod] = await Promise.all([requestTicket(machineId, "spice", viewOnlyTicket), import("@spice-project/spice-html5")]);
+      const [res, mod] = await Promise.all([
+        requestTicket(machineId, "spice", viewOnlyTicket),
+        import("@spice-project/spice-html5"),
+      ]);
       if (cancelled) return;
       if (!res.ok) {
         setConn({ phase: "closed", message: res.error.message });
@@ -131,7 +148,11 @@ export function SpiceConsole({ machineId, viewOnlyTicket, running }: { machineId
         settle();
       });
     })().catch((error: unknown) => {
-      if (!cancelled) setConn({ phase: "closed", message: `The console could not start: ${error instanceof Error ? error.message : String(error)}` });
+      if (!cancelled)
+        setConn({
+          phase: "closed",
+          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
+        });
     });
     return () => {
       cancelled = true;
@@ -190,12 +211,32 @@ export function SpiceConsole({ machineId, viewOnlyTicket, running }: { machineId
   };
 
   return (
-    <div ref={wrapRef} className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
-      <div className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5" role="toolbar" aria-label="Console controls">
-        <p className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`} data-testid="console-status" data-state={conn.phase} role="status" aria-live="polite" title={conn.message}>
+    <div
+      ref={wrapRef}
+      className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]"
+    >
+      <div
+        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
+        role="toolbar"
+        aria-label="Console controls"
+      >
+        <p
+          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`}
+          data-testid="console-status"
+          data-state={conn.phase}
+          role="status"
+          aria-live="polite"
+          title={conn.message}
+        >
           {conn.message}
         </p>
-        <Button size="sm" variant="secondary" aria-pressed={fullscreen} onClick={() => void toggleFullscreen()} data-testid="spice-fullscreen">
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-pressed={fullscreen}
+          onClick={() => void toggleFullscreen()}
+          data-testid="spice-fullscreen"
+        >
           {fullscreen ? "Exit fullscreen" : "Fullscreen"}
         </Button>
         <Button
@@ -214,9 +255,18 @@ export function SpiceConsole({ machineId, viewOnlyTicket, running }: { machineId
       </div>
       <div className="relative flex min-h-0 flex-1 overflow-auto">
         {/* spice-html5 owns this element: it appends the display's canvas and sets its height and cursor */}
-        <div ref={screenRef} id={screenId} className="m-auto w-fit [&>canvas]:block [&>canvas]:outline-none" data-testid="spice-screen" data-connected={connected || undefined} />
+        <div
+          ref={screenRef}
+          id={screenId}
+          className="m-auto w-fit [&>canvas]:block [&>canvas]:outline-none"
+          data-testid="spice-screen"
+          data-connected={connected || undefined}
+        />
         {conn.phase === "closed" && (
-          <div className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100" data-testid="spice-closed">
+          <div
+            className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100"
+            data-testid="spice-closed"
+          >
             <p className="max-w-md text-sm">{conn.message}</p>
             <Button size="sm" onClick={reconnect}>
               Reconnect

@@ -16,9 +16,26 @@ import { Button } from "@/components/ui/button";
 import { type ConsoleKind, requestTicket, socketUrl, statusTone } from "./console-shared";
 import { useConsoleConnection } from "./use-console-connection";
 
-type ServerMessage = { type?: unknown; code?: unknown; prompt?: unknown; message?: unknown; cols?: unknown; rows?: unknown };
+type ServerMessage = {
+  type?: unknown;
+  code?: unknown;
+  prompt?: unknown;
+  message?: unknown;
+  cols?: unknown;
+  rows?: unknown;
+};
 
-export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { machineId: string; kind: Extract<ConsoleKind, "exec" | "ssh">; viewOnlyTicket: boolean; running: boolean }) {
+export function TerminalConsole({
+  machineId,
+  kind,
+  viewOnlyTicket,
+  running,
+}: {
+  machineId: string;
+  kind: Extract<ConsoleKind, "exec" | "ssh">;
+  viewOnlyTicket: boolean;
+  running: boolean;
+}) {
   const screenRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<Terminal | null>(null);
   const wsRef = useRef<WebSocket | null>(null);
@@ -40,7 +57,10 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
     let frame = 0;
     let term: Terminal | null = null;
     (async () => {
-      const [{ Terminal: TerminalClass }, { FitAddon: FitClass }] = await Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]);
+      const [{ Terminal: TerminalClass }, { FitAddon: FitClass }] = await Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+      ]);
       const el = screenRef.current;
       if (disposed || !el) return;
       term = new TerminalClass({
@@ -166,7 +186,10 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
         } else if (msg.type === "replay") {
           term.reset();
         } else if (msg.type === "size" && Number.isInteger(msg.cols) && Number.isInteger(msg.rows)) {
-          const size = { cols: Math.min(Math.max(msg.cols as number, 2), 1000), rows: Math.min(Math.max(msg.rows as number, 2), 500) };
+          const size = {
+            cols: Math.min(Math.max(msg.cols as number, 2), 1000),
+            rows: Math.min(Math.max(msg.rows as number, 2), 500),
+          };
           fixedSize.current = size;
           term.resize(size.cols, size.rows);
         } else if (msg.type === "status" && typeof msg.message === "string" && msg.message.trim()) {
@@ -186,12 +209,17 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
         closed(event.code, event.reason, connectedAt ? Date.now() - connectedAt : 0);
       };
     })().catch((error: unknown) => {
-      if (!cancelled) setConn({ phase: "closed", message: `The console could not start: ${error instanceof Error ? error.message : String(error)}` });
+      if (!cancelled)
+        setConn({
+          phase: "closed",
+          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
+        });
     });
     return () => {
       cancelled = true;
       clearTimeout(openTimer);
-      if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)) ws.close(1000, "closed by the page");
+      if (ws && (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING))
+        ws.close(1000, "closed by the page");
       if (wsRef.current === ws) wsRef.current = null;
     };
   }, [ready, machineId, kind, viewOnlyTicket, generation, setConn, closed]);
@@ -211,12 +239,27 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
     termRef.current?.focus();
   };
 
-  const exitText = exited ? (exited.code === null ? "The shell ended." : `The shell ended (code ${exited.code})`) : null;
+  const exitText = exited
+    ? exited.code === null
+      ? "The shell ended."
+      : `The shell ended (code ${exited.code})`
+    : null;
 
   return (
     <div className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
-      <div className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5" role="toolbar" aria-label="Console controls">
-        <p className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${exitText ? "text-slate-800" : statusTone(conn)}`} data-testid="console-status" data-state={exited ? "exited" : conn.phase} role="status" aria-live="polite" title={exitText ?? conn.message}>
+      <div
+        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
+        role="toolbar"
+        aria-label="Console controls"
+      >
+        <p
+          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${exitText ? "text-slate-800" : statusTone(conn)}`}
+          data-testid="console-status"
+          data-state={exited ? "exited" : conn.phase}
+          role="status"
+          aria-live="polite"
+          title={exitText ?? conn.message}
+        >
           {exitText ?? conn.message}
         </p>
         {notice && (
@@ -224,7 +267,9 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
             {notice}
           </span>
         )}
-        <span className="hidden text-xs text-slate-500 lg:inline">Copy: select, then Ctrl+Shift+C · Paste: Ctrl+Shift+V</span>
+        <span className="hidden text-xs text-slate-500 lg:inline">
+          Copy: select, then Ctrl+Shift+C · Paste: Ctrl+Shift+V
+        </span>
         {exited ? (
           <Button size="sm" onClick={startOver} data-testid="terminal-new-shell">
             Start a new shell
@@ -236,7 +281,11 @@ export function TerminalConsole({ machineId, kind, viewOnlyTicket, running }: { 
         )}
       </div>
       {authPrompt !== null && (
-        <form onSubmit={sendPassword} className="flex flex-wrap items-end gap-2 border-b border-slate-300 bg-amber-50 px-3 py-2" data-testid="terminal-auth">
+        <form
+          onSubmit={sendPassword}
+          className="flex flex-wrap items-end gap-2 border-b border-slate-300 bg-amber-50 px-3 py-2"
+          data-testid="terminal-auth"
+        >
           <label htmlFor={passwordId} className="text-sm font-medium text-slate-900">
             {authPrompt}
           </label>

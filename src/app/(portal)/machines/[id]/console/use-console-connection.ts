@@ -33,7 +33,11 @@ export function useConsoleConnection(running: boolean) {
     if (connectedMs >= EARN_BACK_MS) autoRetried.current = false;
     if (shouldAutoReconnect(code) && !autoRetried.current) {
       autoRetried.current = true;
-      setConn({ phase: "connecting", code, message: code === 1006 ? "The connection dropped — reconnecting…" : closeMessage(code, reason) });
+      setConn({
+        phase: "connecting",
+        code,
+        message: code === 1006 ? "The connection dropped — reconnecting…" : closeMessage(code, reason),
+      });
       clearTimer(timer);
       timer.current = setTimeout(() => setGeneration((g) => g + 1), code === 1001 ? 3000 : 500);
       return;

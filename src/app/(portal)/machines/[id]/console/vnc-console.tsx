@@ -22,9 +22,19 @@ const COMBOS: { label: string; keys: Key[] }[] = [
 const TYPE_DELAY_MS = 12;
 
 /** The on/off light of a toggle button (aria-pressed says the same to assistive technology). */
-const Light = ({ on }: { on: boolean }) => <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${on ? "bg-green-600" : "bg-slate-300"}`} />;
+const Light = ({ on }: { on: boolean }) => (
+  <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${on ? "bg-green-600" : "bg-slate-300"}`} />
+);
 
-export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: string; viewOnlyTicket: boolean; running: boolean }) {
+export function VncConsole({
+  machineId,
+  viewOnlyTicket,
+  running,
+}: {
+  machineId: string;
+  viewOnlyTicket: boolean;
+  running: boolean;
+}) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const rfbRef = useRef<RFB | null>(null);
@@ -85,10 +95,18 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
         const ce = closeEvent as { code: number; reason: string } | null;
         const lasted = connectedAt ? Date.now() - connectedAt : 0;
         if (ce) closed(ce.code, ce.reason, lasted);
-        else setConn({ phase: "closed", message: "The display sent something this page could not understand; the console was closed." });
+        else
+          setConn({
+            phase: "closed",
+            message: "The display sent something this page could not understand; the console was closed.",
+          });
       });
     })().catch((error: unknown) => {
-      if (!cancelled) setConn({ phase: "closed", message: `The console could not start: ${error instanceof Error ? error.message : String(error)}` });
+      if (!cancelled)
+        setConn({
+          phase: "closed",
+          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
+        });
     });
     return () => {
       cancelled = true;
@@ -192,9 +210,23 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
   };
 
   return (
-    <div ref={wrapRef} className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
-      <div className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5" role="toolbar" aria-label="Console controls">
-        <p className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`} data-testid="console-status" data-state={conn.phase} role="status" aria-live="polite" title={conn.message}>
+    <div
+      ref={wrapRef}
+      className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]"
+    >
+      <div
+        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
+        role="toolbar"
+        aria-label="Console controls"
+      >
+        <p
+          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`}
+          data-testid="console-status"
+          data-state={conn.phase}
+          role="status"
+          aria-live="polite"
+          title={conn.message}
+        >
           {typing ? `Typing… ${typing.done} of ${typing.total} characters` : conn.message}
         </p>
         {typing && (
@@ -202,31 +234,75 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
             Stop typing
           </Button>
         )}
-        <Button size="sm" variant="secondary" aria-pressed={scale} onClick={() => setScale(!scale)} data-testid="vnc-scale">
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-pressed={scale}
+          onClick={() => setScale(!scale)}
+          data-testid="vnc-scale"
+        >
           <Light on={scale} />
           Scale to window
         </Button>
-        <Button size="sm" variant="secondary" aria-pressed={fullscreen} onClick={() => void toggleFullscreen()} data-testid="vnc-fullscreen">
+        <Button
+          size="sm"
+          variant="secondary"
+          aria-pressed={fullscreen}
+          onClick={() => void toggleFullscreen()}
+          data-testid="vnc-fullscreen"
+        >
           {fullscreen ? "Exit fullscreen" : "Fullscreen"}
         </Button>
-        <Button size="sm" variant="secondary" disabled={!canType} onClick={() => sendCombo([KEY.ctrl, KEY.alt, { keysym: 0xffff, code: "Delete" }])} data-testid="vnc-ctrl-alt-del">
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={!canType}
+          onClick={() => sendCombo([KEY.ctrl, KEY.alt, { keysym: 0xffff, code: "Delete" }])}
+          data-testid="vnc-ctrl-alt-del"
+        >
           Ctrl+Alt+Del
         </Button>
         <div ref={menuRef} className="relative">
-          <Button size="sm" variant="secondary" disabled={!canType} aria-haspopup="menu" aria-expanded={menuOpen} aria-controls={menuId} onClick={() => setMenuOpen(!menuOpen)} data-testid="vnc-keys">
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={!canType}
+            aria-haspopup="menu"
+            aria-expanded={menuOpen}
+            aria-controls={menuId}
+            onClick={() => setMenuOpen(!menuOpen)}
+            data-testid="vnc-keys"
+          >
             Keys ▾
           </Button>
           {menuOpen && (
-            <div id={menuId} role="menu" aria-label="Send keys" className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+            <div
+              id={menuId}
+              role="menu"
+              aria-label="Send keys"
+              className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+            >
               {COMBOS.map((c) => (
-                <button key={c.label} type="button" role="menuitem" className="block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100" onClick={() => sendCombo(c.keys)}>
+                <button
+                  key={c.label}
+                  type="button"
+                  role="menuitem"
+                  className="block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100"
+                  onClick={() => sendCombo(c.keys)}
+                >
                   {c.label}
                 </button>
               ))}
             </div>
           )}
         </div>
-        <Button size="sm" variant="secondary" disabled={!canType || typing !== null} onClick={() => setPasteOpen(true)} data-testid="vnc-paste-open">
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={!canType || typing !== null}
+          onClick={() => setPasteOpen(true)}
+          data-testid="vnc-paste-open"
+        >
           Paste text as keystrokes
         </Button>
         <Button
@@ -246,9 +322,17 @@ export function VncConsole({ machineId, viewOnlyTicket, running }: { machineId: 
         </Button>
       </div>
       <div className="relative min-h-0 flex-1">
-        <div ref={screenRef} className="h-full w-full" data-testid="vnc-screen" data-connected={connected || undefined} />
+        <div
+          ref={screenRef}
+          className="h-full w-full"
+          data-testid="vnc-screen"
+          data-connected={connected || undefined}
+        />
         {conn.phase === "closed" && (
-          <div className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100" data-testid="vnc-closed">
+          <div
+            className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100"
+            data-testid="vnc-closed"
+          >
             <p className="max-w-md text-sm">{conn.message}</p>
             <Button size="sm" onClick={reconnect}>
               Reconnect

@@ -3,4 +3,7 @@ import { quotasRoutes } from "@/server/quotas/routes";
 import { quotaDetailFor, updateUserQuota } from "@/server/quotas/user-quota";
 
 export const GET = withAuth(({ params }) => quotaDetailFor(params.userId), quotasRoutes.getUser);
-export const PATCH = withAuth(({ actor, params, body, ip }) => updateUserQuota(actor, params.userId, body, ip), quotasRoutes.updateUser);
+export const PATCH = withAuth(
+  ({ actor, params, body, ip }) => updateUserQuota(actor, params.userId, body, ip),
+  quotasRoutes.updateUser,
+);

@@ -4,6 +4,7 @@ import { importUsers, isCsvContentType } from "@/server/users/import-users";
 import { usersRoutes } from "@/server/users/routes";
 
 export const POST = withAuth(({ req, actor, rawBody, ip }) => {
-  if (!isCsvContentType(req.headers.get("content-type"))) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the CSV file with Content-Type: text/csv.");
+  if (!isCsvContentType(req.headers.get("content-type")))
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the CSV file with Content-Type: text/csv.");
   return importUsers(actor, rawBody, ip);
 }, usersRoutes.import);

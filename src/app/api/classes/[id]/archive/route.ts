@@ -2,4 +2,7 @@ import { archiveClass } from "@/server/classes/classes";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
-export const POST = withAuth(({ actor, params, body, ip }) => archiveClass(actor, params.id, body.archived, ip), classesRoutes.archive);
+export const POST = withAuth(
+  ({ actor, params, body, ip }) => archiveClass(actor, params.id, body.archived, ip),
+  classesRoutes.archive,
+);

@@ -7,5 +7,10 @@ import { machinesRoutes } from "@/server/machines/routes";
 export const DELETE = withAuth(async ({ actor, params, ip }) => {
   const m = await loadForActor(actor, params.id);
   await resetHostKey(m.id);
-  await recordAudit({ actor, action: "machine.host_key_reset", target: { type: "machine", id: m.id, name: m.name }, ip });
+  await recordAudit({
+    actor,
+    action: "machine.host_key_reset",
+    target: { type: "machine", id: m.id, name: m.name },
+    ip,
+  });
 }, machinesRoutes.resetHostKey);

@@ -2,4 +2,7 @@ import { withAuth } from "@/server/http/route";
 import { convertToTemplate } from "@/server/templates/install";
 import { templatesRoutes } from "@/server/templates/routes";
 
-export const POST = withAuth(({ actor, params, ip }) => convertToTemplate(actor, params.id, ip), templatesRoutes.convert);
+export const POST = withAuth(
+  ({ actor, params, ip }) => convertToTemplate(actor, params.id, ip),
+  templatesRoutes.convert,
+);

@@ -2,4 +2,7 @@ import { withAuth } from "@/server/http/route";
 import { uploadTemplateIso } from "@/server/templates/install";
 import { templatesRoutes } from "@/server/templates/routes";
 
-export const PUT = withAuth(({ actor, params, req, ip }) => uploadTemplateIso(actor, params.id, req, ip), templatesRoutes.uploadIso);
+export const PUT = withAuth(
+  ({ actor, params, req, ip }) => uploadTemplateIso(actor, params.id, req, ip),
+  templatesRoutes.uploadIso,
+);
