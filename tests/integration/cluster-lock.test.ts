@@ -1,8 +1,8 @@
-// Locks shared by portal instances (jobs/lock.ts withClusterLock): placement waits while another instance holds
+// Locks shared by portal instances (cluster/lock.ts withClusterLock): placement waits while another instance holds
 // the lease, takes over the lease of an instance that died, and two real instances on one database never both
 // place a machine in a host's last free slot.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acquireLease, releaseLease } from "../../src/server/jobs/lock";
+import { acquireLease, releaseLease } from "../../src/server/cluster/lock";
 import type { PortalClient } from "../support/client";
 import { instanceLab, secondInstance } from "../support/instances";
 import { sleep } from "../support/lab-class";

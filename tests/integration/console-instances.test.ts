@@ -2,7 +2,7 @@
 // console the other serves, a user disabled on one loses their console on the other, and the consoles of an
 // instance that died are closed by the one left (so rosters and idle shutdown stop counting them).
 import { describe, expect, it } from "vitest";
-import { STALE_REASON } from "../../src/server/console/sessions";
+import { STALE_REASON } from "../../src/server/cluster/console-heartbeat";
 import { PortalClient } from "../support/client";
 import { instanceLab } from "../support/instances";
 import { classMachine, closed, createLabClass, enroll, openExecConsole } from "../support/lab-class";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PortalEvent } from "@/server/events/bus";
-import { decodePart, encodeEvent } from "@/server/events/relay";
+import { decodePart, encodeEvent } from "@/server/cluster/relay";
 
 const event = (data: unknown): PortalEvent => ({
   type: "machine.updated",

@@ -14,7 +14,7 @@ import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { machineAction } from "@/server/machines/actions";
 import {
   classTeacherIds,

@@ -7,7 +7,7 @@ import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { getJob, startJob } from "@/server/jobs/jobs";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { classTeacherIds, loadMachine, machineRow, publishMachine } from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
 import { withAssignQuota } from "@/server/quotas/enforce";

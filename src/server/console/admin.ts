@@ -3,9 +3,10 @@
 
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
-import { disconnectSession, localSession, staleBefore } from "./sessions";
+import { disconnectSession, localSession } from "./sessions";
 
 export async function listConsoles() {
   const rows = await db().consoleSession.findMany({

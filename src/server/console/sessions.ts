@@ -2,18 +2,15 @@
 // line at open and at close, and an entry in its instance's registry here, so admins can list and disconnect
 // them, idle shutdown can count them, and a machine that stops ends its consoles.
 //
-// Several instances share the rows: every INSTANCE_HEARTBEAT_SECONDS each instance marks its open consoles
-// (seenAt, bytes so far) and carries out the requests other instances left on them (kickCode/kickReason: an
-// admin's disconnect, a user who lost access, a revoked token). A row not marked for three beats belonged to an
-// instance that died (or a portal that crashed): any instance closes it, so rosters and idle shutdown stop
-// counting it.
+// Several instances share the rows: another instance's console is ended by leaving a request on its row
+// (kickCode/kickReason), which the serving instance carries out at its heartbeat (cluster/console-heartbeat.ts).
 
 import { ERRORS } from "@/lib/errors";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { instanceId, staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
-import { deadAfterMs, instanceId } from "@/server/lifecycle/instance";
 
 export type OpenSession = {
   id: string;
@@ -225,78 +222,8 @@ export async function disconnectSession(id: string): Promise<{ machineId: string
   return asked.count ? { machineId: row.machineId, userEmail: row.user.email } : null;
 }
 
-/** Rows last marked before this belong to an instance that stopped marking them. */
-export const staleBefore = () => new Date(Date.now() - deadAfterMs());
-export const STALE_REASON = "The portal instance serving this console stopped.";
-
-/** One instance heartbeat (lifecycle/instance.ts): mark this instance's consoles, end those others asked to end, close rows of dead instances. */
-export async function sessionHeartbeat(): Promise<{ marked: number; kicked: number; swept: number }> {
-  const now = new Date();
-  const local = [...registry().sessions.values()];
-  if (local.length) {
-    await db().$transaction(
-      local.map((s) =>
-        db().consoleSession.updateMany({
-          where: { id: s.id, closedAt: null },
-          data: { seenAt: now, bytesIn: BigInt(s.stats.bytesIn), bytesOut: BigInt(s.stats.bytesOut) },
-        }),
-      ),
-    );
-  }
-  let kicked = 0;
-  const asked = await db().consoleSession.findMany({
-    where: { instanceId: instanceId(), closedAt: null, kickCode: { not: null } },
-    select: { id: true, kickCode: true, kickReason: true },
-  });
-  for (const row of asked) {
-    const s = registry().sessions.get(row.id);
-    if (s) {
-      s.kick(row.kickCode ?? ERRORS.CONSOLE_CLOSED.ws, row.kickReason ?? "The console was closed.");
-      kicked++;
-    } else
-      await db().consoleSession.updateMany({
-        where: { id: row.id, closedAt: null },
-        data: { closedAt: now, closeReason: row.kickReason },
-      });
-  }
-  const cutoff = staleBefore();
-  const stale = await db().consoleSession.findMany({
-    where: { closedAt: null, OR: [{ seenAt: { lt: cutoff } }, { seenAt: null, openedAt: { lt: cutoff } }] },
-    select: {
-      id: true,
-      machineId: true,
-      viewOnly: true,
-      userId: true,
-      user: { select: { name: true } },
-      machine: { select: { ownerId: true } },
-    },
-  });
-  let swept = 0;
-  if (stale.length) {
-    swept = (
-      await db().consoleSession.updateMany({
-        where: { id: { in: stale.map((r) => r.id) }, closedAt: null },
-        data: { closedAt: now, closeReason: STALE_REASON },
-      })
-    ).count;
-    for (const machineId of new Set(stale.map((r) => r.machineId))) refreshTimers(machineId);
-    // a watcher whose instance died is not watching any more: the owner's banner ends
-    for (const r of stale) {
-      if (r.machine.ownerId && r.machine.ownerId !== r.userId)
-        publishWatching(r.machine.ownerId, {
-          machineId: r.machineId,
-          sessionId: r.id,
-          by: r.user.name,
-          viewOnly: r.viewOnly,
-          open: false,
-        });
-    }
-  }
-  return { marked: local.length, kicked, swept };
-}
-
 /** Tells a machine's owner that someone opened (open: true) or closed (open: false) a console on it. */
-function publishWatching(
+export function publishWatching(
   ownerId: string,
   data: { machineId: string; sessionId: string; by: string; viewOnly: boolean; open: boolean },
 ): void {
@@ -326,7 +253,7 @@ function publishConsoleActivity(machineId: string, open: boolean): void {
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */
-function refreshTimers(machineId: string): void {
+export function refreshTimers(machineId: string): void {
   void import("@/server/quotas/timers")
     .then((t) => t.publishTimers([machineId]))
     .catch((error) => console.error("[console] could not publish timers", error));

@@ -10,7 +10,7 @@
 import { seal, unseal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import { displayPassword } from "@/server/providers/types";
 

@@ -2,8 +2,8 @@
 // ConsoleSession rows (shared by every instance), so a page opened after the watcher started shows its banner.
 // Live changes arrive as console.watching events (sessions.ts).
 import type { Actor } from "@/server/auth/actor";
+import { staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
-import { staleBefore } from "./sessions";
 
 export type Watcher = { sessionId: string; machineId: string; by: string; viewOnly: boolean; since: string };
 

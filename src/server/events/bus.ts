@@ -1,6 +1,6 @@
 // In-process publish/subscribe for live updates (machine state, job progress, …). The /ws/events socket
 // forwards the events a user may see. One bus per process, on globalThis so Next's module graph and server.ts
-// share it. On PostgreSQL, relay.ts sends every event to the other portal instances and emits theirs here.
+// share it. On PostgreSQL, cluster/relay.ts sends every event to the other portal instances and emits theirs here.
 import { EventEmitter } from "node:events";
 
 export type PortalEvent = {
@@ -8,7 +8,7 @@ export type PortalEvent = {
   /** Who may receive it: specific users, a role, or everyone signed in. */
   audience: { userIds?: string[]; roles?: string[]; everyone?: boolean };
   data: unknown;
-  /** Set on an event another instance published (relay.ts): listeners that would repeat that instance's work skip it. */
+  /** Set on an event another instance published (cluster/relay.ts): listeners that would repeat that instance's work skip it. */
   relayed?: boolean;
 };
 

@@ -7,7 +7,7 @@ import type { Job, JobItem } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
-import { instanceId, liveInstances } from "@/server/lifecycle/instance";
+import { instanceId, liveInstances } from "@/server/cluster/instance";
 import { mapLimit } from "@/server/providers/exec";
 
 export type JobHandler = {

@@ -8,7 +8,7 @@ import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { AppError, conflict } from "@/server/http/app-error";
-import { instanceId } from "@/server/lifecycle/instance";
+import { instanceId } from "@/server/cluster/instance";
 import { getJobFor } from "@/server/machines/list";
 import { getJob, type JobView, jobHandler, jobPayload, startJob } from "./jobs";
 

@@ -2,13 +2,13 @@
 import { env } from "@/env";
 import { authSecret } from "@/server/auth/secret";
 import { startClassMaintenance, stopClassMaintenance } from "@/server/classes/maintenance";
-import { sessionHeartbeat } from "@/server/console/sessions";
+import { sessionHeartbeat } from "@/server/cluster/console-heartbeat";
+import { instanceId, liveInstances, startInstance, stopInstance } from "@/server/cluster/instance";
+import { startEventRelay, stopEventRelay } from "@/server/cluster/relay";
 import { db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
-import { startEventRelay, stopEventRelay } from "@/server/events/relay";
 import { hostTarget } from "@/server/hosts/hosts";
 import { recoverJobs } from "@/server/jobs/jobs";
-import { instanceId, liveInstances, startInstance, stopInstance } from "@/server/lifecycle/instance";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
 import { providerFor } from "@/server/providers";

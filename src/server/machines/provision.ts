@@ -9,7 +9,7 @@ import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, names, ProviderError } from "@/server/providers/types";

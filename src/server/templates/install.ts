@@ -10,7 +10,7 @@ import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { machineAction } from "@/server/machines/actions";
 import { loadMachine, machineSpec, publishMachine, publishMachineDeleted } from "@/server/machines/machine-core";
 import { removeFromHost } from "@/server/machines/provision";

@@ -10,7 +10,7 @@ import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/jobs/lock";
+import { withClusterLock } from "@/server/cluster/lock";
 import { reachableAddresses } from "./access";
 import { clientProfile } from "./config";
 import { killClient } from "./management";

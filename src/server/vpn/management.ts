@@ -1,7 +1,7 @@
 // OpenVPN's management interface (a unix socket or a loopback TCP port): list connected clients and kill the
 // session of a revoked certificate. OpenVPN serves one management client at a time, so calls are serialised.
 import { connect, type Socket } from "node:net";
-import { withLock } from "@/server/jobs/lock";
+import { withLock } from "@/server/cluster/lock";
 
 export class ManagementError extends Error {}
 

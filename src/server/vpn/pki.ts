@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { env } from "@/env";
 import { seal, unseal } from "@/server/crypto/seal";
-import { withLock } from "@/server/jobs/lock";
+import { withLock } from "@/server/cluster/lock";
 
 const crypto = webcrypto as unknown as Crypto;
 x509.cryptoProvider.set(crypto);

@@ -1,3 +1,4 @@
+// Coordinates: who may do a piece of work now, across portal instances (and within this process).
 // Named locks.
 // - withLock: in this process only. For things that are this process's own: a file it loads once, a management
 //   socket it talks to.
@@ -6,10 +7,11 @@
 //   lease row (the Lease table): taken with one insert, or one conditional update when the last holder's lease
 //   ran out (it crashed); extended while the work runs; deleted at the end. Inside one process callers queue in
 //   withLock first, so only one of them at a time asks the database. Works the same on SQLite and PostgreSQL.
+
+import { instanceId } from "@/server/cluster/instance";
 import { type Db, db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError } from "@/server/http/app-error";
-import { instanceId } from "@/server/lifecycle/instance";
 
 const globalForLocks = globalThis as unknown as { __labLocks?: Map<string, Promise<unknown>> };
 

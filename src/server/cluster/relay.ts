@@ -1,3 +1,4 @@
+// Coordinates: live events between portal instances.
 // Live updates across portal instances on PostgreSQL: every event published here is also sent with NOTIFY on
 // one channel, and events other instances sent arrive with LISTEN and are emitted on this instance's bus marked
 // `relayed` (so a browser connected to any instance sees every change, and a machine stopped through one
@@ -8,8 +9,8 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { env, isPostgres } from "@/env";
-import { instanceId } from "@/server/lifecycle/instance";
-import { bus, type PortalEvent } from "./bus";
+import { instanceId } from "@/server/cluster/instance";
+import { bus, type PortalEvent } from "@/server/events/bus";
 
 export const RELAY_CHANNEL = "lab_portal_events";
 const PART_CHARS = 7000;

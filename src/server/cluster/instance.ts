@@ -1,3 +1,4 @@
+// Coordinates: which portal instances are alive.
 // This process among the portal instances sharing the database. Its name is host, pid and a random part; it
 // holds the lease `instance:<name>` (the Lease table) and renews it every INSTANCE_HEARTBEAT_SECONDS, with the
 // beats that go with it (its consoles, jobs of instances that died). An instance whose lease ran out died: its
@@ -25,6 +26,8 @@ export function instanceId(): string {
 export const heartbeatMs = () => env().INSTANCE_HEARTBEAT_SECONDS * 1000;
 /** An instance (or one of its console rows) not heard of for this long is dead. */
 export const deadAfterMs = () => 3 * heartbeatMs() + 2000;
+/** Rows (consoles) last marked before this belong to an instance that stopped marking them. */
+export const staleBefore = () => new Date(Date.now() - deadAfterMs());
 
 /** True when `id` names a process on this host that no longer runs (pure apart from the process table). */
 export function goneFromThisHost(id: string): boolean {
