@@ -1,4 +1,4 @@
-import { previewInvite } from "@/server/classes/enrollment";
+import { previewInvite } from "@/server/classes/join";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 

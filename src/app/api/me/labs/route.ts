@@ -1,4 +1,4 @@
-import { myLabs } from "@/server/classes/enrollment";
+import { myLabs } from "@/server/classes/my-labs";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 

@@ -1,8 +1,8 @@
-import { addCoOwner } from "@/server/classes/classes";
+import { addCoOwner } from "@/server/classes/co-owners";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => addCoOwner(actor, params.id, body.email, ip),
+  ({ actor, params, body, ip }) => addCoOwner({ actor, ip }, params.id, body.email),
   classesRoutes.addCoOwner,
 );

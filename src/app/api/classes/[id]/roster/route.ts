@@ -1,4 +1,4 @@
-import { roster } from "@/server/classes/enrollment";
+import { roster } from "@/server/classes/roster";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 

@@ -1,5 +1,5 @@
-import { joinClass } from "@/server/classes/enrollment";
+import { joinClass } from "@/server/classes/join";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
-export const POST = withAuth(({ actor, params, ip }) => joinClass(actor, params.code, ip), classesRoutes.join);
+export const POST = withAuth(({ actor, params, ip }) => joinClass({ actor, ip }, params.code), classesRoutes.join);

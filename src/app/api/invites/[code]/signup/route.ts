@@ -1,5 +1,5 @@
-import { signupAndJoin } from "@/server/classes/enrollment";
 import { classesRoutes } from "@/server/classes/routes";
+import { signupAndJoin } from "@/server/classes/signup";
 import { withAuth } from "@/server/http/route";
 
-export const POST = withAuth(({ params, body, ip }) => signupAndJoin(params.code, body, ip), classesRoutes.signup);
+export const POST = withAuth(({ params, body, ip }) => signupAndJoin({ ip }, params.code, body), classesRoutes.signup);

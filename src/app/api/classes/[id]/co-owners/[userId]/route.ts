@@ -1,8 +1,8 @@
-import { removeCoOwner } from "@/server/classes/classes";
+import { removeCoOwner } from "@/server/classes/co-owners";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, ip }) => removeCoOwner(actor, params.id, params.userId, ip),
+  ({ actor, params, ip }) => removeCoOwner({ actor, ip }, params.id, params.userId),
   classesRoutes.removeCoOwner,
 );

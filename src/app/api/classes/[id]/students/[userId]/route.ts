@@ -1,8 +1,8 @@
-import { removeStudent } from "@/server/classes/enrollment";
+import { removeStudent } from "@/server/classes/remove-student";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, query, ip }) => removeStudent(actor, params.id, params.userId, query.machine, ip),
+  ({ actor, params, query, ip }) => removeStudent({ actor, ip }, params.id, params.userId, query.machine),
   classesRoutes.removeStudent,
 );

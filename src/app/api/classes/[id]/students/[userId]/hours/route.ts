@@ -1,8 +1,8 @@
-import { grantStudentHours } from "@/server/classes/enrollment";
+import { grantStudentHours } from "@/server/classes/grant-hours";
 import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => grantStudentHours(actor, params.id, params.userId, body.hours, ip),
+  ({ actor, params, body, ip }) => grantStudentHours({ actor, ip }, params.id, params.userId, body.hours),
   classesRoutes.grantHours,
 );
