@@ -2,12 +2,11 @@
 // pool) and deleting a class (every machine, then its kept disks, derived bases and the class itself).
 import type { Job, JobItem } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
-import { registerJobHandler } from "@/server/jobs/jobs";
+import type { JobHandler } from "@/server/jobs/jobs";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { classTeacherIds, publishMachineDeleted } from "@/server/machines/machine-core";
 import { deployHandler, ensureTemplateOnHost, removeFromHost } from "@/server/machines/provision";
 import { publishClass } from "./access";
-import "./publish";
 import { removeClassLeftovers } from "./publish";
 
 /** The end of a class's status detail after a deploy with failed steps (the class page links to the job). */
@@ -15,7 +14,7 @@ const DEPLOY_FAILED = "deploy steps failed; see the job.";
 
 const classIdOf = (job: Job) => (JSON.parse(job.payload) as { classId: string }).classId;
 
-registerJobHandler("class-deploy", {
+export const classDeployHandler: JobHandler = {
   async run(item: JobItem, job: Job) {
     if (item.machineId) return deployHandler.run(item);
     // "Class base": the base image on every host this class's machines were placed on
@@ -46,9 +45,9 @@ registerJobHandler("class-deploy", {
     if (job.failed) await scheduleAutoRetry(job);
     publishClass(cls, "class.updated");
   },
-});
+};
 
-registerJobHandler("class-delete", {
+export const classDeleteHandler: JobHandler = {
   async run(item: JobItem) {
     if (!item.machineId) return;
     const m = await db().machine.findUnique({
@@ -83,4 +82,4 @@ registerJobHandler("class-delete", {
     }
     publishClass(cls, "class.updated");
   },
-});
+};

@@ -7,13 +7,14 @@ import { rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
 import type { Job, JobItem } from "@/generated/sqlite/client";
+import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
 import { AppError, notFound } from "@/server/http/app-error";
-import { getJob, type JobView, registerJobHandler, startJob } from "@/server/jobs/jobs";
+import { getJob, type JobHandler, type JobView, startJob } from "@/server/jobs/jobs";
 import {
   classNetwork,
   classTeacherIds,
@@ -67,7 +68,7 @@ export async function publishBase(
   const payload: PublishPayload = { classId, version, fromMachineId: teacher.id };
   const job = await db().job.create({
     data: {
-      kind: "class-publish",
+      kind: "class-publish" satisfies JobKind,
       title: `${retry ? "Retry publishing" : "Publish"} ${cls.name} v${version}`,
       createdById: actor.id,
       total: lead.length + targets.length,
@@ -251,7 +252,7 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
   }
 }
 
-registerJobHandler("class-publish", {
+export const classPublishHandler: JobHandler = {
   async run(item: JobItem, job: Job) {
     if (item.machineId) await updateMachine(item.machineId, job);
     else await makeBase(job);
@@ -280,7 +281,7 @@ registerJobHandler("class-publish", {
     });
     publishClass(cls, "class.updated");
   },
-});
+};
 
 export async function listKeptDisks(actor: Actor, classId: string) {
   await loadClassFor(actor, classId);

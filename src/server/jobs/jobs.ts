@@ -4,6 +4,7 @@
 
 import { env } from "@/env";
 import type { Job, JobItem } from "@/generated/sqlite/client";
+import type { JobKind } from "@/lib/job-kinds";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
@@ -37,8 +38,9 @@ const running = () => {
   return globalForJobs.__labJobsRunning;
 };
 
-export function registerJobHandler(kind: string, handler: JobHandler): void {
-  handlers().set(kind, handler);
+/** Installs the handler table (jobs/handlers.ts, at startup): one handler per job kind. */
+export function setJobHandlers(table: Record<JobKind, JobHandler>): void {
+  for (const [kind, handler] of Object.entries(table)) handlers().set(kind, handler);
 }
 
 export function jobHandler(kind: string): JobHandler | undefined {

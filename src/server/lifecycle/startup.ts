@@ -8,6 +8,7 @@ import { startEventRelay, stopEventRelay } from "@/server/cluster/relay";
 import { db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { hostTarget } from "@/server/hosts/hosts";
+import { installJobHandlers } from "@/server/jobs/handlers";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
 import { startReconciler, stopReconciler } from "@/server/machines/reconciler";
@@ -26,8 +27,7 @@ export async function prepareServer(log: (line: string) => void): Promise<void> 
   authSecret();
   await ensureFirstAdmin(log);
   await ensureDefaultPlans(log);
-  await import("@/server/machines/provision"); // registers the deploy job handler
-  await import("@/server/classes/jobs"); // class deploy, publish and delete job handlers
+  installJobHandlers(); // every job kind's handler (jobs/handlers.ts), before jobs are recovered or started
   // other live instances on this database keep their own uploads, jobs and deletes
   const peers = [...(await liveInstances())].filter((id) => id !== instanceId()).length;
   if (peers) log(`  ${peers} other portal instance(s) on this database`);

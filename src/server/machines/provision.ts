@@ -2,13 +2,14 @@
 // The machine rows exist before anything is made on a host, and names on hosts derive from the row id, so a
 // crash at any point can be cleaned up from the database alone.
 import type { Host, Job, JobItem, Template } from "@/generated/sqlite/client";
+import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
-import { getJob, registerJobHandler, startJob } from "@/server/jobs/jobs";
+import { getJob, startJob } from "@/server/jobs/jobs";
 import { withClusterLock } from "@/server/cluster/lock";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { providerFor } from "@/server/providers";
@@ -183,11 +184,10 @@ export const deployHandler = {
     if (job.failed > 0) await scheduleAutoRetry(job);
   },
 };
-registerJobHandler("deploy", deployHandler);
 
 export type Reservation = {
   template: Template;
-  jobKind: string;
+  jobKind: JobKind;
   title: string;
   createdById: string;
   payload?: Record<string, unknown>;
