@@ -5,7 +5,7 @@
 // an expired ticket, a dropped connection (1006) or a portal restart (1001); never after a refusal (signed out,
 // no permission, not running, not offered, …). After a connection that lasted a while, the one retry is earned back.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { CONNECTING, type ConnState, closeMessage, shouldAutoReconnect } from "./console-shared";
+import { CONNECTING, type ConnState, closeMessage, shouldAutoReconnect } from "@/components/console/console-shared";
 
 const EARN_BACK_MS = 15_000;
 

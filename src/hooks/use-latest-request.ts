@@ -1,6 +1,6 @@
 // Loading a list (or any JSON) for a client component: GET `url` whenever it changes, keep only the newest answer.
 import { type Dispatch, type SetStateAction, useCallback, useEffect, useRef, useState } from "react";
-import { api } from "./api";
+import { api } from "@/lib/api";
 
 export type LatestRequest<T> = {
   /** The last answer that arrived; null until the first. Kept while a newer request runs or after one fails. */

@@ -3,8 +3,8 @@
 // console.watching events and reloaded after the live channel came back. One store per tab, shared by every
 // banner on the page.
 import { useEffect, useSyncExternalStore } from "react";
-import { api } from "@/components/ui/api";
 import { RECONNECTED, subscribeLive } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 
 export type Watcher = { sessionId: string; machineId: string; by: string; viewOnly: boolean };
 

@@ -3,8 +3,8 @@
 // changed with it (addresses, drift, display ports).
 import { useCallback, useEffect, useState } from "react";
 import { create } from "zustand";
-import { api } from "@/components/ui/api";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import type { TMachineRow } from "@/server/machines/routes";
 
 export type MachineRow = TMachineRow;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { queryString } from "../../src/components/ui/api";
 import { pageInfo } from "../../src/components/ui/pager";
+import { queryString } from "../../src/lib/api";
 
 describe("queryString", () => {
   it("keeps the set values in their order, trimmed, and leaves out empty ones", () => {

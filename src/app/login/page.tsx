@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
+import { LoginForm } from "@/components/auth/login-form";
+import { PasswordChangedNotice } from "@/components/auth/password-changed-notice";
 import { safeNextPath } from "@/lib/safe-next";
 import { currentActor } from "@/server/auth/page-actor";
-import { LoginForm } from "./login-form";
-import { PasswordChangedNotice } from "./password-changed-notice";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { queryString } from "@/components/ui/api";
+import { queryString } from "@/lib/api";
 import type { TAuditPage } from "@/server/audit/routes";
 
 export type AuditFilterValues = { actor: string; action: string; target: string; from: string; to: string };

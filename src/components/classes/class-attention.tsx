@@ -5,8 +5,8 @@
 // the class's name; nothing when all is well.
 import Link from "next/link";
 import { useState } from "react";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { api } from "@/lib/api";
 import type { ClassRow, JobView } from "./types";
 
 /** "10:42" in the reader's time zone. */

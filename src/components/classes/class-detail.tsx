@@ -6,10 +6,10 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { buttonClass } from "@/components/ui/button";
-import { useCoalesced } from "@/components/ui/use-coalesced";
+import { useCoalesced } from "@/hooks/use-coalesced";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 import { ClassAttention } from "./class-attention";
 import { StatusBadge } from "./classes-client";

@@ -4,13 +4,13 @@
 // "Archived" toggle and the "New class" form; students see the classes they attend and go on to My labs.
 import Link from "next/link";
 import { type ReactNode, useEffect, useRef, useState } from "react";
-import { JobProgress } from "@/app/(portal)/machines/job-progress";
 import { EmptyState } from "@/components/empty-state";
+import { JobProgress } from "@/components/machines/job-progress";
 import { RetryAlert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { FormPanel, usePanel } from "@/components/ui/panel";
-import { useCoalesced } from "@/components/ui/use-coalesced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { useCoalesced } from "@/hooks/use-coalesced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
 import { AttentionNote, needsAttention } from "./class-attention";
 import { type CreatedClass, NewClassForm } from "./new-class-form";

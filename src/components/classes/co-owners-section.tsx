@@ -3,10 +3,10 @@
 // Co-owners: other teachers with the same rights as the owner. Add one by e-mail address, remove one (asked first).
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import type { ClassRow } from "./types";
 

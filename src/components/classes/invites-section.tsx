@@ -3,14 +3,14 @@
 // Invite links: create one (label, expiry or never, max uses, allowed addresses or domains), see its full link
 // once with a copy button, list the class's links with their status, revoke one.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { formatDate } from "@/app/(portal)/machines/machine-bits";
 import { EmptyState } from "@/components/empty-state";
+import { formatDate } from "@/components/machines/machine-bits";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextAreaField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import type { ClassRow, CreatedInvite, InviteRow } from "./types";
 

@@ -7,11 +7,11 @@
 import Link from "next/link";
 import { signIn, signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
-import { JobProgress } from "@/app/(portal)/machines/job-progress";
+import { JobProgress } from "@/components/machines/job-progress";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button, buttonClass } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import type { InvitePreview, JobView, JoinResult } from "./types";
 

@@ -5,11 +5,11 @@
 // list with a link to the class (onCreated gets both).
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { TemplateOption } from "@/app/(portal)/machines/types";
+import type { TemplateOption } from "@/components/machines/types";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import { ClassSettingsFields } from "./settings-fields";
 import { type ClassRow, DEFAULT_SETTINGS, type JobView, type SettingsForm, settingsBody } from "./types";

@@ -4,12 +4,12 @@
 // job with a line per student; "Retry failed" publishes again to the machines not yet on the new base. Below,
 // the students' previous disks kept after a publish, each releasable now.
 import { useCallback, useEffect, useState } from "react";
-import { JobProgress } from "@/app/(portal)/machines/job-progress";
-import { formatDate } from "@/app/(portal)/machines/machine-bits";
+import { JobProgress } from "@/components/machines/job-progress";
+import { formatDate } from "@/components/machines/machine-bits";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { api } from "@/lib/api";
 import { useMachinesStore } from "@/stores/machines-store";
 import type { ClassRow, JobView, KeptDisk, Roster } from "./types";
 

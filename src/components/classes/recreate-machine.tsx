@@ -4,8 +4,8 @@
 // made from the class's base through the same provisioning and quota as joining; its state arrives live.
 import Link from "next/link";
 import { useState } from "react";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { api } from "@/lib/api";
 import type { JobView, TMachineRow } from "./types";
 
 export function RecreateMachineButton({

@@ -5,16 +5,16 @@
 // console, extra hours, removing the student. Then the teacher's own machine and the pre-provisioned pool.
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
-import { consoleHref, offeredKinds } from "@/app/(portal)/machines/[id]/console/console-shared";
-import { MachineActions } from "@/app/(portal)/machines/machine-actions";
-import { formatDate, StateBadge, specsText } from "@/app/(portal)/machines/machine-bits";
+import { consoleHref, offeredKinds } from "@/components/console/console-shared";
 import { EmptyState } from "@/components/empty-state";
 import { PowerActions } from "@/components/labs/power-actions";
+import { MachineActions } from "@/components/machines/machine-actions";
+import { formatDate, StateBadge, specsText } from "@/components/machines/machine-bits";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { canOpenConsole } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
 import { poolProgressText } from "./class-attention";

@@ -4,11 +4,11 @@
 // (students' machines + pool + the teacher's machine, counted from the roster) and sends that number as
 // confirmMachines, so the server refuses when the class changed meanwhile.
 import { useState } from "react";
-import { JobProgress } from "@/app/(portal)/machines/job-progress";
+import { JobProgress } from "@/components/machines/job-progress";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import { ClassSettingsFields } from "./settings-fields";
 import { type ClassRow, type JobView, type Roster, type SettingsForm, settingsBody, settingsFrom } from "./types";

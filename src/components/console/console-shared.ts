@@ -1,7 +1,7 @@
 // What the VNC and terminal consoles share: which kinds a machine offers, fetching a ticket, the WebSocket URL,
 // and the words for each close code (the same reasons as the server's error table, src/server/http/app-error.ts,
 // which is server-only; the server also sends its own words as the close reason, preferred when present).
-import { api } from "@/components/ui/api";
+import { api } from "@/lib/api";
 import { wsCloseMessage } from "@/lib/errors";
 
 export type ConsoleKind = "vnc" | "spice" | "ssh" | "exec";

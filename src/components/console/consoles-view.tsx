@@ -4,8 +4,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { api } from "@/lib/api";
 
 type Row = {
   id: string;

@@ -8,8 +8,8 @@
 import type { SpiceMainConn } from "@spice-project/spice-html5";
 import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useConsoleConnection } from "@/hooks/use-console-connection";
 import { CONNECTING, requestTicket, socketUrl, statusTone } from "./console-shared";
-import { useConsoleConnection } from "./use-console-connection";
 
 type SpiceModule = typeof import("@spice-project/spice-html5");
 

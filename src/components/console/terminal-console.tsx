@@ -13,8 +13,8 @@ import type { FitAddon } from "@xterm/addon-fit";
 import type { Terminal } from "@xterm/xterm";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { useConsoleConnection } from "@/hooks/use-console-connection";
 import { type ConsoleKind, requestTicket, socketUrl, statusTone } from "./console-shared";
-import { useConsoleConnection } from "./use-console-connection";
 
 type ServerMessage = {
   type?: unknown;

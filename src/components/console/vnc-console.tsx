@@ -7,9 +7,9 @@ import type RFB from "@novnc/novnc";
 import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { useConsoleConnection } from "@/hooks/use-console-connection";
 import { requestTicket, socketUrl, statusTone } from "./console-shared";
 import { KEY, type Key, strokesFor } from "./keysyms";
-import { useConsoleConnection } from "./use-console-connection";
 
 const COMBOS: { label: string; keys: Key[] }[] = [
   { label: "Ctrl+Alt+F1", keys: [KEY.ctrl, KEY.alt, KEY.f1] },

@@ -2,9 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 // "Add host": kind, connection URI with a "Test connection" button (the result shows under the URI), display
 // and publish addresses, capacity. Saving tests the connection again on the server; a failure comes back on the URI.
 import { focusFirstInvalid } from "@/lib/focus";

@@ -3,11 +3,11 @@
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { FormPanel, usePanel } from "@/components/ui/panel";
-import { useCoalesced } from "@/components/ui/use-coalesced";
+import { useCoalesced } from "@/hooks/use-coalesced";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { HostForm } from "./host-form";
 import { HostsTable } from "./hosts-table";
 import type { HostRow } from "./types";

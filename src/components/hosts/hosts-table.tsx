@@ -3,10 +3,10 @@
 // The hosts: status, last error, used capacity as small bars, cordon/drain badges, orphans; and per host the
 // actions Probe now, Cordon/Uncordon, Drain, Edit and Delete. A table on wide screens, stacked cards on phones.
 import { type ReactNode, useState } from "react";
-import { type ApiResult, api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
+import { type ApiResult, api } from "@/lib/api";
 import { formatDate, formatMemory, type HostRow, STATUS_CLASS, STATUS_LABEL } from "./types";
 
 const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";

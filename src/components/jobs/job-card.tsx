@@ -5,8 +5,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { JobView } from "@/components/classes/types";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
+import { api } from "@/lib/api";
 
 const KIND_LABEL: Record<string, string> = {
   deploy: "Create machines",

@@ -7,10 +7,11 @@ import { useState } from "react";
 import type { JobView } from "@/components/classes/types";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
-import { Pager, usePage } from "@/components/ui/pager";
-import { useCoalesced } from "@/components/ui/use-coalesced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { Pager } from "@/components/ui/pager";
+import { useCoalesced } from "@/hooks/use-coalesced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { usePage } from "@/hooks/use-page";
 import { JobCard } from "./job-card";
 
 type JobList = { items: JobView[]; total: number; page: number; pageSize: number };

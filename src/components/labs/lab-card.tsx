@@ -4,9 +4,9 @@
 // to download for desktop clients (.vv for SPICE, .rdp for RDP, .ovpn through the VPN page) and the hours left.
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { type ConsoleKind, consoleHref, offeredKinds } from "@/app/(portal)/machines/[id]/console/console-shared";
-import { StateBadge, specsText } from "@/app/(portal)/machines/machine-bits";
+import { type ConsoleKind, consoleHref, offeredKinds } from "@/components/console/console-shared";
 import { WatchBanner } from "@/components/console/watch-banner";
+import { StateBadge, specsText } from "@/components/machines/machine-bits";
 import { buttonClass } from "@/components/ui/button";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import type { MachineRow } from "@/stores/machines-store";

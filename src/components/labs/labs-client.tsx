@@ -11,10 +11,10 @@ import { LabCard } from "@/components/labs/lab-card";
 import { MachineTimers } from "@/components/labs/machine-timers";
 import { hoursFromQuota, useMyQuota } from "@/components/labs/quota";
 import { RetryAlert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
-import { useCoalesced } from "@/components/ui/use-coalesced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { useCoalesced } from "@/hooks/use-coalesced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 
 type Role = "ADMIN" | "TEACHER" | "STUDENT";

@@ -5,9 +5,9 @@
 // portal's), follows "machine.timers" pushes, and loads again after a state change or a reconnect. Screen
 // readers hear a calm, minute-by-minute version; the ticking digits are hidden from them.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import type { TMachineTimers } from "@/server/quotas/timers";
 
 export type MachineTimersValue = TMachineTimers;

@@ -6,9 +6,9 @@
 // used up) stays under the buttons of the machine it concerns.
 import Link from "next/link";
 import { useState } from "react";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { api } from "@/lib/api";
 import { allowed, refusal } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
 

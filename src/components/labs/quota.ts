@@ -3,7 +3,7 @@
 // The signed-in person's quota (GET /api/me/quota): on My labs only the hours matter. Reloaded every minute
 // (running time adds up) and when asked (a machine started or stopped). A failed load shows no hours.
 import { useCallback, useEffect, useState } from "react";
-import { api } from "@/components/ui/api";
+import { api } from "@/lib/api";
 import type { TMyQuota } from "@/server/quotas/routes";
 import type { HoursView } from "./hours-line";
 

@@ -4,8 +4,8 @@
 // and, as a fallback when the live channel is down, by asking GET /api/jobs/{id} every 2 seconds until it ends.
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api } from "@/components/ui/api";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import type { TJobView } from "./types";
 
 const FINISHED = new Set(["SUCCEEDED", "FAILED", "PARTIAL", "CANCELLED", "CANCELED"]);

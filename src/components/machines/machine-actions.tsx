@@ -6,12 +6,12 @@
 // machine it concerns.
 import Link from "next/link";
 import { useState } from "react";
-import { api } from "@/components/ui/api";
+import { type ConsoleKind, consoleHref, offeredKinds } from "@/components/console/console-shared";
 import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { api } from "@/lib/api";
 import { allowed, type MachineAction, refusal } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
-import { type ConsoleKind, consoleHref, offeredKinds } from "./[id]/console/console-shared";
 
 type Action = Exclude<MachineAction, "console">;
 type Asking = "stop" | "revert" | "delete" | null;

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 // "New machines" for admins and teachers: a READY template, a name, how many; admins may pick the host. The
 // server answers with a deploy job at once; its progress is shown below the form until it ends.
 import { focusFirstInvalid } from "@/lib/focus";

@@ -5,9 +5,9 @@ import { useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import type { TMe } from "@/server/users/routes";
 
 const ROLE_LABELS: Record<TMe["role"], string> = { ADMIN: "Administrator", TEACHER: "Teacher", STUDENT: "Student" };

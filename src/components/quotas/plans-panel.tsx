@@ -3,12 +3,12 @@
 // Plans: named limit sets. A table, a form (in a dialog) to create or edit one, and delete with a choice to move
 // the plan's users back to their role's default plan.
 import { type FormEvent, useState } from "react";
+import { formatMb, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, type Plan } from "@/components/requests/quota-format";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
-import { formatMb, LIMIT_KEYS, LIMIT_LABELS, type LimitKey, type Plan } from "../../requests/quota-format";
+import { api } from "@/lib/api";
 
 const ROLE_NAMES: Record<string, string> = { STUDENT: "Students", TEACHER: "Teachers", ADMIN: "Admins" };
 type Form = { name: string; description: string; defaultFor: string } & Record<LimitKey, string>;

@@ -3,9 +3,9 @@
 // Admin quotas: usage against limits per user (filter, sort, edit plan and overrides, grant hours), plans, and
 // the requests queue. Three tabs; the tab is kept in the address (?tab=) so a link can open the queue.
 import { useCallback, useEffect, useState } from "react";
-import { api } from "@/components/ui/api";
-import type { Plan } from "../../requests/quota-format";
-import { RequestsList } from "../../requests/requests-list";
+import type { Plan } from "@/components/requests/quota-format";
+import { RequestsList } from "@/components/requests/requests-list";
+import { api } from "@/lib/api";
 import { PlansPanel } from "./plans-panel";
 import { UsagePanel } from "./usage-panel";
 

@@ -3,17 +3,6 @@
 // Usage against limits per user: filter (search, role, plan), sort by any column, and per user a dialog to
 // assign a plan and set overrides, and one to grant extra hours (plan budget or one of their classes).
 import { useState } from "react";
-import { Alert, RetryAlert } from "@/components/ui/alert";
-import { api, queryString } from "@/components/ui/api";
-import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
-import { SearchField, SelectField, TextField } from "@/components/ui/field";
-import { Pager, usePage } from "@/components/ui/pager";
-import { useCoalesced } from "@/components/ui/use-coalesced";
-import { useDebounced } from "@/components/ui/use-debounced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
-import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
-import type { TQuotaUserDetail } from "@/server/quotas/routes";
 import {
   formatMb,
   formatSeconds,
@@ -25,8 +14,20 @@ import {
   type Plan,
   type QuotaList,
   type QuotaUserRow,
-} from "../../requests/quota-format";
-import { UsageBar } from "../../requests/usage-bar";
+} from "@/components/requests/quota-format";
+import { UsageBar } from "@/components/requests/usage-bar";
+import { Alert, RetryAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { SearchField, SelectField, TextField } from "@/components/ui/field";
+import { Pager } from "@/components/ui/pager";
+import { useCoalesced } from "@/hooks/use-coalesced";
+import { useDebounced } from "@/hooks/use-debounced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
+import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import { usePage } from "@/hooks/use-page";
+import { api, queryString } from "@/lib/api";
+import type { TQuotaUserDetail } from "@/server/quotas/routes";
 
 type Sort = "name" | "role" | "plan" | "machines" | "running" | "vcpus" | "memory" | "disk" | "hours";
 const ROLE_LABELS: Record<string, string> = { ADMIN: "Admin", TEACHER: "Teacher", STUDENT: "Student" };

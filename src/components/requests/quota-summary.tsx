@@ -4,8 +4,8 @@
 // events, so it stays right while machines start and stop or an admin grants hours. Reusable on the labs page.
 import { useCallback, useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { formatMb, formatSeconds, hoursText, type MyQuota, ofLimit } from "./quota-format";
 import { UsageBar } from "./usage-bar";
 

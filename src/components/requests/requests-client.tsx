@@ -5,9 +5,9 @@
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { KIND_LABELS, RESOURCE_LABELS, type RequestRow } from "./quota-format";
 import { QuotaSummary, useMyQuota } from "./quota-summary";
 import { RequestsList } from "./requests-list";

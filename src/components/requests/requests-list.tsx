@@ -4,12 +4,12 @@
 // with approve / deny for those who may decide. Live: "quota.request" events reload the list.
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api, queryString } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import { api, queryString } from "@/lib/api";
 import {
   formatDate,
   KIND_LABELS,

@@ -6,12 +6,12 @@
 // image. While installing, the machine's state is shown live and "Convert to template" waits for STOPPED.
 import Link from "next/link";
 import { useCallback, useEffect, useId, useState } from "react";
-import { api } from "@/components/ui/api";
+import { StateBadge } from "@/components/machines/machine-bits";
 import { Button } from "@/components/ui/button";
 import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { isBusy, MACHINE_STATES, type MachineState, STATE_LABELS } from "@/lib/machine-states";
 import type { TMachineRow } from "@/server/machines/routes";
-import { StateBadge } from "../machines/machine-bits";
 import { ImageUpload } from "./image-upload";
 import { formatMemory, type TemplateRow } from "./types";
 

@@ -2,9 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 // Create or edit a template: kind (on create), the Docker image and command, and the specs every machine made
 // from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
 import { CAPABILITY_USE, EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";

@@ -4,12 +4,13 @@
 import { useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
-import { queryString } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SearchField, SelectField } from "@/components/ui/field";
-import { Pager, pageInfo, usePage } from "@/components/ui/pager";
-import { useDebounced } from "@/components/ui/use-debounced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { Pager, pageInfo } from "@/components/ui/pager";
+import { useDebounced } from "@/hooks/use-debounced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
+import { usePage } from "@/hooks/use-page";
+import { queryString } from "@/lib/api";
 import type { TAdminTokenList, TAdminTokenRow } from "@/server/tokens/routes";
 import {
   formatDate,
@@ -24,7 +25,7 @@ import {
   TokensTableFrame,
   timeLeft,
   useRevokeToken,
-} from "../../profile/tokens/token-bits";
+} from "./token-bits";
 
 const PAGE_SIZE = 25;
 const COLUMNS: TokenColumn[] = [

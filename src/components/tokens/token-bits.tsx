@@ -1,7 +1,7 @@
 // Small pieces both token pages show: dates, scope and status badges, the "last used" cell, the table, the revoke dialog.
 import { type ReactNode, useState } from "react";
-import { api } from "@/components/ui/api";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { api } from "@/lib/api";
 import type { TTokenRow } from "@/server/tokens/routes";
 
 export type TokenRow = TTokenRow;

@@ -4,10 +4,10 @@
 // under the field, by the create button, in the revoke dialog or on the row.
 import { useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import {
   EXPIRY_CHOICES,
   EXPIRY_DEFAULT,

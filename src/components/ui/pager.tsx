@@ -1,5 +1,5 @@
 // Paging for list pages whose API answers { items, total, page, pageSize }.
-import { type Dispatch, type SetStateAction, useEffect, useState } from "react";
+import type { Dispatch, SetStateAction } from "react";
 import { Button } from "./button";
 
 export type PageMeta = { total: number; page: number; pageSize: number };
@@ -12,14 +12,6 @@ export function pageInfo(list: PageMeta | null): { pages: number; from: number; 
     from: list.total > 0 ? (list.page - 1) * list.pageSize + 1 : 0,
     to: Math.min(list.total, list.page * list.pageSize),
   };
-}
-
-/** The page to ask for, back to 1 whenever one of `resetOn` (the search, the filters, the sort) changes. */
-export function usePage(resetOn: readonly unknown[]): [number, Dispatch<SetStateAction<number>>] {
-  const [page, setPage] = useState(1);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the filter changes, whatever it is
-  useEffect(() => setPage(1), resetOn);
-  return [page, setPage];
 }
 
 /**

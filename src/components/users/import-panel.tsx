@@ -2,9 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { TextAreaField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 import { csvCell } from "@/lib/csv";
 import type { ImportResult } from "./types";
 

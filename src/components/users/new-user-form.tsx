@@ -2,10 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
+import { api } from "@/lib/api";
 import { ROLE_LABELS, ROLES, type UserRow } from "./types";
 
 type Created = UserRow & { temporaryPassword?: string };

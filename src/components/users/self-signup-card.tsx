@@ -2,7 +2,7 @@
 
 // Portal setting on the users page: may people create their own student account through a class invite link?
 import { useEffect, useState } from "react";
-import { api } from "@/components/ui/api";
+import { api } from "@/lib/api";
 
 type Settings = { selfSignup: boolean };
 

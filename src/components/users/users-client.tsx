@@ -2,13 +2,14 @@
 
 import { useId, useState } from "react";
 import { RetryAlert } from "@/components/ui/alert";
-import { queryString } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SearchField, SelectField } from "@/components/ui/field";
-import { Pager, pageInfo, usePage } from "@/components/ui/pager";
+import { Pager, pageInfo } from "@/components/ui/pager";
 import { FormPanel, usePanel } from "@/components/ui/panel";
-import { useDebounced } from "@/components/ui/use-debounced";
-import { useLatestRequest } from "@/components/ui/use-latest-request";
+import { useDebounced } from "@/hooks/use-debounced";
+import { useLatestRequest } from "@/hooks/use-latest-request";
+import { usePage } from "@/hooks/use-page";
+import { queryString } from "@/lib/api";
 import { ImportPanel } from "./import-panel";
 import { NewUserForm } from "./new-user-form";
 import { ROLE_LABELS, ROLES, type UserList, type UserRow } from "./types";

@@ -1,10 +1,10 @@
 "use client";
 
 import { useState } from "react";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
+import { api } from "@/lib/api";
 import { formatDate, ROLE_LABELS, ROLES, type Role, type UserRow } from "./types";
 
 type Pending = { kind: "role"; user: UserRow; role: Role } | { kind: "disable" | "enable" | "reset"; user: UserRow };

@@ -3,9 +3,9 @@
 // the portal runs openvpn it restarts it.
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { api } from "@/lib/api";
 
 type Settings = {
   enabled: boolean;

@@ -4,9 +4,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button } from "@/components/ui/button";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 import { VpnSettingsForm } from "./settings-form";
 
 type Overview = {

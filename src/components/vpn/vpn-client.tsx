@@ -4,10 +4,10 @@
 import { useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
-import { api } from "@/components/ui/api";
 import { Button, buttonClass } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { api } from "@/lib/api";
 
 type Cert = {
   id: string;

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { LabsClient } from "@/components/labs/labs-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { LabsClient } from "./labs-client";
 
 export const metadata: Metadata = { title: "My labs" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { MachinesClient } from "@/components/machines/machines-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { MachinesClient } from "./machines-client";
 
 export const metadata: Metadata = { title: "Machines" };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
+import { ProfileClient } from "@/components/profile/profile-client";
 import { safeNextPath } from "@/lib/safe-next";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { getMe } from "@/server/users/get-me";
-import { ProfileClient } from "./profile-client";
 
 export const metadata: Metadata = { title: "Profile" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { RequestsClient } from "@/components/requests/requests-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { RequestsClient } from "./requests-client";
 
 export const metadata: Metadata = { title: "Quota & requests" };
 

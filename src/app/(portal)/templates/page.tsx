@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { TemplatesClient } from "@/components/templates/templates-client";
 import { env } from "@/env";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { TemplatesClient } from "./templates-client";
 
 export const metadata: Metadata = { title: "Templates" };
 

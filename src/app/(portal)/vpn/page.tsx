@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { VpnClient } from "@/components/vpn/vpn-client";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { myVpn } from "@/server/vpn/api";
-import { VpnClient } from "./vpn-client";
 
 export const metadata: Metadata = { title: "VPN" };
 export const dynamic = "force-dynamic";

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
+import { type AuditFilterValues, AuditView } from "@/components/audit/audit-view";
 import { listAuditEvents } from "@/server/audit/list-audit-events";
 import { type TAuditPage, ZAuditListQuery } from "@/server/audit/routes";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { zodFields } from "@/server/http/route";
-import { type AuditFilterValues, AuditView } from "./audit-view";
 
 export const metadata: Metadata = { title: "Audit log" };
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { ConsolesView } from "@/components/console/consoles-view";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { ConsolesView } from "./consoles-view";
 
 export const metadata: Metadata = { title: "Open consoles" };
 export const dynamic = "force-dynamic";

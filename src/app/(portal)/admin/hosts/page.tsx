@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { HostsClient } from "@/components/hosts/hosts-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { HostsClient } from "./hosts-client";
 
 export const metadata: Metadata = { title: "Hosts" };
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { QuotasClient } from "@/components/quotas/quotas-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { QuotasClient } from "./quotas-client";
 
 export const metadata: Metadata = { title: "Quotas" };
 

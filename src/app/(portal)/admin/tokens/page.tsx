@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { AdminTokensClient } from "@/components/tokens/admin-tokens-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { AdminTokensClient } from "./admin-tokens-client";
 
 export const metadata: Metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";

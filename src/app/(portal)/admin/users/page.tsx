@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { SelfSignupCard } from "@/components/users/self-signup-card";
+import { UsersClient } from "@/components/users/users-client";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { SelfSignupCard } from "./self-signup-card";
-import { UsersClient } from "./users-client";
 
 export const metadata: Metadata = { title: "Users" };
 

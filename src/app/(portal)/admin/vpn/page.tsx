@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { VpnAdmin } from "@/components/vpn/vpn-admin";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { VpnAdmin } from "./vpn-admin";
 
 export const metadata: Metadata = { title: "VPN server" };
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
+import { MachineDetails } from "@/components/machines/machine-details";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { MachineDetails } from "../machine-details";
 
 export const metadata: Metadata = { title: "Machine" };
 

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { TokensClient } from "@/components/tokens/tokens-client";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { listMyTokens } from "@/server/tokens/my-tokens";
-import { TokensClient } from "./tokens-client";
 
 export const metadata: Metadata = { title: "API tokens" };
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
+import { ConsoleClient } from "@/components/console/console-client";
+import { isConsoleKind } from "@/components/console/console-shared";
 import { requirePageActor } from "@/server/auth/page-actor";
-import { ConsoleClient } from "./console-client";
-import { isConsoleKind } from "./console-shared";
 
 export const metadata: Metadata = { title: "Console" };
 
