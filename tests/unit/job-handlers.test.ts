@@ -26,8 +26,8 @@ describe("job handler table", () => {
     const created = new Set<string>();
     for (const file of sources("src/server")) {
       const text = readFileSync(file, "utf8");
-      for (const m of text.matchAll(/\bjobKind: "([^"]+)"/g)) created.add(m[1]);
-      for (const m of text.matchAll(/job\.create\(\{\s*data: \{\s*kind: "([^"]+)"/g)) created.add(m[1]);
+      for (const m of text.matchAll(/\bjobKind: "([^"]+)"/g)) created.add(String(m[1]));
+      for (const m of text.matchAll(/job\.create\(\{\s*data: \{\s*kind: "([^"]+)"/g)) created.add(String(m[1]));
     }
     expect(created.size).toBeGreaterThan(0);
     for (const kind of created) expect(JOB_KINDS as readonly string[], kind).toContain(kind);
