@@ -1,8 +1,9 @@
 import { redirect } from "next/navigation";
 import { currentActor } from "@/server/auth/page-actor";
+import { isStudent } from "@/server/auth/permissions";
 
 // The landing page after sign-in: students start on My labs, everyone else on the dashboard.
 export default async function Home() {
   const actor = await currentActor();
-  redirect(actor?.role === "STUDENT" ? "/labs" : "/dashboard");
+  redirect(actor && isStudent(actor) ? "/labs" : "/dashboard");
 }

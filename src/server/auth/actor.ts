@@ -4,7 +4,8 @@ import type { Role } from "@/generated/sqlite/enums";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { noteTokenUse } from "@/server/tokens/usage";
-import { hashApiToken, parseScopes, type TokenScope } from "./api-tokens";
+import { hashApiToken, parseScopes, TOKEN_SCOPES, type TokenScope } from "./api-tokens";
+import { mayHoldScope } from "./permissions";
 import { isSessionRevoked } from "./revoked-sessions";
 import { readSessionClaims } from "./session-token";
 
@@ -49,7 +50,7 @@ export async function actorFromSession(cookieHeader: string | null | undefined):
     role: user.role,
     mustChangePassword: user.mustChangePassword,
     via: "session",
-    scopes: user.role === "ADMIN" ? ["read", "write", "admin"] : ["read", "write"],
+    scopes: TOKEN_SCOPES.filter((s) => mayHoldScope(user, s)),
   };
 }
 
@@ -66,7 +67,7 @@ export async function actorFromBearer(
     include: { user: { select: userSelect } },
   });
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date()) || row.user.disabledAt) throw invalid;
-  const scopes = parseScopes(row.scopes).filter((s) => s !== "admin" || row.user.role === "ADMIN");
+  const scopes = parseScopes(row.scopes).filter((s) => mayHoldScope(row.user, s));
   // audited (token.use) and lastUsedAt/lastUsedIp written in the background, at most once a minute per token
   noteTokenUse({
     tokenId: row.id,

@@ -1,10 +1,10 @@
 // Who may see and run a class: its owner and co-owners (teachers), its students (see only), admins (everything).
 // Classes a caller has nothing to do with are "not found", like machines.
 import type { Actor } from "@/server/auth/actor";
+import { classRoleOf, classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
-import { classTeacherIds } from "@/server/machines/machine-core";
 
 export const classInclude = {
   owner: { select: { id: true, name: true, email: true } },
@@ -24,33 +24,11 @@ export const classInclude = {
   },
 } as const;
 
-export type ClassRole = "owner" | "co-owner" | "student" | "admin";
-
-type ClassLike = { id: string; ownerId: string; coOwners: { userId: string }[] };
-
-/** The actor's role in a class, given whether they are enrolled in it. */
-export function roleFrom(actor: Pick<Actor, "id" | "role">, c: ClassLike, enrolled: boolean): ClassRole | null {
-  if (c.ownerId === actor.id) return "owner";
-  if (actor.role !== "STUDENT" && c.coOwners.some((o) => o.userId === actor.id)) return "co-owner";
-  if (actor.role === "ADMIN") return "admin";
-  return enrolled ? "student" : null;
-}
-
-export async function roleIn(actor: Pick<Actor, "id" | "role">, c: ClassLike): Promise<ClassRole | null> {
-  const decided = roleFrom(actor, c, false);
-  if (decided) return decided;
-  const enrolled = await db().enrollment.findUnique({
-    where: { classId_userId: { classId: c.id, userId: actor.id } },
-    select: { id: true },
-  });
-  return enrolled ? "student" : null;
-}
-
 /** Loads a class the actor may see; `manage` also requires owner, co-owner or admin. */
 export async function loadClassFor(actor: Actor, id: string, need: "view" | "manage" = "manage") {
   const c = await db().class.findUnique({ where: { id }, include: classInclude });
   if (!c) throw notFound("This class");
-  const role = await roleIn(actor, c);
+  const role = await classRoleOf(actor, c);
   if (!role) throw notFound("This class");
   if (need === "manage" && role === "student")
     throw new AppError("FORBIDDEN", "Only the class's teachers can do this.");

@@ -1,10 +1,11 @@
 // The class jobs besides publish: deploying a new class (its base on the hosts, the teacher's machine, the
 // pool) and deleting a class (every machine, then its kept disks, derived bases and the class itself).
 import type { Job, JobItem } from "@/generated/sqlite/client";
+import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import type { JobHandler } from "@/server/jobs/jobs";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
-import { classTeacherIds, publishMachineDeleted } from "@/server/machines/machine-core";
+import { publishMachineDeleted } from "@/server/machines/machine-core";
 import { deployHandler, ensureTemplateOnHost, removeFromHost } from "@/server/machines/provision";
 import { publishClass } from "./access";
 import { removeClassLeftovers } from "./publish";

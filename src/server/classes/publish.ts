@@ -10,19 +10,13 @@ import type { Job, JobItem } from "@/generated/sqlite/client";
 import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
 import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobHandler, type JobView, startJob } from "@/server/jobs/jobs";
-import {
-  classNetwork,
-  classTeacherIds,
-  inFlight,
-  loadMachine,
-  machineSpec,
-  publishMachine,
-} from "@/server/machines/machine-core";
+import { classNetwork, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";
 import { ensureClassNetwork, ensureTemplateOnHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";

@@ -4,11 +4,12 @@
 
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { classTeacherIds } from "@/server/auth/permissions";
+import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
 import { getJob, startJob } from "@/server/jobs/jobs";
-import { withClusterLock } from "@/server/cluster/lock";
-import { classTeacherIds, loadMachine, machineRow, publishMachine } from "@/server/machines/machine-core";
+import { loadMachine, machineRow, publishMachine } from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
 import { withAssignQuota } from "@/server/quotas/enforce";
 import { loadClassFor, publishClass } from "./access";

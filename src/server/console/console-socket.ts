@@ -8,10 +8,12 @@ import { connect, type Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { allowed } from "@/lib/machine-states";
 import type { Actor } from "@/server/auth/actor";
+import { mayControlMachine } from "@/server/auth/permissions";
 import { unseal } from "@/server/crypto/seal";
 import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
-import { canControl, loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
+import { observeConsoleOpen } from "@/server/metrics/record";
+import { loadMachine, type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import type { DockerProvider } from "@/server/providers/docker/provider";
 import { execBackend } from "./exec-terminal";
 import { RfbInputFilter } from "./rfb-input-filter";
@@ -46,7 +48,7 @@ export async function prepareConsole(actor: Actor, req: IncomingMessage): Promis
   const machine = await loadMachine(machineId).catch(() => {
     throw new AppError("TICKET_WRONG_MACHINE", "This machine no longer exists.");
   });
-  if (!canControl(actor, machine)) throw new AppError("FORBIDDEN", "You no longer have access to this machine.");
+  if (!mayControlMachine(actor, machine)) throw new AppError("FORBIDDEN", "You no longer have access to this machine.");
   if (!allowed("console", machine.state)) throw new AppError("MACHINE_NOT_RUNNING");
   return { machine, kind, viewOnly, grant, target: await resolveTarget(machine, kind) };
 }
@@ -138,6 +140,7 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
   }
   // hold what the browser sends until the console behind it is ready (each runner resumes once it listens)
   ws.pause();
+  const started = performance.now();
   void (async () => {
     try {
       if (grant?.session) session = grant.session;
@@ -172,7 +175,9 @@ export function handleConsole(ws: WebSocket, actor: Actor, req: IncomingMessage,
             : execBackend(t.provider, t.containerId, t.shell);
         joinSharedTerminal(ws, { machineId: ctx.machine.id, kind: t.kind, viewOnly: ctx.viewOnly, session, end, open });
       }
+      observeConsoleOpen(ctx.kind, "ok", started);
     } catch (error) {
+      observeConsoleOpen(ctx.kind, "failed", started);
       const appError =
         error instanceof AppError ? error : new AppError("BACKEND_UNREACHABLE", (error as Error).message);
       end(appError.wsCloseCode, appError.message);

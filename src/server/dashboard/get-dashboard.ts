@@ -1,16 +1,19 @@
 // One query set per role, each bounded (take: N) and served by an index, so the dashboard stays fast with
 // thousands of users and machines.
 import type { Actor } from "@/server/auth/actor";
+import { isAdmin, isTeacher } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import type { TDashboard } from "./routes";
 
 const LIST_SIZE = 20;
+/** The dashboard lists hosts in this order: the ones that need a look first. */
+const HOST_ORDER = ["OFFLINE", "DEGRADED", "UNKNOWN", "ONLINE"];
 /** The admin's "failed jobs" card counts jobs that failed within this many days. */
 export const FAILED_JOB_DAYS = 7;
 
 export async function getDashboard(actor: Pick<Actor, "id" | "role">): Promise<TDashboard> {
-  if (actor.role === "ADMIN") return adminDashboard();
-  if (actor.role === "TEACHER") return teacherDashboard(actor.id);
+  if (isAdmin(actor)) return adminDashboard();
+  if (isTeacher(actor)) return teacherDashboard(actor.id);
   return studentDashboard(actor.id);
 }
 
@@ -24,6 +27,7 @@ async function adminDashboard(): Promise<TDashboard> {
     recentUsers,
     recentEvents,
     hosts,
+    hostList,
     runningMachines,
     failedJobs,
     pendingRequests,
@@ -43,6 +47,17 @@ async function adminDashboard(): Promise<TDashboard> {
       select: { id: true, at: true, actorEmail: true, action: true, targetName: true },
     }),
     db().host.groupBy({ by: ["status"], _count: { _all: true } }),
+    // the hosts that need a look first (offline, degraded, unknown), then the online ones, by name
+    Promise.all(
+      [{ not: "ONLINE" as const }, { equals: "ONLINE" as const }].map((status) =>
+        db().host.findMany({
+          where: { status },
+          orderBy: { name: "asc" },
+          take: LIST_SIZE,
+          select: { id: true, name: true, status: true, statusDetail: true, cordoned: true, draining: true },
+        }),
+      ),
+    ),
     db().machine.count({ where: { state: "RUNNING" } }),
     db().job.count({ where: { status: { in: ["FAILED", "PARTIAL"] }, createdAt: { gte: since } } }),
     db().quotaRequest.count({ where: { status: "PENDING" } }),
@@ -63,7 +78,16 @@ async function adminDashboard(): Promise<TDashboard> {
     recentUsers: recentUsers.map((u) => ({ ...u, createdAt: u.createdAt.toISOString() })),
     recentEvents: recentEvents.map((e) => ({ ...e, at: e.at.toISOString() })),
     attention: {
-      hosts: { total: hostCount(), online: hostCount("ONLINE") + hostCount("DEGRADED"), offline: hostCount("OFFLINE") },
+      hosts: {
+        total: hostCount(),
+        online: hostCount("ONLINE") + hostCount("DEGRADED"),
+        degraded: hostCount("DEGRADED"),
+        offline: hostCount("OFFLINE"),
+        items: hostList
+          .flat()
+          .sort((a, b) => HOST_ORDER.indexOf(a.status) - HOST_ORDER.indexOf(b.status))
+          .slice(0, LIST_SIZE),
+      },
       runningMachines,
       failedJobs,
       pendingRequests,

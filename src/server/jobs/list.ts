@@ -1,26 +1,18 @@
 // The jobs page: a user's jobs and their classes' jobs (deploys, pools, joins, publishes); admins may ask for all.
 import type { Prisma } from "@/generated/sqlite/client";
 import type { Actor } from "@/server/auth/actor";
+import { isAdmin, myJobsWhere } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { jobView } from "./jobs";
 import type { TListJobsQuery } from "./routes";
 
 export async function listJobs(actor: Actor, q: TListJobsQuery) {
-  if (q.scope === "all" && actor.role !== "ADMIN")
-    throw new AppError("FORBIDDEN", "Only admins see every job; choose mine.");
-  const where: Prisma.JobWhereInput = q.status ? { status: q.status } : {};
-  if (q.scope === "mine") {
-    const taught =
-      actor.role === "STUDENT"
-        ? []
-        : await db().class.findMany({
-            where: { OR: [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }] },
-            select: { id: true },
-            take: 500,
-          });
-    where.OR = [{ createdById: actor.id }, ...taught.map((c) => ({ payload: { contains: `"classId":"${c.id}"` } }))];
-  }
+  if (q.scope === "all" && !isAdmin(actor)) throw new AppError("FORBIDDEN", "Only admins see every job; choose mine.");
+  const where: Prisma.JobWhereInput = {
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.scope === "mine" ? await myJobsWhere(actor) : {}),
+  };
   const [total, rows] = await Promise.all([
     db().job.count({ where }),
     db().job.findMany({

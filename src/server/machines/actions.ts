@@ -8,13 +8,13 @@ import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-m
 import { allowed, MACHINE_STATES, type MachineAction, refusal } from "@/lib/machine-states";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { classTeacherIds } from "@/server/auth/permissions";
 import { seal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
 import {
-  classTeacherIds,
   inFlight,
   loadForActor,
   loadMachine,

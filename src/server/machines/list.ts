@@ -1,24 +1,21 @@
 // Listing machines: mine, a class's (its teacher or an admin) or all (admins).
 import type { Prisma } from "@/generated/sqlite/client";
 import type { Actor } from "@/server/auth/actor";
+import { isAdmin, jobClassId, loadTaughtClass, mayManageClass, mayViewJob } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { rdpReach } from "@/server/rdp/reach";
-import { loadForActor, machineInclude, machineRow, teachesClass } from "./machine-core";
+import { loadForActor, machineInclude, machineRow } from "./machine-core";
 import type { TListMachinesQuery, TMachineRow } from "./routes";
 
 export async function listMachines(actor: Actor, q: TListMachinesQuery) {
   const where: Prisma.MachineWhereInput = {};
   if (q.scope === "all") {
-    if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only admins can list all machines.");
+    if (!isAdmin(actor)) throw new AppError("FORBIDDEN", "Only admins can list all machines.");
   } else if (q.scope === "class") {
     if (!q.classId)
       throw new AppError("VALIDATION_FAILED", "Name the class.", { fields: { classId: "Name the class." } });
-    const cls = await db().class.findUnique({
-      where: { id: q.classId },
-      select: { ownerId: true, coOwners: { select: { userId: true } } },
-    });
-    if (!cls || (actor.role !== "ADMIN" && !teachesClass(actor, cls)))
+    if (!mayManageClass(actor, await loadTaughtClass(q.classId)))
       throw new AppError("NOT_FOUND", "This class was not found.");
     where.classId = q.classId;
   } else {
@@ -48,24 +45,8 @@ export async function getMachine(actor: Actor, id: string): Promise<TMachineRow>
 
 export async function getJobFor(actor: Actor, id: string) {
   const job = await db().job.findUnique({ where: { id }, select: { createdById: true, payload: true } });
-  if (!job || (actor.role !== "ADMIN" && job.createdById !== actor.id && !(await teachesJobClass(actor, job.payload))))
+  if (!job || !mayViewJob(actor, job, await loadTaughtClass(jobClassId(job.payload))))
     throw new AppError("NOT_FOUND", "This job was not found.");
   const { getJob } = await import("@/server/jobs/jobs");
   return getJob(id);
-}
-
-/** A class job (deploy, publish, pool) is visible to all the class's teachers. */
-async function teachesJobClass(actor: Actor, payload: string): Promise<boolean> {
-  let classId: unknown;
-  try {
-    classId = (JSON.parse(payload) as { classId?: unknown }).classId;
-  } catch {
-    return false;
-  }
-  if (typeof classId !== "string") return false;
-  const cls = await db().class.findUnique({
-    where: { id: classId },
-    select: { ownerId: true, coOwners: { select: { userId: true } } },
-  });
-  return teachesClass(actor, cls);
 }

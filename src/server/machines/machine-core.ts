@@ -1,4 +1,4 @@
-// Shared pieces of the machines domain: loading with relations, who may see or control a machine, the API
+// Shared pieces of the machines domain: loading with relations, loading what the actor may control, the API
 // row, the provider spec, and the in-flight registry the reconciler respects.
 import type { Host, Machine, Template } from "@/generated/sqlite/client";
 import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
@@ -13,6 +13,7 @@ import {
   vvAddress,
 } from "@/lib/native-downloads";
 import type { Actor } from "@/server/auth/actor";
+import { mayControlMachine, maySeeDisplay } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
@@ -43,25 +44,6 @@ export async function loadMachine(id: string): Promise<MachineWith> {
   return m;
 }
 
-/** Teaches the class: its owner or a co-owner (teachers and admins). */
-export function teachesClass(
-  actor: Pick<Actor, "id" | "role">,
-  c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined,
-): boolean {
-  if (!c || actor.role === "STUDENT") return false;
-  return c.ownerId === actor.id || c.coOwners.some((o) => o.userId === actor.id);
-}
-
-/** Owner, a teacher or co-owner of the machine's class, or an admin. */
-export function canControl(actor: Actor, m: Pick<MachineWith, "ownerId" | "class">): boolean {
-  return actor.role === "ADMIN" || m.ownerId === actor.id || teachesClass(actor, m.class);
-}
-
-/** The users besides the owner who follow a machine live: the class's teachers. */
-export function classTeacherIds(c: { ownerId: string; coOwners: { userId: string }[] } | null | undefined): string[] {
-  return c ? [c.ownerId, ...c.coOwners.map((o) => o.userId)] : [];
-}
-
 /** A class machine's network: its own isolated network when the class asks for one. */
 export function classNetwork(
   m: Pick<Machine, "classId">,
@@ -73,7 +55,7 @@ export function classNetwork(
 /** Loads a machine the actor may use; others' machines are "not found" (no existence leak). */
 export async function loadForActor(actor: Actor, id: string): Promise<MachineWith> {
   const m = await loadMachine(id);
-  if (!canControl(actor, m)) throw notFound("This machine");
+  if (!mayControlMachine(actor, m)) throw notFound("This machine");
   return m;
 }
 
@@ -126,7 +108,7 @@ export function machineRow(m: MachineWith, actor: Actor | null, reach?: RdpReach
     drift: m.drift,
     driftAt: m.driftAt?.toISOString() ?? null,
     display:
-      actor?.role === "ADMIN" && m.host && (m.vncPort || m.spicePort)
+      maySeeDisplay(actor) && m.host && (m.vncPort || m.spicePort)
         ? { host: m.host.consoleAddress, vncPort: m.vncPort, spicePort: m.spicePort }
         : null,
     lastStartedAt: m.lastStartedAt?.toISOString() ?? null,

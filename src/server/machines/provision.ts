@@ -5,19 +5,19 @@ import type { Host, Job, JobItem, Template } from "@/generated/sqlite/client";
 import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { classTeacherIds, mayPlaceMachines, mayUseTemplate } from "@/server/auth/permissions";
+import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, startJob } from "@/server/jobs/jobs";
-import { withClusterLock } from "@/server/cluster/lock";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, names, ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
 import {
   classNetwork,
-  classTeacherIds,
   inFlight,
   loadMachine,
   machineInclude,
@@ -52,11 +52,10 @@ export async function ensureTemplateOnHost(templateId: string, hostId: string): 
 
 export async function createMachines(actor: Actor, input: TCreateMachines, ip: string | null) {
   const template = await db().template.findUnique({ where: { id: input.templateId } });
-  if (!template || (actor.role !== "ADMIN" && template.status !== "READY" && template.ownerId !== actor.id))
-    throw notFound("This template");
+  if (!template || !mayUseTemplate(actor, template)) throw notFound("This template");
   if (template.status !== "READY")
     throw invalid({ templateId: `This template is not ready (${template.status.toLowerCase()}).` });
-  if (actor.role !== "ADMIN" && (input.hostId || (input.ownerId && input.ownerId !== actor.id) || input.fullCopy))
+  if (!mayPlaceMachines(actor) && (input.hostId || (input.ownerId && input.ownerId !== actor.id) || input.fullCopy))
     throw new AppError("FORBIDDEN", "Only admins choose the host, the owner or full-copy disks.");
   const ownerId = input.ownerId ?? actor.id;
   if (input.ownerId && !(await db().user.findUnique({ where: { id: input.ownerId }, select: { id: true } })))

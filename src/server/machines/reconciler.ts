@@ -6,12 +6,13 @@
 import { env } from "@/env";
 import type { Host } from "@/generated/sqlite/client";
 import { isBusy } from "@/lib/machine-states";
+import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { hostTarget, probeHost, setOrphans } from "@/server/hosts/hosts";
 import { providerFor } from "@/server/providers";
 import { mapLimit } from "@/server/providers/exec";
 import type { ProviderState, Watcher } from "@/server/providers/types";
-import { classTeacherIds, inFlight, publishMachine } from "./machine-core";
+import { inFlight, publishMachine } from "./machine-core";
 
 type Observation = { state: string; stateDetail?: string | null; drift?: string | null } | null;
 

@@ -6,6 +6,14 @@
 import type { QuotaRequest } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import {
+  isAdmin,
+  isStudent,
+  loadTaughtClass,
+  mayDecideRequest,
+  mayViewRequest,
+  taughtClassesWhere,
+} from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, conflict, invalid, notFound } from "@/server/http/app-error";
@@ -13,7 +21,7 @@ import { formatMb } from "./enforce";
 import { grantHours } from "./hours";
 import { effectiveLimits, type LimitField } from "./limits";
 import type { TApproveRequest, TCreateRequest, TListRequestsQuery, TRequestRow } from "./routes";
-import { publishQuotaChanged, teachesClassId } from "./user-quota";
+import { publishQuotaChanged } from "./user-quota";
 
 const MAX_PENDING = 10;
 
@@ -155,14 +163,11 @@ export async function createRequest(actor: Actor, input: TCreateRequest, ip: str
 export async function listRequests(actor: Actor, query: TListRequestsQuery) {
   let where: Record<string, unknown>;
   if (query.scope === "all") {
-    if (actor.role !== "ADMIN") throw new AppError("FORBIDDEN", "Only admins see every request.");
+    if (!isAdmin(actor)) throw new AppError("FORBIDDEN", "Only admins see every request.");
     where = {};
   } else if (query.scope === "classes") {
-    if (actor.role === "STUDENT") throw new AppError("FORBIDDEN", "Only teachers see their classes' requests.");
-    const classes = await db().class.findMany({
-      where: { OR: [{ ownerId: actor.id }, { coOwners: { some: { userId: actor.id } } }] },
-      select: { id: true },
-    });
+    if (isStudent(actor)) throw new AppError("FORBIDDEN", "Only teachers see their classes' requests.");
+    const classes = await db().class.findMany({ where: taughtClassesWhere(actor), select: { id: true } });
     where = { classId: { in: classes.map((c) => c.id) }, kind: "HOURS", userId: { not: actor.id } };
   } else {
     where = { userId: actor.id };
@@ -183,22 +188,15 @@ export async function listRequests(actor: Actor, query: TListRequestsQuery) {
   return { items: items.map((r) => toRow(r, names)), total, pending, page: query.page, pageSize: query.pageSize };
 }
 
-/** Admins decide anything; a class's teacher decides hours requests for that class (not their own). */
-async function mayDecide(actor: Actor, r: QuotaRequest): Promise<boolean> {
-  if (actor.role === "ADMIN") return true;
-  if (r.userId === actor.id || r.kind !== "HOURS" || !r.classId) return false;
-  return teachesClassId(actor, r.classId);
-}
-
 const alreadyDecided = (status: string) => conflict(`This request was already ${status.toLowerCase()}.`);
 
 async function loadForDecision(actor: Actor, id: string): Promise<QuotaRequest> {
   const r = await db().quotaRequest.findUnique({ where: { id } });
   if (!r) throw notFound("This request");
-  if (!(await mayDecide(actor, r)))
+  if (!mayDecideRequest(actor, r, await loadTaughtClass(r.classId)))
     throw new AppError(
       "FORBIDDEN",
-      actor.role === "ADMIN" ? undefined : "Teachers decide hours requests for their own classes only; ask an admin.",
+      isAdmin(actor) ? undefined : "Teachers decide hours requests for their own classes only; ask an admin.",
     );
   if (r.status !== "PENDING") throw alreadyDecided(r.status);
   return r;
@@ -212,8 +210,8 @@ export async function approveRequest(
 ): Promise<TRequestRow> {
   const r = await loadForDecision(actor, id);
   const { amount, resource } = parseAmount(r);
-  const isAdmin = actor.role === "ADMIN";
-  if (!isAdmin && input.limits) throw new AppError("FORBIDDEN", "Teachers grant hours; new limits are for admins.");
+  const byAdmin = isAdmin(actor);
+  if (!byAdmin && input.limits) throw new AppError("FORBIDDEN", "Teachers grant hours; new limits are for admins.");
 
   // what to grant: what was asked unless the approver says otherwise
   let hours: number | null = input.hours ?? (r.kind === "HOURS" ? amount : null);
@@ -226,7 +224,7 @@ export async function approveRequest(
   if (!hours && !limits && r.kind === "HOURS") hours = amount;
   let hoursClassId: string | null = null;
   if (hours) {
-    hoursClassId = isAdmin ? (input.classId !== undefined ? input.classId : r.classId) : r.classId;
+    hoursClassId = byAdmin ? (input.classId !== undefined ? input.classId : r.classId) : r.classId;
     if (hoursClassId) {
       const enrolled = await db().enrollment.findUnique({
         where: { classId_userId: { classId: hoursClassId, userId: r.userId } },
@@ -234,7 +232,7 @@ export async function approveRequest(
       });
       if (!enrolled) {
         // the class's budget does not apply to someone who is not its student: the plan's budget does
-        if (!isAdmin || input.classId) throw invalid({ classId: "The requester is not a student of this class." });
+        if (!byAdmin || input.classId) throw invalid({ classId: "The requester is not a student of this class." });
         hoursClassId = null;
       }
     }
@@ -304,7 +302,7 @@ export async function denyRequest(actor: Actor, id: string, reason: string, ip: 
 
 export async function cancelRequest(actor: Actor, id: string, ip: string | null): Promise<TRequestRow> {
   const r = await db().quotaRequest.findUnique({ where: { id } });
-  if (!r || (r.userId !== actor.id && actor.role !== "ADMIN")) throw notFound("This request");
+  if (!r || !mayViewRequest(actor, r)) throw notFound("This request");
   if (r.userId !== actor.id)
     throw new AppError("FORBIDDEN", "Only the person who asked can withdraw a request; deny it instead.");
   const claimed = await db().quotaRequest.updateMany({

@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
-import { classTeacherIds, loadForActor } from "@/server/machines/machine-core";
+import { loadForActor } from "@/server/machines/machine-core";
 import { hoursLeftSeconds } from "./hours";
 import { type IdleRow, idleInputs, idleShutdownAt, keepRunningUntil } from "./idle";
 import { METERED_STATES, planMetering } from "./meter-plan";

@@ -2,6 +2,7 @@
 import type { Plan, QuotaOverride } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { isAdmin, teachesClassId } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
@@ -231,16 +232,6 @@ export async function updateUserQuota(
   return quotaRowFor(userId);
 }
 
-/** Whether the actor teaches the class (owner or co-owner). */
-export async function teachesClassId(actor: Pick<Actor, "id" | "role">, classId: string): Promise<boolean> {
-  if (actor.role === "STUDENT") return false;
-  const c = await db().class.findUnique({
-    where: { id: classId },
-    select: { ownerId: true, coOwners: { where: { userId: actor.id }, select: { userId: true } } },
-  });
-  return Boolean(c && (c.ownerId === actor.id || c.coOwners.length > 0));
-}
-
 /**
  * Extra hours for this month. Admins: for anyone, into a class's budget (the user must be its student) or the
  * plan's. Teachers: for students of a class they teach, into that class's budget.
@@ -255,7 +246,7 @@ export async function grantHoursAction(
   if (!user) throw invalid({ userId: "No such user." });
   const classId = input.classId ?? null;
   let className: string | null = null;
-  if (actor.role !== "ADMIN") {
+  if (!isAdmin(actor)) {
     if (!classId) throw new AppError("FORBIDDEN", "Teachers grant hours for a class they teach: choose the class.");
     if (!(await teachesClassId(actor, classId)))
       throw new AppError("FORBIDDEN", "You can grant hours only for classes you teach.");

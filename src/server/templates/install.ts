@@ -6,30 +6,23 @@ import { join, resolve } from "node:path";
 import { env } from "@/env";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { mayEditTemplate } from "@/server/auth/permissions";
+import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/cluster/lock";
 import { machineAction } from "@/server/machines/actions";
 import { loadMachine, machineSpec, publishMachine, publishMachineDeleted } from "@/server/machines/machine-core";
 import { removeFromHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names } from "@/server/providers/types";
 import type { TTemplateRow } from "./routes";
-import {
-  canEditTemplate,
-  include,
-  inspectImage,
-  loadVisible,
-  publishTemplate,
-  receiveUpload,
-  templateRow,
-} from "./templates";
+import { include, inspectImage, loadVisible, publishTemplate, receiveUpload, templateRow } from "./templates";
 
 async function editable(actor: Actor, id: string) {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t))
+  if (!mayEditTemplate(actor, t))
     throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Only virtual-machine templates are installed from an ISO." });
   return t;

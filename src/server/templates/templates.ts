@@ -10,6 +10,7 @@ import type { Template } from "@/generated/sqlite/client";
 import { parseCapabilities } from "@/lib/docker-capabilities";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { mayEditTemplate, mayUseTemplate, usableTemplatesWhere } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/hosts";
@@ -22,10 +23,6 @@ import type { TCreateTemplate, TTemplateRow, TUpdateTemplate } from "./routes";
 
 type Row = Template & { owner: { id: string; name: string } | null; _count: { machines: number } };
 export const include = { owner: { select: { id: true, name: true } }, _count: { select: { machines: true } } } as const;
-
-export function canEditTemplate(actor: Actor, t: Pick<Template, "ownerId">): boolean {
-  return actor.role === "ADMIN" || (actor.role === "TEACHER" && t.ownerId === actor.id);
-}
 
 export function templateRow(t: Row, actor: Actor): TTemplateRow {
   return {
@@ -54,7 +51,7 @@ export function templateRow(t: Row, actor: Actor): TTemplateRow {
     isoUploaded: Boolean(t.isoPath),
     installMachineId: t.installMachineId,
     machines: t._count.machines,
-    canEdit: canEditTemplate(actor, t),
+    canEdit: mayEditTemplate(actor, t),
     createdAt: t.createdAt.toISOString(),
   };
 }
@@ -67,16 +64,13 @@ async function loadTemplate(id: string): Promise<Row> {
 
 export async function loadVisible(actor: Actor, id: string): Promise<Row> {
   const t = await loadTemplate(id);
-  if (actor.role !== "ADMIN" && t.status !== "READY" && t.ownerId !== actor.id) throw notFound("This template");
+  if (!mayUseTemplate(actor, t)) throw notFound("This template");
   return t;
 }
 
 export async function listTemplates(actor: Actor): Promise<{ items: TTemplateRow[] }> {
   // a class's published bases belong to the class and are not offered as templates
-  const where =
-    actor.role === "ADMIN"
-      ? { classId: null }
-      : { classId: null, OR: [{ status: "READY" as const }, { ownerId: actor.id }] };
+  const where = { classId: null, ...usableTemplatesWhere(actor) };
   const rows = await db().template.findMany({ where, include, orderBy: { name: "asc" } });
   return { items: rows.map((t) => templateRow(t, actor)) };
 }
@@ -151,7 +145,7 @@ export async function updateTemplate(
   ip: string | null,
 ): Promise<TTemplateRow> {
   const before = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, before))
+  if (!mayEditTemplate(actor, before))
     throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
   if (input.dockerImage && before.kind !== "DOCKER")
     throw invalid({ dockerImage: "Only Docker templates have an image name." });
@@ -193,7 +187,7 @@ export async function updateTemplate(
 
 export async function deleteTemplate(actor: Actor, id: string, ip: string | null): Promise<void> {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t))
+  if (!mayEditTemplate(actor, t))
     throw new AppError("FORBIDDEN", "Only the template's owner or an admin can delete it.");
   if (t._count.machines > 0)
     throw new AppError(
@@ -318,7 +312,7 @@ export async function uploadTemplateImage(
   ip: string | null,
 ): Promise<TTemplateRow> {
   const t = await loadVisible(actor, id);
-  if (!canEditTemplate(actor, t))
+  if (!mayEditTemplate(actor, t))
     throw new AppError("FORBIDDEN", "Only the template's owner or an admin can upload its image.");
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Docker templates use an image on the host, not an upload." });
   if (t.status === "UPLOADING") throw new AppError("CONFLICT", "An upload for this template is already running.");

@@ -4,6 +4,7 @@
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { newApiToken } from "@/server/auth/api-tokens";
+import { mayHoldScope } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { AppError, conflict } from "@/server/http/app-error";
 import { revokeToken } from "./revoke";
@@ -31,7 +32,7 @@ export async function createMyToken(actor: Actor, input: TCreateToken, ip: strin
       "An API token cannot create API tokens. Sign in to the portal and create one on your profile page.",
     );
   }
-  if (input.scopes.includes("admin") && actor.role !== "ADMIN") {
+  if (!input.scopes.every((s) => mayHoldScope(actor, s))) {
     throw new AppError(
       "FORBIDDEN",
       'Only administrators can create tokens with the "admin" scope. Choose "read" and/or "write".',
