@@ -3,7 +3,7 @@
 // (libvirt: a copy of the volume; Docker: the container committed to an image) until the teacher releases it or
 // the class's retention (keepDays) passes. Running machines are told and shut down first. One student's failure
 // does not stop the rest; "retry" runs the machines still on an older version.
-import { rm, stat } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
 import type { Job, JobItem } from "@/generated/sqlite/client";
@@ -89,7 +89,7 @@ export async function publishBase(
 
 const payloadOf = (job: Job) => JSON.parse(job.payload) as PublishPayload;
 
-/** The new base: the teacher's disk exported to data/images (libvirt) or the container committed (Docker). */
+/** The new base: the teacher's disk made an image by its provider (libvirt: a file in data/images; Docker: a commit). */
 async function makeBase(job: Job): Promise<void> {
   const { classId, version, fromMachineId } = payloadOf(job);
   const cls = await db().class.findUniqueOrThrow({
@@ -103,36 +103,22 @@ async function makeBase(job: Job): Promise<void> {
   if (!m.host) throw new Error("The teacher's machine has no host.");
   if (m.state !== "STOPPED")
     throw new Error(`The teacher's machine must be shut down (it is ${m.state.toLowerCase()}).`);
-  const provider = providerFor(hostTarget(m.host));
   const { id: _id, createdAt: _c, updatedAt: _u, installMachineId: _i, isoPath: _iso, ...specs } = source;
-  const name = `${cls.name} base v${version}`.slice(0, 80);
-  let template: { id: string };
-  if (m.kind === "LIBVIRT") {
-    if (!provider.exportDisk) throw new Error("This host cannot export disks.");
-    const path = join(resolve(env().DATA_DIR), "images", `class-${classId}-v${version}.qcow2`);
-    await provider.exportDisk(m.id, path);
-    const bytes = BigInt((await stat(path)).size);
-    template = await db().template.create({
-      data: {
-        ...specs,
-        name,
-        ownerId: cls.ownerId,
-        classId,
-        status: "READY",
-        statusDetail: null,
-        imagePath: path,
-        imageFormat: "qcow2",
-        imageBytes: bytes,
-      },
-    });
-  } else {
-    if (!provider.commitImage) throw new Error("This host cannot make images.");
-    const image = `labportal/class-${classId.toLowerCase()}:v${version}`;
-    await provider.commitImage(m.providerRef ?? names.domain(m.id), image);
-    template = await db().template.create({
-      data: { ...specs, name, ownerId: cls.ownerId, classId, status: "READY", statusDetail: null, dockerImage: image },
-    });
-  }
+  const image = await providerFor(hostTarget(m.host)).captureImage(
+    { machineId: m.id, ref: m.providerRef ?? names.domain(m.id) },
+    { name: `class-${classId}`, tag: `v${version}`, dir: join(resolve(env().DATA_DIR), "images") },
+  );
+  const template = await db().template.create({
+    data: {
+      ...specs,
+      ...image,
+      name: `${cls.name} base v${version}`.slice(0, 80),
+      ownerId: cls.ownerId,
+      classId,
+      status: "READY",
+      statusDetail: null,
+    },
+  });
   await db().class.update({ where: { id: classId }, data: { baseTemplateId: template.id, baseVersion: version } });
 }
 

@@ -65,6 +65,11 @@ export type MachineSpec = {
 
 export type Created = { ref: string; diskVolume: string | null };
 
+/** A template's image made from a machine (captureImage): a qcow2 file, or a Docker image on the host. */
+export type CapturedImage =
+  | { imagePath: string; imageFormat: "qcow2"; imageBytes: bigint; dockerImage?: undefined }
+  | { dockerImage: string; imagePath?: undefined };
+
 export type DisplayInfo = {
   host: string;
   vncPort: number | null;
@@ -139,8 +144,15 @@ export interface MachineProvider {
   setSpicePassword?(ref: string, password: string, validTo: Date | null): Promise<void>;
   /** Copies a stopped machine's system disk to a file on the portal's machine (libvirt only). */
   exportDisk?(machineId: string, toPath: string): Promise<void>;
-  /** Makes an image from a stopped container (Docker: commit); the class base after a publish. */
-  commitImage?(ref: string, image: string): Promise<void>;
+  /**
+   * Makes a stopped machine's disk the image of a new template (publish: the class's next base). libvirt copies the
+   * system volume to `<dir>/<name>-<tag>.qcow2` on the portal's machine; Docker commits the container to the image
+   * `labportal/<name>:<tag>`. Returns the template fields that name the image.
+   */
+  captureImage(
+    machine: { machineId: string; ref: string },
+    image: { name: string; tag: string; dir: string },
+  ): Promise<CapturedImage>;
   /**
    * Keeps a copy of a stopped machine's current disk under another name before it is replaced (publish):
    * libvirt copies the system volume, Docker commits the container to an image. Returns the kept item's ref.

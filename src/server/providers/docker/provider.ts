@@ -16,6 +16,7 @@ import {
   registerDockerSource,
 } from "../isolation";
 import {
+  type CapturedImage,
   type Created,
   type DisplayInfo,
   type HostProbe,
@@ -296,7 +297,16 @@ export class DockerProvider implements MachineProvider {
     return { display: null };
   }
 
-  async commitImage(ref: string, image: string): Promise<void> {
+  async captureImage(
+    machine: { machineId: string; ref: string },
+    image: { name: string; tag: string },
+  ): Promise<CapturedImage> {
+    const dockerImage = `labportal/${image.name.toLowerCase()}:${image.tag}`;
+    await this.commitImage(machine.ref, dockerImage);
+    return { dockerImage };
+  }
+
+  private async commitImage(ref: string, image: string): Promise<void> {
     const [repo, tag] = splitImage(image);
     await this.call(() =>
       this.docker.getContainer(ref).commit({ repo, tag, pause: true, comment: "Lab Portal class base" }),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { libvirtUriProblem } from "@/server/hosts/uri";
 import { applyIsolation, isLocalHost, isolationError, LIBVIRT_BRIDGE_PREFIX, REMOTE_WARNING } from "../isolation";
 import {
+  type CapturedImage,
   type Created,
   type DisplayInfo,
   displayPassword,
@@ -197,6 +198,15 @@ export class LibvirtProvider implements MachineProvider {
     await this.virsh.run(["vol-download", "--pool", this.pool, names.disk(machineId), toPath], {
       timeoutMs: 60 * 60_000,
     });
+  }
+
+  async captureImage(
+    machine: { machineId: string; ref: string },
+    image: { name: string; tag: string; dir: string },
+  ): Promise<CapturedImage> {
+    const imagePath = join(image.dir, `${image.name}-${image.tag}.qcow2`);
+    await this.exportDisk(machine.machineId, imagePath);
+    return { imagePath, imageFormat: "qcow2", imageBytes: BigInt((await stat(imagePath)).size) };
   }
 
   async keepDisk(ref: string, machineId: string, keptName: string): Promise<string> {
