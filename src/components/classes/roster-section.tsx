@@ -7,9 +7,8 @@ import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { consoleHref, offeredKinds } from "@/components/console/console-shared";
 import { EmptyState } from "@/components/empty-state";
-import { PowerActions } from "@/components/labs/power-actions";
-import { MachineActions } from "@/components/machines/machine-actions";
 import { formatDate, StateBadge, specsText } from "@/components/machines/machine-bits";
+import { PowerActions } from "@/components/machines/power-actions";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
@@ -244,8 +243,10 @@ export function RosterSection({
                           <PowerActions
                             machine={m}
                             actions={["start", "stop", "revert"]}
+                            primaryStart
                             revertText="The student's changes will be lost."
                             label={`${row.user.name}'s machine`}
+                            testIdPrefix="lab"
                           />
                         )}
                         {m && <ConsoleLinks machine={m} who={row.user.name} />}
@@ -303,7 +304,7 @@ export function RosterSection({
                 <StateBadge state={teacherMachine.state} testId="teacher-machine-state" />
               </div>
               <p className="text-xs text-slate-500">{specsText(teacherMachine)}</p>
-              <MachineActions machine={teacherMachine} />
+              <PowerActions machine={teacherMachine} consoles />
             </>
           ) : (
             <p className="text-sm text-slate-500">{roster ? "Not created yet (see the deploy job)." : "…"}</p>

@@ -6,8 +6,8 @@ import Link from "next/link";
 import { type ReactNode, useEffect, useState } from "react";
 import { WatchBanner } from "@/components/console/watch-banner";
 import { SignInHint } from "@/components/labs/sign-in-hint";
-import { MachineActions } from "@/components/machines/machine-actions";
 import { StateBadge } from "@/components/machines/machine-bits";
+import { PowerActions } from "@/components/machines/power-actions";
 import { Alert } from "@/components/ui/alert";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import { useMachine } from "@/stores/machines-store";
@@ -83,7 +83,7 @@ export function ConsoleClient({
         <p className="text-sm text-slate-800">
           {refusal("console", m.state)} The console opens by itself once the machine runs.
         </p>
-        <MachineActions machine={m} showConsoles={false} />
+        <PowerActions machine={m} />
       </div>
     );
   } else if (kind === "vnc") {

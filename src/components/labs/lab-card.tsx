@@ -7,11 +7,11 @@ import type { ReactNode } from "react";
 import { type ConsoleKind, consoleHref, offeredKinds } from "@/components/console/console-shared";
 import { WatchBanner } from "@/components/console/watch-banner";
 import { StateBadge, specsText } from "@/components/machines/machine-bits";
+import { PowerActions } from "@/components/machines/power-actions";
 import { buttonClass } from "@/components/ui/button";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
 import type { MachineRow } from "@/stores/machines-store";
 import { HoursLine, type HoursView } from "./hours-line";
-import { PowerActions } from "./power-actions";
 
 const CONNECT_LABELS: Record<ConsoleKind, string> = {
   vnc: "Screen",
@@ -75,7 +75,13 @@ export function LabCard({ machine, labClass, hours, timers, vpnEnabled }: Props)
       {hours && <HoursLine hours={hours} />}
       {timers}
 
-      <PowerActions machine={machine} revertText="Your changes will be lost." />
+      <PowerActions
+        machine={machine}
+        actions={["start", "stop", "reboot", "revert"]}
+        primaryStart
+        revertText="Your changes will be lost."
+        testIdPrefix="lab"
+      />
 
       {consoles.length > 0 && (
         <div>

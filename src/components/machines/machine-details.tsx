@@ -7,8 +7,8 @@ import { WatchBanner } from "@/components/console/watch-banner";
 import { Alert } from "@/components/ui/alert";
 import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachine } from "@/stores/machines-store";
-import { MachineActions } from "./machine-actions";
 import { DriftBadge, formatDate, formatMemory, kindLabel, type Role, StateBadge } from "./machine-bits";
+import { PowerActions } from "./power-actions";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -93,7 +93,7 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
           </p>
         )}
         {m.drift && <DriftBadge drift={m.drift} driftAt={m.driftAt} />}
-        <MachineActions machine={m} size="md" onDeleted={() => setDeletedHere(true)} />
+        <PowerActions machine={m} size="md" consoles onDeleted={() => setDeletedHere(true)} />
       </section>
 
       <section aria-labelledby="machine-facts" className="rounded-lg border border-slate-200 bg-white p-4">

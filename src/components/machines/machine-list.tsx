@@ -4,8 +4,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { MachineRow } from "@/stores/machines-store";
-import { MachineActions } from "./machine-actions";
 import { DriftBadge, kindLabel, type Role, StateBadge, specsText } from "./machine-bits";
+import { PowerActions } from "./power-actions";
 
 const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
 
@@ -114,7 +114,7 @@ export function MachineList({ machines, role, busy }: { machines: MachineRow[]; 
                 )}
               </td>
               <td className={`${TD} md:min-w-[16rem]`}>
-                <MachineActions machine={m} />
+                <PowerActions machine={m} consoles />
               </td>
             </tr>
           ))}
