@@ -4,10 +4,12 @@ import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { bindField } from "@/components/ui/form";
 import { api } from "@/lib/api";
 // "Add host": kind, connection URI with a "Test connection" button (the result shows under the URI), display
 // and publish addresses, capacity. Saving tests the connection again on the server; a failure comes back on the URI.
 import { focusFirstInvalid } from "@/lib/focus";
+import { CapacityFields, capacityErrors } from "./capacity-fields";
 import { formatMemory, type HostKind, type HostRow, type HostTest } from "./types";
 
 type Values = {
@@ -95,6 +97,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
     if (fields[key]) setFields(({ [key]: _, ...rest }) => rest);
     if (key === "uri" || key === "kind" || key === "tlsDir" || key === "virtType") setTest(null);
   }
+  const bind = bindField(v, fields, (key, value) => set(key, value as Values[typeof key]));
 
   async function runTest() {
     setError(null);
@@ -131,9 +134,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
     const clientErrors: Record<string, string> = {};
     if (!v.name.trim()) clientErrors.name = "Enter a name.";
     if (!v.uri.trim()) clientErrors.uri = "Enter the connection URI.";
-    for (const key of ["vcpus", "memoryMb", "diskGb", "maxMachines"] as const) {
-      if (!/^\d+$/.test(v[key].trim())) clientErrors[key] = "Enter a whole number.";
-    }
+    Object.assign(clientErrors, capacityErrors(v));
     setFields(clientErrors);
     setError(null);
     if (Object.keys(clientErrors).length) {
@@ -175,23 +176,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
         </Alert>
       )}
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-host-heading" className="grid gap-3 sm:grid-cols-2">
-        <TextField
-          ref={nameRef}
-          id="host-name"
-          label="Name"
-          autoComplete="off"
-          value={v.name}
-          onChange={(e) => set("name", e.target.value)}
-          error={fields.name}
-          maxLength={80}
-        />
-        <SelectField
-          id="host-kind"
-          label="Kind"
-          value={v.kind}
-          onChange={(e) => set("kind", e.target.value as HostKind)}
-          error={fields.kind}
-        >
+        <TextField ref={nameRef} id="host-name" label="Name" autoComplete="off" {...bind("name")} maxLength={80} />
+        <SelectField id="host-kind" label="Kind" {...bind("kind")}>
           <option value="LIBVIRT">libvirt (virtual machines)</option>
           <option value="DOCKER">Docker (containers)</option>
         </SelectField>
@@ -206,9 +192,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
               spellCheck={false}
               placeholder={uri.placeholder}
               hint={uri.hint}
-              value={v.uri}
-              onChange={(e) => set("uri", e.target.value)}
-              error={fields.uri}
+              {...bind("uri")}
               data-testid="host-uri"
             />
             <Button
@@ -258,10 +242,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
             <SelectField
               id="host-virt-type"
               label="Virtualization"
-              value={v.virtType}
-              onChange={(e) => set("virtType", e.target.value as Values["virtType"])}
+              {...bind("virtType")}
               hint="kvm needs hardware virtualization on the host; qemu is plain emulation (slow, for testing)."
-              error={fields.virtType}
             >
               <option value="kvm">kvm</option>
               <option value="qemu">qemu</option>
@@ -270,10 +252,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
               id="host-storage-pool"
               label="Storage pool"
               autoComplete="off"
-              value={v.storagePool}
-              onChange={(e) => set("storagePool", e.target.value)}
+              {...bind("storagePool")}
               hint="The libvirt pool for machine disks (created if missing)."
-              error={fields.storagePool}
             />
           </>
         )}
@@ -281,14 +261,12 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
           id="host-console-address"
           label="Console address"
           autoComplete="off"
-          value={v.consoleAddress}
-          onChange={(e) => set("consoleAddress", e.target.value)}
+          {...bind("consoleAddress")}
           hint={
             v.kind === "LIBVIRT"
               ? "The IP address on the host where VNC/SPICE displays listen and the portal connects to."
               : "The IP address the portal uses to reach the host's published ports."
           }
-          error={fields.consoleAddress}
         />
         {v.kind === "LIBVIRT" && (
           <TextField
@@ -296,10 +274,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
             label="Public console address (optional)"
             autoComplete="off"
             placeholder="lab.example.edu"
-            value={v.publicConsoleAddress}
-            onChange={(e) => set("publicConsoleAddress", e.target.value)}
+            {...bind("publicConsoleAddress")}
             hint="Where students' remote-viewer reaches the SPICE displays (.vv files). Empty: the console address, unless it is 127.0.0.1 (then .vv files are not offered)."
-            error={fields.publicConsoleAddress}
           />
         )}
         {v.kind === "DOCKER" && (
@@ -307,10 +283,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
             id="host-publish-address"
             label="Publish address"
             autoComplete="off"
-            value={v.publishAddress}
-            onChange={(e) => set("publishAddress", e.target.value)}
+            {...bind("publishAddress")}
             hint="The host IP address container ports (SSH, RDP) are published on."
-            error={fields.publishAddress}
           />
         )}
         {dockerTcp && (
@@ -319,10 +293,8 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
             label="TLS certificate folder"
             autoComplete="off"
             placeholder="/etc/lab-portal/docker-tls/host1"
-            value={v.tlsDir}
-            onChange={(e) => set("tlsDir", e.target.value)}
+            {...bind("tlsDir")}
             hint="On the portal server: a folder with ca.pem, cert.pem and key.pem for tcp:// connections."
-            error={fields.tlsDir}
             className="sm:col-span-2"
           />
         )}
@@ -331,46 +303,7 @@ export function HostForm({ onCreated, focusKey }: { onCreated: (host: HostRow) =
           <legend className="mb-1 text-sm font-semibold text-slate-800">
             Capacity the portal may use on this host
           </legend>
-          <TextField
-            id="host-vcpus"
-            label="vCPUs"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={v.vcpus}
-            onChange={(e) => set("vcpus", e.target.value)}
-            error={fields.vcpus}
-          />
-          <TextField
-            id="host-memory"
-            label="RAM (MiB)"
-            type="number"
-            inputMode="numeric"
-            min={64}
-            value={v.memoryMb}
-            onChange={(e) => set("memoryMb", e.target.value)}
-            error={fields.memoryMb}
-          />
-          <TextField
-            id="host-disk"
-            label="Disk (GB)"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={v.diskGb}
-            onChange={(e) => set("diskGb", e.target.value)}
-            error={fields.diskGb}
-          />
-          <TextField
-            id="host-max-machines"
-            label="Max machines"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            value={v.maxMachines}
-            onChange={(e) => set("maxMachines", e.target.value)}
-            error={fields.maxMachines}
-          />
+          <CapacityFields idPrefix="host" bind={bind} />
           <p className="text-xs text-slate-500 sm:col-span-4">
             A successful connection test fills in the host&apos;s vCPUs and RAM; lower them to keep room for the host
             itself.

@@ -6,7 +6,11 @@ import { type ReactNode, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
+import { bindField, CancelAndSubmit, FormError, setterOf } from "@/components/ui/form";
+import { ListTable, RowMessages } from "@/components/ui/table";
+import { useRowMessages } from "@/hooks/use-row-messages";
 import { type ApiResult, api } from "@/lib/api";
+import { CapacityFields, isCapacityKey } from "./capacity-fields";
 import { formatDate, formatMemory, type HostRow, STATUS_CLASS, STATUS_LABEL } from "./types";
 
 const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
@@ -62,21 +66,11 @@ export function HostsTable({
   onRemoved: (id: string) => void;
 }) {
   const [working, setWorking] = useState<Record<string, string>>({});
-  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-  const [rowNotes, setRowNotes] = useState<Record<string, string>>({});
+  const rows = useRowMessages();
+  const note = rows.show;
   const [asking, setAsking] = useState<Asking>(null);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [editing, setEditing] = useState<HostRow | null>(null);
-
-  function note(id: string, text: string | null, isError = false) {
-    const setter = isError ? setRowErrors : setRowNotes;
-    const other = isError ? setRowNotes : setRowErrors;
-    other(({ [id]: _, ...rest }) => rest);
-    setter((all) => {
-      const { [id]: _, ...rest } = all;
-      return text ? { ...rest, [id]: text } : rest;
-    });
-  }
 
   /** Runs one row action; returns null when it worked, else the error (also shown by the row). */
   async function act(
@@ -86,8 +80,7 @@ export function HostsTable({
     done: (row: HostRow) => string,
   ): Promise<string | null> {
     setWorking((w) => ({ ...w, [host.id]: what }));
-    note(host.id, null);
-    note(host.id, null, true);
+    rows.clear(host.id);
     const res = await request();
     setWorking(({ [host.id]: _, ...rest }) => rest);
     if (!res.ok) {
@@ -141,170 +134,150 @@ export function HostsTable({
 
   return (
     <>
-      <div className="rounded-lg border border-slate-200 bg-white">
-        <table className="block w-full text-left text-sm md:table" data-testid="hosts-table">
-          <caption className="sr-only">Hosts</caption>
-          <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Host
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Used / capacity
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Actions
-              </th>
+      <ListTable
+        caption="Hosts"
+        stacked
+        columns={["Host", "Status", "Used / capacity", "Actions"]}
+        testId="hosts-table"
+      >
+        {hosts.map((h) => {
+          const busy = working[h.id];
+          return (
+            <tr key={h.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`host-row-${h.name}`}>
+              <td className={`${TD} md:max-w-xs`}>
+                <div className="font-medium text-slate-900">{h.name}</div>
+                <div className="text-slate-600">{h.kind === "LIBVIRT" ? `libvirt (${h.virtType})` : "Docker"}</div>
+                <div className="font-mono text-xs break-all text-slate-600">{h.uri}</div>
+                <div className="mt-1 flex flex-wrap gap-1">
+                  {h.cordoned && <Badge className="bg-amber-100 text-amber-900 ring-amber-300">Cordoned</Badge>}
+                  {h.draining && <Badge className="bg-amber-100 text-amber-900 ring-amber-300">Draining</Badge>}
+                </div>
+              </td>
+              <td className={`${TD} md:max-w-xs`}>
+                <Badge className={STATUS_CLASS[h.status]}>
+                  <span data-testid="host-status">{STATUS_LABEL[h.status]}</span>
+                </Badge>
+                {h.statusDetail && <p className="mt-1 text-xs break-words text-slate-600">{h.statusDetail}</p>}
+                <p className="mt-1 text-xs text-slate-500">Last seen {formatDate(h.lastSeenAt)}</p>
+                {h.lastError && (
+                  <p className="mt-1 text-xs break-words text-red-800">
+                    <span className="font-medium">Last error</span> ({formatDate(h.lastErrorAt)}): {h.lastError}
+                  </p>
+                )}
+                {h.orphans.length > 0 && (
+                  <details className="mt-1 text-xs">
+                    <summary className="cursor-pointer text-amber-900">
+                      {h.orphans.length} orphan{h.orphans.length === 1 ? "" : "s"} on the host
+                    </summary>
+                    <p className="mt-1 text-slate-600">Found on the host but unknown to the portal:</p>
+                    <ul className="mt-1 list-disc pl-5 font-mono break-all">
+                      {h.orphans.map((o) => (
+                        <li key={o}>{o}</li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </td>
+              <td className={`${TD} md:w-56`}>
+                <div className="space-y-1.5">
+                  <UsageBar label="vCPU" used={h.used.vcpus} total={h.vcpus} />
+                  <UsageBar label="RAM" used={h.used.memoryMb} total={h.memoryMb} format={formatMemory} />
+                  <UsageBar label="Disk" used={h.used.diskGb} total={h.diskGb} format={(n) => `${n} GB`} />
+                  <UsageBar label="Machines" used={h.used.machines} total={h.maxMachines} />
+                </div>
+              </td>
+              <td className={`${TD} md:min-w-[14rem]`}>
+                <div className="flex flex-wrap gap-1.5">
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    disabled={Boolean(busy)}
+                    pending={busy === "probe"}
+                    pendingLabel="Probing…"
+                    onClick={() => void probe(h)}
+                    aria-label={`Probe ${h.name} now`}
+                  >
+                    Probe now
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    disabled={Boolean(busy)}
+                    pending={busy === "cordon"}
+                    pendingLabel="Saving…"
+                    onClick={() =>
+                      void patch(
+                        h,
+                        "cordon",
+                        { cordoned: !h.cordoned },
+                        h.cordoned
+                          ? "Uncordoned: new machines may go here again."
+                          : "Cordoned: no new machines go here.",
+                      )
+                    }
+                    aria-label={`${h.cordoned ? "Uncordon" : "Cordon"} ${h.name}`}
+                  >
+                    {h.cordoned ? "Uncordon" : "Cordon"}
+                  </Button>
+                  {h.draining ? (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      disabled={Boolean(busy)}
+                      pending={busy === "drain"}
+                      pendingLabel="Saving…"
+                      onClick={() => void patch(h, "drain", { draining: false }, "No longer draining.")}
+                      aria-label={`Stop draining ${h.name}`}
+                    >
+                      Stop draining
+                    </Button>
+                  ) : (
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      disabled={Boolean(busy)}
+                      onClick={() => {
+                        setDialogError(null);
+                        setAsking({ kind: "drain", host: h });
+                      }}
+                      aria-label={`Drain ${h.name}`}
+                    >
+                      Drain
+                    </Button>
+                  )}
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    disabled={Boolean(busy)}
+                    onClick={() => setEditing(h)}
+                    aria-label={`Edit ${h.name}`}
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    size="sm"
+                    variant="danger"
+                    disabled={Boolean(busy)}
+                    onClick={() => {
+                      setDialogError(null);
+                      setAsking({ kind: "delete", host: h });
+                    }}
+                    aria-label={`Delete ${h.name}`}
+                  >
+                    Delete
+                  </Button>
+                </div>
+                <RowMessages
+                  error={rows.errors[h.id]}
+                  note={rows.notes[h.id]}
+                  className="mt-1 text-sm"
+                  errorTestId="host-row-error"
+                />
+              </td>
             </tr>
-          </thead>
-          <tbody className="block divide-y divide-slate-100 md:table-row-group">
-            {hosts.map((h) => {
-              const busy = working[h.id];
-              return (
-                <tr key={h.id} className="block px-3 py-3 md:table-row md:p-0" data-testid={`host-row-${h.name}`}>
-                  <td className={`${TD} md:max-w-xs`}>
-                    <div className="font-medium text-slate-900">{h.name}</div>
-                    <div className="text-slate-600">{h.kind === "LIBVIRT" ? `libvirt (${h.virtType})` : "Docker"}</div>
-                    <div className="font-mono text-xs break-all text-slate-600">{h.uri}</div>
-                    <div className="mt-1 flex flex-wrap gap-1">
-                      {h.cordoned && <Badge className="bg-amber-100 text-amber-900 ring-amber-300">Cordoned</Badge>}
-                      {h.draining && <Badge className="bg-amber-100 text-amber-900 ring-amber-300">Draining</Badge>}
-                    </div>
-                  </td>
-                  <td className={`${TD} md:max-w-xs`}>
-                    <Badge className={STATUS_CLASS[h.status]}>
-                      <span data-testid="host-status">{STATUS_LABEL[h.status]}</span>
-                    </Badge>
-                    {h.statusDetail && <p className="mt-1 text-xs break-words text-slate-600">{h.statusDetail}</p>}
-                    <p className="mt-1 text-xs text-slate-500">Last seen {formatDate(h.lastSeenAt)}</p>
-                    {h.lastError && (
-                      <p className="mt-1 text-xs break-words text-red-800">
-                        <span className="font-medium">Last error</span> ({formatDate(h.lastErrorAt)}): {h.lastError}
-                      </p>
-                    )}
-                    {h.orphans.length > 0 && (
-                      <details className="mt-1 text-xs">
-                        <summary className="cursor-pointer text-amber-900">
-                          {h.orphans.length} orphan{h.orphans.length === 1 ? "" : "s"} on the host
-                        </summary>
-                        <p className="mt-1 text-slate-600">Found on the host but unknown to the portal:</p>
-                        <ul className="mt-1 list-disc pl-5 font-mono break-all">
-                          {h.orphans.map((o) => (
-                            <li key={o}>{o}</li>
-                          ))}
-                        </ul>
-                      </details>
-                    )}
-                  </td>
-                  <td className={`${TD} md:w-56`}>
-                    <div className="space-y-1.5">
-                      <UsageBar label="vCPU" used={h.used.vcpus} total={h.vcpus} />
-                      <UsageBar label="RAM" used={h.used.memoryMb} total={h.memoryMb} format={formatMemory} />
-                      <UsageBar label="Disk" used={h.used.diskGb} total={h.diskGb} format={(n) => `${n} GB`} />
-                      <UsageBar label="Machines" used={h.used.machines} total={h.maxMachines} />
-                    </div>
-                  </td>
-                  <td className={`${TD} md:min-w-[14rem]`}>
-                    <div className="flex flex-wrap gap-1.5">
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        disabled={Boolean(busy)}
-                        pending={busy === "probe"}
-                        pendingLabel="Probing…"
-                        onClick={() => void probe(h)}
-                        aria-label={`Probe ${h.name} now`}
-                      >
-                        Probe now
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        disabled={Boolean(busy)}
-                        pending={busy === "cordon"}
-                        pendingLabel="Saving…"
-                        onClick={() =>
-                          void patch(
-                            h,
-                            "cordon",
-                            { cordoned: !h.cordoned },
-                            h.cordoned
-                              ? "Uncordoned: new machines may go here again."
-                              : "Cordoned: no new machines go here.",
-                          )
-                        }
-                        aria-label={`${h.cordoned ? "Uncordon" : "Cordon"} ${h.name}`}
-                      >
-                        {h.cordoned ? "Uncordon" : "Cordon"}
-                      </Button>
-                      {h.draining ? (
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          disabled={Boolean(busy)}
-                          pending={busy === "drain"}
-                          pendingLabel="Saving…"
-                          onClick={() => void patch(h, "drain", { draining: false }, "No longer draining.")}
-                          aria-label={`Stop draining ${h.name}`}
-                        >
-                          Stop draining
-                        </Button>
-                      ) : (
-                        <Button
-                          size="sm"
-                          variant="secondary"
-                          disabled={Boolean(busy)}
-                          onClick={() => {
-                            setDialogError(null);
-                            setAsking({ kind: "drain", host: h });
-                          }}
-                          aria-label={`Drain ${h.name}`}
-                        >
-                          Drain
-                        </Button>
-                      )}
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        disabled={Boolean(busy)}
-                        onClick={() => setEditing(h)}
-                        aria-label={`Edit ${h.name}`}
-                      >
-                        Edit
-                      </Button>
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        disabled={Boolean(busy)}
-                        onClick={() => {
-                          setDialogError(null);
-                          setAsking({ kind: "delete", host: h });
-                        }}
-                        aria-label={`Delete ${h.name}`}
-                      >
-                        Delete
-                      </Button>
-                    </div>
-                    {rowErrors[h.id] && (
-                      <p role="alert" className="mt-1 text-sm text-red-700" data-testid="host-row-error">
-                        {rowErrors[h.id]}
-                      </p>
-                    )}
-                    {rowNotes[h.id] && (
-                      <p role="status" className="mt-1 text-sm text-green-700">
-                        {rowNotes[h.id]}
-                      </p>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </ListTable>
 
       <ConfirmDialog
         open={asking !== null}
@@ -393,7 +366,7 @@ function EditHostForm({
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const set = (key: keyof EditValues, value: string) => setV((old) => ({ ...old, [key]: value }));
+  const bind = bindField(v, fields, setterOf(setV));
 
   async function save(event: React.FormEvent) {
     event.preventDefault();
@@ -401,7 +374,7 @@ function EditHostForm({
     const clientErrors: Record<string, string> = {};
     for (const key of Object.keys(initial) as (keyof EditValues)[]) {
       if (v[key].trim() === initial[key]) continue;
-      if (key === "vcpus" || key === "memoryMb" || key === "diskGb" || key === "maxMachines") {
+      if (isCapacityKey(key)) {
         if (!/^\d+$/.test(v[key].trim())) clientErrors[key] = "Enter a whole number.";
         else changes[key] = Number(v[key]);
       } else changes[key] = v[key].trim();
@@ -433,105 +406,32 @@ function EditHostForm({
 
   return (
     <form onSubmit={(e) => void save(e)} noValidate className="grid grid-cols-2 gap-3">
-      <TextField
-        id="edit-host-name"
-        label="Name"
-        className="col-span-2"
-        value={v.name}
-        onChange={(e) => set("name", e.target.value)}
-        error={fields.name}
-      />
-      <TextField
-        id="edit-host-vcpus"
-        label="vCPUs"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        value={v.vcpus}
-        onChange={(e) => set("vcpus", e.target.value)}
-        error={fields.vcpus}
-      />
-      <TextField
-        id="edit-host-memory"
-        label="RAM (MiB)"
-        type="number"
-        inputMode="numeric"
-        min={64}
-        value={v.memoryMb}
-        onChange={(e) => set("memoryMb", e.target.value)}
-        error={fields.memoryMb}
-      />
-      <TextField
-        id="edit-host-disk"
-        label="Disk (GB)"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        value={v.diskGb}
-        onChange={(e) => set("diskGb", e.target.value)}
-        error={fields.diskGb}
-      />
-      <TextField
-        id="edit-host-max"
-        label="Max machines"
-        type="number"
-        inputMode="numeric"
-        min={1}
-        value={v.maxMachines}
-        onChange={(e) => set("maxMachines", e.target.value)}
-        error={fields.maxMachines}
-      />
+      <TextField id="edit-host-name" label="Name" className="col-span-2" {...bind("name")} />
+      <CapacityFields idPrefix="edit-host" bind={bind} />
       {host.kind === "LIBVIRT" && (
-        <SelectField
-          id="edit-host-virt"
-          label="Virtualization"
-          value={v.virtType}
-          onChange={(e) => set("virtType", e.target.value)}
-          error={fields.virtType}
-        >
+        <SelectField id="edit-host-virt" label="Virtualization" {...bind("virtType")}>
           <option value="kvm">kvm</option>
           <option value="qemu">qemu</option>
         </SelectField>
       )}
-      <TextField
-        id="edit-host-console"
-        label="Console address"
-        value={v.consoleAddress}
-        onChange={(e) => set("consoleAddress", e.target.value)}
-        error={fields.consoleAddress}
-      />
+      <TextField id="edit-host-console" label="Console address" {...bind("consoleAddress")} />
       {host.kind === "LIBVIRT" && (
         <TextField
           id="edit-host-public-console"
           label="Public console address"
           placeholder="lab.example.edu"
           hint="Where students' remote-viewer reaches the SPICE displays (.vv files). Empty: the console address, unless it is 127.0.0.1."
-          value={v.publicConsoleAddress}
-          onChange={(e) => set("publicConsoleAddress", e.target.value)}
-          error={fields.publicConsoleAddress}
+          {...bind("publicConsoleAddress")}
         />
       )}
       {host.kind === "DOCKER" && (
-        <TextField
-          id="edit-host-publish"
-          label="Publish address"
-          value={v.publishAddress}
-          onChange={(e) => set("publishAddress", e.target.value)}
-          error={fields.publishAddress}
-        />
+        <TextField id="edit-host-publish" label="Publish address" {...bind("publishAddress")} />
       )}
-      {error && (
-        <p role="alert" className="col-span-2 rounded-md bg-red-50 px-3 py-2 text-red-800">
-          {error}
-        </p>
-      )}
+      <FormError error={error} className="col-span-2" />
       <div className="col-span-2 mt-2 flex flex-wrap justify-end gap-2">
-        <Button variant="secondary" onClick={onClose} disabled={saving}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={saving} pendingLabel="Saving…" data-testid="edit-host-save">
+        <CancelAndSubmit onCancel={onClose} pending={saving} pendingLabel="Saving…" testId="edit-host-save">
           Save
-        </Button>
+        </CancelAndSubmit>
       </div>
     </form>
   );
