@@ -7,7 +7,7 @@ import next from "next";
 import { EnvError, parseEnv } from "./src/env";
 import { hstsHeader } from "./src/server/http/hsts";
 import { protectRuntimeFiles } from "./src/server/lifecycle/file-modes";
-import { applyLogLevel } from "./src/server/log";
+import { startLogging } from "./src/server/log";
 
 // .env fills in what the environment does not already set (the environment wins).
 if (existsSync(".env")) process.loadEnvFile(".env");
@@ -17,17 +17,18 @@ try {
   config = parseEnv();
 } catch (error) {
   if (error instanceof EnvError) {
-    console.error(error.message);
+    // before logging exists (LOG_DIR itself may be the bad value): the terminal only
+    process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
   throw error;
 }
-// LOG_LEVEL silences the console below it for the whole process (ours and Next's)
-applyLogLevel(config.LOG_LEVEL);
 // umask 077 before anything is written; data/ and logs/ left by earlier runs become 0700/0600
 const tightened = protectRuntimeFiles(config);
+// JSON lines to stdout and LOG_DIR/portal.log at LOG_LEVEL; console.* (Next's own output) goes through it too
+const rootLog = startLogging(config);
 if (tightened)
-  console.log(
+  rootLog.info(
     `✓ file modes: ${tightened} path(s) under ${config.DATA_DIR} and ${config.LOG_DIR} made private (0700 folders, 0600 files)`,
   );
 
@@ -39,7 +40,7 @@ const { CLIENT_IP_HEADER } = await import("./src/server/http/client-ip");
 const { nativePumpStatus } = await import("./src/server/console/native-pump");
 
 const dev = config.NODE_ENV !== "production";
-const log = (line: string) => console.log(line);
+const log = (line: string) => rootLog.info(line);
 process.env.NEXTAUTH_URL ??= config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 
 /** The caller's address, from the socket (or X-Forwarded-For behind a trusted proxy); never from the client alone. */
@@ -57,7 +58,7 @@ function stampClientIp(req: IncomingMessage): void {
 try {
   await prepareServer(log);
 } catch (error) {
-  console.error(`✗ could not prepare the database: ${(error as Error).message}`);
+  rootLog.fatal({ err: error }, `✗ could not prepare the database: ${(error as Error).message}`);
   process.exit(1);
 }
 
@@ -85,7 +86,7 @@ server.on("connection", (socket) => {
 server.on("upgrade", (req, socket, head) => {
   stampClientIp(req);
   routeUpgrade(req, socket, head, { dev, nextUpgrade }).catch((error) => {
-    console.error("[ws] upgrade router failed", error);
+    rootLog.error({ err: error }, "[ws] upgrade router failed");
     socket.destroy();
   });
 });
@@ -103,7 +104,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log(`${signal}: stopping — no new connections, closing sockets`);
   const force = setTimeout(() => {
-    console.error("shutdown took longer than 10 s; exiting anyway");
+    rootLog.error("shutdown took longer than 10 s; exiting anyway");
     process.exit(1);
   }, 10_000);
   force.unref();

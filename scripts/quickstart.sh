@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian machine (as root): installs what the portal needs, builds it, migrates the
 # SQLite database in data/, seeds the first admin and starts Lab Portal on http://localhost:3000 in the
-# background (logs in logs/portal.log, pid in data/portal.pid). Safe to rerun: restarts the portal.
+# background (it writes its JSON log lines to logs/portal.log itself; anything else it prints, such as a crash,
+# goes to logs/portal-stderr.log; pid in data/portal.pid). Safe to rerun: restarts the portal.
 # Everything a shipped feature needs is installed: libvirt + QEMU, Docker, the demo images, and OpenVPN +
 # nftables + /dev/net/tun for the lab VPN. Files in data/ and logs/ are private (umask 077: 0600 files, 0700 folders).
 #   --foreground   run in this terminal instead (Ctrl-C stops it)
@@ -38,7 +39,8 @@ set -a; . ./.env; set +a
 PORT=${PORT:-3000}
 if [ "${1:-}" = "--foreground" ]; then exec env NODE_ENV=production node --import tsx server.ts; fi
 mkdir -p logs data && chmod 700 logs data
-nohup env NODE_ENV=production node --import tsx server.ts >>logs/portal.log 2>&1 &
+# the portal writes logs/portal.log itself (its stdout carries the same lines)
+nohup env NODE_ENV=production node --import tsx server.ts >/dev/null 2>>logs/portal-stderr.log &
 echo $! >data/portal.pid
 wait_for 120 "Lab Portal on port $PORT" curl -fsS "http://127.0.0.1:$PORT/api/health"
 step "Demo hosts and templates"

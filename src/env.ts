@@ -100,7 +100,11 @@ export const ZEnv = z.object({
   VPN_CRL_CHECK_SECONDS: int(3600, 5, 86400),
   // RD Gateway written into .rdp files (host[:port]); empty = none
   RDP_GATEWAY: str(),
-  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(["debug", "info", "warn", "error"]).default("info")),
+  // pino's levels (src/server/log.ts)
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  ),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,39 +1,11 @@
-// The process-wide pieces server.ts applies before anything else: LOG_LEVEL (a console filter), HSTS only when
-// PUBLIC_URL is https, and private file modes for data/ and logs/.
+// The process-wide pieces server.ts applies before anything else: HSTS only when PUBLIC_URL is https, and
+// private file modes for data/ and logs/ (LOG_LEVEL and the logger: tests/unit/log.test.ts).
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HSTS_VALUE, hstsHeader } from "../../src/server/http/hsts";
 import { sqliteFiles, tightenTree } from "../../src/server/lifecycle/file-modes";
-import { applyLogLevel, type LogLevel } from "../../src/server/log";
-
-function recorder() {
-  const lines: string[] = [];
-  const target = {
-    debug: (m: string) => lines.push(`debug ${m}`),
-    info: (m: string) => lines.push(`info ${m}`),
-    log: (m: string) => lines.push(`log ${m}`),
-    warn: (m: string) => lines.push(`warn ${m}`),
-    error: (m: string) => lines.push(`error ${m}`),
-  };
-  return { lines, target };
-}
-
-describe("LOG_LEVEL", () => {
-  const cases: [LogLevel, string[]][] = [
-    ["debug", ["debug", "info", "log", "warn", "error"]],
-    ["info", ["info", "log", "warn", "error"]],
-    ["warn", ["warn", "error"]],
-    ["error", ["error"]],
-  ];
-  it.each(cases)("%s keeps %j", (level, kept) => {
-    const { lines, target } = recorder();
-    applyLogLevel(level, target as unknown as Console);
-    for (const m of ["debug", "info", "log", "warn", "error"] as const) target[m]("x");
-    expect(lines.map((l) => l.split(" ")[0])).toEqual(kept);
-  });
-});
 
 describe("HSTS", () => {
   it("is sent only when PUBLIC_URL is https", () => {

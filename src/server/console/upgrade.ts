@@ -9,6 +9,7 @@ import type { Role } from "@/generated/sqlite/enums";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
 import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { addLogFields, logger, requestId, withLogFields } from "@/server/log";
 import { CONSOLE_PATH, handleConsole, prepareConsole } from "./console-socket";
 import { handleEventsSocket } from "./events-socket";
 import { originAllowed } from "./origin";
@@ -50,6 +51,11 @@ function state(): UpgradeState {
       // socket: without a listener it would be thrown out of the process
       ws.on("error", () => ws.terminate());
       ws.on("pong", () => alive.set(ws, true));
+    });
+    // the request id routeUpgrade gave this upgrade (a safe token) is sent back, as API responses do
+    wss.on("headers", (headers, req) => {
+      const id = req.headers["x-request-id"];
+      if (typeof id === "string") headers.push(`X-Request-Id: ${id}`);
     });
     const heartbeat = setInterval(() => {
       for (const ws of wss.clients) {
@@ -118,8 +124,12 @@ export async function routeUpgrade(
   socket.on("error", () => socket.destroy());
   const timer = setTimeout(() => socket.destroy(), UPGRADE_TIMEOUT_MS);
   timer.unref();
+  // every line logged while the upgrade is checked and handed over carries its reqId (and actorId once known)
+  const incoming = req.headers["x-request-id"];
+  const reqId = requestId(typeof incoming === "string" ? incoming : null);
+  req.headers["x-request-id"] = reqId;
   try {
-    await routeOwnedUpgrade(req, socket, head, options);
+    await withLogFields({ reqId }, () => routeOwnedUpgrade(req, socket, head, options));
   } finally {
     clearTimeout(timer);
   }
@@ -145,10 +155,12 @@ async function routeOwnedUpgrade(
   let prepared: unknown;
   try {
     actor = await authorizeUpgrade(route, req, pathname);
+    addLogFields({ actorId: actor.id, machineId: CONSOLE_PATH.exec(pathname)?.[1] });
     prepared = route.prepare ? await route.prepare(actor, req) : undefined;
   } catch (error) {
     const appError = error instanceof AppError ? error : new AppError("INTERNAL");
-    if (!(error instanceof AppError)) console.error("[ws] upgrade failed", error);
+    if (!(error instanceof AppError)) logger().error({ err: error, route: route.path }, "[ws] upgrade failed");
+    else logger().info({ route: route.path, code: error.code }, `[ws] ${route.path} refused: ${error.code}`);
     return acceptAndClose(req, socket, head, appError);
   }
   state().wss.handleUpgrade(req, socket, head, (ws) => {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { env } from "@/env";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
+import { addLogFields, logger, requestId, withLogFields } from "@/server/log";
 import { ProviderError } from "@/server/providers/types";
 import { AppError, fromProviderError } from "./app-error";
 import { clientIp } from "./client-ip";
@@ -96,17 +97,18 @@ export function toErrorResponse(error: unknown, where: string): Response {
   if (prismaCode === "P2025") return errorResponse(new AppError("NOT_FOUND"));
   if (prismaCode === "P2002") return errorResponse(new AppError("CONFLICT"));
   const id = randomUUID();
-  console.error(`[api] ${where} failed (error id ${id})`, error);
+  logger().error({ err: error, errorId: id, where }, `[api] ${where} failed (error id ${id})`);
   return errorResponse(
     new AppError("INTERNAL", `Something went wrong on our side (error id ${id}). It has been logged.`),
   );
 }
 
 export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S) {
-  return async function routeHandler(req: Request, context?: NextContext): Promise<Response> {
+  const handle = async (req: Request, context?: NextContext): Promise<Response> => {
     try {
       const ip = clientIp(req.headers);
       const actor = await actorFromHeaders(req.headers, ip, { method: req.method, path: new URL(req.url).pathname });
+      if (actor) addLogFields({ actorId: actor.id });
       // a session cookie is sent by the browser on its own, so a state-changing call must come from our own pages
       if (actor?.via === "session") assertSameOrigin(req);
       authorize(spec, actor);
@@ -150,4 +152,30 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
       return toErrorResponse(error, `${spec.method} ${spec.path}`);
     }
   };
+  // every line logged while the request runs (a use case deep down included) carries its reqId and actorId
+  return async function routeHandler(req: Request, context?: NextContext): Promise<Response> {
+    const reqId = requestId(req.headers.get("x-request-id"));
+    const started = performance.now();
+    return withLogFields({ reqId }, async () => {
+      const res = await handle(req, context);
+      const ms = Math.round(performance.now() - started);
+      logger().info(
+        { method: req.method, route: spec.path, status: res.status, ms },
+        `${req.method} ${spec.path} ${res.status}`,
+      );
+      return withHeader(res, "x-request-id", reqId);
+    });
+  };
+}
+
+/** Sets a header on a response, copying it when its headers are immutable (Response.redirect). */
+function withHeader(res: Response, name: string, value: string): Response {
+  try {
+    res.headers.set(name, value);
+    return res;
+  } catch {
+    const copy = new Response(res.body, res);
+    copy.headers.set(name, value);
+    return copy;
+  }
 }

@@ -1,16 +1,18 @@
 // On the first start (no admin yet) create the admin from ADMIN_EMAIL / ADMIN_PASSWORD. Without a password,
 // one is generated; the admin is asked to change it at first sign-in. The generated password never goes into a
-// log: it is printed when the output is a terminal, otherwise (output to logs/portal.log, systemd's journal)
-// written once into DATA_DIR/first-admin-password (0600), which quickstart.sh prints and deletes.
+// log (nor through the logger, which writes logs/portal.log): it is written straight to stderr when that is a
+// terminal, otherwise (systemd's journal, quickstart.sh's background start) once into
+// DATA_DIR/first-admin-password (0600), which quickstart.sh prints and deletes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
 import { recordAudit } from "@/server/audit/record";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
+import { logger } from "@/server/log";
 import { searchTextOf } from "./search-text";
 
-export async function ensureFirstAdmin(log: (line: string) => void = console.log): Promise<void> {
+export async function ensureFirstAdmin(log: (line: string) => void = (line) => logger().info(line)): Promise<void> {
   if (await db().user.findFirst({ where: { role: "ADMIN" }, select: { id: true } })) return;
   const { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_NAME } = env();
   const email = ADMIN_EMAIL.toLowerCase();
@@ -30,7 +32,7 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
   await recordAudit({ action: "user.seed-admin", target: { type: "user", id: user.id, name: email } });
   if (ADMIN_PASSWORD) {
     log(`First admin created: ${email} (password from ADMIN_PASSWORD)`);
-  } else if (!process.stdout.isTTY) {
+  } else if (!process.stderr.isTTY) {
     const file = firstAdminPasswordFile();
     mkdirSync(resolve(env().DATA_DIR), { recursive: true, mode: 0o700 });
     writeFileSync(file, `${password}\n`, { mode: 0o600 });
@@ -38,13 +40,19 @@ export async function ensureFirstAdmin(log: (line: string) => void = console.log
       `First admin created: ${email}. Its generated password is in ${file} (readable by this user only): sign in with it, then delete the file.`,
     );
   } else {
-    log("");
-    log("  ┌──────────────────────────────────────────────────────────────");
-    log(`  │ First admin created: ${email}`);
-    log(`  │ Password (shown once): ${password}`);
-    log("  │ You will be asked to choose your own at first sign-in.");
-    log("  └──────────────────────────────────────────────────────────────");
-    log("");
+    log(`First admin created: ${email}. Its generated password is shown once on this terminal.`);
+    process.stderr.write(
+      [
+        "",
+        "  ┌──────────────────────────────────────────────────────────────",
+        `  │ First admin created: ${email}`,
+        `  │ Password (shown once): ${password}`,
+        "  │ You will be asked to choose your own at first sign-in.",
+        "  └──────────────────────────────────────────────────────────────",
+        "",
+        "",
+      ].join("\n"),
+    );
   }
 }
 
