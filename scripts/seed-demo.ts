@@ -7,7 +7,7 @@ import { env } from "@/env";
 import { db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
 import { providerFor } from "@/server/providers";
-import { inspectImage } from "@/server/templates/templates";
+import { inspectImage } from "@/server/templates/image-check";
 
 const assets = process.env.LAB_ASSETS ?? "/var/lib/lab-portal/assets";
 const log = (line: string) => console.log(`  ${line}`);

@@ -14,7 +14,7 @@ import { reconcile } from "@/server/machines/reconciler";
 import { dockerSubnetFor, mapContainerState } from "@/server/providers/docker/provider";
 import { mapDomState, parseEventLine, subnetFor } from "@/server/providers/libvirt/provider";
 import { displayPassword, names } from "@/server/providers/types";
-import { safeFileName } from "@/server/templates/templates";
+import { safeFileName } from "@/server/templates/upload";
 
 const host = {
   name: "h1",

@@ -13,7 +13,7 @@ import type { Actor } from "@/server/auth/actor";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
-import { hostTarget } from "@/server/hosts/hosts";
+import { hostTarget } from "@/server/hosts/target";
 import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobHandler, type JobView, startJob } from "@/server/jobs/jobs";
 import { classNetwork, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";

@@ -3,7 +3,7 @@
 import type { Host } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
-import { type HostUsage, usageByHost } from "./hosts";
+import { type HostUsage, usageByHost } from "./host-row";
 
 export type Needs = { vcpus: number; memoryMb: number; diskGb: number };
 

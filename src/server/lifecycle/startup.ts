@@ -7,7 +7,7 @@ import { instanceId, liveInstances, startInstance, stopInstance } from "@/server
 import { startEventRelay, stopEventRelay } from "@/server/cluster/relay";
 import { db } from "@/server/db/client";
 import { migrate } from "@/server/db/migrate";
-import { hostTarget } from "@/server/hosts/hosts";
+import { hostTarget } from "@/server/hosts/target";
 import { installJobHandlers } from "@/server/jobs/handlers";
 import { recoverJobs } from "@/server/jobs/jobs";
 import { resumeInterruptedDeletes } from "@/server/machines/actions";
@@ -16,7 +16,7 @@ import { providerFor } from "@/server/providers";
 import { applyIsolation, isLocalHost, isolationError } from "@/server/providers/isolation";
 import { startMeter, stopMeter } from "@/server/quotas/meter";
 import { ensureDefaultPlans } from "@/server/quotas/plans";
-import { resetInterruptedUploads } from "@/server/templates/templates";
+import { resetInterruptedUploads } from "@/server/templates/upload";
 import { flushTokenUse } from "@/server/tokens/usage";
 import { ensureFirstAdmin } from "@/server/users/ensure-first-admin";
 import { startVpn, stopVpn } from "@/server/vpn/service";

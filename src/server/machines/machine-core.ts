@@ -16,7 +16,7 @@ import type { Actor } from "@/server/auth/actor";
 import { mayControlMachine, maySeeDisplay } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
-import { hostTarget } from "@/server/hosts/hosts";
+import { hostTarget } from "@/server/hosts/target";
 import { notFound } from "@/server/http/app-error";
 import { providerFor } from "@/server/providers";
 import { type MachineProvider, type MachineSpec, names } from "@/server/providers/types";

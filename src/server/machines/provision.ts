@@ -8,7 +8,7 @@ import type { Actor } from "@/server/auth/actor";
 import { classTeacherIds, mayPlaceMachines, mayUseTemplate } from "@/server/auth/permissions";
 import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
-import { hostTarget } from "@/server/hosts/hosts";
+import { hostTarget } from "@/server/hosts/target";
 import { placeMachines } from "@/server/hosts/placement";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, startJob } from "@/server/jobs/jobs";

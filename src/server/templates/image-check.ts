@@ -141,3 +141,40 @@ export async function convertToStandalone(
     throw error;
   }
 }
+
+type ImageInfo = { format: DetectedFormat; virtualSize: number };
+
+/**
+ * Checks an image with qemu-img; throws a 422 with the reason when it is not a usable, self-contained disk. The
+ * format comes from the file's header (image-check.ts), never from qemu-img's probing, and a qcow2 that names a
+ * backing or data file is refused before qemu-img opens it.
+ */
+export async function inspectImage(path: string): Promise<ImageInfo> {
+  const format = await detectImageFormat(path);
+  const virtualSize = checkInfo(await qemuInfo(path, format), format);
+  if (format === "qcow2") {
+    try {
+      await run("qemu-img", ["check", "-q", "-f", "qcow2", path], { timeoutMs: 10 * 60_000 });
+    } catch (error) {
+      const text = error instanceof CommandError ? error.stderr.trim() : "";
+      throw invalid(
+        { file: "The qcow2 image is damaged or truncated." },
+        `The qcow2 image is damaged or truncated${text ? `: ${text.split("\n")[0]}` : "."}`,
+      );
+    }
+  } else {
+    const size = (await stat(path)).size;
+    if (size < 1024 * 1024 || size % 512 !== 0)
+      throw invalid({ file: "A raw disk image must be a whole number of 512-byte sectors and at least 1 MiB." });
+    const fh = await open(path, "r");
+    try {
+      const buf = Buffer.alloc(2);
+      await fh.read(buf, 0, 2, 510);
+      if (buf[0] !== 0x55 || buf[1] !== 0xaa)
+        throw invalid({ file: "This raw file has no boot sector (MBR/GPT); it is not a bootable disk image." });
+    } finally {
+      await fh.close();
+    }
+  }
+  return { format, virtualSize };
+}

@@ -1,29 +1,28 @@
 // Templates installed by hand: a blank disk plus an uploaded ISO in a CD drive, installed through the console,
 // then "convert to template" copies the stopped machine's disk into the template's image and removes the
 // installation machine and the ISO.
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { env } from "@/env";
-import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
-import { mayEditTemplate } from "@/server/auth/permissions";
+import type { Ctx } from "@/server/auth/ctx";
 import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
-import { hostTarget } from "@/server/hosts/hosts";
 import { placeMachines } from "@/server/hosts/placement";
+import { hostTarget } from "@/server/hosts/target";
 import { AppError, invalid } from "@/server/http/app-error";
 import { machineAction } from "@/server/machines/actions";
 import { loadMachine, machineSpec, publishMachine, publishMachineDeleted } from "@/server/machines/machine-core";
 import { removeFromHost } from "@/server/machines/provision";
 import { providerFor } from "@/server/providers";
 import { names } from "@/server/providers/types";
+import { inspectImage } from "./image-check";
 import type { TTemplateRow } from "./routes";
-import { include, inspectImage, loadVisible, publishTemplate, receiveUpload, templateRow } from "./templates";
+import { include, loadEditable, templateChanged } from "./template-core";
+import { receiveUpload } from "./upload";
 
 async function editable(actor: Actor, id: string) {
-  const t = await loadVisible(actor, id);
-  if (!mayEditTemplate(actor, t))
-    throw new AppError("FORBIDDEN", "Only the template's owner or an admin can change it.");
+  const t = await loadEditable(actor, id, "change it");
   if (t.kind !== "LIBVIRT") throw invalid({ file: "Only virtual-machine templates are installed from an ISO." });
   return t;
 }
@@ -40,20 +39,15 @@ export async function isIso9660(path: string): Promise<boolean> {
   }
 }
 
-export async function uploadTemplateIso(
-  actor: Actor,
-  id: string,
-  req: Request,
-  ip: string | null,
-): Promise<TTemplateRow> {
-  const t = await editable(actor, id);
+export async function uploadTemplateIso(ctx: Ctx, id: string, req: Request): Promise<TTemplateRow> {
+  const t = await editable(ctx.actor, id);
   if (t.imagePath)
     throw new AppError(
       "CONFLICT",
       "This template already has a disk image; installing from an ISO is for new templates.",
     );
   if (t.installMachineId) throw new AppError("CONFLICT", "An installation is running; convert or delete it first.");
-  const upload = await receiveUpload(req, actor.id, t.id);
+  const upload = await receiveUpload(req, ctx.actor.id, t.id);
   try {
     if (!(await isIso9660(upload.path)))
       throw invalid({ file: "This file is not an ISO 9660 image (an installer .iso)." });
@@ -70,21 +64,14 @@ export async function uploadTemplateIso(
       },
       include,
     });
-    await recordAudit({
-      actor,
-      action: "template.iso",
-      target: { type: "template", id, name: t.name },
-      ip,
-      details: { bytes: upload.bytes },
-    });
-    publishTemplate(id);
-    return templateRow(updated, actor);
+    return await templateChanged(ctx, "template.iso", updated, { bytes: upload.bytes });
   } finally {
     await rm(upload.path, { force: true });
   }
 }
 
-export async function startInstall(actor: Actor, id: string, ip: string | null): Promise<TTemplateRow> {
+export async function startInstall(ctx: Ctx, id: string): Promise<TTemplateRow> {
+  const { actor, ip } = ctx;
   const t = await editable(actor, id);
   if (!t.isoPath) throw invalid({ file: "Upload an installer ISO first." });
   if (t.installMachineId) throw new AppError("CONFLICT", "An installation machine exists already.");
@@ -131,15 +118,8 @@ export async function startInstall(actor: Actor, id: string, ip: string | null):
     await abandonInstall(t.id, machine.id);
     throw error;
   }
-  await recordAudit({
-    actor,
-    action: "template.install",
-    target: { type: "template", id, name: t.name },
-    ip,
-    details: { machineId: machine.id },
-  });
-  publishTemplate(id);
-  return templateRow(await db().template.findUniqueOrThrow({ where: { id }, include }), actor);
+  const installing = await db().template.findUniqueOrThrow({ where: { id }, include });
+  return templateChanged(ctx, "template.install", installing, { machineId: machine.id });
 }
 
 async function abandonInstall(templateId: string, machineId: string) {
@@ -157,8 +137,8 @@ async function abandonInstall(templateId: string, machineId: string) {
   await db().template.update({ where: { id: templateId }, data: { status: "DRAFT", installMachineId: null } });
 }
 
-export async function convertToTemplate(actor: Actor, id: string, ip: string | null): Promise<TTemplateRow> {
-  const t = await editable(actor, id);
+export async function convertToTemplate(ctx: Ctx, id: string): Promise<TTemplateRow> {
+  const t = await editable(ctx.actor, id);
   if (!t.installMachineId) throw new AppError("INVALID_STATE", "There is no installation machine to convert.");
   const m = await loadMachine(t.installMachineId);
   if (m.state !== "STOPPED")
@@ -176,7 +156,7 @@ export async function convertToTemplate(actor: Actor, id: string, ip: string | n
     await rename(part, imagePath);
     await abandonInstall(t.id, m.id);
     if (t.isoPath) await rm(t.isoPath, { force: true });
-    const { size } = await (await import("node:fs/promises")).stat(imagePath);
+    const { size } = await stat(imagePath);
     const updated = await db().template.update({
       where: { id },
       data: {
@@ -190,15 +170,7 @@ export async function convertToTemplate(actor: Actor, id: string, ip: string | n
       },
       include,
     });
-    await recordAudit({
-      actor,
-      action: "template.convert",
-      target: { type: "template", id, name: t.name },
-      ip,
-      details: { bytes: size },
-    });
-    publishTemplate(id);
-    return templateRow(updated, actor);
+    return await templateChanged(ctx, "template.convert", updated, { bytes: size });
   } finally {
     await rm(part, { force: true });
   }

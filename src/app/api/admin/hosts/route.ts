@@ -1,6 +1,7 @@
-import { createHost, listHosts } from "@/server/hosts/hosts";
+import { listHosts } from "@/server/hosts/host-row";
+import { createHost } from "@/server/hosts/hosts";
 import { hostsRoutes } from "@/server/hosts/routes";
 import { withAuth } from "@/server/http/route";
 
 export const GET = withAuth(() => listHosts(), hostsRoutes.list);
-export const POST = withAuth(({ actor, body, ip }) => createHost(actor, body, ip), hostsRoutes.create);
+export const POST = withAuth(({ actor, body, ip }) => createHost({ actor, ip }, body), hostsRoutes.create);

@@ -4,7 +4,10 @@ import { deleteTemplate, getTemplate, updateTemplate } from "@/server/templates/
 
 export const GET = withAuth(({ actor, params }) => getTemplate(actor, params.id), templatesRoutes.get);
 export const PATCH = withAuth(
-  ({ actor, params, body, ip }) => updateTemplate(actor, params.id, body, ip),
+  ({ actor, params, body, ip }) => updateTemplate({ actor, ip }, params.id, body),
   templatesRoutes.update,
 );
-export const DELETE = withAuth(({ actor, params, ip }) => deleteTemplate(actor, params.id, ip), templatesRoutes.remove);
+export const DELETE = withAuth(
+  ({ actor, params, ip }) => deleteTemplate({ actor, ip }, params.id),
+  templatesRoutes.remove,
+);

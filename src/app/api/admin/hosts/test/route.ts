@@ -1,4 +1,4 @@
-import { testConnection } from "@/server/hosts/hosts";
+import { testConnection } from "@/server/hosts/probe";
 import { hostsRoutes } from "@/server/hosts/routes";
 import { withAuth } from "@/server/http/route";
 

@@ -3,6 +3,6 @@ import { convertToTemplate } from "@/server/templates/install";
 import { templatesRoutes } from "@/server/templates/routes";
 
 export const POST = withAuth(
-  ({ actor, params, ip }) => convertToTemplate(actor, params.id, ip),
+  ({ actor, params, ip }) => convertToTemplate({ actor, ip }, params.id),
   templatesRoutes.convert,
 );

@@ -1,8 +1,8 @@
 import { withAuth } from "@/server/http/route";
 import { templatesRoutes } from "@/server/templates/routes";
-import { uploadTemplateImage } from "@/server/templates/templates";
+import { uploadTemplateImage } from "@/server/templates/upload";
 
 export const PUT = withAuth(
-  ({ actor, params, req, ip }) => uploadTemplateImage(actor, params.id, req, ip),
+  ({ actor, params, req, ip }) => uploadTemplateImage({ actor, ip }, params.id, req),
   templatesRoutes.upload,
 );

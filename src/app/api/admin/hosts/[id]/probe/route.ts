@@ -1,8 +1,5 @@
-import { getHost, probeHost } from "@/server/hosts/hosts";
+import { probeHostNow } from "@/server/hosts/probe";
 import { hostsRoutes } from "@/server/hosts/routes";
 import { withAuth } from "@/server/http/route";
 
-export const POST = withAuth(async ({ params }) => {
-  await probeHost(params.id);
-  return getHost(params.id);
-}, hostsRoutes.probe);
+export const POST = withAuth(({ params }) => probeHostNow(params.id), hostsRoutes.probe);
