@@ -1,8 +1,8 @@
 // Every environment variable the portal reads, declared once with its default and a clear message.
 // Imported by next.config.mjs (through scripts/check-env) so a bad value fails the build, and by server.ts.
 import { z } from "zod";
+import { emptyAsUndefined } from "./server/http/zod-fragments";
 
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const str = () => z.preprocess(emptyAsUndefined, z.string().optional());
 const int = (def: number, min: number, max: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));

@@ -1,10 +1,10 @@
 // Route contracts of the classroom domain: classes, co-owners, invites, joining, the roster, publish and kept disks.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId, ZIdString } from "@/server/http/zod-fragments";
 import { CONTROL_MESSAGE, isPlainText, zLine, zName } from "@/server/http/zod-text";
 import { ZJobView, ZMachineRow } from "@/server/machines/routes";
 
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const int = (min: number, max: number, what: string) =>
   z.coerce
     .number({ message: `Enter a number for ${what}.` })
@@ -148,15 +148,14 @@ export const ZSignup = z.object({
     .max(200, { message: "Use at most 200 characters." }),
 });
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
 const ZCode = z.object({
   code: z
     .string()
     .min(10, { message: "This invite link is incomplete." })
     .max(100, { message: "This invite link is not valid." }),
 });
-const ZClassUser = z.object({ id: z.string().min(1).max(64), userId: z.string().min(1).max(64) });
-const ZClassItem = z.object({ id: z.string().min(1).max(64), itemId: z.string().min(1).max(64) });
+const ZClassUser = z.object({ id: ZIdString, userId: ZIdString });
+const ZClassItem = z.object({ id: ZIdString, itemId: ZIdString });
 
 export const classesRoutes = {
   list: defineRoute({

@@ -1,6 +1,7 @@
 // Route contracts for console administration: who is connected to what, since when, and disconnect.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { ZId } from "@/server/http/zod-fragments";
 
 export const ZConsoleSessionRow = z.object({
   id: z.string(),
@@ -12,8 +13,6 @@ export const ZConsoleSessionRow = z.object({
   bytesIn: z.number(),
   bytesOut: z.number(),
 });
-
-const ZId = z.object({ id: z.string().min(1).max(64) });
 
 export const ZWatcher = z.object({
   sessionId: z.string(),

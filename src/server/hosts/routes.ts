@@ -1,6 +1,7 @@
 // Route contracts of the hosts domain (admin): register, edit, test, cordon/drain, remove.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { ZId } from "@/server/http/zod-fragments";
 import { zName } from "@/server/http/zod-text";
 import { hostUriProblem } from "./uri";
 
@@ -132,8 +133,6 @@ export const ZHostTest = z.object({
   warnings: z.array(z.string()),
   error: z.string().optional(),
 });
-
-const ZId = z.object({ id: z.string().min(1).max(64) });
 
 export const hostsRoutes = {
   list: defineRoute({

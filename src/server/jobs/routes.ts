@@ -2,9 +2,8 @@
 // progress is GET /api/jobs/{id} (machines/routes.ts).
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId } from "@/server/http/zod-fragments";
 import { ZJobView } from "@/server/machines/routes";
-
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const ZListJobsQuery = z.object({
   scope: z.preprocess(emptyAsUndefined, z.enum(["mine", "all"], { message: "Choose mine or all." }).default("mine")),
@@ -33,7 +32,7 @@ export const jobsRoutes = {
     summary: "Run a finished job's failed items again (its creator, the class's teachers, admins)",
     tag: "Jobs",
     access: "any",
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: ZId,
     response: ZJobView,
     status: 202,
   }),

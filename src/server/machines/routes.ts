@@ -2,8 +2,7 @@
 import { z } from "zod";
 import { MACHINE_STATES } from "@/lib/machine-states";
 import { defineRoute } from "@/server/http/route-spec";
-
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+import { emptyAsUndefined, ZId, ZIdString } from "@/server/http/zod-fragments";
 
 export const ZMachineRow = z.object({
   id: z.string(),
@@ -106,8 +105,7 @@ export const ZJobView = z.object({
   retryable: z.boolean().optional(),
 });
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
-const ZAction = z.object({ id: z.string().min(1).max(64), action: z.enum(["start", "stop", "reboot", "revert"]) });
+const ZAction = z.object({ id: ZIdString, action: z.enum(["start", "stop", "reboot", "revert"]) });
 export const ZActionBody = z.object({ force: z.boolean().default(false) });
 
 export const machinesRoutes = {

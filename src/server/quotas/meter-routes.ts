@@ -1,9 +1,7 @@
 // Route contracts of the lab timers: what a lab card counts down (idle shutdown, hours left) and "keep running".
-import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { ZId } from "@/server/http/zod-fragments";
 import { ZMachineTimers } from "./timers";
-
-const ZId = z.object({ id: z.string().min(1).max(64) });
 
 export const meterRoutes = {
   timers: defineRoute({

@@ -1,13 +1,10 @@
 // Route contracts of the quotas domain: plans, per-user limits, hours grants, "my quota" and quota requests.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId, ZIdString } from "@/server/http/zod-fragments";
 import { zName } from "@/server/http/zod-text";
 
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
-
-const ZId = z.string().min(1).max(64);
-export const ZIdParams = z.object({ id: ZId });
-export const ZUserIdParams = z.object({ userId: ZId });
+export const ZUserIdParams = z.object({ userId: ZIdString });
 
 const limit = (what: string, max: number) =>
   z
@@ -79,7 +76,7 @@ export type TOverrideInput = z.infer<typeof ZOverrideInput>;
 export const ZUpdateUserQuota = z
   .object({
     /** null = back to the role's default plan */
-    planId: ZId.nullable().optional(),
+    planId: ZIdString.nullable().optional(),
     /** null = remove the override */
     override: ZOverrideInput.nullable().optional(),
   })
@@ -159,8 +156,8 @@ export const ZQuotaList = z.object({
 export type TQuotaList = z.infer<typeof ZQuotaList>;
 
 export const ZGrantHours = z.object({
-  userId: ZId,
-  classId: z.preprocess(emptyAsUndefined, ZId.nullable().optional()),
+  userId: ZIdString,
+  classId: z.preprocess(emptyAsUndefined, ZIdString.nullable().optional()),
   hours: z
     .number({ message: "Enter the number of hours." })
     .int({ message: "Use a whole number of hours." })
@@ -217,7 +214,7 @@ export const ZCreateRequest = z
       .trim()
       .min(5, { message: "Say why you need it (at least 5 characters)." })
       .max(1000, { message: "Use at most 1000 characters." }),
-    classId: z.preprocess(emptyAsUndefined, ZId.optional()),
+    classId: z.preprocess(emptyAsUndefined, ZIdString.optional()),
   })
   .superRefine((v, ctx) => {
     if (v.kind === "RESOURCES" && !v.resource)
@@ -276,7 +273,7 @@ export const ZApproveRequest = z.object({
     .max(1000, { message: "Grant at most 1000 hours." })
     .optional(),
   /** which budget the hours go to: a class (default: the request's class) or null for the plan's */
-  classId: z.preprocess(emptyAsUndefined, ZId.nullable().optional()),
+  classId: z.preprocess(emptyAsUndefined, ZIdString.nullable().optional()),
   /** new limits for the user (MACHINES, RESOURCES); default: the current limit + what was asked */
   limits: ZOverrideInput.omit({ note: true }).optional(),
   note: z.string().trim().max(1000, { message: "Use at most 1000 characters." }).optional(),
@@ -318,7 +315,7 @@ export const quotasRoutes = {
     summary: "Change a plan (name, limits, the role it is the default for)",
     tag: TAG,
     access: ADMIN,
-    params: ZIdParams,
+    params: ZId,
     body: ZPlanUpdate,
     response: ZPlan,
   }),
@@ -329,7 +326,7 @@ export const quotasRoutes = {
       "Delete a plan; refused while users are on it unless moveUsers=true (they go back to their role's default plan)",
     tag: TAG,
     access: ADMIN,
-    params: ZIdParams,
+    params: ZId,
     query: ZDeletePlanQuery,
     status: 204,
   }),
@@ -404,7 +401,7 @@ export const quotasRoutes = {
     summary: "Withdraw my pending request",
     tag: TAG,
     access: "any",
-    params: ZIdParams,
+    params: ZId,
     response: ZRequestRow,
   }),
   approveRequest: defineRoute({
@@ -413,7 +410,7 @@ export const quotasRoutes = {
     summary: "Approve a request with extra hours or new limits (teachers: hours requests for their own classes)",
     tag: TAG,
     access: ["ADMIN", "TEACHER"],
-    params: ZIdParams,
+    params: ZId,
     body: ZApproveRequest,
     response: ZRequestRow,
   }),
@@ -423,7 +420,7 @@ export const quotasRoutes = {
     summary: "Deny a request with a reason (teachers: hours requests for their own classes)",
     tag: TAG,
     access: ["ADMIN", "TEACHER"],
-    params: ZIdParams,
+    params: ZId,
     body: ZDenyRequest,
     response: ZRequestRow,
   }),

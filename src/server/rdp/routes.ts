@@ -1,6 +1,6 @@
 // Route contract for .rdp downloads.
-import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { ZId } from "@/server/http/zod-fragments";
 
 export const rdpRoutes = {
   file: defineRoute({
@@ -10,7 +10,7 @@ export const rdpRoutes = {
       "A .rdp file for the machine (address and RDP port, username prefilled, no drive/printer/smart-card redirection, clipboard per class, RD Gateway from settings)",
     tag: "Consoles",
     access: "any",
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: ZId,
     produces: "application/x-rdp",
   }),
 };

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { EXTRA_CAPABILITIES } from "@/lib/docker-capabilities";
 import { CONSOLE_KINDS } from "@/lib/machine-states";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId } from "@/server/http/zod-fragments";
 import { zName } from "@/server/http/zod-text";
 
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const ZName = zName(80);
 /** The same check on create and on edit. */
 const ZSshUser = z
@@ -144,7 +144,6 @@ export const ZTemplateRow = z.object({
 });
 export type TTemplateRow = z.infer<typeof ZTemplateRow>;
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
 const staff = ["ADMIN", "TEACHER"] as const;
 
 export const templatesRoutes = {

@@ -2,9 +2,8 @@
 // every token with its owner and revokes any. The token itself is returned once, by the create call.
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId } from "@/server/http/zod-fragments";
 import { CONTROL_MESSAGE, isPlainText } from "@/server/http/zod-text";
-
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const TOKEN_NAME_MAX = 80;
 export const TOKEN_DAYS_MIN = 1;
@@ -91,7 +90,6 @@ export const ZAdminTokenList = z.object({
 });
 export type TAdminTokenList = z.infer<typeof ZAdminTokenList>;
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
 const ADMIN = ["ADMIN"] as const;
 
 export const tokensRoutes = {

@@ -2,9 +2,8 @@
 import { z } from "zod";
 import { ZPassword } from "@/server/auth/passwords";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId } from "@/server/http/zod-fragments";
 import { zName } from "@/server/http/zod-text";
-
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const ZRole = z.enum(["ADMIN", "TEACHER", "STUDENT"]);
 export const ZImportRole = z.enum(["STUDENT", "TEACHER"]);
@@ -17,8 +16,6 @@ export const ZEmail = z
   .pipe(z.email({ message: "Enter a valid email address, like name@school.edu." }));
 
 export const ZName = zName(120);
-
-export const ZUserId = z.object({ id: z.string().min(1).max(64) });
 
 export const ZUserRow = z.object({
   id: z.string(),
@@ -136,7 +133,7 @@ export const usersRoutes = {
     summary: "Rename, change the role of, disable or enable a user",
     tag: "Users",
     access: ADMIN,
-    params: ZUserId,
+    params: ZId,
     body: ZUpdateUser,
     response: ZUserRow,
   }),
@@ -146,7 +143,7 @@ export const usersRoutes = {
     summary: "Reset a user's password (generated when none is given); ends the user's sessions",
     tag: "Users",
     access: ADMIN,
-    params: ZUserId,
+    params: ZId,
     body: ZResetPassword,
     response: ZResetPasswordResult,
   }),

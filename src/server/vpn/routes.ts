@@ -2,9 +2,8 @@
 // certificates, settings, firewall).
 import { z } from "zod";
 import { defineRoute } from "@/server/http/route-spec";
+import { emptyAsUndefined, ZId } from "@/server/http/zod-fragments";
 import { ZVpnSettings } from "./settings";
-
-const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 export const ZCertView = z.object({
   id: z.string(),
@@ -83,7 +82,6 @@ export const ZCertQuery = z.object({
   q: z.preprocess(emptyAsUndefined, z.string().max(200).optional()),
 });
 
-const ZId = z.object({ id: z.string().min(1).max(64) });
 const ZRevokeBody = z.object({ reason: z.preprocess(emptyAsUndefined, z.string().trim().max(200).optional()) });
 
 export const vpnRoutes = {
