@@ -1,6 +1,7 @@
 // Every environment variable the portal reads, declared once with its default and a clear message.
 // Imported by next.config.mjs (through scripts/check-env) so a bad value fails the build, and by server.ts.
 import { z } from "zod";
+import { DEFAULT_METRICS_ALLOW, parseAllowList } from "./server/metrics/allow-list";
 import { emptyAsUndefined } from "./server/http/zod-fragments";
 
 const str = () => z.preprocess(emptyAsUndefined, z.string().optional());
@@ -102,6 +103,20 @@ export const ZEnv = z.object({
   RDP_GATEWAY: str(),
   // pino's levels (src/server/log.ts)
   LOG_LEVEL: z.preprocess(
+  // /metrics (Prometheus): addresses that may scrape without a token, and the scrape token (Bearer) for others
+  METRICS_ALLOW: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default(DEFAULT_METRICS_ALLOW)
+      .superRefine((v, ctx) => {
+        for (const message of parseAllowList(v).errors) ctx.addIssue({ code: "custom", message });
+      }),
+  ),
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(24, { message: "must be at least 24 characters (run: openssl rand -hex 24)" }).optional(),
+  ),
     emptyAsUndefined,
     z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   ),
