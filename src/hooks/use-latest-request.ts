@@ -53,3 +53,37 @@ export function useLatestRequest<T>(
 
   return { data, setData, loading, error, setError, reload };
 }
+
+export type LatestItems<T> = Omit<LatestRequest<{ items: T[] }>, "data" | "setData"> & {
+  /** The list of the last answer; null until the first. */
+  items: T[] | null;
+  /** Puts a changed row in its place, a new one at the end (sorted by `order`, when given). */
+  upsert: (row: T) => void;
+  /** Takes a row out (it was deleted, or a reload of it answered 404). */
+  remove: (id: string) => void;
+};
+
+/** `useLatestRequest` for an `{ items }` answer whose rows a page also updates one by one (live events, dialogs). */
+export function useLatestItems<T extends { id: string }>(
+  url: string,
+  {
+    order,
+    ...options
+  }: { order?: (a: T, b: T) => number; onData?: (data: { items: T[] }) => void; reloadKey?: unknown } = {},
+): LatestItems<T> {
+  const { data, setData, ...rest } = useLatestRequest<{ items: T[] }>(url, options);
+  const upsert = useCallback(
+    (row: T) =>
+      setData((d) => {
+        const list = d?.items ?? [];
+        const items = list.some((r) => r.id === row.id) ? list.map((r) => (r.id === row.id ? row : r)) : [...list, row];
+        return { ...d, items: order ? items.sort(order) : items };
+      }),
+    [setData, order],
+  );
+  const remove = useCallback(
+    (id: string) => setData((d) => (d ? { ...d, items: d.items.filter((r) => r.id !== id) } : d)),
+    [setData],
+  );
+  return { ...rest, items: data?.items ?? null, upsert, remove };
+}

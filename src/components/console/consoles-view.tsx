@@ -1,10 +1,11 @@
 "use client";
 // The admin's list of open consoles with "Disconnect". Polls every 5 s (sessions change often and are cheap
 // to list); errors appear by the row that was acted on.
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { api } from "@/lib/api";
 
 type Row = {
@@ -33,21 +34,12 @@ function since(iso: string): string {
 }
 
 export function ConsolesView() {
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data, error, reload: load } = useLatestRequest<{ items: Row[] }>("/api/admin/consoles");
+  const rows = data?.items ?? null;
   const [rowError, setRowError] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    const res = await api<{ items: Row[] }>("/api/admin/consoles");
-    if (res.ok) {
-      setRows(res.data.items);
-      setError(null);
-    } else setError(res.error.message);
-  }, []);
-
   useEffect(() => {
-    void load();
     const t = setInterval(() => void load(), 5000);
     return () => clearInterval(t);
   }, [load]);

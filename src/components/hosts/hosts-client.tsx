@@ -1,11 +1,12 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormPanel, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/hooks/use-coalesced";
+import { useLatestItems } from "@/hooks/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
 import { HostForm } from "./host-form";
@@ -15,30 +16,15 @@ import type { HostRow } from "./types";
 const byName = (a: HostRow, b: HostRow) => a.name.localeCompare(b.name);
 
 export function HostsClient() {
-  const [hosts, setHosts] = useState<HostRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    items: hosts,
+    error,
+    reload: load,
+    upsert,
+    remove,
+  } = useLatestItems<HostRow>("/api/admin/hosts", { order: byName });
   const newPanel = usePanel();
   const liveText = liveStatusText(useLiveStatus());
-
-  const load = useCallback(async () => {
-    const res = await api<{ items: HostRow[] }>("/api/admin/hosts");
-    if (res.ok) {
-      setHosts(res.data.items);
-      setError(null);
-    } else {
-      setError(res.error.message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const upsert = useCallback(
-    (row: HostRow) => setHosts((list) => [...(list ?? []).filter((h) => h.id !== row.id), row].sort(byName)),
-    [],
-  );
-  const remove = useCallback((id: string) => setHosts((list) => (list ? list.filter((h) => h.id !== id) : list)), []);
 
   const refreshHost = useCallback(
     async (id: string) => {

@@ -1,12 +1,13 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { SignInHint } from "@/components/labs/sign-in-hint";
 import { Alert, RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { FormPanel, usePanel } from "@/components/ui/panel";
+import { useLatestItems } from "@/hooks/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
 import { ImageUpload } from "./image-upload";
@@ -27,8 +28,13 @@ type Open = { id: string; what: "edit" | "upload" | "iso" } | null;
 type NewStep = { step: "form" } | { step: "upload"; template: TemplateRow } | { step: "done"; template: TemplateRow };
 
 export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb: number }) {
-  const [templates, setTemplates] = useState<TemplateRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    items: templates,
+    error,
+    reload: load,
+    upsert,
+    remove,
+  } = useLatestItems<TemplateRow>("/api/templates", { order: byName });
   const newPanel = usePanel();
   const [newStep, setNewStep] = useState<NewStep>({ step: "form" });
   const [open, setOpen] = useState<Open>(null);
@@ -37,29 +43,6 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
   const [deletePending, setDeletePending] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const liveText = liveStatusText(useLiveStatus());
-
-  const load = useCallback(async () => {
-    const res = await api<{ items: TemplateRow[] }>("/api/templates");
-    if (res.ok) {
-      setTemplates(res.data.items);
-      setError(null);
-    } else {
-      setError(res.error.message);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const upsert = useCallback(
-    (row: TemplateRow) => setTemplates((list) => [...(list ?? []).filter((t) => t.id !== row.id), row].sort(byName)),
-    [],
-  );
-  const remove = useCallback(
-    (id: string) => setTemplates((list) => (list ? list.filter((t) => t.id !== id) : list)),
-    [],
-  );
 
   useLiveEvents(["template.updated", "live.reconnected"], (data, type) => {
     if (type === "live.reconnected") {

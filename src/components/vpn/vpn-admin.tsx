@@ -5,8 +5,9 @@ import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
-import { api } from "@/lib/api";
+import { api, queryString } from "@/lib/api";
 import { VpnSettingsForm } from "./settings-form";
 
 type Overview = {
@@ -46,27 +47,24 @@ const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "â€
 const kib = (n: number) => (n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
 
 export function VpnAdmin() {
-  const [ov, setOv] = useState<Overview | null>(null);
-  const [certs, setCerts] = useState<CertRow[] | null>(null);
   const [status, setStatus] = useState<"" | "ACTIVE" | "REVOKED">("ACTIVE");
   const [q, setQ] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const overview = useLatestRequest<Overview>("/api/admin/vpn");
+  const certList = useLatestRequest<{ items: CertRow[] }>(`/api/admin/vpn/certificates${queryString({ status, q })}`);
+  const ov = overview.data;
+  const certs = certList.data?.items ?? null;
+  const [actionError, setActionError] = useState<string | null>(null);
+  const error = actionError ?? overview.error ?? certList.error;
   const [rowError, setRowError] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
 
+  const reloadOverview = overview.reload;
+  const reloadCerts = certList.reload;
   const load = useCallback(async () => {
-    const params = new URLSearchParams({ ...(status ? { status } : {}), ...(q ? { q } : {}) });
-    const [o, c] = await Promise.all([
-      api<Overview>("/api/admin/vpn"),
-      api<{ items: CertRow[] }>(`/api/admin/vpn/certificates?${params}`),
-    ]);
-    if (o.ok) setOv(o.data);
-    if (c.ok) setCerts(c.data.items);
-    setError(!o.ok ? o.error.message : !c.ok ? c.error.message : null);
-  }, [status, q]);
+    await Promise.all([reloadOverview(), reloadCerts()]);
+  }, [reloadOverview, reloadCerts]);
 
   useEffect(() => {
-    void load();
     const t = setInterval(() => void load(), 5000);
     return () => clearInterval(t);
   }, [load]);
@@ -82,10 +80,11 @@ export function VpnAdmin() {
 
   async function rebuild() {
     setBusy("firewall");
+    setActionError(null);
     const res = await api<{ error: string | null }>("/api/admin/vpn/firewall", { method: "POST" });
     setBusy(null);
-    if (!res.ok) setError(res.error.message);
-    else if (res.data.error) setError(`The firewall could not be applied: ${res.data.error}`);
+    if (!res.ok) setActionError(res.error.message);
+    else if (res.data.error) setActionError(`The firewall could not be applied: ${res.data.error}`);
     await load();
   }
 
