@@ -38,6 +38,7 @@ const { flushAudit } = await import("./src/server/audit/record");
 const { disconnectDb } = await import("./src/server/db/client");
 const { CLIENT_IP_HEADER } = await import("./src/server/http/client-ip");
 const { nativePumpStatus } = await import("./src/server/console/native-pump");
+const { serveMetrics } = await import("./src/server/metrics/endpoint");
 
 const dev = config.NODE_ENV !== "production";
 const log = (line: string) => rootLog.info(line);
@@ -74,6 +75,8 @@ const hsts = hstsHeader(config.PUBLIC_URL);
 const server = createServer({ headersTimeout: 5_000, connectionsCheckingInterval: 1_000 }, (req, res) => {
   stampClientIp(req);
   if (hsts) res.setHeader("Strict-Transport-Security", hsts);
+  // Prometheus scrapes are answered here, before Next (src/server/metrics/endpoint.ts)
+  if (serveMetrics(req, res)) return;
   void handle(req, res);
 });
 // Idle keep-alive connections stay open longer than a load balancer's idle timeout (60 s is common), so the

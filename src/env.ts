@@ -1,8 +1,8 @@
 // Every environment variable the portal reads, declared once with its default and a clear message.
 // Imported by next.config.mjs (through scripts/check-env) so a bad value fails the build, and by server.ts.
 import { z } from "zod";
-import { DEFAULT_METRICS_ALLOW, parseAllowList } from "./server/metrics/allow-list";
 import { emptyAsUndefined } from "./server/http/zod-fragments";
+import { DEFAULT_METRICS_ALLOW, parseAllowList } from "./server/metrics/allow-list";
 
 const str = () => z.preprocess(emptyAsUndefined, z.string().optional());
 const int = (def: number, min: number, max: number) =>
@@ -101,8 +101,6 @@ export const ZEnv = z.object({
   VPN_CRL_CHECK_SECONDS: int(3600, 5, 86400),
   // RD Gateway written into .rdp files (host[:port]); empty = none
   RDP_GATEWAY: str(),
-  // pino's levels (src/server/log.ts)
-  LOG_LEVEL: z.preprocess(
   // /metrics (Prometheus): addresses that may scrape without a token, and the scrape token (Bearer) for others
   METRICS_ALLOW: z.preprocess(
     emptyAsUndefined,
@@ -117,6 +115,8 @@ export const ZEnv = z.object({
     emptyAsUndefined,
     z.string().min(24, { message: "must be at least 24 characters (run: openssl rand -hex 24)" }).optional(),
   ),
+  // pino's levels (src/server/log.ts)
+  LOG_LEVEL: z.preprocess(
     emptyAsUndefined,
     z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   ),

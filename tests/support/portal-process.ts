@@ -13,6 +13,8 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 // several people can each run a dev portal in one checkout with their own folder (PORTAL_TEST_DEV_DIR)
 const DEV_DIST_DIR = process.env.PORTAL_TEST_DEV_DIR ?? ".next-test-dev";
 export const TEST_ADMIN = { email: "admin@test.local", password: "admin-password-123" };
+/** The /metrics scrape token of test portals (tests/integration/metrics.test.ts). */
+export const TEST_METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
 const PG_BASE = process.env.TEST_PG_URL ?? "postgresql://labportal:labportal@127.0.0.1:5432/labportal";
 
 export type PortalProcess = {
@@ -104,6 +106,7 @@ export async function startPortal(
       ADMIN_PASSWORD: TEST_ADMIN.password,
       TRUST_PROXY: "true",
       ...(mode === "development" ? { NEXT_DIST_DIR: DEV_DIST_DIR } : {}),
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

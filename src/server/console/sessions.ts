@@ -11,6 +11,7 @@ import type { Actor } from "@/server/auth/actor";
 import { instanceId, staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
+import { countClosedConsole } from "@/server/metrics/record";
 
 export type OpenSession = {
   id: string;
@@ -133,6 +134,7 @@ export async function openSession(
 
 export async function closeSession(session: OpenSession, reason: string): Promise<void> {
   if (!registry().sessions.delete(session.id)) return;
+  countClosedConsole(session);
   clearTimeout(session.tokenExpiry);
   session.onClose?.();
   const seconds = Math.round((Date.now() - session.openedAt.getTime()) / 1000);

@@ -5,6 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { env, isPostgres } from "@/env";
 import { PrismaClient as PostgresClient } from "@/generated/postgresql/client";
 import { PrismaClient as SqliteClient } from "@/generated/sqlite/client";
+import { observeDbQuery } from "@/server/metrics/record";
 import { sqliteFilePath } from "./paths";
 
 // Both generated clients have the same model API; the SQLite one's type stands for both.
@@ -15,10 +16,26 @@ const globalForDb = globalThis as unknown as { __labPrisma?: Db };
 export function createDb(url = env().DATABASE_URL): Db {
   if (isPostgres(url)) {
     const adapter = new PrismaPg({ connectionString: url, max: 10 });
-    return new PostgresClient({ adapter }) as unknown as Db;
+    return timed(new PostgresClient({ adapter }) as unknown as Db);
   }
   const adapter = new PrismaBetterSqlite3({ url: `file:${sqliteFilePath(url)}` });
-  return new SqliteClient({ adapter });
+  return timed(new SqliteClient({ adapter }));
+}
+
+/** Every operation (model calls and raw queries, inside transactions too) observed in the query-latency metric. */
+function timed(client: Db): Db {
+  return client.$extends({
+    query: {
+      async $allOperations({ operation, args, query }) {
+        const started = performance.now();
+        try {
+          return await query(args);
+        } finally {
+          observeDbQuery(operation, started);
+        }
+      },
+    },
+  }) as unknown as Db;
 }
 
 export function db(): Db {

@@ -5,6 +5,7 @@ import type { Host } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
+import { countHostProbe } from "@/server/metrics/record";
 import { forgetProvider, providerFor } from "@/server/providers";
 import { REMOTE_WARNING } from "@/server/providers/isolation";
 import { ProviderError } from "@/server/providers/types";
@@ -79,6 +80,7 @@ export async function probeHost(id: string): Promise<Host["status"]> {
     });
     if (host.status !== "OFFLINE") await markMachinesUnknown(id, `Host ${host.name} is offline: ${message}`);
   }
+  countHostProbe(host.name, status);
   if (status !== host.status) publishHost(id);
   return status;
 }

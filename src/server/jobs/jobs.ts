@@ -9,6 +9,7 @@ import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
 import { instanceId, liveInstances } from "@/server/cluster/instance";
+import { observeJob } from "@/server/metrics/record";
 import { mapLimit } from "@/server/providers/exec";
 
 export type JobHandler = {
@@ -131,6 +132,7 @@ export function startJob(jobId: string): void {
 }
 
 async function runJob(jobId: string): Promise<void> {
+  const started = performance.now();
   const job = await db().job.update({
     where: { id: jobId },
     data: { status: "RUNNING", startedAt: new Date(), ownerPid: process.pid, ownerInstance: instanceId() },
@@ -184,6 +186,7 @@ async function runJob(jobId: string): Promise<void> {
       error: failed ? `${failed} of ${final.total} failed.` : null,
     },
   });
+  observeJob(job.kind, status, started);
   await handler.finish?.(finished).catch((error) => console.error(`[jobs] finishing job ${jobId} failed`, error));
   publishJob(finished);
 }

@@ -12,6 +12,7 @@ import { classTeacherIds } from "@/server/auth/permissions";
 import { seal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
+import { observeMachineAction } from "@/server/metrics/record";
 import { ProviderError } from "@/server/providers/types";
 import { type Tx, withQuota } from "@/server/quotas/enforce";
 import {
@@ -147,8 +148,10 @@ function runInBackground(
     delete: doDelete,
   };
   void (async () => {
+    const started = performance.now();
     try {
       const data = await ops[action](m);
+      observeMachineAction(action, m.host?.kind ?? "unknown", "ok", started);
       if (action === "delete") {
         await db().machine.delete({ where: { id: m.id } });
         if (m.role === "INSTALL" && m.templateId) {
@@ -165,6 +168,7 @@ function runInBackground(
       publishMachine(updated, classTeacherIds(m.class));
       if (action === "start" || action === "reboot") void refreshAddresses(m.id);
     } catch (error) {
+      observeMachineAction(action, m.host?.kind ?? "unknown", "failed", started);
       const reason = error instanceof ProviderError ? error.message : (error as Error).message;
       const state = await observedState(m).catch(() => "UNKNOWN");
       const verb = { start: "start", stop: "stop", reboot: "restart", revert: "revert", delete: "delete" }[action];

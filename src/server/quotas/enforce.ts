@@ -6,6 +6,7 @@
 import type { Prisma } from "@/generated/sqlite/client";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
+import { countQuotaRefusal } from "@/server/metrics/record";
 import { hoursBreakdown } from "./hours";
 import { effectiveLimits, type Limits, type Usage, usageOf } from "./limits";
 
@@ -64,12 +65,22 @@ export function quotaMessage(
 
 /** The first limit the change would go over, as a message; null when it fits. Pure. */
 export function firstExceeded(limits: Limits, usage: Usage, change: QuotaChange): string | null {
+  return firstExceededLimit(limits, usage, change)?.message ?? null;
+}
+
+/** The first limit the change would go over (which one, and the message); null when it fits. Pure. */
+function firstExceededLimit(
+  limits: Limits,
+  usage: Usage,
+  change: QuotaChange,
+): { key: Check["key"]; message: string } | null {
   for (const c of CHECKS) {
     const adding = change[c.key] ?? 0;
     const limit = limits[c.limit] as number | null;
     if (adding <= 0 || limit === null) continue;
     const used = usage[c.usage];
-    if (used + adding > limit) return quotaMessage(c.key, used, limit, adding, limits.planName);
+    if (used + adding > limit)
+      return { key: c.key, message: quotaMessage(c.key, used, limit, adding, limits.planName) };
   }
   return null;
 }
@@ -87,11 +98,15 @@ export async function lockUserForQuota(tx: Tx, userId: string): Promise<boolean>
 export async function checkQuotaInTx(tx: Tx, userId: string, change: QuotaChange): Promise<void> {
   if (!(await lockUserForQuota(tx, userId))) return;
   const [limits, usage] = await Promise.all([effectiveLimits(userId, tx), usageOf(userId, tx)]);
-  const message = firstExceeded(limits, usage, change);
-  if (message) throw new AppError("QUOTA_EXCEEDED", message);
+  const exceeded = firstExceededLimit(limits, usage, change);
+  if (exceeded) {
+    countQuotaRefusal(exceeded.key);
+    throw new AppError("QUOTA_EXCEEDED", exceeded.message);
+  }
   if (change.hoursFor) {
     const hours = await hoursBreakdown(userId, change.hoursFor.classId, tx);
     if (hours.leftSeconds !== null && hours.leftSeconds <= 0) {
+      countQuotaRefusal("hours");
       const classOut = hours.class && hours.class.leftSeconds !== null && hours.class.leftSeconds <= 0;
       throw new AppError(
         "QUOTA_EXCEEDED",

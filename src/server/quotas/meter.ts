@@ -10,6 +10,7 @@ import { env } from "@/env";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
 import { systemMachineAction } from "@/server/machines/actions";
+import { countMeterRun } from "@/server/metrics/record";
 import { addUsage } from "./hours";
 import { idleInputs, idleShutdownAt, idleStopDetail } from "./idle";
 import {
@@ -165,7 +166,13 @@ async function candidates(): Promise<MeterMachine[]> {
 }
 
 export async function meterTick(): Promise<void> {
-  await pass(await candidates());
+  try {
+    await pass(await candidates());
+    countMeterRun("ok");
+  } catch (error) {
+    countMeterRun("error");
+    throw error;
+  }
 }
 
 /** A pass over one machine (after it changed state here), so a stop is billed and timers move at once. */
