@@ -6,7 +6,6 @@ import type { z } from "zod";
 import { env } from "@/env";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
 import { addLogFields, logger, requestId, withLogFields } from "@/server/log";
-import { observeRequest } from "@/server/metrics/record";
 import { ProviderError } from "@/server/providers/types";
 import { AppError, fromProviderError } from "./app-error";
 import { clientIp } from "./client-ip";
@@ -20,6 +19,8 @@ export type RouteContext<S extends RouteSpec, A> = {
   req: Request;
   actor: A;
   ip: string | null;
+  /** Who is asking and from where, the first argument of the use case (`Ctx`; the actor is null on public routes). */
+  ctx: { actor: A; ip: string | null };
   params: Infer<S["params"]>;
   query: Infer<S["query"]>;
   body: Infer<S["body"]>;
@@ -141,6 +142,7 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
         req,
         actor: actor as ActorFor<S>,
         ip,
+        ctx: { actor: actor as ActorFor<S>, ip },
         params,
         query,
         body,
@@ -164,7 +166,6 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
         { method: req.method, route: spec.path, status: res.status, ms },
         `${req.method} ${spec.path} ${res.status}`,
       );
-      observeRequest(spec, res.status, started);
       return withHeader(res, "x-request-id", reqId);
     });
   };

@@ -2,14 +2,15 @@
 // the one making the request: the page then asks them to sign in again with the new password. Their API tokens
 // are revoked and their open consoles closed too (end-credentials.ts).
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { hashPassword, verifyPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { AppError, invalid } from "@/server/http/app-error";
 import { endCredentials } from "./end-credentials";
 import type { TChangePassword } from "./routes";
 
-export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip: string | null): Promise<void> {
+export async function changeOwnPassword(ctx: Ctx, input: TChangePassword): Promise<void> {
+  const { actor } = ctx;
   const user = await db().user.findUnique({
     where: { id: actor.id },
     select: { id: true, email: true, passwordHash: true },
@@ -17,10 +18,9 @@ export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip
   if (!user) throw new AppError("UNAUTHENTICATED");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     await recordAudit({
-      actor,
+      ...ctx,
       action: "user.password.change.failed",
       target: { type: "user", id: user.id, name: user.email },
-      ip,
       details: { reason: "wrong-current-password" },
     });
     throw invalid({ currentPassword: "This is not your current password." }, "The current password is not correct.");
@@ -41,10 +41,9 @@ export async function changeOwnPassword(actor: Actor, input: TChangePassword, ip
   });
   const ended = await endCredentials(user.id, "Your password was changed. Sign in again.");
   await recordAudit({
-    actor,
+    ...ctx,
     action: "user.password.change",
     target: { type: "user", id: user.id, name: user.email },
-    ip,
     details: { via: actor.via, ...ended },
   });
 }

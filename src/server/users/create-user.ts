@@ -2,7 +2,7 @@
 // once, and the user must choose their own at first sign-in), and a student signs up through an invite link
 // (classes/signup.ts) through the same insertAccount.
 import { type AuditInput, recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
@@ -56,7 +56,8 @@ export async function insertAccount(account: NewAccount, audit: (user: Made) => 
   return user;
 }
 
-export async function createUser(actor: Actor, input: TCreateUser, ip: string | null): Promise<TCreatedUser> {
+export async function createUser(ctx: Ctx, input: TCreateUser): Promise<TCreatedUser> {
+  const { actor, ip } = ctx;
   const temporaryPassword = input.password ? undefined : generatePassword();
   const user = await insertAccount(
     { ...input, password: input.password ?? (temporaryPassword as string), mustChangePassword: true },

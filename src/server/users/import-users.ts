@@ -3,7 +3,7 @@
 // never leaves half an import behind. Each created account gets a temporary password, returned once.
 import type { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { AppError, invalid } from "@/server/http/app-error";
@@ -78,7 +78,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-export async function importUsers(actor: Actor, csv: string, ip: string | null): Promise<TImportResult> {
+export async function importUsers(ctx: Ctx, csv: string): Promise<TImportResult> {
   let records: CsvRecord[];
   try {
     records = parseCsv(csv);
@@ -187,18 +187,16 @@ export async function importUsers(actor: Actor, csv: string, ip: string | null):
     rows,
   };
   await recordAudit({
-    actor,
+    ...ctx,
     action: "user.import",
     target: null,
-    ip,
     details: { rows: rows.length, created: result.created, skipped: result.skipped, failed: result.failed },
   });
   for (const u of created) {
     await recordAudit({
-      actor,
+      ...ctx,
       action: "user.create",
       target: { type: "user", id: u.id, name: u.email },
-      ip,
       details: { role: u.role, source: "import" },
     });
   }

@@ -2,7 +2,7 @@
 // once. Either way the user must choose their own at next sign-in, and their current sessions end, their API
 // tokens are revoked and their open consoles closed (end-credentials.ts).
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { generatePassword, hashPassword } from "@/server/auth/passwords";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
@@ -10,10 +10,9 @@ import { endCredentials } from "./end-credentials";
 import type { TResetPassword } from "./routes";
 
 export async function resetPassword(
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   input: TResetPassword,
-  ip: string | null,
 ): Promise<{ temporaryPassword?: string }> {
   const user = await db().user.findUnique({ where: { id }, select: { id: true, email: true } });
   if (!user) throw notFound("User");
@@ -25,10 +24,9 @@ export async function resetPassword(
   });
   const ended = await endCredentials(user.id, "An administrator reset your password. Sign in again.");
   await recordAudit({
-    actor,
+    ...ctx,
     action: "user.password.reset",
     target: { type: "user", id: user.id, name: user.email },
-    ip,
     details: { generated: !input.password, ...ended },
   });
   return temporaryPassword ? { temporaryPassword } : {};

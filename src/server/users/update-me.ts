@@ -1,12 +1,13 @@
 // The signed-in user changes their own display name.
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { getMe, meSelect, toMe } from "./get-me";
 import type { TMe } from "./routes";
 import { searchTextOf } from "./search-text";
 
-export async function updateMe(actor: Actor, input: { name: string }, ip: string | null): Promise<TMe> {
+export async function updateMe(ctx: Ctx, input: { name: string }): Promise<TMe> {
+  const { actor } = ctx;
   const before = await getMe(actor);
   const user = await db().user.update({
     where: { id: actor.id },
@@ -15,10 +16,9 @@ export async function updateMe(actor: Actor, input: { name: string }, ip: string
   });
   if (before.name !== user.name) {
     await recordAudit({
-      actor,
+      ...ctx,
       action: "user.update",
       target: { type: "user", id: user.id, name: user.email },
-      ip,
       details: { name: { from: before.name, to: user.name }, self: true },
     });
   }

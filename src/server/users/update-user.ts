@@ -2,15 +2,17 @@
 // the user's sessions (sessionVersion + 1). Admins cannot lock themselves out, and the last active admin stays.
 
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { kickSessions } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
+import { logger } from "@/server/log";
 import type { TUpdateUser, TUserRow } from "./routes";
 import { searchTextOf } from "./search-text";
 import { toUserRow, userRowSelect } from "./user-row";
 
-export async function updateUser(actor: Actor, id: string, input: TUpdateUser, ip: string | null): Promise<TUserRow> {
+export async function updateUser(ctx: Ctx, id: string, input: TUpdateUser): Promise<TUserRow> {
+  const { actor, ip } = ctx;
   if (id === actor.id) {
     if (input.disabled === true)
       throw invalid({ disabled: "You cannot disable your own account." }, "You cannot disable your own account.");
@@ -63,28 +65,32 @@ export async function updateUser(actor: Actor, id: string, input: TUpdateUser, i
   const target = { type: "user", id: after.id, name: after.email };
   if (after.name !== before.name)
     await recordAudit({
-      actor,
+      ...ctx,
       action: "user.update",
       target,
-      ip,
       details: { name: { from: before.name, to: after.name } },
     });
   if (after.role !== before.role)
-    await recordAudit({ actor, action: "user.role", target, ip, details: { from: before.role, to: after.role } });
+    await recordAudit({ ...ctx, action: "user.role", target, details: { from: before.role, to: after.role } });
   // a disabled user or one whose role changed loses their open consoles at once, like their sessions
   if ((!before.disabledAt && after.disabledAt) || before.role !== after.role)
     await kickSessions({ userId: after.id }, "Your access changed. Sign in again.", 4403);
   if (!before.disabledAt && after.disabledAt) {
-    await recordAudit({ actor, action: "user.disable", target, ip, details: null });
+    await recordAudit({ ...ctx, action: "user.disable", target, details: null });
     // a disabled user's VPN certificate is revoked (CRL) and their live tunnel killed
     const vpn = await import("@/server/vpn/certificates");
     const cert = await vpn.activeCertOf(after.id);
     if (cert)
       await vpn
         .revokeCertificate(cert.id, "user disabled", { actor, ip })
-        .catch((error) => console.error("[users] could not revoke the VPN certificate", error));
+        .catch((error) =>
+          logger().error(
+            { err: error, userId: id, certificateId: cert.id },
+            "[users] could not revoke the VPN certificate",
+          ),
+        );
   }
   if (before.disabledAt && !after.disabledAt)
-    await recordAudit({ actor, action: "user.enable", target, ip, details: null });
+    await recordAudit({ ...ctx, action: "user.enable", target, details: null });
   return toUserRow(after);
 }

@@ -4,4 +4,4 @@ import { usersRoutes } from "@/server/users/routes";
 import { updateMe } from "@/server/users/update-me";
 
 export const GET = withAuth(({ actor }) => getMe(actor), usersRoutes.me);
-export const PATCH = withAuth(({ actor, body, ip }) => updateMe(actor, body, ip), usersRoutes.updateMe);
+export const PATCH = withAuth(({ ctx, body }) => updateMe(ctx, body), usersRoutes.updateMe);

@@ -4,4 +4,4 @@ import { listUsers } from "@/server/users/list-users";
 import { usersRoutes } from "@/server/users/routes";
 
 export const GET = withAuth(({ query }) => listUsers(query), usersRoutes.list);
-export const POST = withAuth(({ actor, body, ip }) => createUser(actor, body, ip), usersRoutes.create);
+export const POST = withAuth(({ ctx, body }) => createUser(ctx, body), usersRoutes.create);

@@ -2,7 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { resetPassword } from "@/server/users/reset-password";
 import { usersRoutes } from "@/server/users/routes";
 
-export const POST = withAuth(
-  ({ actor, params, body, ip }) => resetPassword(actor, params.id, body, ip),
-  usersRoutes.resetPassword,
-);
+export const POST = withAuth(({ ctx, params, body }) => resetPassword(ctx, params.id, body), usersRoutes.resetPassword);
