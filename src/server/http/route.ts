@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { env } from "@/env";
 import { type Actor, actorFromHeaders } from "@/server/auth/actor";
 import { addLogFields, logger, requestId, withLogFields } from "@/server/log";
+import { observeRequest } from "@/server/metrics/record";
 import { ProviderError } from "@/server/providers/types";
 import { AppError, fromProviderError } from "./app-error";
 import { clientIp } from "./client-ip";
@@ -166,6 +167,7 @@ export function withAuth<const S extends RouteSpec>(handler: Handler<S>, spec: S
         { method: req.method, route: spec.path, status: res.status, ms },
         `${req.method} ${spec.path} ${res.status}`,
       );
+      observeRequest(spec, res.status, started);
       return withHeader(res, "x-request-id", reqId);
     });
   };
