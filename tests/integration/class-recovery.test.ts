@@ -7,16 +7,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dockerTestImage, requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import {
-  createContainerTemplate,
-  createVmTemplate,
-  docker,
-  ensureHosts,
-  virsh,
-  waitFor,
-  waitForJob,
-  waitForState,
-} from "../support/machines";
+import { containerLab } from "../support/container-lab";
+import { createVmTemplate, docker, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type ClassRow = {
@@ -72,14 +64,10 @@ async function joinWithInvite(teacher: PortalClient, classId: string, student: P
 }
 
 describe("class machines a student cannot lose", { timeout: 600_000 }, () => {
-  let admin: PortalClient;
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ templateId } = await containerLab());
   });
 
   it("a student's DELETE of their class machine is refused; the teacher deletes it and re-creates it from the roster", async () => {

@@ -6,16 +6,8 @@ import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { requireAssets } from "../support/assets";
 import { PortalClient } from "../support/client";
-import {
-  createContainerTemplate,
-  createVmTemplate,
-  docker,
-  ensureHosts,
-  virsh,
-  waitFor,
-  waitForJob,
-  waitForState,
-} from "../support/machines";
+import { containerLab } from "../support/container-lab";
+import { createVmTemplate, docker, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
 import { createUser, signedIn, signedInAdmin, testDb, uniqueEmail } from "../support/users";
 
 type ClassRow = {
@@ -97,10 +89,7 @@ describe("classes with Docker machines", { timeout: 600_000 }, () => {
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ admin, templateId } = await containerLab());
   });
 
   it("deploys a class: the teacher's full-copy machine and a pre-provisioned pool", async () => {

@@ -3,11 +3,11 @@
 // its reason) — the usage then stops growing and a new start is refused.
 import { beforeAll, describe, expect, it } from "vitest";
 import { monthKey } from "../../src/server/quotas/hours";
-import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
+import { containerLab } from "../support/container-lab";
 import { classMachine, createLabClass, enroll, eventFeed, sleep } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, waitFor, waitForState } from "../support/machines";
-import { signedIn, signedInAdmin, testDb } from "../support/users";
+import { waitFor, waitForState } from "../support/machines";
+import { signedIn, testDb } from "../support/users";
 
 type Timers = {
   machineId: string;
@@ -23,10 +23,7 @@ describe("lab hours", () => {
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ admin, templateId } = await containerLab());
   });
 
   it("meters a running machine, warns at 10 and 2 minutes, and stops it when the hours run out", async () => {

@@ -2,11 +2,11 @@
 // is stopped after a minute; one with an exec console open through the portal keeps running; "keep running"
 // pushes the deadline by the idle minutes; the countdown reaches the card as "machine.timers" events.
 import { beforeAll, describe, expect, it } from "vitest";
-import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
+import { containerLab } from "../support/container-lab";
 import { classMachine, createLabClass, enroll, eventFeed, openExecConsole, sleep } from "../support/lab-class";
-import { createContainerTemplate, ensureHosts, machine, waitFor, waitForState } from "../support/machines";
-import { signedIn, signedInAdmin, testDb } from "../support/users";
+import { machine, waitFor, waitForState } from "../support/machines";
+import { signedIn, testDb } from "../support/users";
 
 type Timers = {
   machineId: string;
@@ -26,10 +26,7 @@ describe("idle shutdown", () => {
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ admin, templateId } = await containerLab());
   });
 
   it("stops a machine without a console after the idle minutes, keeps one with a console, and keep running pushes the deadline", async () => {

@@ -4,7 +4,8 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { beforeAll, describe, expect, it } from "vitest";
 import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createContainerTemplate, docker, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { containerLab } from "../support/container-lab";
+import { createContainerTemplate, docker, waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin } from "../support/users";
 
 describe("Docker machines through the portal", () => {
@@ -12,10 +13,7 @@ describe("Docker machines through the portal", () => {
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ admin, templateId } = await containerLab());
   });
 
   it("refuses a template whose image is on no host", async () => {

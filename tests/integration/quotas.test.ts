@@ -3,9 +3,9 @@
 // portal instance would), hours, and quota requests (approve with hours, deny with a reason, who may decide).
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
-import { createContainerTemplate, ensureHosts, waitFor, waitForJob, waitForState } from "../support/machines";
+import { containerLab } from "../support/container-lab";
+import { waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string> } };
@@ -223,10 +223,7 @@ describe("enforcement on real containers", () => {
   let templateId: string;
 
   beforeAll(async () => {
-    await requireAssets("docker");
-    admin = await signedInAdmin();
-    await ensureHosts(admin);
-    templateId = await createContainerTemplate(admin);
+    ({ admin, templateId } = await containerLab());
   });
 
   it("three concurrent starts with maxRunning 1: exactly one starts, the others are told which limit and the usage", async () => {
