@@ -2,7 +2,7 @@
 // of their own use that. The defaults are made at start-up when there are no plans at all.
 import type { Plan } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict, notFound } from "@/server/http/app-error";
@@ -96,7 +96,7 @@ function limitData(input: Partial<LimitValues>) {
 
 const nameTaken = (name: string) => conflict(`A plan named "${name}" already exists.`, { name: "This name is taken." });
 
-export async function createPlan(actor: Actor, input: TPlanInput, ip: string | null): Promise<TPlan> {
+export async function createPlan(ctx: Ctx, input: TPlanInput): Promise<TPlan> {
   const plan = await db()
     .$transaction(async (tx) => {
       // a role has at most one default plan: the new one takes it over
@@ -116,16 +116,15 @@ export async function createPlan(actor: Actor, input: TPlanInput, ip: string | n
       throw isUniqueViolation(error) ? nameTaken(input.name) : error;
     });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.plan.create",
     target: { type: "plan", id: plan.id, name: plan.name },
-    ip,
     details: { ...limitData(input), defaultFor: plan.defaultFor },
   });
   return toPlan(plan);
 }
 
-export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, ip: string | null): Promise<TPlan> {
+export async function updatePlan(ctx: Ctx, id: string, input: TPlanUpdate): Promise<TPlan> {
   const before = await db().plan.findUnique({ where: { id } });
   if (!before) throw notFound("This plan");
   const plan = await db()
@@ -154,10 +153,9 @@ export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, i
     if (before[key] !== plan[key]) changes[key] = { from: before[key], to: plan[key] };
   }
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.plan.update",
     target: { type: "plan", id, name: plan.name },
-    ip,
     details: changes,
   });
   return toPlan(plan);
@@ -167,7 +165,7 @@ export async function updatePlan(actor: Actor, id: string, input: TPlanUpdate, i
  * Deleting a plan people are on is refused with their number, unless moveUsers: then they go back to their
  * role's default plan (what the database does anyway when the plan goes).
  */
-export async function deletePlan(actor: Actor, id: string, moveUsers: boolean, ip: string | null): Promise<void> {
+export async function deletePlan(ctx: Ctx, id: string, moveUsers: boolean): Promise<void> {
   const plan = await db().plan.findUnique({ where: { id }, include: { _count: { select: { users: true } } } });
   if (!plan) throw notFound("This plan");
   const users = plan._count.users;
@@ -189,10 +187,9 @@ export async function deletePlan(actor: Actor, id: string, moveUsers: boolean, i
     await tx.plan.delete({ where: { id } });
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.plan.delete",
     target: { type: "plan", id, name: plan.name },
-    ip,
     details: { movedUsers: users, defaultFor: plan.defaultFor },
   });
 }

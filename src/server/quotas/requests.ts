@@ -6,6 +6,7 @@
 import type { QuotaRequest } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import {
   isAdmin,
   isStudent,
@@ -120,7 +121,8 @@ async function publishRequest(row: TRequestRow): Promise<void> {
   publish({ type: "quota.request", audience: { userIds: [row.user.id, ...teachers], roles: ["ADMIN"] }, data: row });
 }
 
-export async function createRequest(actor: Actor, input: TCreateRequest, ip: string | null): Promise<TRequestRow> {
+export async function createRequest(ctx: Ctx, input: TCreateRequest): Promise<TRequestRow> {
+  const { actor } = ctx;
   if (input.classId) {
     const c = await db().class.findUnique({
       where: { id: input.classId },
@@ -150,10 +152,9 @@ export async function createRequest(actor: Actor, input: TCreateRequest, ip: str
   });
   const row = await loadRow(created.id);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.request.create",
     target: { type: "quota-request", id: row.id, name: row.summary },
-    ip,
     details: { kind: row.kind, amount: row.amount, resource: row.resource, classId: row.classId },
   });
   await publishRequest(row);
@@ -202,12 +203,8 @@ async function loadForDecision(actor: Actor, id: string): Promise<QuotaRequest> 
   return r;
 }
 
-export async function approveRequest(
-  actor: Actor,
-  id: string,
-  input: TApproveRequest,
-  ip: string | null,
-): Promise<TRequestRow> {
+export async function approveRequest(ctx: Ctx, id: string, input: TApproveRequest): Promise<TRequestRow> {
+  const { actor } = ctx;
   const r = await loadForDecision(actor, id);
   const { amount, resource } = parseAmount(r);
   const byAdmin = isAdmin(actor);
@@ -267,10 +264,9 @@ export async function approveRequest(
   });
   const row = await loadRow(id);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.request.approve",
     target: { type: "quota-request", id, name: row.summary },
-    ip,
     details: { userId: r.userId, granted, ...(input.note ? { note: input.note } : {}) },
   });
   await publishRequest(row);
@@ -278,7 +274,8 @@ export async function approveRequest(
   return row;
 }
 
-export async function denyRequest(actor: Actor, id: string, reason: string, ip: string | null): Promise<TRequestRow> {
+export async function denyRequest(ctx: Ctx, id: string, reason: string): Promise<TRequestRow> {
+  const { actor } = ctx;
   const r = await loadForDecision(actor, id);
   const claimed = await db().quotaRequest.updateMany({
     where: { id, status: "PENDING" },
@@ -290,17 +287,17 @@ export async function denyRequest(actor: Actor, id: string, reason: string, ip: 
     );
   const row = await loadRow(id);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.request.deny",
     target: { type: "quota-request", id, name: row.summary },
-    ip,
     details: { userId: r.userId, reason },
   });
   await publishRequest(row);
   return row;
 }
 
-export async function cancelRequest(actor: Actor, id: string, ip: string | null): Promise<TRequestRow> {
+export async function cancelRequest(ctx: Ctx, id: string): Promise<TRequestRow> {
+  const { actor } = ctx;
   const r = await db().quotaRequest.findUnique({ where: { id } });
   if (!r || !mayViewRequest(actor, r)) throw notFound("This request");
   if (r.userId !== actor.id)
@@ -312,10 +309,9 @@ export async function cancelRequest(actor: Actor, id: string, ip: string | null)
   if (claimed.count !== 1) throw alreadyDecided(r.status);
   const row = await loadRow(id);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.request.cancel",
     target: { type: "quota-request", id, name: row.summary },
-    ip,
     details: null,
   });
   await publishRequest(row);

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
@@ -172,7 +173,8 @@ export function forgetTimers(machineId: string): void {
  * "Keep running": holds the idle shutdown off for the class's idle minutes from now, never past the lab time
  * left. Owner, the class's teachers and admins; only while the machine runs.
  */
-export async function keepRunning(actor: Actor, id: string, ip: string | null): Promise<TMachineTimers> {
+export async function keepRunning(ctx: Ctx, id: string): Promise<TMachineTimers> {
+  const { actor } = ctx;
   const m = await loadForActor(actor, id);
   if (m.state !== "RUNNING") throw new AppError("INVALID_STATE", "Only a running machine can be kept running.");
   const cls = m.classId
@@ -185,10 +187,9 @@ export async function keepRunning(actor: Actor, id: string, ip: string | null): 
   const updated = await db().machine.updateMany({ where: { id, state: "RUNNING" }, data: { idleKeepUntil: until } });
   if (updated.count !== 1) throw new AppError("INVALID_STATE", "Only a running machine can be kept running.");
   await recordAudit({
-    actor,
+    ...ctx,
     action: "machine.keep_running",
     target: { type: "machine", id, name: m.name },
-    ip,
     details: { until: until.toISOString() },
   });
   await publishTimers([id], { force: true });

@@ -2,6 +2,7 @@
 import type { Plan, QuotaOverride } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { isAdmin, teachesClassId } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
@@ -183,12 +184,7 @@ export function publishQuotaChanged(userId: string): void {
   publish({ type: "quota.changed", audience: { userIds: [userId] }, data: { userId } });
 }
 
-export async function updateUserQuota(
-  actor: Actor,
-  userId: string,
-  input: TUpdateUserQuota,
-  ip: string | null,
-): Promise<TQuotaUserRow> {
+export async function updateUserQuota(ctx: Ctx, userId: string, input: TUpdateUserQuota): Promise<TQuotaUserRow> {
   const user = await db().user.findUnique({
     where: { id: userId },
     select: { id: true, email: true, planId: true, quotaOverride: true },
@@ -221,10 +217,9 @@ export async function updateUserQuota(
   }
   if (Object.keys(details).length) {
     await recordAudit({
-      actor,
+      ...ctx,
       action: "quota.user.update",
       target: { type: "user", id: userId, name: user.email },
-      ip,
       details,
     });
     publishQuotaChanged(userId);
@@ -237,11 +232,11 @@ export async function updateUserQuota(
  * plan's. Teachers: for students of a class they teach, into that class's budget.
  */
 export async function grantHoursAction(
-  actor: Actor,
+  ctx: Ctx,
   input: TGrantHours,
-  ip: string | null,
   extra?: { requestId?: string },
 ): Promise<HoursBreakdown> {
+  const { actor } = ctx;
   const user = await db().user.findUnique({ where: { id: input.userId }, select: { id: true, email: true } });
   if (!user) throw invalid({ userId: "No such user." });
   const classId = input.classId ?? null;
@@ -262,10 +257,9 @@ export async function grantHoursAction(
   }
   await grantHours(user.id, classId, input.hours);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "quota.hours.grant",
     target: { type: "user", id: user.id, name: user.email },
-    ip,
     details: {
       hours: input.hours,
       classId,

@@ -3,4 +3,4 @@ import { createPlan, listPlans } from "@/server/quotas/plans";
 import { quotasRoutes } from "@/server/quotas/routes";
 
 export const GET = withAuth(() => listPlans(), quotasRoutes.listPlans);
-export const POST = withAuth(({ actor, body, ip }) => createPlan(actor, body, ip), quotasRoutes.createPlan);
+export const POST = withAuth(({ ctx, body }) => createPlan(ctx, body), quotasRoutes.createPlan);

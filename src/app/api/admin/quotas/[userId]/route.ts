@@ -4,6 +4,6 @@ import { quotaDetailFor, updateUserQuota } from "@/server/quotas/user-quota";
 
 export const GET = withAuth(({ params }) => quotaDetailFor(params.userId), quotasRoutes.getUser);
 export const PATCH = withAuth(
-  ({ actor, params, body, ip }) => updateUserQuota(actor, params.userId, body, ip),
+  ({ ctx, params, body }) => updateUserQuota(ctx, params.userId, body),
   quotasRoutes.updateUser,
 );

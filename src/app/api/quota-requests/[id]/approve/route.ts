@@ -3,6 +3,6 @@ import { approveRequest } from "@/server/quotas/requests";
 import { quotasRoutes } from "@/server/quotas/routes";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => approveRequest(actor, params.id, body, ip),
+  ({ ctx, params, body }) => approveRequest(ctx, params.id, body),
   quotasRoutes.approveRequest,
 );

@@ -2,7 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { cancelRequest } from "@/server/quotas/requests";
 import { quotasRoutes } from "@/server/quotas/routes";
 
-export const POST = withAuth(
-  ({ actor, params, ip }) => cancelRequest(actor, params.id, ip),
-  quotasRoutes.cancelRequest,
-);
+export const POST = withAuth(({ ctx, params }) => cancelRequest(ctx, params.id), quotasRoutes.cancelRequest);

@@ -3,6 +3,6 @@ import { denyRequest } from "@/server/quotas/requests";
 import { quotasRoutes } from "@/server/quotas/routes";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => denyRequest(actor, params.id, body.reason, ip),
+  ({ ctx, params, body }) => denyRequest(ctx, params.id, body.reason),
   quotasRoutes.denyRequest,
 );
