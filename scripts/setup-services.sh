@@ -3,7 +3,7 @@
 # rerun; a service already running is left alone. On a server with systemd, prefer the units (see README,
 # "Running the services under systemd"); this script starts daemons directly because containers and CI have
 # no init system.
-#   scripts/setup-services.sh [postgres] [chromium] [libvirt] [docker] [sshd] [vpn] [assets] ...
+#   scripts/setup-services.sh [postgres] [chromium] [libvirt] [docker] [sshd] [vpn] [metrics] [assets] ...
 #   (no argument: postgres chromium libvirt docker sshd vpn assets)
 #
 # The systemd way (a real server): install the same packages, then
@@ -104,6 +104,17 @@ if want vpn; then
   [ -c /dev/net/tun ] && ok "/dev/net/tun present"
   # installed only: the portal writes server.conf and runs openvpn itself (VPN_RUN_OPENVPN) or a unit does
   ok "$(openvpn --version | head -1 | cut -d' ' -f1-2), easy-rsa $(dpkg-query -W -f='${Version}' easy-rsa), $(nft --version)"
+fi
+
+if want metrics; then
+  step "promtool (Debian's prometheus package; the metrics test checks a real /metrics scrape with it)"
+  had=$(dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -c "install ok installed" || true)
+  apt_install prometheus
+  # a fresh install under systemd also starts a Prometheus server; only promtool is wanted here
+  if [ "$had" = 0 ] && command -v systemctl >/dev/null && systemctl is-active -q prometheus 2>/dev/null; then
+    systemctl disable --now prometheus >/dev/null 2>&1 && ok "stopped the Prometheus server the package started"
+  fi
+  ok "$(promtool --version 2>&1 | head -1)"
 fi
 
 if want bench; then

@@ -18,9 +18,9 @@ run() { # run NAME COMMAND...
 }
 
 if [ "$(id -u)" -eq 0 ]; then
-  bash scripts/setup-services.sh postgres chromium libvirt docker sshd vpn assets || fail "services could not be started"
+  bash scripts/setup-services.sh postgres chromium libvirt docker sshd vpn metrics assets || fail "services could not be started"
 else
-  echo "(not root: assuming PostgreSQL, Chromium, libvirtd, dockerd, sshd, OpenVPN + nftables and the test assets are already in place)"
+  echo "(not root: assuming PostgreSQL, Chromium, libvirtd, dockerd, sshd, OpenVPN + nftables, promtool and the test assets are already in place)"
 fi
 [ -d node_modules ] || npm install --no-audit --no-fund
 [ -d src/generated/sqlite ] || node scripts/db-generate.mjs

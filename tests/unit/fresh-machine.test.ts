@@ -21,12 +21,14 @@ const partsAsked = (p: string) => {
 describe("fresh machine", () => {
   it("npm test asks setup-services.sh for every part the tests need, the VPN's included", () => {
     const asked = partsAsked("scripts/test.sh");
-    for (const part of ["postgres", "chromium", "libvirt", "docker", "sshd", "vpn", "assets"])
+    for (const part of ["postgres", "chromium", "libvirt", "docker", "sshd", "vpn", "metrics", "assets"])
       expect(asked).toContain(part);
     // the VPN integration test needs openvpn, nft, ip and ping: the vpn part installs them
     const vpnTests = readdirSync(join(ROOT, "tests/integration")).filter((f) => f.startsWith("vpn"));
     expect(vpnTests.length).toBeGreaterThan(0);
     expect(read("scripts/setup-services.sh")).toMatch(/want vpn[\s\S]*apt_install openvpn easy-rsa nftables/);
+    // the metrics test pipes a scrape through promtool: the metrics part installs it
+    expect(read("scripts/setup-services.sh")).toMatch(/want metrics[\s\S]*apt_install prometheus/);
   });
 
   it("CI runs exactly npm install, then npm test (no set-up step of its own)", () => {
