@@ -2,7 +2,7 @@
 
 // Invite links: create one (label, expiry or never, max uses, allowed addresses or domains), see its full link
 // once with a copy button, list the class's links with their status, revoke one.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { formatDate } from "@/components/machines/machine-bits";
 import { Alert } from "@/components/ui/alert";
@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextAreaField, TextField } from "@/components/ui/field";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { api } from "@/lib/api";
 import { focusFirstInvalid } from "@/lib/focus";
 import type { ClassRow, CreatedInvite, InviteRow } from "./types";
@@ -30,8 +31,8 @@ const splitAllowed = (text: string) =>
 
 export function InvitesSection({ cls }: { cls: ClassRow }) {
   const base = `/api/classes/${encodeURIComponent(cls.id)}/invites`;
-  const [items, setItems] = useState<InviteRow[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { data, error: loadError, reload: load } = useLatestRequest<{ items: InviteRow[] }>(base);
+  const items = data?.items ?? null;
   const [label, setLabel] = useState("");
   const [days, setDays] = useState("7");
   const [never, setNever] = useState(false);
@@ -45,20 +46,6 @@ export function InvitesSection({ cls }: { cls: ClassRow }) {
   const [revokePending, setRevokePending] = useState(false);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const createdRef = useRef<HTMLDivElement>(null);
-
-  const load = useCallback(async () => {
-    const res = await api<{ items: InviteRow[] }>(base);
-    if (res.ok) {
-      setItems(res.data.items);
-      setLoadError(null);
-    } else {
-      setLoadError(res.error.message);
-    }
-  }, [base]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   useEffect(() => {
     if (created) createdRef.current?.focus();

@@ -3,12 +3,13 @@
 // Publish: the teacher's machine becomes the new class base and every student machine is re-created from it, as a
 // job with a line per student; "Retry failed" publishes again to the machines not yet on the new base. Below,
 // the students' previous disks kept after a publish, each releasable now.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import { JobProgress } from "@/components/machines/job-progress";
 import { formatDate } from "@/components/machines/machine-bits";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { api } from "@/lib/api";
 import { useMachinesStore } from "@/stores/machines-store";
 import type { ClassRow, JobView, KeptDisk, Roster } from "./types";
@@ -22,25 +23,15 @@ export function PublishSection({ cls, roster }: { cls: ClassRow; roster: Roster 
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [jobs, setJobs] = useState<JobView[]>([]);
   const [lastFailed, setLastFailed] = useState(0);
-  const [kept, setKept] = useState<KeptDisk[] | null>(null);
-  const [keptError, setKeptError] = useState<string | null>(null);
+  const {
+    data: keptData,
+    error: keptError,
+    reload: loadKept,
+  } = useLatestRequest<{ items: KeptDisk[] }>(`${base}/kept-disks`);
+  const kept = keptData?.items ?? null;
   const [releasing, setReleasing] = useState<KeptDisk | null>(null);
   const [releasePending, setReleasePending] = useState(false);
   const [releaseError, setReleaseError] = useState<string | null>(null);
-
-  const loadKept = useCallback(async () => {
-    const res = await api<{ items: KeptDisk[] }>(`${base}/kept-disks`);
-    if (res.ok) {
-      setKept(res.data.items);
-      setKeptError(null);
-    } else {
-      setKeptError(res.error.message);
-    }
-  }, [base]);
-
-  useEffect(() => {
-    void loadKept();
-  }, [loadKept]);
 
   const running = (roster?.items ?? []).filter(
     (r) => r.machine && ["RUNNING", "STARTING", "REBOOTING"].includes((byId[r.machine.id] ?? r.machine).state),

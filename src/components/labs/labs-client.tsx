@@ -9,11 +9,12 @@ import type { LabItem } from "@/components/classes/types";
 import { EmptyState } from "@/components/empty-state";
 import { LabCard } from "@/components/labs/lab-card";
 import { MachineTimers } from "@/components/labs/machine-timers";
-import { hoursFromQuota, useMyQuota } from "@/components/labs/quota";
+import { hoursFromQuota } from "@/components/labs/quota";
 import { RetryAlert } from "@/components/ui/alert";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
-import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
+import { useMyQuota } from "@/hooks/use-my-quota";
 import { api } from "@/lib/api";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 
@@ -24,7 +25,7 @@ export function LabsClient({ role }: { role: Role }) {
   const byId = useMachinesStore((s) => s.byId);
   const gone = useMachinesStore((s) => s.gone);
   const liveText = liveStatusText(useLiveStatus());
-  const { quota, reload: reloadQuota } = useMyQuota();
+  const { quota } = useMyQuota(); // follows machine events itself: the hours that are counting
   const [vpnEnabled, setVpnEnabled] = useState(false);
   // the machines go to the store, where live updates patch them
   const { data, error, reload } = useLatestRequest<{ items: LabItem[] }>("/api/me/labs", {
@@ -44,17 +45,9 @@ export function LabsClient({ role }: { role: Role }) {
     };
   }, []);
 
-  const scheduleReload = useCoalesced(() => {
-    void reload();
-    reloadQuota();
-  }, 1000);
+  const scheduleReload = useCoalesced(() => void reload(), 1000);
 
   useMachineLiveSync({ onUnknown: scheduleReload, onReconnected: scheduleReload, onDeleted: scheduleReload });
-  // a machine that started or stopped changes the hours that are counting: read them again
-  useLiveEvents(["machine.updated"], (data) => {
-    const state = (data as { state?: unknown } | null)?.state;
-    if (state === "RUNNING" || state === "STOPPED") reloadQuota();
-  });
 
   const cards = (items ?? [])
     .filter((i) => !gone[i.machine.id])

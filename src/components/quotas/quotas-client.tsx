@@ -2,13 +2,14 @@
 
 // Admin quotas: usage against limits per user (filter, sort, edit plan and overrides, grant hours), plans, and
 // the requests queue. Three tabs; the tab is kept in the address (?tab=) so a link can open the queue.
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import type { Plan } from "@/components/requests/quota-format";
 import { RequestsList } from "@/components/requests/requests-list";
-import { api } from "@/lib/api";
+import { useLatestRequest } from "@/hooks/use-latest-request";
 import { PlansPanel } from "./plans-panel";
 import { UsagePanel } from "./usage-panel";
 
+const NO_PLANS: Plan[] = [];
 type Tab = "usage" | "plans" | "requests";
 const TABS: { id: Tab; label: string }[] = [
   { id: "usage", label: "Usage" },
@@ -18,19 +19,8 @@ const TABS: { id: Tab; label: string }[] = [
 
 export function QuotasClient({ initialTab }: { initialTab: Tab }) {
   const [tab, setTab] = useState<Tab>(initialTab);
-  const [plans, setPlans] = useState<Plan[]>([]);
-  const [plansError, setPlansError] = useState<string | null>(null);
-
-  const loadPlans = useCallback(async () => {
-    const res = await api<{ items: Plan[] }>("/api/admin/plans");
-    if (res.ok) {
-      setPlans(res.data.items);
-      setPlansError(null);
-    } else setPlansError(res.error.message);
-  }, []);
-  useEffect(() => {
-    void loadPlans();
-  }, [loadPlans]);
+  const { data, error: plansError, reload: loadPlans } = useLatestRequest<{ items: Plan[] }>("/api/admin/plans");
+  const plans = data?.items ?? NO_PLANS;
 
   function choose(next: Tab) {
     setTab(next);

@@ -1,33 +1,10 @@
 "use client";
 
 // "My quota": limits against usage and lab hours left (overall and per class). Reloads on quota and machine
-// events, so it stays right while machines start and stop or an admin grants hours. Reusable on the labs page.
-import { useCallback, useEffect, useState } from "react";
+// events (src/hooks/use-my-quota.ts), so it stays right while machines start and stop or an admin grants hours.
 import { Alert } from "@/components/ui/alert";
-import { RECONNECTED, useLiveEvents } from "@/hooks/use-live-events";
-import { api } from "@/lib/api";
 import { formatMb, formatSeconds, hoursText, type MyQuota, ofLimit } from "./quota-format";
 import { UsageBar } from "./usage-bar";
-
-export function useMyQuota() {
-  const [quota, setQuota] = useState<MyQuota | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const res = await api<MyQuota>("/api/me/quota");
-    if (res.ok) {
-      setQuota(res.data);
-      setError(null);
-    } else setError(res.error.message);
-  }, []);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useLiveEvents(
-    ["quota.changed", "quota.request", "machine.updated", "machine.deleted", RECONNECTED],
-    () => void load(),
-  );
-  return { quota, error, reload: load };
-}
 
 export function QuotaSummary({ quota, error }: { quota: MyQuota | null; error: string | null }) {
   if (error) return <Alert tone="error">{error}</Alert>;

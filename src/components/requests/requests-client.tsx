@@ -7,9 +7,10 @@ import { type FormEvent, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { useMyQuota } from "@/hooks/use-my-quota";
 import { api } from "@/lib/api";
 import { KIND_LABELS, RESOURCE_LABELS, type RequestRow } from "./quota-format";
-import { QuotaSummary, useMyQuota } from "./quota-summary";
+import { QuotaSummary } from "./quota-summary";
 import { RequestsList } from "./requests-list";
 
 type Kind = RequestRow["kind"];
