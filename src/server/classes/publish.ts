@@ -18,6 +18,7 @@ import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobHandler, type JobView, startJob } from "@/server/jobs/jobs";
 import { classNetwork, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";
 import { ensureClassNetwork, ensureTemplateOnHost } from "@/server/machines/provision";
+import { stoppedFields } from "@/server/machines/run-state";
 import { providerFor } from "@/server/providers";
 import { names, ProviderError } from "@/server/providers/types";
 import { loadClassFor, publishClass } from "./access";
@@ -202,13 +203,7 @@ async function updateMachine(machineId: string, job: Job): Promise<void> {
         providerRef: created.ref,
         diskVolume: created.diskVolume,
         sshHostKey: null,
-        vncPort: null,
-        spicePort: null,
-        displaySecret: null,
-        spiceSecret: null,
-        spiceSecretUntil: null,
-        ipAddresses: null,
-        lastStoppedAt: new Date(),
+        ...stoppedFields(),
         drift: null,
         driftAt: null,
       },

@@ -20,19 +20,9 @@ export async function createHost(ctx: Ctx, input: TCreateHost): Promise<THostRow
     });
   const host = await db().host.create({
     data: {
-      name: input.name,
-      kind: input.kind,
-      uri: input.uri,
-      virtType: input.virtType,
-      storagePool: input.storagePool,
-      consoleAddress: input.consoleAddress,
-      publishAddress: input.publishAddress,
+      ...input, // the schema's fields only (zod drops the rest)
       publicConsoleAddress: input.publicConsoleAddress ?? null,
       tlsDir: input.tlsDir ?? null,
-      vcpus: input.vcpus,
-      memoryMb: input.memoryMb,
-      diskGb: input.diskGb,
-      maxMachines: input.maxMachines,
       status: statusFor(test.warnings),
       statusDetail: test.warnings.join(" ") || null,
       lastSeenAt: new Date(),

@@ -28,17 +28,7 @@ export async function testConnection(
     "name" | "kind" | "uri" | "virtType" | "storagePool" | "consoleAddress" | "publishAddress" | "tlsDir"
   >,
 ) {
-  const target = hostTarget({
-    id: `test-${Date.now()}`,
-    name: input.name,
-    kind: input.kind,
-    uri: input.uri,
-    virtType: input.virtType,
-    storagePool: input.storagePool,
-    consoleAddress: input.consoleAddress,
-    publishAddress: input.publishAddress,
-    tlsDir: input.tlsDir ?? null,
-  });
+  const target = hostTarget({ ...input, id: `test-${Date.now()}`, tlsDir: input.tlsDir ?? null });
   try {
     const probe = await providerFor(target).probe();
     return { ok: true, version: probe.version, vcpus: probe.vcpus, memoryMb: probe.memoryMb, warnings: probe.warnings };

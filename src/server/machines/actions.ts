@@ -9,7 +9,6 @@ import { allowed, MACHINE_STATES, type MachineAction, refusal } from "@/lib/mach
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { classTeacherIds } from "@/server/auth/permissions";
-import { seal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
 import { observeMachineAction } from "@/server/metrics/record";
@@ -28,6 +27,7 @@ import {
 } from "./machine-core";
 import { removeFromHost } from "./provision";
 import type { TMachineRow } from "./routes";
+import { startedFields, stoppedFields } from "./run-state";
 
 const TRANSITION: Record<Exclude<MachineAction, "console">, string> = {
   start: "STARTING",
@@ -191,17 +191,7 @@ async function observedState(m: MachineWith): Promise<string> {
 const doStart: Op = async (m) => {
   const { provider, spec } = await providerAndSpec(m);
   const { display } = await provider.start(m.providerRef ?? "", spec);
-  return {
-    state: "RUNNING",
-    stateDetail: null,
-    lastStartedAt: new Date(),
-    vncPort: display?.vncPort ?? null,
-    spicePort: display?.spicePort ?? null,
-    displaySecret: display ? seal(display.password) : null,
-    spiceSecret: null,
-    spiceSecretUntil: null,
-    ipAddresses: null,
-  };
+  return { state: "RUNNING", stateDetail: null, ...startedFields(display) };
 };
 
 async function doStop(m: MachineWith, force?: boolean, detail?: string): Promise<Partial<Machine>> {
@@ -211,13 +201,7 @@ async function doStop(m: MachineWith, force?: boolean, detail?: string): Promise
   return {
     state: "STOPPED",
     stateDetail: detail ?? (forced && !force ? `Did not shut down within ${timeout} s and was powered off.` : null),
-    lastStoppedAt: new Date(),
-    vncPort: null,
-    spicePort: null,
-    displaySecret: null,
-    spiceSecret: null,
-    spiceSecretUntil: null,
-    ipAddresses: null,
+    ...stoppedFields(),
   };
 }
 
@@ -226,17 +210,7 @@ const doReboot: Op = async (m) => {
   const { display } = await provider.reboot(m.providerRef ?? "", spec, {
     timeoutMs: env().MACHINE_STOP_TIMEOUT_SECONDS * 1000,
   });
-  return {
-    state: "RUNNING",
-    stateDetail: null,
-    lastStartedAt: new Date(),
-    vncPort: display?.vncPort ?? null,
-    spicePort: display?.spicePort ?? null,
-    displaySecret: display ? seal(display.password) : null,
-    spiceSecret: null,
-    spiceSecretUntil: null,
-    ipAddresses: null,
-  };
+  return { state: "RUNNING", stateDetail: null, ...startedFields(display) };
 };
 
 const doRevert: Op = async (m) => {
@@ -249,13 +223,7 @@ const doRevert: Op = async (m) => {
     sshHostKey: null,
     providerRef: created.ref,
     diskVolume: created.diskVolume,
-    lastStoppedAt: new Date(),
-    vncPort: null,
-    spicePort: null,
-    displaySecret: null,
-    spiceSecret: null,
-    spiceSecretUntil: null,
-    ipAddresses: null,
+    ...stoppedFields(),
   };
 };
 

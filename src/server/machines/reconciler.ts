@@ -15,6 +15,7 @@ import { providerFor } from "@/server/providers";
 import { mapLimit } from "@/server/providers/exec";
 import type { ProviderState, Watcher } from "@/server/providers/types";
 import { inFlight, publishMachine } from "./machine-core";
+import { stoppedFields } from "./run-state";
 
 type Observation = { state: string; stateDetail?: string | null; drift?: string | null } | null;
 
@@ -70,17 +71,7 @@ async function apply(
       state: next.state,
       stateDetail: next.stateDetail ?? null,
       ...(next.drift ? { drift: next.drift, driftAt: new Date() } : {}),
-      ...(stopped
-        ? {
-            lastStoppedAt: new Date(),
-            vncPort: null,
-            spicePort: null,
-            displaySecret: null,
-            spiceSecret: null,
-            spiceSecretUntil: null,
-            ipAddresses: null,
-          }
-        : {}),
+      ...(stopped ? stoppedFields() : {}),
     },
   });
   publishMachine(updated, classTeacherIds(m.class));

@@ -18,7 +18,7 @@ import { providerFor } from "@/server/providers";
 import { names } from "@/server/providers/types";
 import { inspectImage } from "./image-check";
 import type { TTemplateRow } from "./routes";
-import { include, loadEditable, templateChanged } from "./template-core";
+import { include, loadEditable, setReadyImage, templateChanged } from "./template-core";
 import { receiveUpload } from "./upload";
 
 async function editable(actor: Actor, id: string) {
@@ -157,19 +157,11 @@ export async function convertToTemplate(ctx: Ctx, id: string): Promise<TTemplate
     await abandonInstall(t.id, m.id);
     if (t.isoPath) await rm(t.isoPath, { force: true });
     const { size } = await stat(imagePath);
-    const updated = await db().template.update({
-      where: { id },
-      data: {
-        status: "READY",
-        statusDetail: null,
-        imagePath,
-        imageFormat: info.format,
-        imageBytes: BigInt(size),
-        isoPath: null,
-        installMachineId: null,
-      },
-      include,
-    });
+    const updated = await setReadyImage(
+      id,
+      { imagePath, imageFormat: info.format, imageBytes: BigInt(size) },
+      { isoPath: null, installMachineId: null },
+    );
     return await templateChanged(ctx, "template.convert", updated, { bytes: size });
   } finally {
     await rm(part, { force: true });

@@ -1,6 +1,6 @@
 // What every template use case shares: the row as the API shows it, loading a template the caller may see or
 // edit, removing its copies from the hosts, and the end of every change (one audit line, the live event, the row).
-import type { Template } from "@/generated/sqlite/client";
+import type { Prisma, Template } from "@/generated/sqlite/client";
 import { parseCapabilities } from "@/lib/docker-capabilities";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
@@ -69,6 +69,19 @@ export async function loadEditable(actor: Actor, id: string, what: string): Prom
 
 export function publishTemplate(id: string) {
   publish({ type: "template.updated", audience: { roles: ["ADMIN", "TEACHER"] }, data: { id } });
+}
+
+/** The template becomes READY with this image (an upload, or a converted installation); `more` for other fields. */
+export function setReadyImage(
+  id: string,
+  image: { imagePath: string; imageFormat: string; imageBytes: bigint },
+  more: Prisma.TemplateUpdateInput = {},
+): Promise<TemplateRowSource> {
+  return db().template.update({
+    where: { id },
+    data: { status: "READY", statusDetail: null, ...image, ...more },
+    include,
+  });
 }
 
 /** The end of a template change: one audit line, the live event, and the row as the caller sees it. */

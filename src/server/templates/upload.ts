@@ -11,7 +11,7 @@ import { db } from "@/server/db/client";
 import { AppError, invalid } from "@/server/http/app-error";
 import { convertToStandalone, inspectImage } from "./image-check";
 import type { TTemplateRow } from "./routes";
-import { include, loadEditable, publishTemplate, removeFromHosts, templateChanged } from "./template-core";
+import { loadEditable, publishTemplate, removeFromHosts, setReadyImage, templateChanged } from "./template-core";
 
 /** A file name a person chose, reduced to something safe for a path component. */
 export function safeFileName(name: string | null): string {
@@ -97,18 +97,11 @@ export async function uploadTemplateImage(ctx: Ctx, id: string, req: Request): P
     part = null;
     if (t.imagePath && t.imagePath !== imagePath) await rm(t.imagePath, { force: true });
     const diskGb = Math.max(t.diskGb, Math.ceil(clean.virtualSize / 1024 ** 3));
-    const updated = await db().template.update({
-      where: { id },
-      data: {
-        status: "READY",
-        statusDetail: null,
-        imagePath,
-        imageFormat: "qcow2",
-        imageBytes: BigInt(clean.bytes),
-        diskGb,
-      },
-      include,
-    });
+    const updated = await setReadyImage(
+      id,
+      { imagePath, imageFormat: "qcow2", imageBytes: BigInt(clean.bytes) },
+      { diskGb },
+    );
     return await templateChanged(ctx, "template.upload", updated, { bytes: received, format: info.format });
   } catch (error) {
     if (part) await rm(part, { force: true });
