@@ -28,6 +28,9 @@ export function consoleHref(machineId: string, kind: ConsoleKind, viewOnly = fal
   return `/machines/${encodeURIComponent(machineId)}/console?kind=${kind}${viewOnly ? "&view=1" : ""}`;
 }
 
+/** What the screen consoles (VNC, SPICE) are given by the console page. */
+export type ConsoleProps = { machineId: string; viewOnlyTicket: boolean; running: boolean };
+
 export type Ticket = { ticket: string; kind: string; viewOnly: boolean; expiresAt: string; url: string };
 
 /** A fresh ticket (≤ 60 s, single use): asked for before every connect and reconnect. */
@@ -62,6 +65,14 @@ export const shouldAutoReconnect = (code: number) => RETRY_CODES.has(code);
 export type ConnState = { phase: "idle" | "connecting" | "connected" | "closed"; message: string; code?: number };
 
 export const CONNECTING: ConnState = { phase: "connecting", message: "Connecting…" };
+
+/** The state after setting a console up threw (the ticket request, loading the viewer, opening the socket). */
+export function startFailure(error: unknown): ConnState {
+  return {
+    phase: "closed",
+    message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
 
 export function statusTone(state: ConnState): string {
   if (state.phase === "connected") return "text-green-800";

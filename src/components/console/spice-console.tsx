@@ -9,7 +9,9 @@ import type { SpiceMainConn } from "@spice-project/spice-html5";
 import { useEffect, useId, useLayoutEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useConsoleConnection } from "@/hooks/use-console-connection";
-import { CONNECTING, requestTicket, socketUrl, statusTone } from "./console-shared";
+import { useFullscreen } from "@/hooks/use-fullscreen";
+import { ClosedOverlay, ConsoleFrame, FullscreenButton, ReconnectButton } from "./console-frame";
+import { CONNECTING, type ConsoleProps, requestTicket, socketUrl, startFailure, statusTone } from "./console-shared";
 
 type SpiceModule = typeof import("@spice-project/spice-html5");
 
@@ -66,15 +68,7 @@ function stopQuietly(conn: SpiceMainConn | null) {
   }
 }
 
-export function SpiceConsole({
-  machineId,
-  viewOnlyTicket,
-  running,
-}: {
-  machineId: string;
-  viewOnlyTicket: boolean;
-  running: boolean;
-}) {
+export function SpiceConsole({ machineId, viewOnlyTicket, running }: ConsoleProps) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const connRef = useRef<SpiceMainConn | null>(null);
@@ -83,7 +77,6 @@ export function SpiceConsole({
   const screenId = `spice-screen-${useId().replace(/[^A-Za-z0-9_-]/g, "")}`;
   const { generation, conn, setConn, reconnect, closed } = useConsoleConnection(running);
   const [forcedViewOnly, setForcedViewOnly] = useState(viewOnlyTicket);
-  const [fullscreen, setFullscreen] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -148,11 +141,7 @@ export function SpiceConsole({
         settle();
       });
     })().catch((error: unknown) => {
-      if (!cancelled)
-        setConn({
-          phase: "closed",
-          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
-        });
+      if (!cancelled) setConn(startFailure(error));
     });
     return () => {
       cancelled = true;
@@ -170,12 +159,6 @@ export function SpiceConsole({
     },
     [],
   );
-
-  useEffect(() => {
-    const onChange = () => setFullscreen(document.fullscreenElement === wrapRef.current && wrapRef.current !== null);
-    document.addEventListener("fullscreenchange", onChange);
-    return () => document.removeEventListener("fullscreenchange", onChange);
-  }, []);
 
   const connected = conn.phase === "connected";
   const canType = connected && !forcedViewOnly;
@@ -200,59 +183,31 @@ export function SpiceConsole({
     focusScreen();
   };
 
-  const toggleFullscreen = async () => {
-    try {
-      if (document.fullscreenElement) await document.exitFullscreen();
-      else await wrapRef.current?.requestFullscreen();
-    } catch {
-      // refused by the browser (e.g. not allowed in this frame): nothing to do
-    }
-    focusScreen();
-  };
+  const { fullscreen, toggle: toggleFullscreen } = useFullscreen(wrapRef, focusScreen);
 
   return (
-    <div
-      ref={wrapRef}
-      className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]"
+    <ConsoleFrame
+      frameRef={wrapRef}
+      status={conn.message}
+      tone={statusTone(conn)}
+      state={conn.phase}
+      tools={
+        <>
+          <FullscreenButton fullscreen={fullscreen} onToggle={toggleFullscreen} testId="spice-fullscreen" />
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={!canType}
+            title={forcedViewOnly ? "This console was opened view-only." : undefined}
+            onClick={sendCtrlAltDel}
+            data-testid="spice-ctrl-alt-del"
+          >
+            Ctrl+Alt+Del
+          </Button>
+          <ReconnectButton onClick={reconnect} />
+        </>
+      }
     >
-      <div
-        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
-        role="toolbar"
-        aria-label="Console controls"
-      >
-        <p
-          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`}
-          data-testid="console-status"
-          data-state={conn.phase}
-          role="status"
-          aria-live="polite"
-          title={conn.message}
-        >
-          {conn.message}
-        </p>
-        <Button
-          size="sm"
-          variant="secondary"
-          aria-pressed={fullscreen}
-          onClick={() => void toggleFullscreen()}
-          data-testid="spice-fullscreen"
-        >
-          {fullscreen ? "Exit fullscreen" : "Fullscreen"}
-        </Button>
-        <Button
-          size="sm"
-          variant="secondary"
-          disabled={!canType}
-          title={forcedViewOnly ? "This console was opened view-only." : undefined}
-          onClick={sendCtrlAltDel}
-          data-testid="spice-ctrl-alt-del"
-        >
-          Ctrl+Alt+Del
-        </Button>
-        <Button size="sm" variant="secondary" onClick={reconnect} data-testid="console-reconnect">
-          Reconnect
-        </Button>
-      </div>
       <div className="relative flex min-h-0 flex-1 overflow-auto">
         {/* spice-html5 owns this element: it appends the display's canvas and sets its height and cursor */}
         <div
@@ -262,18 +217,8 @@ export function SpiceConsole({
           data-testid="spice-screen"
           data-connected={connected || undefined}
         />
-        {conn.phase === "closed" && (
-          <div
-            className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100"
-            data-testid="spice-closed"
-          >
-            <p className="max-w-md text-sm">{conn.message}</p>
-            <Button size="sm" onClick={reconnect}>
-              Reconnect
-            </Button>
-          </div>
-        )}
+        <ClosedOverlay conn={conn} onReconnect={reconnect} testId="spice-closed" />
       </div>
-    </div>
+    </ConsoleFrame>
   );
 }

@@ -14,7 +14,8 @@ import type { Terminal } from "@xterm/xterm";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { useConsoleConnection } from "@/hooks/use-console-connection";
-import { type ConsoleKind, requestTicket, socketUrl, statusTone } from "./console-shared";
+import { ConsoleFrame, ReconnectButton } from "./console-frame";
+import { type ConsoleKind, requestTicket, socketUrl, startFailure, statusTone } from "./console-shared";
 
 type ServerMessage = {
   type?: unknown;
@@ -209,11 +210,7 @@ export function TerminalConsole({
         closed(event.code, event.reason, connectedAt ? Date.now() - connectedAt : 0);
       };
     })().catch((error: unknown) => {
-      if (!cancelled)
-        setConn({
-          phase: "closed",
-          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
-        });
+      if (!cancelled) setConn(startFailure(error));
     });
     return () => {
       cancelled = true;
@@ -246,40 +243,30 @@ export function TerminalConsole({
     : null;
 
   return (
-    <div className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]">
-      <div
-        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
-        role="toolbar"
-        aria-label="Console controls"
-      >
-        <p
-          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${exitText ? "text-slate-800" : statusTone(conn)}`}
-          data-testid="console-status"
-          data-state={exited ? "exited" : conn.phase}
-          role="status"
-          aria-live="polite"
-          title={exitText ?? conn.message}
-        >
-          {exitText ?? conn.message}
-        </p>
-        {notice && (
-          <span className="text-sm font-medium text-amber-800" role="alert" data-testid="terminal-notice">
-            {notice}
+    <ConsoleFrame
+      status={exitText ?? conn.message}
+      tone={exitText ? "text-slate-800" : statusTone(conn)}
+      state={exited ? "exited" : conn.phase}
+      tools={
+        <>
+          {notice && (
+            <span className="text-sm font-medium text-amber-800" role="alert" data-testid="terminal-notice">
+              {notice}
+            </span>
+          )}
+          <span className="hidden text-xs text-slate-500 lg:inline">
+            Copy: select, then Ctrl+Shift+C · Paste: Ctrl+Shift+V
           </span>
-        )}
-        <span className="hidden text-xs text-slate-500 lg:inline">
-          Copy: select, then Ctrl+Shift+C · Paste: Ctrl+Shift+V
-        </span>
-        {exited ? (
-          <Button size="sm" onClick={startOver} data-testid="terminal-new-shell">
-            Start a new shell
-          </Button>
-        ) : (
-          <Button size="sm" variant="secondary" onClick={startOver} data-testid="console-reconnect">
-            Reconnect
-          </Button>
-        )}
-      </div>
+          {exited ? (
+            <Button size="sm" onClick={startOver} data-testid="terminal-new-shell">
+              Start a new shell
+            </Button>
+          ) : (
+            <ReconnectButton onClick={startOver} />
+          )}
+        </>
+      }
+    >
       {authPrompt !== null && (
         <form
           onSubmit={sendPassword}
@@ -307,6 +294,6 @@ export function TerminalConsole({
       <div className="min-h-0 flex-1 p-1.5">
         <div ref={screenRef} className="h-full w-full" data-testid="terminal-screen" />
       </div>
-    </div>
+    </ConsoleFrame>
   );
 }

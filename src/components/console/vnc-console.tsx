@@ -8,7 +8,9 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useConsoleConnection } from "@/hooks/use-console-connection";
-import { requestTicket, socketUrl, statusTone } from "./console-shared";
+import { useFullscreen } from "@/hooks/use-fullscreen";
+import { ClosedOverlay, ConsoleFrame, FullscreenButton, ReconnectButton } from "./console-frame";
+import { type ConsoleProps, requestTicket, socketUrl, startFailure, statusTone } from "./console-shared";
 import { KEY, type Key, strokesFor } from "./keysyms";
 
 const COMBOS: { label: string; keys: Key[] }[] = [
@@ -26,15 +28,7 @@ const Light = ({ on }: { on: boolean }) => (
   <span aria-hidden="true" className={`inline-block h-2 w-2 rounded-full ${on ? "bg-green-600" : "bg-slate-300"}`} />
 );
 
-export function VncConsole({
-  machineId,
-  viewOnlyTicket,
-  running,
-}: {
-  machineId: string;
-  viewOnlyTicket: boolean;
-  running: boolean;
-}) {
+export function VncConsole({ machineId, viewOnlyTicket, running }: ConsoleProps) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const screenRef = useRef<HTMLDivElement>(null);
   const rfbRef = useRef<RFB | null>(null);
@@ -42,7 +36,6 @@ export function VncConsole({
   const [scale, setScale] = useState(true);
   const [viewOnly, setViewOnly] = useState(viewOnlyTicket);
   const [forcedViewOnly, setForcedViewOnly] = useState(viewOnlyTicket);
-  const [fullscreen, setFullscreen] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const [pasteOpen, setPasteOpen] = useState(false);
   const [pasteText, setPasteText] = useState("");
@@ -102,11 +95,7 @@ export function VncConsole({
           });
       });
     })().catch((error: unknown) => {
-      if (!cancelled)
-        setConn({
-          phase: "closed",
-          message: `The console could not start: ${error instanceof Error ? error.message : String(error)}`,
-        });
+      if (!cancelled) setConn(startFailure(error));
     });
     return () => {
       cancelled = true;
@@ -147,12 +136,6 @@ export function VncConsole({
     };
   }, [menuOpen]);
 
-  useEffect(() => {
-    const onChange = () => setFullscreen(document.fullscreenElement === wrapRef.current && wrapRef.current !== null);
-    document.addEventListener("fullscreenchange", onChange);
-    return () => document.removeEventListener("fullscreenchange", onChange);
-  }, []);
-
   const connected = conn.phase === "connected";
   const canType = connected && !viewOnly && !forcedViewOnly;
 
@@ -167,15 +150,7 @@ export function VncConsole({
     focusScreen();
   };
 
-  const toggleFullscreen = async () => {
-    try {
-      if (document.fullscreenElement) await document.exitFullscreen();
-      else await wrapRef.current?.requestFullscreen();
-    } catch {
-      // refused by the browser (e.g. not allowed in this frame): nothing to do
-    }
-    focusScreen();
-  };
+  const { fullscreen, toggle: toggleFullscreen } = useFullscreen(wrapRef, focusScreen);
 
   const typeText = useCallback(async (text: string) => {
     const strokes = strokesFor(text);
@@ -210,117 +185,98 @@ export function VncConsole({
   };
 
   return (
-    <div
-      ref={wrapRef}
-      className="flex h-[calc(100dvh-13rem)] min-h-[22rem] flex-col overflow-hidden rounded-lg border border-slate-300 bg-slate-900 md:h-[calc(100dvh-14rem)]"
-    >
-      <div
-        className="flex flex-wrap items-center gap-1.5 border-b border-slate-300 bg-white px-2 py-1.5"
-        role="toolbar"
-        aria-label="Console controls"
-      >
-        <p
-          className={`mr-auto min-w-0 flex-1 basis-48 text-sm break-words ${statusTone(conn)}`}
-          data-testid="console-status"
-          data-state={conn.phase}
-          role="status"
-          aria-live="polite"
-          title={conn.message}
-        >
-          {typing ? `Typing… ${typing.done} of ${typing.total} characters` : conn.message}
-        </p>
-        {typing && (
-          <Button size="sm" variant="secondary" onClick={stopTyping}>
-            Stop typing
+    <ConsoleFrame
+      frameRef={wrapRef}
+      status={typing ? `Typing… ${typing.done} of ${typing.total} characters` : conn.message}
+      title={conn.message}
+      tone={statusTone(conn)}
+      state={conn.phase}
+      tools={
+        <>
+          {typing && (
+            <Button size="sm" variant="secondary" onClick={stopTyping}>
+              Stop typing
+            </Button>
+          )}
+          <Button
+            size="sm"
+            variant="secondary"
+            aria-pressed={scale}
+            onClick={() => setScale(!scale)}
+            data-testid="vnc-scale"
+          >
+            <Light on={scale} />
+            Scale to window
           </Button>
-        )}
-        <Button
-          size="sm"
-          variant="secondary"
-          aria-pressed={scale}
-          onClick={() => setScale(!scale)}
-          data-testid="vnc-scale"
-        >
-          <Light on={scale} />
-          Scale to window
-        </Button>
-        <Button
-          size="sm"
-          variant="secondary"
-          aria-pressed={fullscreen}
-          onClick={() => void toggleFullscreen()}
-          data-testid="vnc-fullscreen"
-        >
-          {fullscreen ? "Exit fullscreen" : "Fullscreen"}
-        </Button>
-        <Button
-          size="sm"
-          variant="secondary"
-          disabled={!canType}
-          onClick={() => sendCombo([KEY.ctrl, KEY.alt, { keysym: 0xffff, code: "Delete" }])}
-          data-testid="vnc-ctrl-alt-del"
-        >
-          Ctrl+Alt+Del
-        </Button>
-        <div ref={menuRef} className="relative">
+          <FullscreenButton fullscreen={fullscreen} onToggle={toggleFullscreen} testId="vnc-fullscreen" />
           <Button
             size="sm"
             variant="secondary"
             disabled={!canType}
-            aria-haspopup="menu"
-            aria-expanded={menuOpen}
-            aria-controls={menuId}
-            onClick={() => setMenuOpen(!menuOpen)}
-            data-testid="vnc-keys"
+            onClick={() => sendCombo([KEY.ctrl, KEY.alt, { keysym: 0xffff, code: "Delete" }])}
+            data-testid="vnc-ctrl-alt-del"
           >
-            Keys ▾
+            Ctrl+Alt+Del
           </Button>
-          {menuOpen && (
-            <div
-              id={menuId}
-              role="menu"
-              aria-label="Send keys"
-              className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+          <div ref={menuRef} className="relative">
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={!canType}
+              aria-haspopup="menu"
+              aria-expanded={menuOpen}
+              aria-controls={menuId}
+              onClick={() => setMenuOpen(!menuOpen)}
+              data-testid="vnc-keys"
             >
-              {COMBOS.map((c) => (
-                <button
-                  key={c.label}
-                  type="button"
-                  role="menuitem"
-                  className="block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100"
-                  onClick={() => sendCombo(c.keys)}
-                >
-                  {c.label}
-                </button>
-              ))}
-            </div>
-          )}
-        </div>
-        <Button
-          size="sm"
-          variant="secondary"
-          disabled={!canType || typing !== null}
-          onClick={() => setPasteOpen(true)}
-          data-testid="vnc-paste-open"
-        >
-          Paste text as keystrokes
-        </Button>
-        <Button
-          size="sm"
-          variant="secondary"
-          aria-pressed={viewOnly || forcedViewOnly}
-          disabled={forcedViewOnly}
-          title={forcedViewOnly ? "This console was opened view-only." : "Watch without sending keys or mouse"}
-          onClick={() => setViewOnly(!viewOnly)}
-          data-testid="vnc-view-only"
-        >
-          <Light on={viewOnly || forcedViewOnly} />
-          View only
-        </Button>
-        <Button size="sm" variant="secondary" onClick={reconnect} data-testid="console-reconnect">
-          Reconnect
-        </Button>
-      </div>
+              Keys ▾
+            </Button>
+            {menuOpen && (
+              <div
+                id={menuId}
+                role="menu"
+                aria-label="Send keys"
+                className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg"
+              >
+                {COMBOS.map((c) => (
+                  <button
+                    key={c.label}
+                    type="button"
+                    role="menuitem"
+                    className="block w-full px-3 py-1.5 text-left text-sm hover:bg-slate-100 focus:bg-slate-100"
+                    onClick={() => sendCombo(c.keys)}
+                  >
+                    {c.label}
+                  </button>
+                ))}
+              </div>
+            )}
+          </div>
+          <Button
+            size="sm"
+            variant="secondary"
+            disabled={!canType || typing !== null}
+            onClick={() => setPasteOpen(true)}
+            data-testid="vnc-paste-open"
+          >
+            Paste text as keystrokes
+          </Button>
+          <Button
+            size="sm"
+            variant="secondary"
+            aria-pressed={viewOnly || forcedViewOnly}
+            disabled={forcedViewOnly}
+            title={forcedViewOnly ? "This console was opened view-only." : "Watch without sending keys or mouse"}
+            onClick={() => setViewOnly(!viewOnly)}
+            data-testid="vnc-view-only"
+          >
+            <Light on={viewOnly || forcedViewOnly} />
+            View only
+          </Button>
+          <ReconnectButton onClick={reconnect} />
+        </>
+      }
+    >
       <div className="relative min-h-0 flex-1">
         <div
           ref={screenRef}
@@ -328,17 +284,7 @@ export function VncConsole({
           data-testid="vnc-screen"
           data-connected={connected || undefined}
         />
-        {conn.phase === "closed" && (
-          <div
-            className="absolute inset-0 flex flex-col items-center justify-center gap-3 bg-slate-900/85 p-6 text-center text-slate-100"
-            data-testid="vnc-closed"
-          >
-            <p className="max-w-md text-sm">{conn.message}</p>
-            <Button size="sm" onClick={reconnect}>
-              Reconnect
-            </Button>
-          </div>
-        )}
+        <ClosedOverlay conn={conn} onReconnect={reconnect} testId="vnc-closed" />
       </div>
 
       <Dialog
@@ -372,6 +318,6 @@ export function VncConsole({
           />
         </label>
       </Dialog>
-    </div>
+    </ConsoleFrame>
   );
 }
