@@ -5,7 +5,13 @@ import { describe, expect, it } from "vitest";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
 
 type Attention = {
-  hosts: { total: number; online: number; offline: number };
+  hosts: {
+    total: number;
+    online: number;
+    degraded: number;
+    offline: number;
+    items: { name: string; status: string; draining: boolean }[];
+  };
   runningMachines: number;
   failedJobs: number;
   pendingRequests: number;
@@ -46,6 +52,19 @@ describe("admin dashboard cards", () => {
       await db.host.create({
         data: { ...spec, name: `dash-online-${run}`, status: "ONLINE", cordoned: true, draining: true },
       }),
+      // software emulation: its probe keeps it DEGRADED
+      await db.host.create({
+        data: {
+          ...spec,
+          kind: "LIBVIRT",
+          uri: "qemu:///system",
+          virtType: "qemu",
+          name: `dash-degraded-${run}`,
+          status: "DEGRADED",
+          cordoned: true,
+          draining: true,
+        },
+      }),
     ];
     await db.machine.create({ data: { name: `dash-running-${run}`, ownerId: user.id, state: "RUNNING" } });
     await db.machine.create({ data: { name: `dash-stopped-${run}`, ownerId: user.id, state: "STOPPED" } });
@@ -68,9 +87,19 @@ describe("admin dashboard cards", () => {
     } finally {
       await db.host.deleteMany({ where: { id: { in: hosts.map((h) => h.id) } } });
     }
-    expect(after.hosts.total - before.hosts.total).toBe(2);
+    expect(after.hosts.total - before.hosts.total).toBe(3);
     expect(after.hosts.offline - before.hosts.offline).toBe(1);
-    expect(after.hosts.online - before.hosts.online).toBe(1);
+    expect(after.hosts.online - before.hosts.online).toBe(2); // degraded hosts take machines too
+    expect(after.hosts.degraded - before.hosts.degraded).toBe(1);
+    // the list shows each with its status, the ones needing a look first
+    const mine = after.hosts.items.filter((h) => h.name.endsWith(run));
+    expect(mine.map((h) => [h.name, h.status, h.draining])).toEqual([
+      [`dash-offline-${run}`, "OFFLINE", true],
+      [`dash-degraded-${run}`, "DEGRADED", true],
+      [`dash-online-${run}`, "ONLINE", true],
+    ]);
+    const ranks = after.hosts.items.map((h) => ["OFFLINE", "DEGRADED", "UNKNOWN", "ONLINE"].indexOf(h.status));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(after.runningMachines - before.runningMachines).toBe(1);
     expect(after.failedJobs - before.failedJobs).toBe(2);
     expect(after.pendingRequests - before.pendingRequests).toBe(1);

@@ -35,7 +35,24 @@ export const ZDashboard = z.discriminatedUnion("role", [
     ),
     /** What needs an admin's eye, each card linking to its page. */
     attention: z.object({
-      hosts: z.object({ total: z.number(), online: z.number(), offline: z.number() }),
+      hosts: z.object({
+        total: z.number(),
+        /** ONLINE and DEGRADED (both take machines). */
+        online: z.number(),
+        degraded: z.number(),
+        offline: z.number(),
+        /** Up to 20 hosts, offline and degraded first, each linking to the hosts page. */
+        items: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            status: z.enum(["UNKNOWN", "ONLINE", "DEGRADED", "OFFLINE"]),
+            statusDetail: z.string().nullable(),
+            cordoned: z.boolean(),
+            draining: z.boolean(),
+          }),
+        ),
+      }),
       runningMachines: z.number(),
       /** Jobs that ended FAILED or PARTIAL in the last FAILED_JOB_DAYS days. */
       failedJobs: z.number(),

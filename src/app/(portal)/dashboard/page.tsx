@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { HostStatusList } from "@/components/dashboard/host-status-list";
 import { EmptyState } from "@/components/empty-state";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { FAILED_JOB_DAYS, getDashboard } from "@/server/dashboard/get-dashboard";
@@ -46,8 +47,17 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 detail:
                   data.attention.hosts.total === 0
                     ? "None yet: add one"
-                    : `${data.attention.hosts.online} online${data.attention.hosts.offline ? ` · ${data.attention.hosts.offline} offline` : ""}`,
-                warn: data.attention.hosts.total === 0 || data.attention.hosts.offline > 0,
+                    : [
+                        `${data.attention.hosts.online} online`,
+                        data.attention.hosts.degraded ? `${data.attention.hosts.degraded} degraded` : "",
+                        data.attention.hosts.offline ? `${data.attention.hosts.offline} offline` : "",
+                      ]
+                        .filter(Boolean)
+                        .join(" · "),
+                warn:
+                  data.attention.hosts.total === 0 ||
+                  data.attention.hosts.offline > 0 ||
+                  data.attention.hosts.degraded > 0,
               },
               {
                 key: "running",
@@ -88,6 +98,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
               </Link>
             ))}
           </section>
+          <HostStatusList hosts={data.attention.hosts} />
           <div className="grid gap-6 lg:grid-cols-2">
             <section className="rounded-lg border border-slate-200 bg-white p-4">
               <div className="mb-3 flex items-center justify-between">
