@@ -2,6 +2,7 @@
 // quotes doubled), safe to open in a spreadsheet (a cell starting with = + - @, tab or CR is prefixed with a single
 // quote so it is never evaluated as a formula), streamed in batches so 50,000 rows never sit in one string.
 import { csvLine } from "@/lib/csv";
+import { logger } from "@/server/log";
 import { type AuditRow, auditRowBatches } from "./list-audit-events";
 import { AUDIT_EXPORT_MAX_ROWS, type TAuditFilters } from "./routes";
 
@@ -58,7 +59,7 @@ export function auditCsvStream(
         }
         controller.enqueue(encoder.encode(next.value.map(auditCsvLine).join("")));
       } catch (error) {
-        console.error("[audit] CSV export failed", error);
+        logger().error({ err: error }, "[audit] CSV export failed");
         controller.error(error);
       }
     },

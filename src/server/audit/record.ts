@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { env } from "@/env";
 import type { Actor } from "@/server/auth/actor";
 import { db } from "@/server/db/client";
+import { logger } from "@/server/log";
 
 export type AuditInput = {
   actor?: Pick<Actor, "id" | "email"> | null;
@@ -29,7 +30,7 @@ function appendLine(line: string): Promise<void> {
       await mkdir(join(file, ".."), { recursive: true });
       await appendFile(file, `${line}\n`, { mode: 0o640 });
     })
-    .catch((error) => console.error("[audit] could not append to", file, error));
+    .catch((error) => logger().error({ err: error, file }, "[audit] could not append to the audit log"));
   globalForAudit.__labAuditQueue = next;
   return next;
 }

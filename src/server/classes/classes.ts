@@ -9,6 +9,7 @@ import { classRole, mayUseTemplate, visibleClassesWhere } from "@/server/auth/pe
 import { db } from "@/server/db/client";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
+import { logger } from "@/server/log";
 import { machineAction } from "@/server/machines/actions";
 import { reserveMachines } from "@/server/machines/provision";
 import { classInclude, loadClassFor, publishClass } from "./access";
@@ -110,7 +111,9 @@ export async function updateClass(ctx: Ctx, id: string, input: TUpdateClass): Pr
   });
   publishClass(updated, "class.updated");
   if ((input.poolSize ?? 0) > cls.poolSize)
-    await refillPool(id, actor.id).catch((error) => console.error(`[classes] pool refill for ${id} failed`, error));
+    await refillPool(id, actor.id).catch((error) =>
+      logger().error({ err: error, classId: id }, "[classes] pool refill failed"),
+    );
   return getClass(actor, id);
 }
 

@@ -15,6 +15,7 @@ import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError, conflict } from "@/server/http/app-error";
 import { getJob, type JobView, startJob } from "@/server/jobs/jobs";
+import { logger } from "@/server/log";
 import { loadMachine, machineRow, publishMachine } from "@/server/machines/machine-core";
 import { placeFor, reserveMachines } from "@/server/machines/provision";
 import type { TMachineRow } from "@/server/machines/routes";
@@ -158,7 +159,7 @@ export async function joinClass(
       publishClass(cls, "class.roster");
       if (result.fromPool)
         void refillPool(cls.id, cls.ownerId).catch((error) =>
-          console.error(`[classes] pool refill for ${cls.id} failed`, error),
+          logger().error({ err: error, classId: cls.id }, "[classes] pool refill failed"),
         );
       return answer(result.machineId, result.jobId, false);
     } catch (error) {

@@ -1,6 +1,7 @@
 // Class housekeeping: kept disks past their retention are removed (at start, then every 10 minutes); failed pool
 // machines whose automatic retry is due are retried.
 import { runDueAutoRetries } from "@/server/jobs/retry";
+import { logger } from "@/server/log";
 import { sweepKeptDisks } from "./publish";
 
 const globalForClasses = globalThis as unknown as {
@@ -13,7 +14,7 @@ export function startClassMaintenance(log: (line: string) => void): void {
   const tick = () =>
     sweepKeptDisks()
       .then((n) => n && log(`✓ ${n} kept disk(s) past their retention removed`))
-      .catch((error) => console.error("[classes] kept-disk sweep failed", error));
+      .catch((error) => logger().error({ err: error }, "[classes] kept-disk sweep failed"));
   void tick();
   globalForClasses.__labClassTimer = setInterval(tick, 10 * 60_000);
   globalForClasses.__labClassTimer.unref();
@@ -21,7 +22,7 @@ export function startClassMaintenance(log: (line: string) => void): void {
   const retries = () =>
     runDueAutoRetries()
       .then((n) => n && log(`↻ ${n} failed pool machine(s) retried`))
-      .catch((error) => console.error("[classes] automatic retry failed", error));
+      .catch((error) => logger().error({ err: error }, "[classes] automatic retry failed"));
   globalForClasses.__labRetryTimer = setInterval(retries, 15_000);
   globalForClasses.__labRetryTimer.unref();
 }

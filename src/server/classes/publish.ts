@@ -16,6 +16,7 @@ import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/target";
 import { AppError, notFound } from "@/server/http/app-error";
 import { getJob, type JobHandler, type JobView, startJob } from "@/server/jobs/jobs";
+import { logger } from "@/server/log";
 import { classNetwork, inFlight, loadMachine, machineSpec, publishMachine } from "@/server/machines/machine-core";
 import { ensureClassNetwork, ensureTemplateOnHost } from "@/server/machines/provision";
 import { stoppedFields } from "@/server/machines/run-state";
@@ -301,7 +302,7 @@ export async function sweepKeptDisks(now = new Date()): Promise<number> {
       await removeKeptDisk(k);
       n++;
     } catch (error) {
-      console.error(`[classes] could not remove kept disk ${k.ref}`, error);
+      logger().error({ err: error, classId: k.classId, ref: k.ref }, "[classes] could not remove a kept disk");
     }
   }
   return n;
@@ -311,7 +312,9 @@ export async function sweepKeptDisks(now = new Date()): Promise<number> {
 export async function removeClassLeftovers(classId: string): Promise<void> {
   const kept = await db().keptDisk.findMany({ where: { classId, releasedAt: null } });
   for (const k of kept)
-    await removeKeptDisk(k).catch((error) => console.error(`[classes] could not remove kept disk ${k.ref}`, error));
+    await removeKeptDisk(k).catch((error) =>
+      logger().error({ err: error, classId, ref: k.ref }, "[classes] could not remove a kept disk"),
+    );
   const bases = await db().template.findMany({ where: { classId }, include: { hosts: { include: { host: true } } } });
   for (const t of bases) {
     if (await db().machine.count({ where: { templateId: t.id } })) continue;

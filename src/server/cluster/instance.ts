@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { env } from "@/env";
 import { db } from "@/server/db/client";
+import { logger } from "@/server/log";
 
 const LEASE_PREFIX = "instance:";
 type InstanceState = { id?: string; timer?: NodeJS.Timeout; beats?: Beat[] };
@@ -74,10 +75,9 @@ export async function startInstance(beats: Beat[]): Promise<void> {
     if (busy) return;
     busy = true;
     try {
-      await renew().catch((error) =>
-        console.error(`[instance] could not renew the instance lease: ${(error as Error).message}`),
-      );
-      for (const beat of s.beats ?? []) await beat().catch((error) => console.error("[instance] heartbeat", error));
+      await renew().catch((error) => logger().error({ err: error }, "[instance] could not renew the instance lease"));
+      for (const beat of s.beats ?? [])
+        await beat().catch((error) => logger().error({ err: error }, "[instance] heartbeat failed"));
     } finally {
       busy = false;
     }

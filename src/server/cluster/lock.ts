@@ -12,6 +12,7 @@ import { instanceId } from "@/server/cluster/instance";
 import { type Db, db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { AppError } from "@/server/http/app-error";
+import { logger } from "@/server/log";
 
 const globalForLocks = globalThis as unknown as { __labLocks?: Map<string, Promise<unknown>> };
 
@@ -99,10 +100,11 @@ export function withClusterLock<T>(name: string, fn: () => Promise<T>, options: 
       extendLease(db(), name, holder, ttlMs).then(
         (still) =>
           still ||
-          console.warn(
-            `[lock] lost the lease ${name} while working (the database was out of reach longer than the lease)`,
+          logger().warn(
+            { lease: name },
+            "[lock] lost the lease while working (the database was out of reach longer than the lease)",
           ),
-        (error) => console.warn(`[lock] could not extend the lease ${name}: ${(error as Error).message}`),
+        (error) => logger().warn({ err: error, lease: name }, "[lock] could not extend the lease"),
       );
     }, ttlMs / 3);
     heartbeat.unref();
@@ -111,7 +113,7 @@ export function withClusterLock<T>(name: string, fn: () => Promise<T>, options: 
     } finally {
       clearInterval(heartbeat);
       await releaseLease(db(), name, holder).catch((error) =>
-        console.warn(`[lock] could not release the lease ${name} (it runs out by itself): ${(error as Error).message}`),
+        logger().warn({ err: error, lease: name }, "[lock] could not release the lease (it runs out by itself)"),
       );
     }
   });

@@ -11,6 +11,7 @@ import pg from "pg";
 import { env, isPostgres } from "@/env";
 import { instanceId } from "@/server/cluster/instance";
 import { bus, type PortalEvent } from "@/server/events/bus";
+import { logger } from "@/server/log";
 
 export const RELAY_CHANNEL = "lab_portal_events";
 const PART_CHARS = 7000;
@@ -90,7 +91,7 @@ export async function startEventRelay(log: (line: string) => void = () => {}): P
       for (const part of encodeEvent(event, instanceId())) {
         client
           .query("SELECT pg_notify($1, $2)", [RELAY_CHANNEL, part])
-          .catch((error) => console.warn(`[events] could not relay ${event.type}: ${(error as Error).message}`));
+          .catch((error) => logger().warn({ err: error, event: event.type }, "[events] could not relay an event"));
       }
     },
   };
@@ -112,7 +113,7 @@ export async function startEventRelay(log: (line: string) => void = () => {}): P
       r.retry.unref();
     };
     client.on("error", (error) => {
-      console.warn(`[events] relay connection lost: ${error.message}`);
+      logger().warn({ err: error }, "[events] relay connection lost");
       again();
     });
     client.on("end", again);
@@ -122,7 +123,7 @@ export async function startEventRelay(log: (line: string) => void = () => {}): P
         const got = decodePart(msg.payload, r.pending);
         if (got && got.origin !== instanceId()) bus().emit("event", { ...got.event, relayed: true });
       } catch (error) {
-        console.warn(`[events] ignored a relayed message: ${(error as Error).message}`);
+        logger().warn({ err: error }, "[events] ignored a relayed message");
       }
     });
     try {
@@ -136,7 +137,7 @@ export async function startEventRelay(log: (line: string) => void = () => {}): P
       if (r.failures) log("✓ events: relay to other instances reconnected");
       r.failures = 0;
     } catch (error) {
-      console.warn(`[events] relay could not connect: ${(error as Error).message}`);
+      logger().warn({ err: error }, "[events] relay could not connect");
       again();
     }
   };

@@ -11,6 +11,7 @@ import type { Actor } from "@/server/auth/actor";
 import { instanceId, staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
+import { logger } from "@/server/log";
 import { countClosedConsole } from "@/server/metrics/record";
 
 export type OpenSession = {
@@ -251,12 +252,12 @@ function publishConsoleActivity(machineId: string, open: boolean): void {
         data: { machineId, classId: m.classId, open },
       });
     })
-    .catch((error) => console.error("[console] could not publish console activity", error));
+    .catch((error) => logger().error({ err: error }, "[console] could not publish console activity"));
 }
 
 /** A console opened or closed moves the machine's idle-shutdown deadline: its card hears it at once. */
 export function refreshTimers(machineId: string): void {
   void import("@/server/quotas/timers")
     .then((t) => t.publishTimers([machineId]))
-    .catch((error) => console.error("[console] could not publish timers", error));
+    .catch((error) => logger().error({ err: error, machineId }, "[console] could not publish timers"));
 }

@@ -5,10 +5,11 @@
 import { env } from "@/env";
 import type { Job, JobItem } from "@/generated/sqlite/client";
 import type { JobKind } from "@/lib/job-kinds";
+import { instanceId, liveInstances } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { notFound } from "@/server/http/app-error";
-import { instanceId, liveInstances } from "@/server/cluster/instance";
+import { addLogFields, logger, withLogFields } from "@/server/log";
 import { observeJob } from "@/server/metrics/record";
 import { mapLimit } from "@/server/providers/exec";
 
@@ -126,8 +127,9 @@ function publishJob(job: Pick<Job, "id" | "createdById" | "status" | "done" | "f
 export function startJob(jobId: string): void {
   if (running().has(jobId)) return;
   running().add(jobId);
-  void runJob(jobId)
-    .catch((error) => console.error(`[jobs] job ${jobId} crashed`, error))
+  // every line logged while the job runs (its handler's included) carries jobId and kind, and the request's ids
+  void withLogFields({ jobId }, () => runJob(jobId))
+    .catch((error) => logger().error({ err: error, jobId }, "[jobs] job crashed"))
     .finally(() => running().delete(jobId));
 }
 
@@ -138,6 +140,7 @@ async function runJob(jobId: string): Promise<void> {
     data: { status: "RUNNING", startedAt: new Date(), ownerPid: process.pid, ownerInstance: instanceId() },
     include: { items: true },
   });
+  addLogFields({ kind: job.kind });
   const handler = handlers().get(job.kind);
   if (!handler) {
     await db().job.update({
@@ -152,9 +155,10 @@ async function runJob(jobId: string): Promise<void> {
     await db().jobItem.update({ where: { id: item.id }, data: { status: "RUNNING", startedAt: new Date() } });
     let error: string | null = null;
     try {
-      await handler.run(item, job);
+      await withLogFields({ itemId: item.id, machineId: item.machineId ?? undefined }, () => handler.run(item, job));
     } catch (e) {
       error = (e as Error)?.message ?? String(e);
+      logger().warn({ err: e, itemId: item.id, machineId: item.machineId ?? undefined }, "[jobs] item failed");
     }
     await db().jobItem.update({
       where: { id: item.id },
@@ -187,7 +191,7 @@ async function runJob(jobId: string): Promise<void> {
     },
   });
   observeJob(job.kind, status, started);
-  await handler.finish?.(finished).catch((error) => console.error(`[jobs] finishing job ${jobId} failed`, error));
+  await handler.finish?.(finished).catch((error) => logger().error({ err: error }, "[jobs] finishing the job failed"));
   publishJob(finished);
 }
 

@@ -6,9 +6,10 @@
 import type { Job } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { instanceId } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { AppError, conflict } from "@/server/http/app-error";
-import { instanceId } from "@/server/cluster/instance";
+import { logger } from "@/server/log";
 import { getJobFor } from "@/server/machines/list";
 import { getJob, type JobView, jobHandler, jobPayload, startJob } from "./jobs";
 
@@ -45,7 +46,7 @@ export async function retryFailedItems(
   let retried = 0;
   for (const item of failed) {
     const ok = await handler.prepareRetry(item, job).catch((error) => {
-      console.warn(`[jobs] item ${item.id} of ${jobId} cannot be retried: ${(error as Error).message}`);
+      logger().warn({ err: error, jobId, itemId: item.id }, "[jobs] a failed item cannot be retried");
       return false;
     });
     if (!ok) continue;

@@ -11,6 +11,7 @@ import { db } from "@/server/db/client";
 import { setOrphans } from "@/server/hosts/orphans";
 import { probeHost } from "@/server/hosts/probe";
 import { hostTarget } from "@/server/hosts/target";
+import { logger } from "@/server/log";
 import { providerFor } from "@/server/providers";
 import { mapLimit } from "@/server/providers/exec";
 import type { ProviderState, Watcher } from "@/server/providers/types";
@@ -151,7 +152,7 @@ export function startReconciler(log: (line: string) => void = () => {}): void {
       if (busy) return;
       busy = true;
       void fn()
-        .catch((error) => console.error("[reconciler]", error))
+        .catch((error) => logger().error({ err: error, loop: name }, "[reconciler] pass failed"))
         .finally(() => {
           busy = false;
         });
@@ -162,7 +163,7 @@ export function startReconciler(log: (line: string) => void = () => {}): void {
   void probeAll()
     .then(() => sweepAll())
     .then((n) => log(`✓ reconciler: hosts probed, first sweep changed ${n} machine(s)`))
-    .catch((error) => console.error("[reconciler] first pass failed", error));
+    .catch((error) => logger().error({ err: error }, "[reconciler] first pass failed"));
   loop(probeAll, env().HOST_PROBE_SECONDS);
   loop(sweepAll, env().RECONCILE_SECONDS);
 }

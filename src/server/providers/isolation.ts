@@ -11,6 +11,7 @@
 import { existsSync } from "node:fs";
 import Docker from "dockerode";
 import { serialRebuild } from "@/server/jobs/serial-rebuild";
+import { logger } from "@/server/log";
 import { CommandError, run } from "./exec";
 import type { HostTarget } from "./types";
 
@@ -153,8 +154,9 @@ async function gather(): Promise<IsolationInput> {
       for (const b of await source()) dockerBridges.add(b);
     } catch (error) {
       // a stopped daemon runs no containers; its networks come back into the table when it is reached again
-      console.warn(
-        `[isolation] cannot list the networks of ${key.slice("docker:".length)}: ${(error as Error).message}`,
+      logger().warn(
+        { err: error, endpoint: key.slice("docker:".length) },
+        "[isolation] cannot list the Docker networks",
       );
     }
   }
@@ -181,7 +183,7 @@ async function applyRecordingErrors(): Promise<void> {
     s.lastError = null;
   } catch (error) {
     s.lastError = (error as Error).message;
-    console.error(`[isolation] ${s.lastError}`);
+    logger().error({ err: error }, "[isolation] could not apply the class network firewall");
   }
 }
 

@@ -9,6 +9,7 @@
 import { env } from "@/env";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
+import { logger } from "@/server/log";
 import { systemMachineAction } from "@/server/machines/actions";
 import { countMeterRun } from "@/server/metrics/record";
 import { addUsage } from "./hours";
@@ -128,7 +129,7 @@ async function pass(machines: MeterMachine[]): Promise<void> {
   const stopped = new Set<string>();
   // one machine's failure (deleted meanwhile, a host error) does not hold up the others
   const each = async (m: MeterMachine, fn: () => Promise<unknown>) =>
-    fn().catch((error) => console.error(`[meter] machine ${m.id}:`, error));
+    fn().catch((error) => logger().error({ err: error, machineId: m.id }, "[meter] metering a machine failed"));
   for (const m of machines) {
     await each(m, async () => {
       if (await meterHours(m, now, hours)) stopped.add(m.id);
@@ -194,7 +195,7 @@ export function startMeter(log: (line: string) => void = () => {}): void {
     if (busy) return;
     busy = true;
     void meterTick()
-      .catch((error) => console.error("[meter]", error))
+      .catch((error) => logger().error({ err: error }, "[meter] pass failed"))
       .finally(() => {
         busy = false;
       });
@@ -213,7 +214,9 @@ export function startMeter(log: (line: string) => void = () => {}): void {
     queued.add(id);
     setTimeout(() => {
       queued.delete(id);
-      void meterMachine(id).catch((error) => console.error("[meter]", error));
+      void meterMachine(id).catch((error) =>
+        logger().error({ err: error, machineId: id }, "[meter] metering a machine failed"),
+      );
     }, 50).unref();
   };
   bus().on("event", listener);

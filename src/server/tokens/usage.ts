@@ -9,6 +9,7 @@
 // logged and dropped. On shutdown flushTokenUse() writes what is still counted.
 import { recordAudit } from "@/server/audit/record";
 import { db } from "@/server/db/client";
+import { logger } from "@/server/log";
 
 export const TOKEN_USE_WINDOW_MS = 60_000;
 /** Distinct "METHOD path" entries kept per window (the count still counts every request). */
@@ -128,7 +129,7 @@ export class TokenUseCoalescer {
       write = Promise.reject(error);
     }
     const tracked = write
-      .catch((error) => console.error(`[tokens] could not record the use of token ${event.tokenId}`, error))
+      .catch((error) => logger().error({ err: error, tokenId: event.tokenId }, "[tokens] could not record a token use"))
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
@@ -169,7 +170,7 @@ export function noteTokenUse(use: TokenUse): void {
   try {
     coalescer().record(use);
   } catch (error) {
-    console.error("[tokens] could not note a token use", error);
+    logger().error({ err: error }, "[tokens] could not note a token use");
   }
 }
 

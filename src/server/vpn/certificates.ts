@@ -5,12 +5,13 @@ import type { VpnCertificate } from "@/generated/sqlite/client";
 import { formatIp, inCidr, parseCidr, parseIp, tunnelLayout } from "@/lib/ipv4";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import { withClusterLock } from "@/server/cluster/lock";
 import { seal, unseal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { isUniqueViolation } from "@/server/db/errors";
 import { publish } from "@/server/events/bus";
 import { AppError, notFound } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/cluster/lock";
+import { logger } from "@/server/log";
 import { reachableAddresses } from "./access";
 import { clientProfile } from "./config";
 import { killClient } from "./management";
@@ -62,7 +63,7 @@ async function killSession(commonName: string): Promise<number> {
   try {
     return await killClient(paths.management(), commonName);
   } catch (error) {
-    console.warn(`[vpn] could not kill the session of ${commonName}: ${(error as Error).message}`);
+    logger().warn({ err: error, commonName }, "[vpn] could not end the VPN session");
     return 0;
   }
 }
