@@ -4,4 +4,4 @@ import { hostsRoutes } from "@/server/hosts/routes";
 import { withAuth } from "@/server/http/route";
 
 export const GET = withAuth(() => listHosts(), hostsRoutes.list);
-export const POST = withAuth(({ actor, body, ip }) => createHost({ actor, ip }, body), hostsRoutes.create);
+export const POST = withAuth(({ ctx, body }) => createHost(ctx, body), hostsRoutes.create);

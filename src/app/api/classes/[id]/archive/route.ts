@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => archiveClass({ actor, ip }, params.id, body.archived),
+  ({ ctx, params, body }) => archiveClass(ctx, params.id, body.archived),
   classesRoutes.archive,
 );

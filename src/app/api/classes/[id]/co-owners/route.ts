@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => addCoOwner({ actor, ip }, params.id, body.email),
+  ({ ctx, params, body }) => addCoOwner(ctx, params.id, body.email),
   classesRoutes.addCoOwner,
 );

@@ -2,7 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { startInstall } from "@/server/templates/install";
 import { templatesRoutes } from "@/server/templates/routes";
 
-export const POST = withAuth(
-  ({ actor, params, ip }) => startInstall({ actor, ip }, params.id),
-  templatesRoutes.install,
-);
+export const POST = withAuth(({ ctx, params }) => startInstall(ctx, params.id), templatesRoutes.install);

@@ -3,6 +3,6 @@ import { uploadTemplateIso } from "@/server/templates/install";
 import { templatesRoutes } from "@/server/templates/routes";
 
 export const PUT = withAuth(
-  ({ actor, params, req, ip }) => uploadTemplateIso({ actor, ip }, params.id, req),
+  ({ ctx, params, req }) => uploadTemplateIso(ctx, params.id, req),
   templatesRoutes.uploadIso,
 );

@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, ip }) => removeCoOwner({ actor, ip }, params.id, params.userId),
+  ({ ctx, params }) => removeCoOwner(ctx, params.id, params.userId),
   classesRoutes.removeCoOwner,
 );

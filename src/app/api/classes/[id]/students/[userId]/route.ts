@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, query, ip }) => removeStudent({ actor, ip }, params.id, params.userId, query.machine),
+  ({ ctx, params, query }) => removeStudent(ctx, params.id, params.userId, query.machine),
   classesRoutes.removeStudent,
 );

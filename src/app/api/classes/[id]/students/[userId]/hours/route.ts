@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => grantStudentHours({ actor, ip }, params.id, params.userId, body.hours),
+  ({ ctx, params, body }) => grantStudentHours(ctx, params.id, params.userId, body.hours),
   classesRoutes.grantHours,
 );
