@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/env";
 import { AppError } from "@/server/http/app-error";
 import { CLIENT_IP_HEADER } from "@/server/http/client-ip";
+import { logger } from "@/server/log";
 import { metricsRefusal } from "./access";
 import { parseAllowList } from "./allow-list";
 import { metricsRegistry } from "./registry";
@@ -49,7 +50,7 @@ export function serveMetrics(req: IncomingMessage, res: ServerResponse): boolean
     const text = await registry.metrics();
     send(res, 200, req.method === "HEAD" ? "" : text, { "Content-Type": registry.contentType });
   })().catch((error) => {
-    console.error("[metrics] scrape failed", error);
+    logger().error({ err: error }, "[metrics] scrape failed");
     if (!res.headersSent)
       refuse(res, new AppError("UNAVAILABLE", "The metrics could not be collected just now; try the scrape again."));
     else res.destroy();

@@ -10,6 +10,7 @@ import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { hostTarget } from "@/server/hosts/target";
 import { AppError, notFound } from "@/server/http/app-error";
+import { logger } from "@/server/log";
 import { providerFor } from "@/server/providers";
 import type { TTemplateRow } from "./routes";
 
@@ -109,7 +110,10 @@ export async function removeFromHosts(templateId: string) {
     await providerFor(hostTarget(c.host))
       .removeTemplate(c.volume)
       .catch((error) =>
-        console.warn(`[templates] could not remove ${c.volume} from ${c.host.name}:`, (error as Error).message),
+        logger().warn(
+          { err: error, templateId, hostId: c.hostId, volume: c.volume },
+          "[templates] could not remove a template image from a host",
+        ),
       );
     await db().templateHost.delete({ where: { templateId_hostId: { templateId, hostId: c.hostId } } });
   }
