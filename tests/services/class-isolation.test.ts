@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CAPABILITIES, DockerProvider } from "../../src/server/providers/docker/provider";
 import { applyIsolation, ISOLATION_TABLE, isolationError } from "../../src/server/providers/isolation";
 import { bridgeFor, LibvirtProvider } from "../../src/server/providers/libvirt/provider";
-import { type HostTarget, type MachineSpec, names } from "../../src/server/providers/types";
+import { type MachineSpec, names } from "../../src/server/providers/types";
 import {
   DOCKER_SOCKET,
   dockerTestImage,
@@ -21,6 +21,7 @@ import {
   requireAssets,
   virtType,
 } from "../support/assets";
+import { dockerHost, libvirtHost, waitUntil } from "../support/services";
 
 const RUN = Date.now().toString(36);
 const TEST_LABEL = "lab-portal.test";
@@ -94,21 +95,6 @@ function probeCommand(address: string, port: number): string[] {
 const probeFrom = async (ref: string, address: string, port: number) =>
   (await execOut(ref, probeCommand(address, port))).trim();
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 /** A TCP listener on the host, on every address (as the portal listens on :3000). */
 async function hostListener(): Promise<{ server: Server; port: number }> {
   const server = createServer((socket) => {
@@ -151,17 +137,7 @@ function stopListeners(): void {
 const tableExists = async () => (await sh("nft", ["list", "table", "inet", ISOLATION_TABLE])).code === 0;
 
 describe("Docker class networks: isolated from the host and from other classes", () => {
-  const host: HostTarget = {
-    id: "services-isolation",
-    name: "services-isolation",
-    kind: "DOCKER",
-    uri: `unix://${DOCKER_SOCKET}`,
-    virtType: "",
-    storagePool: "",
-    consoleAddress: "127.0.0.1",
-    publishAddress: "127.0.0.1",
-    tlsDir: null,
-  };
+  const host = dockerHost("services-isolation");
   const provider = new DockerProvider(host);
   const ids = { a1: `i${RUN}a1`, a2: `i${RUN}a2`, b1: `i${RUN}b1`, raw: `i${RUN}r` };
   const ref = (id: string) => names.domain(id);
@@ -220,7 +196,7 @@ describe("Docker class networks: isolated from the host and from other classes",
     }
     // sshd answers on the classmate's address (same class network) before the probes start
     const a2 = await addressOf(ids.a2);
-    await waitFor(
+    await waitUntil(
       "sshd in the classmate's container",
       async () => (await probeFrom(ref(ids.a1), a2, 22)) === "open",
       20_000,
@@ -293,17 +269,7 @@ describe("Docker class networks: isolated from the host and from other classes",
 });
 
 describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", () => {
-  const host: HostTarget = {
-    id: "services-isolation-libvirt",
-    name: "services-isolation-libvirt",
-    kind: "LIBVIRT",
-    uri: LIBVIRT_URI,
-    virtType: "qemu",
-    storagePool: "lab-portal-test",
-    consoleAddress: "127.0.0.1",
-    publishAddress: "127.0.0.1",
-    tlsDir: null,
-  };
+  const host = libvirtHost("services-isolation-libvirt", "lab-portal-test", "qemu");
   const provider = new LibvirtProvider(host);
   const nets = { a: `lp-iso-a-${RUN}`, b: `lp-iso-b-${RUN}` };
   // a network namespace plugged into each class bridge by a veth pair stands in for a guest's NIC
@@ -353,7 +319,7 @@ describe("libvirt class networks: a guest on the bridge reaches dnsmasq only", (
     for (const name of [ns.a2, ns.b]) {
       listenIn(name);
     }
-    await waitFor(
+    await waitUntil(
       "the classmate's listener",
       async () => (await probeNs(ns.a, a2.address, 2222)) === "open",
       10_000,
@@ -420,17 +386,7 @@ sys.exit(0 if b"__END__" in out else 3)
 
 describe("a real libvirt guest on an isolated class network", () => {
   const POOL = "lab-portal-test-iso";
-  const host: HostTarget = {
-    id: "services-isolation-guest",
-    name: "services-isolation-guest",
-    kind: "LIBVIRT",
-    uri: LIBVIRT_URI,
-    virtType: virtType(),
-    storagePool: POOL,
-    consoleAddress: "127.0.0.1",
-    publishAddress: "127.0.0.1",
-    tlsDir: null,
-  };
+  const host = libvirtHost("services-isolation-guest", POOL, virtType());
   const provider = new LibvirtProvider(host);
   const net = `lp-iso-g-${RUN}`;
   const other = `lp-iso-h-${RUN}`;
@@ -535,15 +491,15 @@ describe("a real libvirt guest on an isolated class network", () => {
       (await sh("bash", ["-c", `timeout 2 bash -c 'exec 3<>/dev/tcp/${address}/2222' && echo open`])).stdout.includes(
         "open",
       );
-    await waitFor(
+    await waitUntil(
       "the peers' listeners",
       async () => (await fromHost(peerSame)) && (await fromHost(peerOther)),
       20_000,
       300,
     );
     // booted (software emulation is slow) and leased an address by DHCP through the table's exception
-    await waitFor("the guest's DHCP lease", async () => (await provider.addresses(ref)).length > 0, 150_000, 2000);
-    await waitFor(
+    await waitUntil("the guest's DHCP lease", async () => (await provider.addresses(ref)).length > 0, 150_000, 2000);
+    await waitUntil(
       "the guest's shell",
       async () => (await inGuest('echo RE""ADY', 5).catch(() => "")).includes("READY"),
       60_000,
@@ -564,7 +520,7 @@ describe("a real libvirt guest on an isolated class network", () => {
     expect(await probeGuest(gateway, 53)).toBe("open");
     // reachable (the first try may wait for ARP on a freshly booted guest, so a few tries)
     expect(
-      await waitFor(
+      await waitUntil(
         "the classmate from inside the guest",
         async () => (await probeGuest(peerSame, 2222)) === "open",
         20_000,

@@ -5,8 +5,9 @@ import { Socket } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerProvider } from "../../src/server/providers/docker/provider";
-import { type HostTarget, type MachineSpec, names } from "../../src/server/providers/types";
+import { type MachineSpec, names } from "../../src/server/providers/types";
 import { DOCKER_SOCKET, requireAssets } from "../support/assets";
+import { dockerHost } from "../support/services";
 
 const IMAGE = process.env.LAB_DEMO_RDP_IMAGE ?? "labportal/demo-rdp:latest";
 const RUN = Date.now().toString(36);
@@ -15,17 +16,7 @@ const NETWORK = `lp-test-rdp-${RUN}`;
 const TEST_LABEL = "lab-portal.test";
 
 const docker = new Docker({ socketPath: DOCKER_SOCKET });
-const host: HostTarget = {
-  id: "services-docker-rdp",
-  name: "services-docker-rdp",
-  kind: "DOCKER",
-  uri: `unix://${DOCKER_SOCKET}`,
-  virtType: "",
-  storagePool: "",
-  consoleAddress: "127.0.0.1",
-  publishAddress: "127.0.0.1",
-  tlsDir: null,
-};
+const host = dockerHost("services-docker-rdp");
 
 const spec: MachineSpec = {
   machineId: MACHINE_ID,

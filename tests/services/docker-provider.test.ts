@@ -5,15 +5,9 @@ import { Socket } from "node:net";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerProvider, LABEL, MANAGED } from "../../src/server/providers/docker/provider";
-import {
-  type HostTarget,
-  type MachineProvider,
-  type MachineSpec,
-  names,
-  ProviderError,
-  type ProviderEvent,
-} from "../../src/server/providers/types";
+import { type MachineProvider, type MachineSpec, names, ProviderError } from "../../src/server/providers/types";
 import { DOCKER_SOCKET, dockerTestImage, requireAssets } from "../support/assets";
+import { dockerHost, providerWatch, waitUntil } from "../support/services";
 
 const RUN = Date.now().toString(36);
 const MACHINE_ID = `t${RUN}`;
@@ -26,17 +20,7 @@ const SSHD = ["/bin/sh", "-c", "mkdir -p /run/sshd && exec /usr/sbin/sshd -D -e"
 
 const docker = new Docker({ socketPath: DOCKER_SOCKET });
 
-const host: HostTarget = {
-  id: "services-docker",
-  name: "services-docker",
-  kind: "DOCKER",
-  uri: `unix://${DOCKER_SOCKET}`,
-  virtType: "",
-  storagePool: "",
-  consoleAddress: "127.0.0.1",
-  publishAddress: "127.0.0.1",
-  tlsDir: null,
-};
+const host = dockerHost("services-docker");
 
 function machineSpec(
   machineId: string,
@@ -65,21 +49,6 @@ function machineSpec(
   };
 }
 
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 /** Runs a command in a container through the Engine API and returns its exit code. */
 async function execIn(containerId: string, cmd: string[]): Promise<number> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
@@ -90,7 +59,7 @@ async function execIn(containerId: string, cmd: string[]): Promise<number> {
     stream.on("error", reject);
     stream.resume();
   });
-  const info = await waitFor(
+  const info = await waitUntil(
     "the exec to finish",
     async () => {
       const i = await exec.inspect();
@@ -160,23 +129,18 @@ async function cleanHost() {
 describe("DockerProvider on the real dockerd", () => {
   // Through the interface, as the portal's domain code uses it.
   const provider: MachineProvider = new DockerProvider(host);
-  const events: ProviderEvent[] = [];
-  const watchErrors: Error[] = [];
-  let watcher: { close(): void } | null = null;
+  const { events, start: startWatch, stop: stopWatch } = providerWatch(provider);
   let spec: MachineSpec;
   let containerId = "";
 
   beforeAll(async () => {
     await requireAssets("docker");
     await cleanHost();
-    watcher = provider.watch(
-      (event) => events.push(event),
-      (error) => watchErrors.push(error),
-    );
+    startWatch();
   });
 
   afterAll(async () => {
-    watcher?.close();
+    stopWatch();
     await cleanHost();
   });
 
@@ -299,7 +263,7 @@ describe("DockerProvider on the real dockerd", () => {
 
   it("watch reported running, then stopped, with the machine id", async () => {
     const mine = () => events.filter((e) => e.ref === REF);
-    await waitFor("the stopped event", async () => mine().some((e) => e.state === "stopped"), 10_000, 100);
+    await waitUntil("the stopped event", async () => mine().some((e) => e.state === "stopped"), 10_000, 100);
     const states = mine().map((e) => e.state);
     expect(states.indexOf("running")).toBeGreaterThanOrEqual(0);
     expect(states.lastIndexOf("stopped")).toBeGreaterThan(states.indexOf("running"));
@@ -328,7 +292,7 @@ describe("DockerProvider on the real dockerd", () => {
     await expect(docker.getContainer(containerId).inspect()).rejects.toMatchObject({ statusCode: 404 });
     await expect(provider.delete(REF, spec)).resolves.toBeUndefined();
     expect((await provider.inventory()).some((i) => i.ref === REF)).toBe(false);
-    await waitFor(
+    await waitUntil(
       "the missing event",
       async () => events.some((e) => e.ref === REF && e.state === "missing"),
       10_000,

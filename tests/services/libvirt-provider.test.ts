@@ -7,14 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LibvirtProvider } from "../../src/server/providers/libvirt/provider";
-import {
-  type HostTarget,
-  type MachineSpec,
-  names,
-  ProviderError,
-  type ProviderEvent,
-} from "../../src/server/providers/types";
+import { type MachineSpec, names, ProviderError } from "../../src/server/providers/types";
 import { guestImagePath, LIBVIRT_URI, requireAssets, virtType } from "../support/assets";
+import { libvirtHost, providerWatch, waitUntil } from "../support/services";
 
 const POOL = "lab-portal-test";
 const RUN = Date.now().toString(36);
@@ -50,21 +45,6 @@ async function must(out: Promise<Out>): Promise<string> {
   const r = await out;
   if (r.code !== 0) throw new Error(`command failed (${r.code}): ${r.stderr.trim()}`);
   return r.stdout;
-}
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  intervalMs = 500,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 function unescapeXml(text: string): string {
@@ -153,17 +133,7 @@ async function cleanHost() {
   await virsh("pool-undefine", POOL);
 }
 
-const host: HostTarget = {
-  id: "services-libvirt",
-  name: "services-libvirt",
-  kind: "LIBVIRT",
-  uri: LIBVIRT_URI,
-  virtType: virtType(),
-  storagePool: POOL,
-  consoleAddress: "127.0.0.1",
-  publishAddress: "127.0.0.1",
-  tlsDir: null,
-};
+const host = libvirtHost("services-libvirt", POOL, virtType());
 
 function machineSpec(machineId: string, baseVolume: string, extra: Partial<MachineSpec> = {}): MachineSpec {
   return {
@@ -191,9 +161,7 @@ function machineSpec(machineId: string, baseVolume: string, extra: Partial<Machi
 
 describe("LibvirtProvider on the real libvirtd", () => {
   const provider = new LibvirtProvider(host);
-  const events: ProviderEvent[] = [];
-  const watchErrors: Error[] = [];
-  let watcher: { close(): void } | null = null;
+  const { events, start: startWatch, stop: stopWatch } = providerWatch(provider);
   let baseVolume = "";
   let basePath = "";
   let baseHash = "";
@@ -203,14 +171,11 @@ describe("LibvirtProvider on the real libvirtd", () => {
   beforeAll(async () => {
     await requireAssets("libvirt");
     await cleanHost();
-    watcher = provider.watch(
-      (event) => events.push(event),
-      (error) => watchErrors.push(error),
-    );
+    startWatch();
   });
 
   afterAll(async () => {
-    watcher?.close();
+    stopWatch();
     await cleanHost();
   });
 
@@ -318,7 +283,7 @@ describe("LibvirtProvider on the real libvirtd", () => {
     const net = await must(virsh("net-dumpxml", "lab-portal"));
     const gateway = /<ip address='([\d.]+)'/.exec(net)?.[1] ?? "";
     const prefix = gateway.split(".").slice(0, 3).join(".");
-    const addresses = await waitFor(
+    const addresses = await waitUntil(
       "a DHCP lease",
       async () => {
         const a = await provider.addresses(REF);
@@ -349,7 +314,7 @@ describe("LibvirtProvider on the real libvirtd", () => {
 
   it("watch reported running, then stopped, for the test domain", async () => {
     const mine = () => events.filter((e) => e.ref === REF).map((e) => e.state);
-    await waitFor("the stopped event", async () => mine().includes("stopped"), 10_000, 200);
+    await waitUntil("the stopped event", async () => mine().includes("stopped"), 10_000, 200);
     const states = mine();
     expect(states.indexOf("running")).toBeGreaterThanOrEqual(0);
     expect(states.lastIndexOf("stopped")).toBeGreaterThan(states.indexOf("running"));
