@@ -8,6 +8,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
+import { bindField, CancelAndSubmit, FormError, setterOf } from "@/components/ui/form";
+import { ListTable } from "@/components/ui/table";
 import { api } from "@/lib/api";
 
 const ROLE_NAMES: Record<string, string> = { STUDENT: "Students", TEACHER: "Teachers", ADMIN: "Admins" };
@@ -57,6 +59,7 @@ export function PlansPanel({
   const [moveUsers, setMoveUsers] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const bind = bindField(form, fields, setterOf(setForm));
 
   function open(p: Plan | "new") {
     setEditing(p);
@@ -124,66 +127,50 @@ export function PlansPanel({
       </p>
       {error && <Alert tone="error">{error}</Alert>}
       {note && <Alert tone="success">{note}</Alert>}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="plans-table">
-          <caption className="sr-only">Plans</caption>
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Plan
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Default for
-              </th>
-              {LIMIT_KEYS.map((k) => (
-                <th key={k} scope="col" className="px-3 py-2">
-                  {LIMIT_LABELS[k].replace(" (MB)", "").replace(" (GB)", "")}
-                </th>
-              ))}
-              <th scope="col" className="px-3 py-2">
-                Users
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {plans.map((p) => (
-              <tr key={p.id} data-testid={`plan-row-${p.name}`}>
-                <td className="px-3 py-2 align-top">
-                  <div className="font-medium text-slate-900">{p.name}</div>
-                  {p.description && <div className="text-xs text-slate-500">{p.description}</div>}
-                </td>
-                <td className="px-3 py-2 align-top">{p.defaultFor ? ROLE_NAMES[p.defaultFor] : "—"}</td>
-                {LIMIT_KEYS.map((k) => (
-                  <td key={k} className="px-3 py-2 align-top tabular-nums">
-                    {show(k, p[k])}
-                  </td>
-                ))}
-                <td className="px-3 py-2 align-top tabular-nums">{p.userCount}</td>
-                <td className="px-3 py-2 text-right align-top whitespace-nowrap">
-                  <Button size="sm" variant="ghost" onClick={() => open(p)} aria-label={`Edit plan ${p.name}`}>
-                    Edit
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    onClick={() => {
-                      setDeleting(p);
-                      setMoveUsers(false);
-                      setDeleteError(null);
-                    }}
-                    aria-label={`Delete plan ${p.name}`}
-                  >
-                    Delete
-                  </Button>
-                </td>
-              </tr>
+      <ListTable
+        caption="Plans"
+        testId="plans-table"
+        columns={[
+          "Plan",
+          "Default for",
+          ...LIMIT_KEYS.map((k) => LIMIT_LABELS[k].replace(" (MB)", "").replace(" (GB)", "")),
+          "Users",
+          { label: "Actions", srOnly: true },
+        ]}
+      >
+        {plans.map((p) => (
+          <tr key={p.id} data-testid={`plan-row-${p.name}`}>
+            <td className="px-3 py-2 align-top">
+              <div className="font-medium text-slate-900">{p.name}</div>
+              {p.description && <div className="text-xs text-slate-500">{p.description}</div>}
+            </td>
+            <td className="px-3 py-2 align-top">{p.defaultFor ? ROLE_NAMES[p.defaultFor] : "—"}</td>
+            {LIMIT_KEYS.map((k) => (
+              <td key={k} className="px-3 py-2 align-top tabular-nums">
+                {show(k, p[k])}
+              </td>
             ))}
-          </tbody>
-        </table>
-      </div>
+            <td className="px-3 py-2 align-top tabular-nums">{p.userCount}</td>
+            <td className="px-3 py-2 text-right align-top whitespace-nowrap">
+              <Button size="sm" variant="ghost" onClick={() => open(p)} aria-label={`Edit plan ${p.name}`}>
+                Edit
+              </Button>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => {
+                  setDeleting(p);
+                  setMoveUsers(false);
+                  setDeleteError(null);
+                }}
+                aria-label={`Delete plan ${p.name}`}
+              >
+                Delete
+              </Button>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
 
       <Dialog
         open={editing !== null}
@@ -192,27 +179,12 @@ export function PlansPanel({
         testId="plan-dialog"
       >
         <form onSubmit={(e) => void save(e)} noValidate className="space-y-3">
-          <TextField
-            id="plan-name"
-            label="Name"
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.target.value })}
-            error={fields.name}
-            required
-          />
-          <TextField
-            id="plan-description"
-            label="Description"
-            value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
-            error={fields.description}
-          />
+          <TextField id="plan-name" label="Name" {...bind("name")} required />
+          <TextField id="plan-description" label="Description" {...bind("description")} />
           <SelectField
             id="plan-default"
             label="Default for"
-            value={form.defaultFor}
-            onChange={(e) => setForm({ ...form, defaultFor: e.target.value })}
-            error={fields.defaultFor}
+            {...bind("defaultFor")}
             hint="A role has one default plan; choosing it here takes it from the plan that had it."
           >
             <option value="">No role</option>
@@ -228,24 +200,15 @@ export function PlansPanel({
                 label={LIMIT_LABELS[k]}
                 inputMode="numeric"
                 placeholder="No limit"
-                value={form[k]}
-                onChange={(e) => setForm({ ...form, [k]: e.target.value })}
-                error={fields[k]}
+                {...bind(k)}
               />
             ))}
           </div>
-          {formError && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
-              {formError}
-            </p>
-          )}
+          <FormError error={formError} />
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setEditing(null)} disabled={saving}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={saving} data-testid="plan-save">
+            <CancelAndSubmit onCancel={() => setEditing(null)} pending={saving} testId="plan-save">
               Save plan
-            </Button>
+            </CancelAndSubmit>
           </div>
         </form>
       </Dialog>

@@ -20,6 +20,7 @@ import { Alert, RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { SearchField, SelectField, TextField } from "@/components/ui/field";
+import { bindField, CancelAndSubmit, FormError, setterOf } from "@/components/ui/form";
 import { Pager } from "@/components/ui/pager";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useDebounced } from "@/hooks/use-debounced";
@@ -32,6 +33,9 @@ import type { TQuotaUserDetail } from "@/server/quotas/routes";
 type Sort = "name" | "role" | "plan" | "machines" | "running" | "vcpus" | "memory" | "disk" | "hours";
 const ROLE_LABELS: Record<string, string> = { ADMIN: "Admin", TEACHER: "Teacher", STUDENT: "Student" };
 const PAGE_SIZE = 50;
+
+/** One usage column of a row: what (for the bar's accessible name), used, the limit, the text. */
+type UsageCell = [what: string, used: number, limit: number | null, text: string];
 
 type OverrideForm = Record<LimitKey, string> & { note: string; planId: string };
 
@@ -58,6 +62,10 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const bindLimits = bindField(form ?? ({} as OverrideForm), fields, (key, value) =>
+    setForm((old) => old && { ...old, [key]: value }),
+  );
+  const bindGrant = bindField(grant, fields, setterOf(setGrant));
   const debouncedQ = useDebounced(q, 300);
   // back to page 1 when the filter changes
   const [page, setPage] = usePage([debouncedQ, role, planId, sort, dir]);
@@ -238,54 +246,25 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                       {!r.ownPlanId && l.planId && <div className="text-xs text-slate-500">role default</div>}
                       {r.override && <div className="text-xs text-amber-800">override</div>}
                     </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.machines}
-                        limit={l.maxMachines}
-                        label={`Machines of ${r.email}`}
-                        text={ofLimit(u.machines, l.maxMachines)}
-                      />
-                    </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.running}
-                        limit={l.maxRunning}
-                        label={`Running machines of ${r.email}`}
-                        text={ofLimit(u.running, l.maxRunning)}
-                      />
-                    </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.vcpus}
-                        limit={l.maxVcpus}
-                        label={`vCPUs of ${r.email}`}
-                        text={ofLimit(u.vcpus, l.maxVcpus)}
-                      />
-                    </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.memoryMb}
-                        limit={l.maxMemoryMb}
-                        label={`Memory of ${r.email}`}
-                        text={ofLimit(u.memoryMb, l.maxMemoryMb, formatMb)}
-                      />
-                    </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.diskGb}
-                        limit={l.maxDiskGb}
-                        label={`Disk of ${r.email}`}
-                        text={ofLimit(u.diskGb, l.maxDiskGb, (n) => `${n} GB`)}
-                      />
-                    </td>
-                    <td className="px-3 py-2 align-top">
-                      <UsageBar
-                        used={u.hoursUsedSeconds}
-                        limit={r.hoursTotalSeconds}
-                        label={`Hours of ${r.email}`}
-                        text={`${hoursText(u.hoursUsedSeconds, r.hoursTotalSeconds)}${r.hoursLeftSeconds !== null ? ` · ${formatSeconds(r.hoursLeftSeconds)} left` : ""}`}
-                      />
-                    </td>
+                    {(
+                      [
+                        ["Machines", u.machines, l.maxMachines, ofLimit(u.machines, l.maxMachines)],
+                        ["Running machines", u.running, l.maxRunning, ofLimit(u.running, l.maxRunning)],
+                        ["vCPUs", u.vcpus, l.maxVcpus, ofLimit(u.vcpus, l.maxVcpus)],
+                        ["Memory", u.memoryMb, l.maxMemoryMb, ofLimit(u.memoryMb, l.maxMemoryMb, formatMb)],
+                        ["Disk", u.diskGb, l.maxDiskGb, ofLimit(u.diskGb, l.maxDiskGb, (n) => `${n} GB`)],
+                        [
+                          "Hours",
+                          u.hoursUsedSeconds,
+                          r.hoursTotalSeconds,
+                          `${hoursText(u.hoursUsedSeconds, r.hoursTotalSeconds)}${r.hoursLeftSeconds !== null ? ` · ${formatSeconds(r.hoursLeftSeconds)} left` : ""}`,
+                        ],
+                      ] satisfies UsageCell[]
+                    ).map(([what, used, limit, text]) => (
+                      <td key={what} className="px-3 py-2 align-top">
+                        <UsageBar used={used} limit={limit} label={`${what} of ${r.email}`} text={text} />
+                      </td>
+                    ))}
                     <td className="px-3 py-2 text-right align-top whitespace-nowrap">
                       <Button
                         size="sm"
@@ -341,9 +320,7 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
             <SelectField
               id="limits-plan"
               label="Plan"
-              value={form.planId}
-              onChange={(e) => setForm({ ...form, planId: e.target.value })}
-              error={fields.planId}
+              {...bindLimits("planId")}
               hint="“Role default” follows whichever plan is the default for their role."
             >
               <option value="">Role default</option>
@@ -363,8 +340,7 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
                   id={`limits-${k}`}
                   label={LIMIT_LABELS[k]}
                   placeholder="Plan's value"
-                  value={form[k]}
-                  onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+                  {...bindLimits(k)}
                   error={fields[`override.${k}`]}
                 />
               ))}
@@ -372,16 +348,11 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
             <TextField
               id="limits-note"
               label="Note"
-              value={form.note}
-              onChange={(e) => setForm({ ...form, note: e.target.value })}
+              {...bindLimits("note")}
               error={fields["override.note"]}
               placeholder="Why (shown to admins)"
             />
-            {dialogError && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
-                {dialogError}
-              </p>
-            )}
+            <FormError error={dialogError} />
           </>
         )}
       </Dialog>
@@ -392,25 +363,19 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
         onClose={() => setGranting(null)}
         testId="grant-dialog"
         footer={
-          <>
-            <Button variant="secondary" onClick={() => setGranting(null)} disabled={saving}>
-              Cancel
-            </Button>
-            <Button onClick={() => void saveGrant()} pending={saving} data-testid="grant-save">
-              Grant
-            </Button>
-          </>
+          <CancelAndSubmit
+            onCancel={() => setGranting(null)}
+            onSubmit={() => void saveGrant()}
+            pending={saving}
+            testId="grant-save"
+          >
+            Grant
+          </CancelAndSubmit>
         }
       >
         {granting && (
           <>
-            <SelectField
-              id="grant-class"
-              label="Budget"
-              value={grant.classId}
-              onChange={(e) => setGrant({ ...grant, classId: e.target.value })}
-              error={fields.classId}
-            >
+            <SelectField id="grant-class" label="Budget" {...bindGrant("classId")}>
               {granting.classes.map((c) => (
                 <option key={c.classId} value={c.classId}>
                   {c.className} — {hoursText(c.usedSeconds, c.totalSeconds)}
@@ -426,22 +391,10 @@ export function UsagePanel({ plans }: { plans: Plan[] }) {
               type="number"
               min={1}
               max={1000}
-              value={grant.hours}
-              onChange={(e) => setGrant({ ...grant, hours: e.target.value })}
-              error={fields.hours}
+              {...bindGrant("hours")}
             />
-            <TextField
-              id="grant-note"
-              label="Note (optional)"
-              value={grant.note}
-              onChange={(e) => setGrant({ ...grant, note: e.target.value })}
-              error={fields.note}
-            />
-            {dialogError && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-800">
-                {dialogError}
-              </p>
-            )}
+            <TextField id="grant-note" label="Note (optional)" {...bindGrant("note")} />
+            <FormError error={dialogError} />
           </>
         )}
       </Dialog>
