@@ -4,16 +4,14 @@
 // (the Proxmox portal's advertised < 100 ms) and the target (p95 ≤ 30 ms on SQLite), then, last, one JSON line.
 // Needs a production build (built automatically when .next/BUILD_ID is missing) and a running PostgreSQL
 // (scripts/setup-services.sh postgres). Only loopback traffic; every loop is bounded.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 import { hashPassword } from "../../src/server/auth/passwords";
 import { createDb } from "../../src/server/db/client";
 import { PortalClient } from "../../tests/support/client";
-import { type PortalProcess, ROOT, startPortal } from "../../tests/support/portal-process";
+import { type PortalProcess, startPortal } from "../../tests/support/portal-process";
+import { prepareBuild, removeSnapshot } from "./build-snapshot";
 
 const ANCHOR_MS = 100; // the Proxmox lab portal this replaces advertises < 100 ms from its database
 const TARGET_MS = 30; // issue target: dashboard p95 ≤ 30 ms on SQLite
@@ -66,70 +64,6 @@ async function inBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unknown>)
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const nextDir = join(ROOT, ".next");
-const buildLocked = () => existsSync(join(nextDir, "lock")) && !existsSync(join(nextDir, "BUILD_ID"));
-const buildId = () =>
-  existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null;
-
-/** Waits (bounded) for a `next build` someone else is running in this checkout to finish. */
-async function waitForOtherBuild(): Promise<void> {
-  const deadline = Date.now() + 5 * 60_000;
-  if (buildLocked()) log("another `next build` is running in this checkout; waiting for it (up to 5 min) …");
-  while (buildLocked()) {
-    if (Date.now() > deadline)
-      throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
-    await sleep(1_000);
-  }
-}
-
-/**
- * Makes sure a production build exists (running `next build` when .next/BUILD_ID is missing), then snapshots it
- * into its own .next-bench-<pid> folder (served through NEXT_DIST_DIR, which next.config.mjs honours), so a
- * rebuild of .next by someone else during the run cannot pull the files from under the benchmarked server.
- */
-async function prepareBuild(): Promise<string> {
-  await waitForOtherBuild();
-  if (!buildId()) {
-    log("No production build (.next/BUILD_ID is missing): running `npx next build` first …");
-    try {
-      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], {
-        cwd: ROOT,
-        stdio: ["ignore", "inherit", "inherit"],
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" },
-      });
-    } catch (error) {
-      throw new Error(
-        `\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:api.`,
-      );
-    }
-    if (!buildId())
-      throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
-  }
-  const name = `.next-bench-${process.pid}`;
-  const target = join(ROOT, name);
-  for (let attempt = 1; ; attempt++) {
-    const before = buildId();
-    rmSync(target, { recursive: true, force: true });
-    cpSync(nextDir, target, {
-      recursive: true,
-      verbatimSymlinks: true, // .next/node_modules holds relative links to ../../../node_modules; same depth here
-      filter: (src) => !["cache", "dev", "diagnostics", "trace", "lock"].includes(relative(nextDir, src)),
-    });
-    if (before && before === buildId() && !buildLocked() && existsSync(join(target, "BUILD_ID"))) break;
-    if (attempt >= 5)
-      throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
-    await waitForOtherBuild();
-  }
-  snapshotDir = target;
-  return name;
-}
-
-let snapshotDir: string | null = null;
-function removeSnapshot(): void {
-  if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
-  snapshotDir = null;
-}
-
 async function ensurePostgres(): Promise<void> {
   const base = process.env.TEST_PG_URL ?? "postgresql://labportal:labportal@127.0.0.1:5432/labportal";
   const client = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5_000 });
@@ -475,7 +409,7 @@ function printTable(results: KindResult[]): void {
 
 async function main(): Promise<void> {
   await ensurePostgres();
-  const distDir = await prepareBuild();
+  const distDir = await prepareBuild("npm run bench:api", log);
   log(
     `bench:api — ${COUNTS.users.toLocaleString("en-US")} users, ${COUNTS.classes} classes, ${COUNTS.machines.toLocaleString("en-US")} machines, ${COUNTS.auditEvents.toLocaleString("en-US")} audit events; ${DASHBOARD_N} dashboard requests per role, ${LOGIN_N} sign-ins`,
   );

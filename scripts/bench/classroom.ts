@@ -22,8 +22,6 @@
 // BENCH_CLASSROOM_JOB_TIMEOUT_S (900, class deploy / publish / delete jobs). The portal runs with the production
 // defaults for its background loops (30 s) and jobs (JOB_CONCURRENCY, default 4, passed through when set).
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { hashPassword } from "../../src/server/auth/passwords";
 import { createDb } from "../../src/server/db/client";
@@ -31,7 +29,8 @@ import { dockerTestImage } from "../../tests/support/assets";
 import { PortalClient } from "../../tests/support/client";
 import { removeMachinesOf } from "../../tests/support/host-cleanup";
 import { createContainerTemplate, ensureHosts } from "../../tests/support/machines";
-import { type PortalProcess, ROOT, startPortal, TEST_ADMIN } from "../../tests/support/portal-process";
+import { type PortalProcess, startPortal, TEST_ADMIN } from "../../tests/support/portal-process";
+import { prepareBuild, removeSnapshot } from "./build-snapshot";
 
 function knob(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -108,66 +107,6 @@ function stats(samples: number[]): Stats {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
   return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)!, mean };
-}
-
-// ── the production build (as in bench:api: built when missing, served from a private snapshot) ──────────────
-
-const nextDir = join(ROOT, ".next");
-const buildLocked = () => existsSync(join(nextDir, "lock")) && !existsSync(join(nextDir, "BUILD_ID"));
-const buildId = () =>
-  existsSync(join(nextDir, "BUILD_ID")) ? readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim() : null;
-let snapshotDir: string | null = null;
-
-async function waitForOtherBuild(): Promise<void> {
-  const deadline = Date.now() + 5 * 60_000;
-  if (buildLocked()) log("another `next build` is running in this checkout; waiting for it (up to 5 min) …");
-  while (buildLocked()) {
-    if (Date.now() > deadline)
-      throw new Error("a `next build` in this checkout did not finish within 5 minutes (.next/lock is still there).");
-    await sleep(1_000);
-  }
-}
-
-/** Builds when .next/BUILD_ID is missing, then copies .next to .next-bench-<pid> so a rebuild mid-run cannot break the server. */
-async function prepareBuild(): Promise<string> {
-  await waitForOtherBuild();
-  if (!buildId()) {
-    log("No production build (.next/BUILD_ID is missing): running `npx next build` first …");
-    try {
-      execFileSync(join(ROOT, "node_modules", ".bin", "next"), ["build"], {
-        cwd: ROOT,
-        stdio: ["ignore", "inherit", "inherit"],
-        env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: "" },
-      });
-    } catch (error) {
-      throw new Error(
-        `\`npx next build\` failed (${(error as Error).message}); fix the build, then rerun npm run bench:classroom.`,
-      );
-    }
-    if (!buildId())
-      throw new Error("`npx next build` finished but .next/BUILD_ID is still missing; run `npx next build` and rerun.");
-  }
-  const name = `.next-bench-${process.pid}`;
-  const target = join(ROOT, name);
-  for (let attempt = 1; ; attempt++) {
-    const before = buildId();
-    rmSync(target, { recursive: true, force: true });
-    snapshotDir = target;
-    cpSync(nextDir, target, {
-      recursive: true,
-      verbatimSymlinks: true, // .next/node_modules holds relative links to ../../../node_modules; same depth here
-      filter: (src) => !["cache", "dev", "diagnostics", "trace", "lock"].includes(relative(nextDir, src)),
-    });
-    if (before && before === buildId() && !buildLocked() && existsSync(join(target, "BUILD_ID"))) return name;
-    if (attempt >= 5)
-      throw new Error("could not take a consistent copy of .next (it kept changing); rerun when no build is running.");
-    await waitForOtherBuild();
-  }
-}
-
-function removeSnapshot(): void {
-  if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
-  snapshotDir = null;
 }
 
 function requireDocker(): void {
@@ -726,7 +665,7 @@ async function doCleanUp(): Promise<{ swept: string[]; errors: string[] }> {
 
 async function main(): Promise<void> {
   requireDocker();
-  const distDir = await prepareBuild();
+  const distDir = await prepareBuild("npm run bench:classroom", log);
   log(`bench:classroom — ${N} students, ${CONCURRENCY} joining at once, Docker template ${dockerTestImage()}`);
   process.env.TEST_DATABASE = "sqlite";
   // production cadence for the background loops (startPortal's test defaults poll every 2–5 s)
