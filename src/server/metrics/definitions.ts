@@ -16,126 +16,114 @@ const SLOW = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800];
 const DB = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5];
 
 export function defineMetrics(registry: Registry, prefix: string) {
-  const registers = [registry];
-  const name = (n: string) => `${prefix}${n}`;
+  const base = <L extends string>(name: string, help: string, labelNames: readonly L[]) => ({
+    name: `${prefix}${name}`,
+    help,
+    labelNames,
+    registers: [registry],
+  });
+  const counter = <L extends string>(name: string, help: string, labels: readonly L[] = []) =>
+    new Counter(base(name, help, labels));
+  const histogram = <L extends string>(name: string, help: string, labels: readonly L[], buckets: number[]) =>
+    new Histogram({ ...base(name, help, labels), buckets });
   const counted: ConsoleBytesCounted = new WeakMap();
+  const labels = { http: ["route", "method", "status"] as const, job: ["kind", "state"] as const };
+
   return {
-    httpRequests: new Counter({
-      name: name("http_requests_total"),
-      help: "API requests by route (the route contract's path), method and status",
-      labelNames: ["route", "method", "status"] as const,
-      registers,
-    }),
-    httpDuration: new Histogram({
-      name: name("http_request_duration_seconds"),
-      help: "API request latency by route, method and status",
-      labelNames: ["route", "method", "status"] as const,
-      buckets: FAST,
-      registers,
-    }),
+    httpRequests: counter(
+      "http_requests_total",
+      "API requests by route (the route contract's path), method and status",
+      labels.http,
+    ),
+    httpDuration: histogram(
+      "http_request_duration_seconds",
+      "API request latency by route, method and status",
+      labels.http,
+      FAST,
+    ),
     consolesOpen: new Gauge({
-      name: name("consoles_open"),
-      help: "WebSocket consoles open on this instance, by kind",
-      labelNames: ["kind"] as const,
-      registers,
+      ...base("consoles_open", "WebSocket consoles open on this instance, by kind", ["kind"] as const),
       collect() {
         collectConsolesOpen(this);
       },
     }),
     consoleBytes: new Counter({
-      name: name("console_bytes_total"),
-      help: "Bytes bridged by consoles on this instance: to_machine (from the browser) and to_browser",
-      labelNames: ["direction"] as const,
-      registers,
+      ...base(
+        "console_bytes_total",
+        "Bytes bridged by consoles on this instance: to_machine (from the browser) and to_browser",
+        ["direction"] as const,
+      ),
       collect() {
         collectConsoleBytes(this, counted);
       },
     }),
-    /** which part of each open console's bytes the counter already holds (scrape.ts, countClosedConsole) */
+    /** which part of each open console's bytes the counter already holds (scrape.ts, record.countClosedConsole) */
     consoleBytesCounted: counted,
-    consoleOpenDuration: new Histogram({
-      name: name("console_open_seconds"),
-      help: "Time from a console's WebSocket upgrade until its backend is bridged (or it failed), by kind",
-      labelNames: ["kind", "result"] as const,
-      buckets: FAST,
-      registers,
-    }),
-    jobs: new Counter({
-      name: name("jobs_total"),
-      help: "Jobs finished on this instance, by kind and final state",
-      labelNames: ["kind", "state"] as const,
-      registers,
-    }),
-    jobDuration: new Histogram({
-      name: name("job_duration_seconds"),
-      help: "Duration of jobs run on this instance, by kind and final state",
-      labelNames: ["kind", "state"] as const,
-      buckets: SLOW,
-      registers,
-    }),
+    consoleOpenDuration: histogram(
+      "console_open_seconds",
+      "Time from a console's WebSocket upgrade until its backend is bridged (or it failed), by kind",
+      ["kind", "result"] as const,
+      FAST,
+    ),
+    jobs: counter("jobs_total", "Jobs finished on this instance, by kind and final state", labels.job),
+    jobDuration: histogram(
+      "job_duration_seconds",
+      "Duration of jobs run on this instance, by kind and final state",
+      labels.job,
+      SLOW,
+    ),
     machines: new Gauge({
-      name: name("machines"),
-      help: "Machines by host and state (all instances: read from the database at scrape)",
-      labelNames: ["host", "state"] as const,
-      registers,
+      ...base("machines", "Machines by host and state (all instances: read from the database at scrape)", [
+        "host",
+        "state",
+      ] as const),
       async collect() {
         await collectMachineStates(this);
       },
     }),
-    machineActionDuration: new Histogram({
-      name: name("machine_action_duration_seconds"),
-      help: "Duration of machine actions on the host (start, stop, reboot, revert, delete), by host kind and result",
-      labelNames: ["action", "kind", "result"] as const,
-      buckets: SLOW,
-      registers,
-    }),
-    hostProbes: new Counter({
-      name: name("host_probes_total"),
-      help: "Host probes by host and result (online, degraded, offline)",
-      labelNames: ["host", "result"] as const,
-      registers,
-    }),
+    machineActionDuration: histogram(
+      "machine_action_duration_seconds",
+      "Duration of machine actions on the host (start, stop, reboot, revert, delete), by host kind and result",
+      ["action", "kind", "result"] as const,
+      SLOW,
+    ),
+    hostProbes: counter("host_probes_total", "Host probes by host and result (online, degraded, offline)", [
+      "host",
+      "result",
+    ] as const),
     hostFree: new Gauge({
-      name: name("host_free"),
-      help: "Free capacity per host (its registered capacity less what its machines are given): vcpus, memory_bytes, disk_bytes, machines",
-      labelNames: ["host", "resource"] as const,
-      registers,
+      ...base(
+        "host_free",
+        "Free capacity per host (its registered capacity less what its machines are given): vcpus, memory_bytes, disk_bytes, machines",
+        ["host", "resource"] as const,
+      ),
       async collect() {
         await collectHostFree(this);
       },
     }),
-    quotaRefusals: new Counter({
-      name: name("quota_refusals_total"),
-      help: "Actions refused by a quota, by the limit that refused (machines, running, vcpus, memoryMb, diskGb, hours)",
-      labelNames: ["reason"] as const,
-      registers,
-    }),
+    quotaRefusals: counter(
+      "quota_refusals_total",
+      "Actions refused by a quota, by the limit that refused (machines, running, vcpus, memoryMb, diskGb, hours)",
+      ["reason"] as const,
+    ),
     vpnClients: new Gauge({
-      name: name("vpn_clients_connected"),
-      help: "Lab VPN clients connected (OpenVPN management interface; 0 when the VPN is off)",
-      registers,
+      ...base("vpn_clients_connected", "Lab VPN clients connected (OpenVPN management interface; 0 when off)", []),
       async collect() {
         await collectVpnClients(this);
       },
     }),
-    meterRuns: new Counter({
-      name: name("meter_runs_total"),
-      help: "Hours-meter passes on this instance, by result (ok, error)",
-      labelNames: ["result"] as const,
-      registers,
-    }),
-    meterLastRun: new Gauge({
-      name: name("meter_last_run_timestamp_seconds"),
-      help: "When this instance's hours meter last finished a pass (Unix time)",
-      registers,
-    }),
-    dbQueryDuration: new Histogram({
-      name: name("db_query_duration_seconds"),
-      help: "Database query latency by Prisma operation",
-      labelNames: ["operation"] as const,
-      buckets: DB,
-      registers,
-    }),
+    meterRuns: counter("meter_runs_total", "Hours-meter passes on this instance, by result (ok, error)", [
+      "result",
+    ] as const),
+    meterLastRun: new Gauge(
+      base("meter_last_run_timestamp_seconds", "When this instance's hours meter last finished a pass (Unix time)", []),
+    ),
+    dbQueryDuration: histogram(
+      "db_query_duration_seconds",
+      "Database query latency by Prisma operation",
+      ["operation"] as const,
+      DB,
+    ),
   };
 }
 
