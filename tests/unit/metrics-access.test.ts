@@ -17,6 +17,9 @@ describe("metrics access", () => {
     for (const ip of ["11.0.0.1", "192.0.2.8", "fe80::1", "127.0.0.1", "", null, "not-an-ip"])
       expect(addressAllowed(list, ip)).toBe(false);
     expect(parseAllowList("10.0.0.0/33, 300.1.1.1, ::1/129, a/b, 10.0.0.0/8/1").errors).toHaveLength(5);
+    const none = parseAllowList("none");
+    expect(none.errors).toEqual([]);
+    expect(addressAllowed(none.list, "127.0.0.1")).toBe(false);
   });
 
   it("allows loopback only by default", () => {

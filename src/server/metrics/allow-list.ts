@@ -4,11 +4,15 @@ import { BlockList, isIP } from "node:net";
 
 export const DEFAULT_METRICS_ALLOW = "127.0.0.1/32, ::1/128";
 
-/** "10.0.0.0/8, ::1/128, 192.0.2.7" → a BlockList (a bare address is one host); errors name each bad entry. */
+/**
+ * "10.0.0.0/8, ::1/128, 192.0.2.7" → a BlockList (a bare address is one host); errors name each bad entry.
+ * "none" allows no address (only the scrape token then), e.g. behind a proxy that forwards /metrics.
+ */
 export function parseAllowList(text: string): { list: BlockList; errors: string[] } {
   const list = new BlockList();
   const errors: string[] = [];
   for (const entry of text.split(/[\s,]+/).filter(Boolean)) {
+    if (entry === "none") continue;
     const [address = "", bits, extra] = entry.split("/");
     const family = isIP(address);
     const max = family === 6 ? 128 : 32;
