@@ -60,6 +60,8 @@ export const ZEnv = z.object({
   RECONCILE_SECONDS: int(30, 2, 3600),
   // hours metering, hours warnings and idle shutdown run this often
   METER_SECONDS: int(30, 1, 3600),
+  // host and machine stats (CPU, memory, disk) are sampled this often while someone looks at them
+  STATS_SECONDS: int(15, 2, 3600),
   // each instance renews its liveness lease, marks its open consoles and carries out other instances' requests
   // to end them this often; after three beats without, its consoles are closed and its jobs taken over
   INSTANCE_HEARTBEAT_SECONDS: int(5, 1, 300),

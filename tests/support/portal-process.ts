@@ -100,6 +100,7 @@ export async function startPortal(
       HOST_PROBE_SECONDS: "5",
       RECONCILE_SECONDS: "2",
       METER_SECONDS: "2",
+      STATS_SECONDS: "2",
       INSTANCE_HEARTBEAT_SECONDS: "1",
       MACHINE_STOP_TIMEOUT_SECONDS: "20",
       ADMIN_EMAIL: TEST_ADMIN.email,

@@ -3,6 +3,7 @@
 // The hosts: status, last error, used capacity as small bars, cordon/drain badges, orphans; and per host the
 // actions Probe now, Cordon/Uncordon, Drain, Edit and Delete. A table on wide screens, stacked cards on phones.
 import { type ReactNode, useState } from "react";
+import { HostStats } from "@/components/stats/host-stats";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -185,6 +186,11 @@ export function HostsTable({
                   <UsageBar label="Disk" used={h.used.diskGb} total={h.diskGb} format={(n) => `${n} GB`} />
                   <UsageBar label="Machines" used={h.used.machines} total={h.maxMachines} />
                 </div>
+                {h.status !== "OFFLINE" && (
+                  <div className="mt-3">
+                    <HostStats hostId={h.id} />
+                  </div>
+                )}
               </td>
               <td className={`${TD} md:min-w-[14rem]`}>
                 <div className="flex flex-wrap gap-1.5">

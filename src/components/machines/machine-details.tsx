@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { WatchBanner } from "@/components/console/watch-banner";
+import { MachineStats } from "@/components/stats/machine-stats";
 import { Alert } from "@/components/ui/alert";
 import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachine } from "@/stores/machines-store";
@@ -95,6 +96,8 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
         {m.drift && <DriftBadge drift={m.drift} driftAt={m.driftAt} />}
         <PowerActions machine={m} size="md" consoles onDeleted={() => setDeletedHere(true)} />
       </section>
+
+      <MachineStats machineId={m.id} running={m.state === "RUNNING"} />
 
       <section aria-labelledby="machine-facts" className="rounded-lg border border-slate-200 bg-white p-4">
         <h2 id="machine-facts" className="mb-2 font-semibold">

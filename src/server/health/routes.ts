@@ -13,6 +13,19 @@ export const ZHealth = z.object({
   }),
 });
 
+const ZCheckName = z.string();
+export const ZReady = z.object({
+  status: z.enum(["ready", "not-ready"]),
+  /** Names of the checks that failed: database, hosts, or a background loop (meter, reconciler, …). */
+  failed: z.array(ZCheckName),
+  /** Names of the checks that pass with a warning (a DEGRADED host). */
+  warnings: z.array(ZCheckName),
+  /** Each check with its detail: admins only. */
+  checks: z.array(z.object({ name: ZCheckName, ok: z.boolean(), warning: z.boolean(), detail: z.string() })).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type TReady = z.infer<typeof ZReady>;
+
 export const healthRoutes = {
   get: defineRoute({
     method: "GET",
@@ -21,5 +34,13 @@ export const healthRoutes = {
     tag: "System",
     access: "public",
     response: ZHealth,
+  }),
+  ready: defineRoute({
+    method: "GET",
+    path: "/api/health/ready",
+    summary: "Readiness: database, hosts probed and not offline, background loops running (200 or 503)",
+    tag: "System",
+    access: "public",
+    response: ZReady,
   }),
 };

@@ -12,6 +12,7 @@ import { machinesRoutes } from "@/server/machines/routes";
 import { meterRoutes } from "@/server/quotas/meter-routes";
 import { quotasRoutes } from "@/server/quotas/routes";
 import { rdpRoutes } from "@/server/rdp/routes";
+import { statsRoutes } from "@/server/stats/routes";
 import { templatesRoutes } from "@/server/templates/routes";
 import { tokensRoutes } from "@/server/tokens/routes";
 import { usersRoutes } from "@/server/users/routes";
@@ -34,6 +35,7 @@ export const ALL_ROUTE_GROUPS: Record<string, Record<string, RouteSpec>> = {
   labTimers: meterRoutes,
   vpn: vpnRoutes,
   rdp: rdpRoutes,
+  stats: statsRoutes,
   docs: docsRoutes,
 };
 

@@ -8,6 +8,7 @@ import type { Host } from "@/generated/sqlite/client";
 import { isBusy } from "@/lib/machine-states";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
+import { loopRan, loopStarted, loopStopped } from "@/server/health/loops";
 import { setOrphans } from "@/server/hosts/orphans";
 import { probeHost } from "@/server/hosts/probe";
 import { hostTarget } from "@/server/hosts/target";
@@ -146,12 +147,14 @@ export function startReconciler(log: (line: string) => void = () => {}): void {
     await mapLimit(hosts, 4, (h) => probeHost(h.id).catch(() => undefined));
     await syncWatchers(r);
   };
-  const loop = (fn: () => Promise<unknown>, seconds: number) => {
+  const loop = (name: string, fn: () => Promise<unknown>, seconds: number) => {
     let busy = false;
+    loopStarted(name, seconds);
     const t = setInterval(() => {
       if (busy) return;
       busy = true;
       void fn()
+        .then(() => loopRan(name))
         .catch((error) => logger().error({ err: error, loop: name }, "[reconciler] pass failed"))
         .finally(() => {
           busy = false;
@@ -164,8 +167,8 @@ export function startReconciler(log: (line: string) => void = () => {}): void {
     .then(() => sweepAll())
     .then((n) => log(`✓ reconciler: hosts probed, first sweep changed ${n} machine(s)`))
     .catch((error) => logger().error({ err: error }, "[reconciler] first pass failed"));
-  loop(probeAll, env().HOST_PROBE_SECONDS);
-  loop(sweepAll, env().RECONCILE_SECONDS);
+  loop("host-probes", probeAll, env().HOST_PROBE_SECONDS);
+  loop("reconciler", sweepAll, env().RECONCILE_SECONDS);
 }
 
 export function stopReconciler(): void {
@@ -173,5 +176,7 @@ export function stopReconciler(): void {
   if (!r) return;
   for (const t of r.timers) clearInterval(t);
   for (const w of r.watchers.values()) w.watcher.close();
+  loopStopped("host-probes");
+  loopStopped("reconciler");
   globalForReconciler.__labReconciler = undefined;
 }

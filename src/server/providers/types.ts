@@ -84,7 +84,27 @@ export type TerminalTarget =
   | { kind: "ssh"; host: string; port: number; user: string | null }
   | { kind: "exec"; containerId: string; shell: string };
 
-export type MachineStats = { cpuSeconds: number | null; memoryBytes: number | null; memoryLimitBytes: number | null };
+/** One reading of a machine; counters are cumulative (the sampler, src/server/stats, makes rates of them). */
+export type MachineStats = {
+  cpuSeconds: number | null;
+  memoryBytes: number | null;
+  memoryLimitBytes: number | null;
+  /** Bytes the machine's disk takes on the host (libvirt: allocation of its volumes; Docker: null). */
+  diskBytes?: number | null;
+  /** Bytes read and written by its disks so far. */
+  ioBytes?: number | null;
+};
+
+/** One reading of a host; `cpuSeconds` is the busy time of all its CPUs so far (null where the host cannot tell). */
+export type HostStats = {
+  cpuSeconds: number | null;
+  cpus: number | null;
+  memoryUsedBytes: number | null;
+  memoryTotalBytes: number | null;
+  /** Free and total bytes where the portal keeps disks (libvirt: the storage pool; Docker: its data root). */
+  diskFreeBytes: number | null;
+  diskTotalBytes: number | null;
+};
 
 export type InventoryItem = { ref: string; machineId: string | null; state: ProviderState };
 
@@ -129,6 +149,8 @@ export interface MachineProvider {
   terminalTarget(ref: string, spec: MachineSpec, sshUser: string | null): Promise<TerminalTarget | null>;
   addresses(ref: string): Promise<string[]>;
   stats(ref: string): Promise<MachineStats>;
+  /** CPU, memory and disk of the host itself. */
+  hostStats(): Promise<HostStats>;
   /** Everything on the host that carries the portal's mark. */
   inventory(): Promise<InventoryItem[]>;
   /** Live state changes; reconnects by itself until closed. */

@@ -9,6 +9,7 @@
 import { env } from "@/env";
 import { db } from "@/server/db/client";
 import { bus, type PortalEvent, publish } from "@/server/events/bus";
+import { loopRan, loopStarted, loopStopped } from "@/server/health/loops";
 import { logger } from "@/server/log";
 import { systemMachineAction } from "@/server/machines/actions";
 import { countMeterRun } from "@/server/metrics/record";
@@ -195,6 +196,7 @@ export function startMeter(log: (line: string) => void = () => {}): void {
     if (busy) return;
     busy = true;
     void meterTick()
+      .then(() => loopRan("meter"))
       .catch((error) => logger().error({ err: error }, "[meter] pass failed"))
       .finally(() => {
         busy = false;
@@ -222,6 +224,7 @@ export function startMeter(log: (line: string) => void = () => {}): void {
   bus().on("event", listener);
   const timer = setInterval(tick, env().METER_SECONDS * 1000);
   timer.unref();
+  loopStarted("meter", env().METER_SECONDS);
   globalForMeter.__labMeter = { timer, listener, queued };
   tick();
   log(`✓ meter: lab hours and idle shutdown checked every ${env().METER_SECONDS} s`);
@@ -231,6 +234,7 @@ export function stopMeter(): void {
   const r = globalForMeter.__labMeter;
   if (!r) return;
   clearInterval(r.timer);
+  loopStopped("meter");
   bus().off("event", r.listener);
   globalForMeter.__labMeter = undefined;
 }

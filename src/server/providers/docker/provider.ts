@@ -15,11 +15,13 @@ import {
   REMOTE_WARNING,
   registerDockerSource,
 } from "../isolation";
+import { localMachineStats } from "../local-stats";
 import {
   type CapturedImage,
   type Created,
   type DisplayInfo,
   type HostProbe,
+  type HostStats,
   type HostTarget,
   type InventoryItem,
   type MachineProvider,
@@ -416,15 +418,40 @@ export class DockerProvider implements MachineProvider {
   }
 
   async stats(ref: string): Promise<MachineStats> {
-    const s = (await this.call(() => this.docker.getContainer(ref).stats({ stream: false }))) as unknown as {
+    // one-shot: no second reading to fill precpu (the sampler makes rates from its own readings)
+    const options = { stream: false, "one-shot": true } as { stream: false };
+    const s = (await this.call(() => this.docker.getContainer(ref).stats(options))) as unknown as {
       cpu_stats?: { cpu_usage?: { total_usage?: number } };
-      memory_stats?: { usage?: number; limit?: number };
+      memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+      blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
     };
     const cpu = s.cpu_stats?.cpu_usage?.total_usage;
+    const usage = s.memory_stats?.usage;
+    // like `docker stats`: the page cache the kernel can drop is not counted (cgroup v1 and v2 names)
+    const cache = s.memory_stats?.stats?.total_inactive_file ?? s.memory_stats?.stats?.inactive_file ?? 0;
+    const io = s.blkio_stats?.io_service_bytes_recursive ?? [];
     return {
       cpuSeconds: cpu === undefined ? null : cpu / 1e9,
-      memoryBytes: s.memory_stats?.usage ?? null,
+      memoryBytes: usage === undefined ? null : Math.max(0, usage - cache),
       memoryLimitBytes: s.memory_stats?.limit ?? null,
+      diskBytes: null,
+      ioBytes: io.filter((e) => /^(read|write)$/i.test(e.op)).reduce((n, e) => n + e.value, 0),
+    };
+  }
+
+  async hostStats(): Promise<HostStats> {
+    const info = await this.call(
+      () => this.docker.info() as Promise<{ NCPU: number; MemTotal: number; DockerRootDir?: string }>,
+    );
+    // only a daemon on this machine can be measured from here; a remote one tells its size only
+    const local = this.host.uri.startsWith("unix://") ? await localMachineStats(info.DockerRootDir ?? "/") : null;
+    return {
+      cpuSeconds: local?.cpuSeconds ?? null,
+      cpus: info.NCPU,
+      memoryUsedBytes: local?.memoryUsedBytes ?? null,
+      memoryTotalBytes: info.MemTotal,
+      diskFreeBytes: local?.diskFreeBytes ?? null,
+      diskTotalBytes: local?.diskTotalBytes ?? null,
     };
   }
 

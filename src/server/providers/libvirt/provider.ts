@@ -14,6 +14,7 @@ import {
   type DisplayInfo,
   displayPassword,
   type HostProbe,
+  type HostStats,
   type HostTarget,
   type InventoryItem,
   type MachineProvider,
@@ -416,11 +417,12 @@ export class LibvirtProvider implements MachineProvider {
   }
 
   async stats(ref: string): Promise<MachineStats> {
-    const out = await this.virsh.run(["domstats", ref, "--cpu-total", "--balloon"]);
+    const out = await this.virsh.run(["domstats", ref, "--cpu-total", "--balloon", "--block"]);
     const num = (key: string) => {
       const m = new RegExp(`${key.replace(/\./g, "\\.")}=(\\d+)`).exec(out);
       return m ? Number(m[1]) : null;
     };
+    const sum = (pattern: RegExp) => [...out.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
     const cpu = num("cpu.time");
     const rss = num("balloon.rss");
     const max = num("balloon.maximum");
@@ -428,6 +430,35 @@ export class LibvirtProvider implements MachineProvider {
       cpuSeconds: cpu === null ? null : cpu / 1e9,
       memoryBytes: rss === null ? null : rss * 1024,
       memoryLimitBytes: max === null ? null : max * 1024,
+      diskBytes: /block\.\d+\.allocation=/.test(out) ? sum(/block\.\d+\.allocation=(\d+)/g) : null,
+      ioBytes: /block\.\d+\.(rd|wr)\.bytes=/.test(out) ? sum(/block\.\d+\.(?:rd|wr)\.bytes=(\d+)/g) : null,
+    };
+  }
+
+  async hostStats(): Promise<HostStats> {
+    const [cpu, mem, pool, info] = await Promise.all([
+      this.virsh.run(["nodecpustats"], { timeoutMs: 15_000 }),
+      this.virsh.run(["nodememstats"], { timeoutMs: 15_000 }),
+      this.virsh.run(["pool-info", this.pool, "--bytes"], { timeoutMs: 15_000 }).catch(() => ""),
+      this.virsh.run(["nodeinfo"], { timeoutMs: 15_000 }),
+    ]);
+    const field = (text: string, name: string) => {
+      const m = new RegExp(`^\\s*${name}\\s*:\\s*(\\d+)`, "mi").exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    // nanoseconds of all CPUs since boot: busy is what was neither idle nor waiting for I/O
+    const busyNs = ["user", "system"].reduce((n, k) => n + (field(cpu, k) ?? 0), 0);
+    const kib = (name: string) => field(mem, name);
+    const total = kib("total");
+    const free = kib("free");
+    const available = free === null ? null : free + (kib("buffers") ?? 0) + (kib("cached") ?? 0);
+    return {
+      cpuSeconds: field(cpu, "user") === null ? null : busyNs / 1e9,
+      cpus: field(info, "CPU\\(s\\)"),
+      memoryUsedBytes: total === null || available === null ? null : (total - available) * 1024,
+      memoryTotalBytes: total === null ? null : total * 1024,
+      diskFreeBytes: field(pool, "Available"),
+      diskTotalBytes: field(pool, "Capacity"),
     };
   }
 
