@@ -1,6 +1,4 @@
-// Admin view of every API token: search by owner or token name/prefix, filter by owner and status, newest
-// first, one page at a time; revoke any.
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { revokeToken } from "./revoke";
 import type { TAdminTokenList, TAdminTokenRow, TListTokensQuery } from "./routes";
@@ -39,6 +37,6 @@ export async function listAllTokens(query: TListTokensQuery): Promise<TAdminToke
   return { items: rows.map(toAdminTokenRow), total, page: query.page, pageSize: query.pageSize };
 }
 
-export function revokeAnyToken(actor: Actor, id: string, ip: string | null): Promise<TAdminTokenRow> {
-  return revokeToken(actor, id, ip);
+export function revokeAnyToken(ctx: Ctx, id: string): Promise<TAdminTokenRow> {
+  return revokeToken(ctx, id);
 }

@@ -4,6 +4,7 @@
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
 import { newApiToken } from "@/server/auth/api-tokens";
+import type { Ctx } from "@/server/auth/ctx";
 import { mayHoldScope } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { AppError, conflict } from "@/server/http/app-error";
@@ -25,7 +26,8 @@ export async function listMyTokens(actor: Actor): Promise<TMyTokenList> {
   return { items: rows.map(toTokenRow) };
 }
 
-export async function createMyToken(actor: Actor, input: TCreateToken, ip: string | null): Promise<TCreatedToken> {
+export async function createMyToken(ctx: Ctx, input: TCreateToken): Promise<TCreatedToken> {
+  const { actor } = ctx;
   if (actor.via === "token") {
     throw new AppError(
       "FORBIDDEN",
@@ -54,16 +56,16 @@ export async function createMyToken(actor: Actor, input: TCreateToken, ip: strin
     select: tokenRowSelect,
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "token.create",
     target: { type: "token", id: row.id, name: row.name },
-    ip,
     details: { prefix, scopes: input.scopes, expiresAt: expiresAt.toISOString(), days: input.expiresInDays },
   });
   return { ...toTokenRow(row), token };
 }
 
-export async function revokeMyToken(actor: Actor, id: string, ip: string | null): Promise<TTokenRow> {
-  const { owner: _owner, ...row } = await revokeToken(actor, id, ip, { ownerId: actor.id });
+export async function revokeMyToken(ctx: Ctx, id: string): Promise<TTokenRow> {
+  const { actor } = ctx;
+  const { owner: _owner, ...row } = await revokeToken(ctx, id, { ownerId: actor.id });
   return row;
 }

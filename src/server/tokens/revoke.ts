@@ -3,7 +3,7 @@
 // re-reads the token (src/server/auth/actor.ts).
 import { ERRORS } from "@/lib/errors";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { kickSessions, TOKEN_REVOKED_REASON } from "@/server/console/sessions";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
@@ -11,12 +11,8 @@ import type { TAdminTokenRow } from "./routes";
 import { toAdminTokenRow, tokenOwnerSelect, tokenRowSelect } from "./token-row";
 
 /** Revokes token `id`; with `ownerId`, only a token of that user (anyone else's is "not found"). */
-export async function revokeToken(
-  actor: Actor,
-  id: string,
-  ip: string | null,
-  options: { ownerId?: string } = {},
-): Promise<TAdminTokenRow> {
+export async function revokeToken(ctx: Ctx, id: string, options: { ownerId?: string } = {}): Promise<TAdminTokenRow> {
+  const { actor } = ctx;
   const select = { ...tokenRowSelect, ...tokenOwnerSelect };
   const before = await db().apiToken.findUnique({ where: { id }, select: { ...select, userId: true } });
   if (!before || (options.ownerId !== undefined && before.userId !== options.ownerId)) throw notFound("This API token");
@@ -27,10 +23,9 @@ export async function revokeToken(
   if (claimed.count === 1) {
     const consolesClosed = await kickSessions({ tokenId: id }, TOKEN_REVOKED_REASON, ERRORS.CONSOLE_CLOSED.ws);
     await recordAudit({
-      actor,
+      ...ctx,
       action: "token.revoke",
       target: { type: "token", id, name: before.name },
-      ip,
       details: { prefix: before.prefix, owner: before.user.email, byAdmin: before.userId !== actor.id, consolesClosed },
     });
   }

@@ -4,6 +4,7 @@ import type { VpnCertificate } from "@/generated/sqlite/client";
 import { formatIp, parseIp, tunnelLayout } from "@/lib/ipv4";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
 import { AppError, invalid } from "@/server/http/app-error";
@@ -62,36 +63,37 @@ export async function myVpn(actor: Actor): Promise<TMyVpn> {
   };
 }
 
-const audit = (actor: Actor, ip: string | null) => ({ actor, ip });
-
-export async function createMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
-  await ensureCertificate(actor, audit(actor, ip));
+export async function createMine(ctx: Ctx): Promise<TMyVpn> {
+  const { actor } = ctx;
+  await ensureCertificate(actor, ctx);
   return myVpn(actor);
 }
 
-export async function revokeMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
+export async function revokeMine(ctx: Ctx): Promise<TMyVpn> {
+  const { actor } = ctx;
   const c = await activeCertOf(actor.id);
   if (!c) throw new AppError("NOT_FOUND", "You have no active VPN certificate to revoke.");
-  await revokeCertificate(c.id, "revoked by user", audit(actor, ip));
+  await revokeCertificate(c.id, "revoked by user", ctx);
   return myVpn(actor);
 }
 
-export async function rotateMine(actor: Actor, ip: string | null): Promise<TMyVpn> {
+export async function rotateMine(ctx: Ctx): Promise<TMyVpn> {
+  const { actor } = ctx;
   const c = await activeCertOf(actor.id);
   if (!c) throw new AppError("NOT_FOUND", "You have no active VPN certificate to renew. Create one instead.");
-  await rotateCertificate(c.id, audit(actor, ip));
+  await rotateCertificate(c.id, ctx);
   return myVpn(actor);
 }
 
-export async function profileResponse(actor: Actor, ip: string | null): Promise<Response> {
+export async function profileResponse(ctx: Ctx): Promise<Response> {
+  const { actor } = ctx;
   const { text, fileName, cert } = await profileFor(actor);
   // a profile for a server that does not run would not connect: say so instead of handing it out
   await assertServerRunning();
   await recordAudit({
-    actor,
+    ...ctx,
     action: "vpn.profile",
     target: { type: "user", id: actor.id, name: actor.email },
-    ip,
     details: { serial: cert.serial },
   });
   return new Response(text, {
@@ -188,16 +190,16 @@ export async function listCertificates(query: {
   };
 }
 
-export async function adminRevoke(actor: Actor, id: string, reason: string | undefined, ip: string | null) {
-  return revokeCertificate(id, reason ? `revoked by an admin: ${reason}` : "revoked by an admin", audit(actor, ip));
+export async function adminRevoke(ctx: Ctx, id: string, reason: string | undefined) {
+  return revokeCertificate(id, reason ? `revoked by an admin: ${reason}` : "revoked by an admin", ctx);
 }
 
-export async function adminRotate(actor: Actor, id: string, ip: string | null): Promise<TCertView> {
+export async function adminRotate(ctx: Ctx, id: string): Promise<TCertView> {
   const s = await getVpnSettings();
-  return certView(await rotateCertificate(id, audit(actor, ip)), s.renewDays);
+  return certView(await rotateCertificate(id, ctx), s.renewDays);
 }
 
-export async function saveSettings(actor: Actor, next: VpnSettings, ip: string | null): Promise<VpnSettings> {
+export async function saveSettings(ctx: Ctx, next: VpnSettings): Promise<VpnSettings> {
   const problems = settingsProblems(next);
   if (Object.keys(problems).length) throw invalid(problems);
   // this machine must be able to run it (programs, tun, netns, nftables): refused with the fix, never a green "Saved"
@@ -233,17 +235,16 @@ export async function saveSettings(actor: Actor, next: VpnSettings, ip: string |
     (k) => JSON.stringify(next[k as keyof VpnSettings]) !== JSON.stringify(before[k as keyof VpnSettings]),
   );
   await recordAudit({
-    actor,
+    ...ctx,
     action: "vpn.settings",
     target: { type: "settings", id: "vpn", name: "VPN" },
-    ip,
     details: { changed },
   });
   publish({ type: "vpn.settings", audience: { roles: ["ADMIN"] }, data: { changed } });
   return next;
 }
 
-export async function rebuildFirewall(actor: Actor, ip: string | null) {
+export async function rebuildFirewall(ctx: Ctx) {
   const s = await getVpnSettings();
   if (!s.enabled)
     throw new AppError("FEATURE_OFF", "The lab VPN is turned off; an admin can turn it on in Admin → VPN.");
@@ -266,10 +267,9 @@ export async function rebuildFirewall(actor: Actor, ip: string | null) {
     }
   }
   await recordAudit({
-    actor,
+    ...ctx,
     action: "vpn.firewall",
     target: { type: "settings", id: "vpn", name: "VPN firewall" },
-    ip,
     details: result,
   });
   return result;

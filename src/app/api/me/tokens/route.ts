@@ -3,4 +3,4 @@ import { createMyToken, listMyTokens } from "@/server/tokens/my-tokens";
 import { tokensRoutes } from "@/server/tokens/routes";
 
 export const GET = withAuth(({ actor }) => listMyTokens(actor), tokensRoutes.listMine);
-export const POST = withAuth(({ actor, body, ip }) => createMyToken(actor, body, ip), tokensRoutes.create);
+export const POST = withAuth(({ ctx, body }) => createMyToken(ctx, body), tokensRoutes.create);

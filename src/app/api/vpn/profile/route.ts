@@ -2,4 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { profileResponse } from "@/server/vpn/api";
 import { vpnRoutes } from "@/server/vpn/routes";
 
-export const GET = withAuth(({ actor, ip }) => profileResponse(actor, ip), vpnRoutes.profile);
+export const GET = withAuth(({ ctx }) => profileResponse(ctx), vpnRoutes.profile);

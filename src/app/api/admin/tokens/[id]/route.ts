@@ -2,4 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { revokeAnyToken } from "@/server/tokens/admin-tokens";
 import { tokensRoutes } from "@/server/tokens/routes";
 
-export const DELETE = withAuth(({ actor, params, ip }) => revokeAnyToken(actor, params.id, ip), tokensRoutes.revokeAny);
+export const DELETE = withAuth(({ ctx, params }) => revokeAnyToken(ctx, params.id), tokensRoutes.revokeAny);

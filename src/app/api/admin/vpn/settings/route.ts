@@ -4,4 +4,4 @@ import { vpnRoutes } from "@/server/vpn/routes";
 import { getVpnSettings } from "@/server/vpn/settings";
 
 export const GET = withAuth(() => getVpnSettings(), vpnRoutes.settings);
-export const PUT = withAuth(({ actor, body, ip }) => saveSettings(actor, body, ip), vpnRoutes.saveSettings);
+export const PUT = withAuth(({ ctx, body }) => saveSettings(ctx, body), vpnRoutes.saveSettings);

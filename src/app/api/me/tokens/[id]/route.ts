@@ -2,4 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { revokeMyToken } from "@/server/tokens/my-tokens";
 import { tokensRoutes } from "@/server/tokens/routes";
 
-export const DELETE = withAuth(({ actor, params, ip }) => revokeMyToken(actor, params.id, ip), tokensRoutes.revokeMine);
+export const DELETE = withAuth(({ ctx, params }) => revokeMyToken(ctx, params.id), tokensRoutes.revokeMine);

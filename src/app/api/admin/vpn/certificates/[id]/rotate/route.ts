@@ -2,4 +2,4 @@ import { withAuth } from "@/server/http/route";
 import { adminRotate } from "@/server/vpn/api";
 import { vpnRoutes } from "@/server/vpn/routes";
 
-export const POST = withAuth(({ actor, params, ip }) => adminRotate(actor, params.id, ip), vpnRoutes.rotate);
+export const POST = withAuth(({ ctx, params }) => adminRotate(ctx, params.id), vpnRoutes.rotate);
