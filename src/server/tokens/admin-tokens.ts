@@ -1,3 +1,5 @@
+// Admin view of every API token: search by owner or token name/prefix, filter by owner and status, newest
+// first, one page at a time; revoke any.
 import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { revokeToken } from "./revoke";
