@@ -16,6 +16,7 @@ import { requireAssets } from "../support/assets";
 import type { PortalClient } from "../support/client";
 import { createVmTemplate, ensureHosts, virsh, waitFor, waitForJob, waitForState } from "../support/machines";
 import { signedInAdmin, testDb } from "../support/users";
+import { reader } from "../support/ws-reader";
 
 const key = (keysym: number, down: boolean) => {
   const b = Buffer.alloc(8);
@@ -111,29 +112,6 @@ async function screenChanged(domain: string, before: Buffer, bytes: number, time
   return changed;
 }
 
-/** Reads exactly n bytes from a WebSocket's binary frames. */
-function reader(ws: WebSocket) {
-  let buf = Buffer.alloc(0);
-  const waiters: (() => void)[] = [];
-  ws.on("message", (d: Buffer) => {
-    buf = Buffer.concat([buf, Buffer.from(d)]);
-    for (const w of waiters.splice(0)) w();
-  });
-  return async (n: number, timeoutMs = 20_000): Promise<Buffer> => {
-    const deadline = Date.now() + timeoutMs;
-    while (buf.length < n) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} bytes (have ${buf.length})`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 200);
-      });
-    }
-    const out = buf.subarray(0, n);
-    buf = buf.subarray(n);
-    return Buffer.from(out);
-  };
-}
-
 describe("view-only VNC consoles type nothing into a real guest", () => {
   let admin: PortalClient;
   let vm: string;
@@ -178,7 +156,7 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, {
       headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") },
     });
-    const read = reader(ws);
+    const read = reader(ws, 20_000);
     const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
     expect((await read(12)).toString("latin1")).toBe("RFB 003.008\n");
     const version = Buffer.from("RFB 003.008\n", "latin1");
@@ -261,7 +239,7 @@ describe("view-only VNC consoles type nothing into a real guest", () => {
     const ws = new WebSocket(`${inject("portalUrl").replace(/^http/, "ws")}${t.body.url}`, {
       headers: { cookie: admin.cookieHeader(), "x-forwarded-for": admin.ip, origin: inject("portalUrl") },
     });
-    const read = reader(ws);
+    const read = reader(ws, 20_000);
     const closed = new Promise<{ code: number; reason: string }>((r) =>
       ws.on("close", (code, reason) => r({ code, reason: reason.toString() })),
     );

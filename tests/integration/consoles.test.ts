@@ -17,6 +17,7 @@ import {
   waitForState,
 } from "../support/machines";
 import { signedIn, signedInAdmin, testDb } from "../support/users";
+import { reader } from "../support/ws-reader";
 
 type Ticket = { ticket: string; url: string; expiresAt: string };
 
@@ -41,29 +42,6 @@ function closed(ws: WebSocket): Promise<{ code: number; reason: string; received
   return new Promise((resolve) =>
     ws.on("close", (code, reason) => resolve({ code, reason: reason.toString(), received })),
   );
-}
-
-/** Reads exactly n bytes from a WebSocket's binary frames. */
-function reader(ws: WebSocket) {
-  let buf = Buffer.alloc(0);
-  const waiters: (() => void)[] = [];
-  ws.on("message", (d: Buffer) => {
-    buf = Buffer.concat([buf, Buffer.from(d)]);
-    for (const w of waiters.splice(0)) w();
-  });
-  return async (n: number, timeoutMs = 15_000): Promise<Buffer> => {
-    const deadline = Date.now() + timeoutMs;
-    while (buf.length < n) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} bytes (have ${buf.length})`);
-      await new Promise<void>((r) => {
-        waiters.push(r);
-        setTimeout(r, 200);
-      });
-    }
-    const out = buf.subarray(0, n);
-    buf = buf.subarray(n);
-    return Buffer.from(out);
-  };
 }
 
 async function ticket(client: PortalClient, machineId: string, kind: string, viewOnly = false) {
