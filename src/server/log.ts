@@ -118,6 +118,7 @@ export function routeConsole(target: ConsoleMethods = console, to: () => Logger 
       const err = args.find((a) => a instanceof Error);
       const rest = err ? args.filter((a) => a !== err) : args;
       const msg = rest.length ? format(...rest) : (err as Error | undefined)?.message;
+      if (!err && !msg?.trim()) return; // Next's blank spacer lines
       if (err) log[level]({ err }, msg);
       else log[level](msg);
     };

@@ -90,7 +90,7 @@ describe("log context", () => {
 });
 
 describe("console routing", () => {
-  it("sends console.* through the logger at the matching level (LOG_LEVEL applies), an Error as err", () => {
+  it("sends console.* through the logger at the matching level (LOG_LEVEL applies), an Error as err, no blank lines", () => {
     const { log, parsed } = capture("info");
     const noop = (..._args: unknown[]) => {};
     const target = { debug: noop, info: noop, log: noop, warn: noop, error: noop };
@@ -98,6 +98,8 @@ describe("console routing", () => {
     target.debug("dropped below info");
     target.log("ready on %d", 3000);
     target.info("info line");
+    target.error();
+    target.error("");
     target.warn("careful");
     target.error("[jobs] job j1 crashed", new Error("disk full"));
     expect(parsed().map((l) => [l.level, l.msg])).toEqual([
