@@ -127,7 +127,7 @@ export async function archiveClass(ctx: Ctx, id: string, archived: boolean): Pro
   });
   if (archived) {
     const running = await db().machine.findMany({ where: { classId: id, state: "RUNNING" }, select: { id: true } });
-    for (const m of running) await machineAction(actor, m.id, "stop", {}, ip).catch(() => undefined);
+    for (const m of running) await machineAction(ctx, m.id, "stop", {}).catch(() => undefined);
   }
   await recordAudit({
     actor,

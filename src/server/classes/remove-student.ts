@@ -29,7 +29,7 @@ export async function removeStudent(
   });
   if (machineChoice === "remove") {
     // refused (409) before anything changes when a machine is busy
-    for (const m of machines) await machineAction(actor, m.id, "delete", {}, ip);
+    for (const m of machines) await machineAction(ctx, m.id, "delete", {});
   } else {
     for (const m of machines) {
       const kept = await db().machine.update({

@@ -2,7 +2,7 @@
 // and disconnect.
 
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { staleBefore } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { notFound } from "@/server/http/app-error";
@@ -41,14 +41,13 @@ export async function listConsoles() {
   };
 }
 
-export async function disconnectConsole(actor: Actor, id: string, ip: string | null): Promise<void> {
+export async function disconnectConsole(ctx: Ctx, id: string): Promise<void> {
   const s = await disconnectSession(id);
   if (!s) throw notFound("This console session");
   await recordAudit({
-    actor,
+    ...ctx,
     action: "console.disconnect",
     target: { type: "machine", id: s.machineId },
-    ip,
     details: { session: id, user: s.userEmail },
   });
 }

@@ -6,7 +6,7 @@
 import { allowed } from "@/lib/machine-states";
 import { VV_LOOPBACK_REFUSAL, vvAddress } from "@/lib/native-downloads";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { AppError } from "@/server/http/app-error";
 import { loadForActor } from "@/server/machines/machine-core";
 import { issueVvPassword } from "./spice-password";
@@ -26,7 +26,8 @@ export function fileNameFor(name: string, ext: string): string {
 /** One `key=value` line; values must not break the INI-style format. */
 const line = (key: string, value: string | number) => `${key}=${String(value).replace(/[\r\n]/g, " ")}`;
 
-export async function vvFile(actor: Actor, machineId: string, ip: string | null): Promise<Response> {
+export async function vvFile(ctx: Ctx, machineId: string): Promise<Response> {
+  const { actor, ip } = ctx;
   const m = await loadForActor(actor, machineId);
   if (!m.template || !offeredKinds(m.kind, m.template.consoleKinds).includes("spice"))
     throw new AppError("CONSOLE_UNAVAILABLE", "This machine does not offer a SPICE console.");

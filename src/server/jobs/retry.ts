@@ -5,7 +5,7 @@
 // PENDING items as usual.
 import type { Job } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { instanceId } from "@/server/cluster/instance";
 import { db } from "@/server/db/client";
 import { AppError, conflict } from "@/server/http/app-error";
@@ -62,14 +62,14 @@ export async function retryFailedItems(
 }
 
 /** The retry route: the job's creator, the class's teachers (class jobs) and admins. */
-export async function retryJob(actor: Actor, jobId: string, ip: string | null): Promise<JobView> {
+export async function retryJob(ctx: Ctx, jobId: string): Promise<JobView> {
+  const { actor } = ctx;
   const visible = await getJobFor(actor, jobId); // not found for anyone else
   const retried = await retryFailedItems(jobId);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "job.retry",
     target: { type: "job", id: jobId, name: visible.title },
-    ip,
     details: { items: retried },
   });
   return getJob(jobId);

@@ -7,7 +7,7 @@ import type { Machine } from "@/generated/sqlite/client";
 import { CLASS_MACHINE_DELETE_REFUSAL, studentClassMachine } from "@/lib/class-machines";
 import { allowed, MACHINE_STATES, type MachineAction, refusal } from "@/lib/machine-states";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
@@ -42,12 +42,12 @@ const statesAllowing = (action: MachineAction) => MACHINE_STATES.filter((s) => a
 type Op = (m: MachineWith) => Promise<Partial<Machine>>;
 
 export async function machineAction(
-  actor: Actor,
+  ctx: Ctx,
   id: string,
   action: "start" | "stop" | "reboot" | "revert" | "delete",
   options: { force?: boolean },
-  ip: string | null,
 ): Promise<TMachineRow> {
+  const { actor } = ctx;
   const m = await loadForActor(actor, id);
   // a student's class machine is their seat in the class: Revert is their reset, only the class's teachers delete it
   if (action === "delete" && studentClassMachine(actor, m))
@@ -83,10 +83,9 @@ export async function machineAction(
     throw new AppError("INVALID_STATE", refusal(action, now.state));
   }
   await recordAudit({
-    actor,
+    ...ctx,
     action: `machine.${action}`,
     target: { type: "machine", id, name: m.name },
-    ip,
     details: options.force ? { force: true } : null,
   });
   const fresh = await loadMachine(id);

@@ -4,12 +4,12 @@
 import type { Host, Job, JobItem, Template } from "@/generated/sqlite/client";
 import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { classTeacherIds, mayPlaceMachines, mayUseTemplate } from "@/server/auth/permissions";
 import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
-import { hostTarget } from "@/server/hosts/target";
 import { placeMachines } from "@/server/hosts/placement";
+import { hostTarget } from "@/server/hosts/target";
 import { AppError, invalid, notFound } from "@/server/http/app-error";
 import { getJob, startJob } from "@/server/jobs/jobs";
 import { scheduleAutoRetry } from "@/server/jobs/retry";
@@ -50,7 +50,8 @@ export async function ensureTemplateOnHost(templateId: string, hostId: string): 
   ); // another instance may be uploading a large image to this host
 }
 
-export async function createMachines(actor: Actor, input: TCreateMachines, ip: string | null) {
+export async function createMachines(ctx: Ctx, input: TCreateMachines) {
+  const { actor } = ctx;
   const template = await db().template.findUnique({ where: { id: input.templateId } });
   if (!template || !mayUseTemplate(actor, template)) throw notFound("This template");
   if (template.status !== "READY")
@@ -77,10 +78,9 @@ export async function createMachines(actor: Actor, input: TCreateMachines, ip: s
     })),
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "machine.create",
     target: { type: "template", id: template.id, name: template.name },
-    ip,
     details: { count: input.count, jobId: job.id, fullCopy: input.fullCopy },
   });
   startJob(job.id);

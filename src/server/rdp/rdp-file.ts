@@ -7,7 +7,7 @@ import { ipv4List } from "@/lib/ipv4";
 import { parseConsoleKinds } from "@/lib/machine-states";
 import { rdpRefusal } from "@/lib/native-downloads";
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { fileNameFor } from "@/server/console/vv-file";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
@@ -73,7 +73,8 @@ function usernameFor(templateUser: string | null, ownerEmail: string | null, act
   return (ownerEmail ?? actorEmail).split("@")[0] ?? "";
 }
 
-export async function rdpResponse(actor: Actor, machineId: string, ip: string | null): Promise<Response> {
+export async function rdpResponse(ctx: Ctx, machineId: string): Promise<Response> {
+  const { actor } = ctx;
   const m = await loadForActor(actor, machineId);
   if (!m.template || !parseConsoleKinds(m.template.consoleKinds).includes("rdp")) {
     throw new AppError("CONSOLE_UNAVAILABLE", "This machine's template does not offer Remote Desktop (RDP).");
@@ -103,10 +104,9 @@ export async function rdpResponse(actor: Actor, machineId: string, ip: string | 
     title: m.name,
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "console.rdp",
     target: { type: "machine", id: m.id, name: m.name },
-    ip,
     details: { address: `${address}:${m.template.rdpPort}` },
   });
   return new Response(text, {

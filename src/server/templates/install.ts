@@ -71,7 +71,7 @@ export async function uploadTemplateIso(ctx: Ctx, id: string, req: Request): Pro
 }
 
 export async function startInstall(ctx: Ctx, id: string): Promise<TTemplateRow> {
-  const { actor, ip } = ctx;
+  const { actor } = ctx;
   const t = await editable(actor, id);
   if (!t.isoPath) throw invalid({ file: "Upload an installer ISO first." });
   if (t.installMachineId) throw new AppError("CONFLICT", "An installation machine exists already.");
@@ -113,7 +113,7 @@ export async function startInstall(ctx: Ctx, id: string): Promise<TTemplateRow> 
       data: { state: "STOPPED", stateDetail: null, providerRef: created.ref, diskVolume: created.diskVolume },
     });
     publishMachine(ready);
-    await machineAction(actor, m.id, "start", {}, ip);
+    await machineAction(ctx, m.id, "start", {});
   } catch (error) {
     await abandonInstall(t.id, machine.id);
     throw error;

@@ -4,4 +4,4 @@ import { createMachines } from "@/server/machines/provision";
 import { machinesRoutes } from "@/server/machines/routes";
 
 export const GET = withAuth(({ actor, query }) => listMachines(actor, query), machinesRoutes.list);
-export const POST = withAuth(({ actor, body, ip }) => createMachines(actor, body, ip), machinesRoutes.create);
+export const POST = withAuth(({ ctx, body }) => createMachines(ctx, body), machinesRoutes.create);

@@ -4,7 +4,4 @@ import { getMachine } from "@/server/machines/list";
 import { machinesRoutes } from "@/server/machines/routes";
 
 export const GET = withAuth(({ actor, params }) => getMachine(actor, params.id), machinesRoutes.get);
-export const DELETE = withAuth(
-  ({ actor, params, ip }) => machineAction(actor, params.id, "delete", {}, ip),
-  machinesRoutes.remove,
-);
+export const DELETE = withAuth(({ ctx, params }) => machineAction(ctx, params.id, "delete", {}), machinesRoutes.remove);

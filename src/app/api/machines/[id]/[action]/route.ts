@@ -3,6 +3,6 @@ import { machineAction } from "@/server/machines/actions";
 import { machinesRoutes } from "@/server/machines/routes";
 
 export const POST = withAuth(
-  ({ actor, params, body, ip }) => machineAction(actor, params.id, params.action, body, ip),
+  ({ ctx, params, body }) => machineAction(ctx, params.id, params.action, body),
   machinesRoutes.action,
 );
