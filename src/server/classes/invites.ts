@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ClassInvite } from "@/generated/sqlite/client";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { db } from "@/server/db/client";
 import { AppError, notFound } from "@/server/http/app-error";
 import { loadClassFor } from "./access";
@@ -83,13 +84,8 @@ export async function listInvites(actor: Actor, classId: string) {
   return { items: rows.map(inviteRow) };
 }
 
-export async function createInvite(
-  actor: Actor,
-  classId: string,
-  input: TCreateInvite,
-  origin: string,
-  ip: string | null,
-) {
+export async function createInvite(ctx: Ctx, classId: string, input: TCreateInvite, origin: string) {
+  const { actor } = ctx;
   const { cls } = await loadClassFor(actor, classId);
   if (cls.archivedAt)
     throw new AppError("CLASS_ARCHIVED", "This class is archived; restore it before inviting students.");
@@ -108,10 +104,9 @@ export async function createInvite(
     include: { createdBy: { select: { name: true } } },
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "class.invite.create",
     target: { type: "class", id: classId, name: cls.name },
-    ip,
     details: {
       inviteId: invite.id,
       prefix,
@@ -123,16 +118,16 @@ export async function createInvite(
   return { invite: inviteRow(invite), code, url: `${origin.replace(/\/$/, "")}/join/${code}` };
 }
 
-export async function revokeInvite(actor: Actor, classId: string, inviteId: string, ip: string | null): Promise<void> {
+export async function revokeInvite(ctx: Ctx, classId: string, inviteId: string): Promise<void> {
+  const { actor } = ctx;
   const { cls } = await loadClassFor(actor, classId);
   const invite = await db().classInvite.findFirst({ where: { id: inviteId, classId } });
   if (!invite) throw notFound("This invite link");
   if (!invite.revokedAt) await db().classInvite.update({ where: { id: inviteId }, data: { revokedAt: new Date() } });
   await recordAudit({
-    actor,
+    ...ctx,
     action: "class.invite.revoke",
     target: { type: "class", id: classId, name: cls.name },
-    ip,
     details: { inviteId, prefix: invite.prefix },
   });
 }

@@ -10,6 +10,7 @@ import type { Job, JobItem } from "@/generated/sqlite/client";
 import type { JobKind } from "@/lib/job-kinds";
 import { recordAudit } from "@/server/audit/record";
 import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { db } from "@/server/db/client";
 import { publish } from "@/server/events/bus";
@@ -26,12 +27,8 @@ import { loadClassFor, publishClass } from "./access";
 
 type PublishPayload = { classId: string; version: number; fromMachineId: string };
 
-export async function publishBase(
-  actor: Actor,
-  classId: string,
-  retry: boolean,
-  ip: string | null,
-): Promise<{ job: JobView }> {
+export async function publishBase(ctx: Ctx, classId: string, retry: boolean): Promise<{ job: JobView }> {
+  const { actor } = ctx;
   const { cls } = await loadClassFor(actor, classId);
   if (cls.archivedAt) throw new AppError("CLASS_ARCHIVED", "Restore the class before publishing.");
   const teacher = await db().machine.findFirst({ where: { classId, role: "TEACHER" }, orderBy: { createdAt: "asc" } });
@@ -78,10 +75,9 @@ export async function publishBase(
     },
   });
   await recordAudit({
-    actor,
+    ...ctx,
     action: retry ? "class.publish.retry" : "class.publish",
     target: { type: "class", id: classId, name: cls.name },
-    ip,
     details: { version, machines: targets.length, jobId: job.id },
   });
   publishClass(cls, "class.updated");
@@ -279,16 +275,16 @@ async function removeKeptDisk(k: { id: string; hostId: string | null; ref: strin
   await db().keptDisk.update({ where: { id: k.id }, data: { releasedAt: new Date() } });
 }
 
-export async function releaseKeptDisk(actor: Actor, classId: string, keptId: string, ip: string | null): Promise<void> {
+export async function releaseKeptDisk(ctx: Ctx, classId: string, keptId: string): Promise<void> {
+  const { actor } = ctx;
   const { cls } = await loadClassFor(actor, classId);
   const k = await db().keptDisk.findFirst({ where: { id: keptId, classId, releasedAt: null } });
   if (!k) throw notFound("This kept disk");
   await removeKeptDisk(k);
   await recordAudit({
-    actor,
+    ...ctx,
     action: "class.kept_disk.release",
     target: { type: "class", id: classId, name: cls.name },
-    ip,
     details: { keptDiskId: k.id, label: k.label },
   });
 }

@@ -3,7 +3,7 @@
 // the new row under the "placement" lock, the student's quota in the same transaction, then a deploy job.
 
 import { recordAudit } from "@/server/audit/record";
-import type { Actor } from "@/server/auth/actor";
+import type { Ctx } from "@/server/auth/ctx";
 import { classTeacherIds } from "@/server/auth/permissions";
 import { withClusterLock } from "@/server/cluster/lock";
 import { db } from "@/server/db/client";
@@ -17,7 +17,8 @@ import { loadClassFor, publishClass } from "./access";
 export const studentMachineName = (className: string, studentName: string) =>
   `${className.slice(0, 40)} – ${studentName.slice(0, 36)}`;
 
-export async function recreateStudentMachine(actor: Actor, classId: string, userId: string, ip: string | null) {
+export async function recreateStudentMachine(ctx: Ctx, classId: string, userId: string) {
+  const { actor } = ctx;
   const { cls } = await loadClassFor(actor, classId);
   const enrollment = await db().enrollment.findUnique({
     where: { classId_userId: { classId, userId } },
@@ -59,10 +60,9 @@ export async function recreateStudentMachine(actor: Actor, classId: string, user
   startJob(job.id);
   const machineId = machineIds[0] as string;
   await recordAudit({
-    actor,
+    ...ctx,
     action: "class.machine.recreate",
     target: { type: "class", id: classId, name: cls.name },
-    ip,
     details: { userId, machineId, jobId: job.id },
   });
   const m = await loadMachine(machineId);

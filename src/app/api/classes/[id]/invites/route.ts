@@ -5,6 +5,6 @@ import { withAuth } from "@/server/http/route";
 
 export const GET = withAuth(({ actor, params }) => listInvites(actor, params.id), classesRoutes.invites);
 export const POST = withAuth(
-  ({ actor, params, body, req, ip }) => createInvite(actor, params.id, body, publicOrigin(req), ip),
+  ({ ctx, params, body, req }) => createInvite(ctx, params.id, body, publicOrigin(req)),
   classesRoutes.createInvite,
 );

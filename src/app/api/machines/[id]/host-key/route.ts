@@ -1,16 +1,5 @@
-import { recordAudit } from "@/server/audit/record";
-import { resetHostKey } from "@/server/console/ssh-terminal";
 import { withAuth } from "@/server/http/route";
-import { loadForActor } from "@/server/machines/machine-core";
+import { resetMachineHostKey } from "@/server/machines/reset-host-key";
 import { machinesRoutes } from "@/server/machines/routes";
 
-export const DELETE = withAuth(async ({ actor, params, ip }) => {
-  const m = await loadForActor(actor, params.id);
-  await resetHostKey(m.id);
-  await recordAudit({
-    actor,
-    action: "machine.host_key_reset",
-    target: { type: "machine", id: m.id, name: m.name },
-    ip,
-  });
-}, machinesRoutes.resetHostKey);
+export const DELETE = withAuth(({ ctx, params }) => resetMachineHostKey(ctx, params.id), machinesRoutes.resetHostKey);

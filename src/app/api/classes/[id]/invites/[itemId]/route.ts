@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, ip }) => revokeInvite(actor, params.id, params.itemId, ip),
+  ({ ctx, params }) => revokeInvite(ctx, params.id, params.itemId),
   classesRoutes.revokeInvite,
 );

@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const DELETE = withAuth(
-  ({ actor, params, ip }) => releaseKeptDisk(actor, params.id, params.itemId, ip),
+  ({ ctx, params }) => releaseKeptDisk(ctx, params.id, params.itemId),
   classesRoutes.releaseKeptDisk,
 );

@@ -3,6 +3,6 @@ import { classesRoutes } from "@/server/classes/routes";
 import { withAuth } from "@/server/http/route";
 
 export const POST = withAuth(
-  ({ actor, params, ip }) => recreateStudentMachine(actor, params.id, params.userId, ip),
+  ({ ctx, params }) => recreateStudentMachine(ctx, params.id, params.userId),
   classesRoutes.recreateMachine,
 );
