@@ -106,5 +106,5 @@ describe("admin dashboard cards", () => {
     // a teacher's dashboard has no such numbers
     const teacher = await signedIn("TEACHER");
     expect((await teacher.client.json<Record<string, unknown>>("/api/dashboard")).body.attention).toBeUndefined();
-  });
+  }, 180_000); // a development portal builds the route on first use
 });

@@ -81,7 +81,7 @@ describe("stats", () => {
     } finally {
       await owner.json(`/api/machines/${id}`, { method: "DELETE" });
     }
-  }, 180_000);
+  }, 420_000); // a development portal builds each route on first use: slow on a busy machine
 
   it("host stats for the local Docker and libvirt hosts; admins only", async () => {
     for (const hostId of [hosts.docker, hosts.libvirt]) {
