@@ -4,10 +4,8 @@
 // job and a Retry button, and the pool's failed machines with the time of their automatic retry. Shown under
 // the class's name; nothing when all is well.
 import Link from "next/link";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { api } from "@/lib/api";
-import type { ClassRow, JobView } from "./types";
+import { RetryJobButton } from "@/components/jobs/retry-job-button";
+import type { ClassRow } from "./types";
 
 /** "10:42" in the reader's time zone. */
 export function clockTime(iso: string): string {
@@ -67,25 +65,10 @@ export function AttentionNote({ c }: { c: ClassRow }) {
 }
 
 export function ClassAttention({ cls, onRetried }: { cls: ClassRow; onRetried?: () => void }) {
-  const [pending, setPending] = useState(false);
-  const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const jobHref = cls.attentionJobId ? `/jobs/${encodeURIComponent(cls.attentionJobId)}` : null;
   const pool = poolFailureText(cls);
   const detail = cls.statusDetail?.replace(/;?\s*see the job\.?$/, "") ?? null;
   if (!detail && !pool && !jobHref) return null;
-
-  async function retry() {
-    if (!cls.attentionJobId) return;
-    setPending(true);
-    setMessage(null);
-    const res = await api<JobView>(`/api/jobs/${encodeURIComponent(cls.attentionJobId)}/retry`, { method: "POST" });
-    setPending(false);
-    if (!res.ok) setMessage({ tone: "error", text: res.error.message });
-    else {
-      setMessage({ tone: "ok", text: "Retrying the failed steps…" });
-      onRetried?.();
-    }
-  }
 
   return (
     <div className="space-y-1 text-sm text-slate-700" data-testid="class-attention">
@@ -113,25 +96,15 @@ export function ClassAttention({ cls, onRetried }: { cls: ClassRow; onRetried?: 
         </p>
       )}
       {pool && <p data-testid="class-pool-failed">Pool: {pool}.</p>}
-      {jobHref && cls.myRole !== "student" && (
-        <Button
-          size="sm"
-          variant="secondary"
-          pending={pending}
-          pendingLabel="Retrying…"
-          onClick={() => void retry()}
-          data-testid="class-retry"
+      {cls.attentionJobId && cls.myRole !== "student" && (
+        <RetryJobButton
+          jobId={cls.attentionJobId}
+          onRetried={() => onRetried?.()}
+          doneText="Retrying the failed steps…"
+          testId="class-retry"
         >
           Retry failed steps
-        </Button>
-      )}
-      {message && (
-        <p
-          role={message.tone === "error" ? "alert" : "status"}
-          className={message.tone === "error" ? "text-red-700" : "text-slate-600"}
-        >
-          {message.text}
-        </p>
+        </RetryJobButton>
       )}
     </div>
   );

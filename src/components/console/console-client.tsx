@@ -7,6 +7,7 @@ import { type ReactNode, useEffect, useState } from "react";
 import { WatchBanner } from "@/components/console/watch-banner";
 import { SignInHint } from "@/components/labs/sign-in-hint";
 import { StateBadge } from "@/components/machines/machine-bits";
+import { MachineNotLoaded } from "@/components/machines/machine-not-loaded";
 import { PowerActions } from "@/components/machines/power-actions";
 import { Alert } from "@/components/ui/alert";
 import { canOpenConsole, refusal } from "@/lib/machine-states";
@@ -43,19 +44,8 @@ export function ConsoleClient({
         </Link>
         {gone ? (
           <Alert tone="info">This machine no longer exists. It was deleted.</Alert>
-        ) : error ? (
-          <Alert tone="error">
-            {error.status === 404 ? "This machine was not found, or you may not see it." : error.message}{" "}
-            {error.status !== 404 && (
-              <button type="button" className="font-medium underline" onClick={() => void load()}>
-                Try again
-              </button>
-            )}
-          </Alert>
         ) : (
-          <p className="text-sm text-slate-600" role="status">
-            Loading the machine…
-          </p>
+          <MachineNotLoaded error={error} onRetry={load} />
         )}
       </div>
     );

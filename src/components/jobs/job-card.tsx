@@ -3,10 +3,8 @@
 // One job: its kind, state, progress, each item with its error, a link to its class, and Retry for failed items
 // (the API decides who may; the button shows when the job says it can be retried).
 import Link from "next/link";
-import { useState } from "react";
 import type { JobView } from "@/components/classes/types";
-import { Button } from "@/components/ui/button";
-import { api } from "@/lib/api";
+import { RetryJobButton } from "./retry-job-button";
 
 const KIND_LABEL: Record<string, string> = {
   deploy: "Create machines",
@@ -42,18 +40,6 @@ export function JobCard({
   onChanged: (job: JobView) => void;
   open?: boolean;
 }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function retry() {
-    setPending(true);
-    setError(null);
-    const res = await api<JobView>(`/api/jobs/${encodeURIComponent(job.id)}/retry`, { method: "POST" });
-    setPending(false);
-    if (res.ok) onChanged(res.data);
-    else setError(res.error.message);
-  }
-
   const finished = job.done + job.failed;
   return (
     <article
@@ -130,21 +116,9 @@ export function JobCard({
         </ol>
       </details>
       {job.retryable && (
-        <Button
-          size="sm"
-          variant="secondary"
-          pending={pending}
-          pendingLabel="Retrying…"
-          onClick={() => void retry()}
-          data-testid="job-retry"
-        >
+        <RetryJobButton jobId={job.id} onRetried={onChanged} testId="job-retry">
           Retry failed items
-        </Button>
-      )}
-      {error && (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
+        </RetryJobButton>
       )}
     </article>
   );

@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachine } from "@/stores/machines-store";
 import { DriftBadge, formatDate, formatMemory, kindLabel, type Role, StateBadge } from "./machine-bits";
+import { MachineNotLoaded } from "./machine-not-loaded";
 import { PowerActions } from "./power-actions";
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -46,20 +47,7 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
     return (
       <div className="space-y-4">
         {back}
-        {error ? (
-          <Alert tone="error">
-            {error.status === 404 ? "This machine was not found, or you may not see it." : error.message}{" "}
-            {error.status !== 404 && (
-              <button type="button" className="font-medium underline" onClick={() => void load()}>
-                Try again
-              </button>
-            )}
-          </Alert>
-        ) : (
-          <p className="text-sm text-slate-600" role="status">
-            Loading the machine…
-          </p>
-        )}
+        <MachineNotLoaded error={error} onRetry={load} />
       </div>
     );
   }

@@ -1,18 +1,19 @@
 "use client";
 
-import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { NoReadyTemplate, TemplateSelect } from "@/components/templates/template-select";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { ErrorAndSubmit } from "@/components/ui/form";
+import { useFormErrors } from "@/hooks/use-form-errors";
+import { useReadyTemplates } from "@/hooks/use-ready-templates";
 import { api } from "@/lib/api";
 // "New machines" for admins and teachers: a READY template, a name, how many; admins may pick the host. The
 // server answers with a deploy job at once; its progress is shown below the form until it ends.
-import { focusFirstInvalid } from "@/lib/focus";
 import { useMachinesStore } from "@/stores/machines-store";
 import { JobProgress } from "./job-progress";
-import { formatMemory, type Role } from "./machine-bits";
-import type { CreateMachinesResult, HostOption, TemplateOption, TJobView } from "./types";
+import type { Role } from "./machine-bits";
+import type { CreateMachinesResult, HostOption, TJobView } from "./types";
 
 export function NewMachinesForm({
   role,
@@ -26,16 +27,14 @@ export function NewMachinesForm({
   const isAdmin = role === "ADMIN";
   const upsert = useMachinesStore((s) => s.upsert);
   const firstRef = useRef<HTMLSelectElement>(null);
-  const [templates, setTemplates] = useState<TemplateOption[] | null>(null);
+  const { templates, loadError, setLoadError } = useReadyTemplates();
   const [hosts, setHosts] = useState<HostOption[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [templateId, setTemplateId] = useState("");
   const [hostId, setHostId] = useState("");
   const [name, setName] = useState("");
   const [count, setCount] = useState("1");
   const [fullCopy, setFullCopy] = useState(false);
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
+  const { fields, error, check, refused } = useFormErrors();
   const [pending, setPending] = useState(false);
   const [jobs, setJobs] = useState<TJobView[]>([]);
 
@@ -45,13 +44,9 @@ export function NewMachinesForm({
   }, [focusKey]);
 
   useEffect(() => {
+    if (!isAdmin) return;
     let cancelled = false;
     void (async () => {
-      const res = await api<{ items: TemplateOption[] }>("/api/templates");
-      if (cancelled) return;
-      if (res.ok) setTemplates(res.data.items.filter((t) => t.status === "READY"));
-      else setLoadError(`Could not load the templates: ${res.error.message}`);
-      if (!isAdmin) return;
       const hostsRes = await api<{ items: HostOption[] }>("/api/admin/hosts");
       if (cancelled) return;
       if (hostsRes.ok) setHosts(hostsRes.data.items);
@@ -60,7 +55,7 @@ export function NewMachinesForm({
     return () => {
       cancelled = true;
     };
-  }, [isAdmin]);
+  }, [isAdmin, setLoadError]);
 
   const template = templates?.find((t) => t.id === templateId) ?? null;
   const hostChoices = (hosts ?? []).filter((h) => !template || h.kind === template.kind);
@@ -73,12 +68,7 @@ export function NewMachinesForm({
     if (!templateId) clientErrors.templateId = "Choose a template.";
     if (!name.trim()) clientErrors.name = "Enter a name.";
     if (!Number.isInteger(n) || n < 1 || n > 100) clientErrors.count = "Enter a whole number from 1 to 100.";
-    setFields(clientErrors);
-    setError(null);
-    if (Object.keys(clientErrors).length) {
-      focusFirstInvalid(form);
-      return;
-    }
+    if (!check(form, clientErrors)) return;
     setPending(true);
     const res = await api<CreateMachinesResult>("/api/machines", {
       method: "POST",
@@ -91,13 +81,7 @@ export function NewMachinesForm({
       },
     });
     setPending(false);
-    if (!res.ok) {
-      const f = res.error.fields ?? {};
-      setFields(f);
-      setError(Object.keys(f).length ? "Please correct the marked fields." : res.error.message);
-      focusFirstInvalid(form);
-      return;
-    }
+    if (!res.ok) return refused(form, res.error);
     upsert(res.data.machines);
     setJobs((j) => [res.data.job, ...j]);
     onCreated();
@@ -106,37 +90,21 @@ export function NewMachinesForm({
   return (
     <div className="space-y-4">
       {loadError && <Alert tone="error">{loadError}</Alert>}
-      {templates && templates.length === 0 && (
-        <Alert tone="info">
-          There is no ready template yet.{" "}
-          <Link href="/templates" className="font-medium underline">
-            Create a template
-          </Link>{" "}
-          first.
-        </Alert>
-      )}
+      <NoReadyTemplate templates={templates} />
       <form onSubmit={onSubmit} noValidate aria-labelledby="new-machines-heading" className="grid gap-3 sm:grid-cols-2">
-        <SelectField
+        <TemplateSelect
           ref={firstRef}
           id="new-machine-template"
-          label="Template"
+          templates={templates}
+          withMemory
           value={templateId}
           onChange={(e) => {
             setTemplateId(e.target.value);
             setHostId("");
           }}
           error={fields.templateId}
-          disabled={!templates}
           data-testid="new-machine-template"
-        >
-          <option value="">{templates ? "Choose a template…" : "Loading templates…"}</option>
-          {templates?.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name} ({t.kind === "DOCKER" ? "container" : "VM"}, {t.vcpus} vCPU, {formatMemory(t.memoryMb)},{" "}
-              {t.diskGb} GB)
-            </option>
-          ))}
-        </SelectField>
+        />
         <TextField
           id="new-machine-name"
           label="Name"
@@ -202,22 +170,16 @@ export function NewMachinesForm({
             {fields.fullCopy && <p className="mt-1 text-sm text-red-700">{fields.fullCopy}</p>}
           </div>
         )}
-        {error && (
-          <Alert tone="error" className="sm:col-span-2" testId="new-machines-error">
-            {error}
-          </Alert>
-        )}
-        <div className="sm:col-span-2">
-          <Button
-            type="submit"
-            pending={pending}
-            pendingLabel="Creating…"
-            disabled={!templates || templates.length === 0}
-            data-testid="new-machines-submit"
-          >
-            Create machines
-          </Button>
-        </div>
+        <ErrorAndSubmit
+          error={error}
+          errorTestId="new-machines-error"
+          pending={pending}
+          pendingLabel="Creating…"
+          disabled={!templates || templates.length === 0}
+          testId="new-machines-submit"
+        >
+          Create machines
+        </ErrorAndSubmit>
       </form>
       {jobs.length > 0 && (
         <section aria-label="Creation progress" className="space-y-2">

@@ -1,6 +1,7 @@
 // The pieces every form repeats: wiring a field to the form's values and error map, the error line above the
 // buttons, and the Cancel + submit pair.
 import type { ReactNode } from "react";
+import { Alert } from "./alert";
 import { Button } from "./button";
 
 type Change = { target: { value: string } };
@@ -73,6 +74,42 @@ export function CancelAndSubmit({
       >
         {children}
       </Button>
+    </>
+  );
+}
+
+/** The end of a form in a grid: its error (when there is one) and the submit button, each across the grid. */
+export function ErrorAndSubmit({
+  error,
+  errorTestId,
+  pending,
+  pendingLabel,
+  disabled,
+  testId,
+  span = "sm:col-span-2",
+  children,
+}: {
+  error: string | null;
+  errorTestId: string;
+  pending: boolean;
+  pendingLabel: string;
+  disabled?: boolean;
+  testId: string;
+  span?: string;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {error && (
+        <Alert tone="error" className={span} testId={errorTestId}>
+          {error}
+        </Alert>
+      )}
+      <div className={span}>
+        <Button type="submit" pending={pending} pendingLabel={pendingLabel} disabled={disabled} data-testid={testId}>
+          {children}
+        </Button>
+      </div>
     </>
   );
 }
