@@ -1,6 +1,7 @@
 // Pure pieces of API tokens: the token.use coalescer (at most one event per token per minute, with a count),
 // token status, and the create-token contract (name, scopes, expiry days).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { logger } from "@/server/log";
 import { ZCreateToken } from "@/server/tokens/routes";
 import { tokenStatus } from "@/server/tokens/token-row";
 import { type TokenUse, TokenUseCoalescer, type TokenUseEvent } from "@/server/tokens/usage";
@@ -102,7 +103,7 @@ describe("token.use coalescing", () => {
   });
 
   it("a failing write is caught and logged, never thrown at the request", async () => {
-    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const error = vi.spyOn(logger(), "error").mockImplementation(() => {});
     const failing = new TokenUseCoalescer(
       () => Promise.reject(new Error("db down")),
       60_000,
