@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { bindField } from "@/components/ui/form";
 import { api } from "@/lib/api";
 // Create or edit a template: kind (on create), the Docker image and command, and the specs every machine made
 // from it gets: vCPU, RAM, disk, OS type, which consoles it offers (filtered by kind), SSH/RDP settings.
@@ -119,6 +120,8 @@ export function TemplateForm({
     setV((old) => ({ ...old, [key]: value }));
     if (fields[key]) setFields(({ [key]: _, ...rest }) => rest);
   }
+
+  const bind = bindField(v, fields, (key, text) => set(key, text as Values[typeof key]));
 
   function setKind(kind: TemplateKind) {
     setV((old) => {
@@ -244,16 +247,7 @@ export function TemplateForm({
       className="grid gap-3 sm:grid-cols-2"
       data-testid={editing ? "template-edit-form" : "template-new-form"}
     >
-      <TextField
-        ref={nameRef}
-        id={`${p}-name`}
-        label="Name"
-        autoComplete="off"
-        maxLength={80}
-        value={v.name}
-        onChange={(e) => set("name", e.target.value)}
-        error={fields.name}
-      />
+      <TextField ref={nameRef} id={`${p}-name`} label="Name" autoComplete="off" maxLength={80} {...bind("name")} />
       {editing ? (
         <div>
           <span className="block text-sm font-medium text-slate-800">Kind</span>
@@ -280,9 +274,7 @@ export function TemplateForm({
         className="sm:col-span-2"
         rows={2}
         maxLength={2000}
-        value={v.description}
-        onChange={(e) => set("description", e.target.value)}
-        error={fields.description}
+        {...bind("description")}
       />
 
       {v.kind === "DOCKER" && (
@@ -294,9 +286,7 @@ export function TemplateForm({
             spellCheck={false}
             placeholder="debian:bookworm"
             hint="It must exist on an online Docker host (pulled there already); the portal checks."
-            value={v.dockerImage}
-            onChange={(e) => set("dockerImage", e.target.value)}
-            error={fields.dockerImage}
+            {...bind("dockerImage")}
             data-testid="template-docker-image"
           />
           <TextField
@@ -310,9 +300,7 @@ export function TemplateForm({
                 ? "The command cannot be changed after creation."
                 : "Runs instead of the image's default command. Quote arguments with spaces."
             }
-            value={v.dockerCommand}
-            onChange={(e) => set("dockerCommand", e.target.value)}
-            error={fields.dockerCommand}
+            {...bind("dockerCommand")}
             disabled={editing}
           />
           <fieldset className="sm:col-span-2" data-testid="template-capabilities">
@@ -364,9 +352,7 @@ export function TemplateForm({
           inputMode="numeric"
           min={1}
           max={64}
-          value={v.vcpus}
-          onChange={(e) => set("vcpus", e.target.value)}
-          error={fields.vcpus}
+          {...bind("vcpus")}
         />
         <TextField
           id={`${p}-memory`}
@@ -375,9 +361,7 @@ export function TemplateForm({
           inputMode="numeric"
           min={32}
           step={256}
-          value={v.memoryMb}
-          onChange={(e) => set("memoryMb", e.target.value)}
-          error={fields.memoryMb}
+          {...bind("memoryMb")}
         />
         <TextField
           id={`${p}-disk`}
@@ -385,18 +369,10 @@ export function TemplateForm({
           type="number"
           inputMode="numeric"
           min={1}
-          value={v.diskGb}
-          onChange={(e) => set("diskGb", e.target.value)}
-          error={fields.diskGb}
+          {...bind("diskGb")}
           hint={v.kind === "LIBVIRT" ? "Grows to the image's size if that is larger." : undefined}
         />
-        <SelectField
-          id={`${p}-os`}
-          label="Operating system"
-          value={v.osType}
-          onChange={(e) => set("osType", e.target.value as Values["osType"])}
-          error={fields.osType}
-        >
+        <SelectField id={`${p}-os`} label="Operating system" {...bind("osType")}>
           <option value="LINUX">Linux</option>
           <option value="WINDOWS">Windows</option>
         </SelectField>
@@ -434,9 +410,7 @@ export function TemplateForm({
             label="SSH user (optional)"
             autoComplete="off"
             placeholder="student"
-            value={v.sshUser}
-            onChange={(e) => set("sshUser", e.target.value)}
-            error={fields.sshUser}
+            {...bind("sshUser")}
           />
           <TextField
             id={`${p}-ssh-port`}
@@ -445,9 +419,7 @@ export function TemplateForm({
             inputMode="numeric"
             min={1}
             max={65535}
-            value={v.sshPort}
-            onChange={(e) => set("sshPort", e.target.value)}
-            error={fields.sshPort}
+            {...bind("sshPort")}
           />
         </>
       )}
@@ -459,9 +431,7 @@ export function TemplateForm({
           inputMode="numeric"
           min={1}
           max={65535}
-          value={v.rdpPort}
-          onChange={(e) => set("rdpPort", e.target.value)}
-          error={fields.rdpPort}
+          {...bind("rdpPort")}
         />
       )}
       {v.kind === "DOCKER" && (
@@ -471,9 +441,7 @@ export function TemplateForm({
           autoComplete="off"
           spellCheck={false}
           hint="Started by the shell console, e.g. /bin/bash."
-          value={v.shell}
-          onChange={(e) => set("shell", e.target.value)}
-          error={fields.shell}
+          {...bind("shell")}
         />
       )}
       <div className="sm:col-span-2">
