@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
+import { bindField } from "@/components/ui/form";
 import { api } from "@/lib/api";
 
 type Settings = {
@@ -20,6 +21,8 @@ type Settings = {
   crlDays: number;
   rdpGateway: string;
 };
+
+const NUMERIC = new Set<string>(["remotePort", "certDays", "renewDays", "crlDays"]);
 
 export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
   const [s, setS] = useState<Settings | null>(null);
@@ -40,6 +43,8 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
 
   if (!s) return error ? <Alert tone="error">{error}</Alert> : null;
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setS({ ...s, [k]: v });
+  // The numeric settings are stored as numbers (0 while the field holds no number).
+  const bind = bindField(s, fields, (k, text) => setS({ ...s, [k]: NUMERIC.has(k) ? Number(text) || 0 : text }));
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
@@ -75,22 +80,9 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
             {fields.enabled}
           </p>
         )}
-        <TextField
-          id="vpn-remote-host"
-          label="Server address clients dial"
-          value={s.remoteHost}
-          error={fields.remoteHost}
-          onChange={(e) => set("remoteHost", e.target.value)}
-        />
+        <TextField id="vpn-remote-host" label="Server address clients dial" {...bind("remoteHost")} />
         <div className="grid grid-cols-2 gap-2">
-          <TextField
-            id="vpn-remote-port"
-            label="Port"
-            inputMode="numeric"
-            value={String(s.remotePort)}
-            error={fields.remotePort}
-            onChange={(e) => set("remotePort", Number(e.target.value) || 0)}
-          />
+          <TextField id="vpn-remote-port" label="Port" inputMode="numeric" {...bind("remotePort")} />
           <SelectField
             id="vpn-proto"
             label="Protocol"
@@ -105,17 +97,13 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
           id="vpn-network"
           label="Tunnel network"
           hint="The server takes the first address."
-          value={s.network}
-          error={fields.network}
-          onChange={(e) => set("network", e.target.value)}
+          {...bind("network")}
         />
         <TextField
           id="vpn-pool"
           label="Static address pool"
           hint="One address per user, outside the dynamic range (which is what lies before it)."
-          value={s.pool}
-          error={fields.pool}
-          onChange={(e) => set("pool", e.target.value)}
+          {...bind("pool")}
         />
         <TextField
           id="vpn-lab-networks"
@@ -126,38 +114,25 @@ export function VpnSettingsForm({ onSaved }: { onSaved: () => void }) {
           onChange={(e) => setNets(e.target.value)}
           className="sm:col-span-2"
         />
-        <TextField
-          id="vpn-cert-days"
-          label="Certificate lifetime (days)"
-          inputMode="numeric"
-          value={String(s.certDays)}
-          error={fields.certDays}
-          onChange={(e) => set("certDays", Number(e.target.value) || 0)}
-        />
+        <TextField id="vpn-cert-days" label="Certificate lifetime (days)" inputMode="numeric" {...bind("certDays")} />
         <TextField
           id="vpn-renew-days"
           label="Offer renewal this many days before expiry"
           inputMode="numeric"
-          value={String(s.renewDays)}
-          error={fields.renewDays}
-          onChange={(e) => set("renewDays", Number(e.target.value) || 0)}
+          {...bind("renewDays")}
         />
         <TextField
           id="vpn-crl-days"
           label="Revocation list lifetime (days)"
           hint="Refreshed when half of it is gone."
           inputMode="numeric"
-          value={String(s.crlDays)}
-          error={fields.crlDays}
-          onChange={(e) => set("crlDays", Number(e.target.value) || 0)}
+          {...bind("crlDays")}
         />
         <TextField
           id="vpn-rdp-gateway"
           label="RD Gateway for .rdp files"
           hint="host or host:port; empty = connect directly through the VPN"
-          value={s.rdpGateway}
-          error={fields.rdpGateway}
-          onChange={(e) => set("rdpGateway", e.target.value)}
+          {...bind("rdpGateway")}
         />
         <div className="flex items-center gap-3 sm:col-span-2">
           <Button type="submit" pending={pending} pendingLabel="Saving…">
