@@ -7,8 +7,8 @@ import { type ReactNode, useEffect, useRef, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { JobProgress } from "@/components/machines/job-progress";
 import { RetryAlert } from "@/components/ui/alert";
-import { Button, buttonClass } from "@/components/ui/button";
-import { FormPanel, usePanel } from "@/components/ui/panel";
+import { buttonClass } from "@/components/ui/button";
+import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
@@ -87,23 +87,17 @@ export function ClassesClient({ role }: { role: Role }) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-semibold">{teaches ? "Classes" : "My classes"}</h1>
+      <PageHeader title={teaches ? "Classes" : "My classes"}>
         {teaches ? (
-          <Button
-            aria-expanded={newPanel.open}
-            aria-controls="new-class-panel"
-            onClick={newPanel.show}
-            data-testid="new-class-open"
-          >
+          <OpenPanelButton panel={newPanel} controls="new-class-panel" data-testid="new-class-open">
             New class
-          </Button>
+          </OpenPanelButton>
         ) : (
           <Link href="/labs" className={buttonClass("primary")}>
             Go to My labs
           </Link>
         )}
-      </div>
+      </PageHeader>
 
       {teaches && newPanel.open && (
         <FormPanel

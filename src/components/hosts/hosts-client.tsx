@@ -3,8 +3,7 @@
 import { useCallback } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { FormPanel, usePanel } from "@/components/ui/panel";
+import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestItems } from "@/hooks/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
@@ -49,22 +48,14 @@ export function HostsClient() {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-semibold">Hosts</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            The libvirt and Docker hosts machines run on. Each is probed regularly; status changes show here at once.
-          </p>
-        </div>
-        <Button
-          aria-expanded={newPanel.open}
-          aria-controls="new-host-panel"
-          onClick={newPanel.show}
-          data-testid="new-host-open"
-        >
+      <PageHeader
+        title="Hosts"
+        description="The libvirt and Docker hosts machines run on. Each is probed regularly; status changes show here at once."
+      >
+        <OpenPanelButton panel={newPanel} controls="new-host-panel" data-testid="new-host-open">
           Add host
-        </Button>
-      </div>
+        </OpenPanelButton>
+      </PageHeader>
 
       {newPanel.open && (
         <FormPanel

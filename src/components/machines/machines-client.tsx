@@ -4,9 +4,9 @@ import { useId, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { SearchField, SelectField } from "@/components/ui/field";
+import { FilterSelect, SearchField } from "@/components/ui/field";
 import { Pager, pageInfo } from "@/components/ui/pager";
-import { FormPanel, usePanel } from "@/components/ui/panel";
+import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useDebounced } from "@/hooks/use-debounced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
@@ -66,21 +66,13 @@ export function MachinesClient({ role }: { role: Role }) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 id={headingId} className="text-2xl font-semibold">
-          Machines
-        </h1>
+      <PageHeader title="Machines" headingId={headingId}>
         {canCreate && (
-          <Button
-            aria-expanded={newPanel.open}
-            aria-controls="new-machines-panel"
-            onClick={newPanel.show}
-            data-testid="new-machines-open"
-          >
+          <OpenPanelButton panel={newPanel} controls="new-machines-panel" data-testid="new-machines-open">
             New machines
-          </Button>
+          </OpenPanelButton>
         )}
-      </div>
+      </PageHeader>
 
       {canCreate && newPanel.open && (
         <FormPanel
@@ -120,20 +112,15 @@ export function MachinesClient({ role }: { role: Role }) {
             onValue={setQ}
             data-testid="machine-search"
           />
-          <SelectField
+          <FilterSelect
             id="machine-state-filter"
             label="State"
             value={state}
-            onChange={(e) => setState(e.target.value)}
+            onValue={setState}
+            all="Any state"
+            options={MACHINE_STATES.map((s) => [s, STATE_LABELS[s]] as const)}
             data-testid="machine-state-filter"
-          >
-            <option value="">Any state</option>
-            {MACHINE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {STATE_LABELS[s]}
-              </option>
-            ))}
-          </SelectField>
+          />
         </search>
 
         {liveText && (

@@ -6,7 +6,7 @@ import { SignInHint } from "@/components/labs/sign-in-hint";
 import { Alert, RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
-import { FormPanel, usePanel } from "@/components/ui/panel";
+import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useLatestItems } from "@/hooks/use-latest-request";
 import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
@@ -99,22 +99,18 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-semibold">Templates</h1>
-          <p className="mt-1 text-sm text-slate-600">
-            What machines are made from.{role === "TEACHER" ? " You see the ready templates and your own." : ""}
-          </p>
-        </div>
-        <Button
-          aria-expanded={newPanel.open}
-          aria-controls="new-template-panel"
-          onClick={openNew}
+      <PageHeader
+        title="Templates"
+        description={`What machines are made from.${role === "TEACHER" ? " You see the ready templates and your own." : ""}`}
+      >
+        <OpenPanelButton
+          panel={{ open: newPanel.open, show: openNew }}
+          controls="new-template-panel"
           data-testid="new-template-open"
         >
           New template
-        </Button>
-      </div>
+        </OpenPanelButton>
+      </PageHeader>
 
       {newPanel.open && (
         <FormPanel

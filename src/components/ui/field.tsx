@@ -120,3 +120,30 @@ export function SearchField({
     <TextField label="Search" type="search" autoComplete="off" onChange={(e) => onValue(e.target.value)} {...input} />
   );
 }
+
+/**
+ * A list page's filter: a select whose first option (value "", no filter) reads `all`, then `options` as
+ * [value, label] pairs; `onValue` gets the chosen value.
+ */
+export function FilterSelect({
+  onValue,
+  all,
+  options,
+  ...select
+}: Omit<Common, "error" | "hint"> &
+  Omit<SelectHTMLAttributes<HTMLSelectElement>, "onChange" | "children"> & {
+    onValue: (value: string) => void;
+    all: string;
+    options: readonly (readonly [value: string, label: string])[];
+  }) {
+  return (
+    <SelectField onChange={(e) => onValue(e.target.value)} {...select}>
+      <option value="">{all}</option>
+      {options.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
+    </SelectField>
+  );
+}

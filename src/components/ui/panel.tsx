@@ -1,6 +1,6 @@
 // The panel a list page opens above the list for a "New …" form or an import: a heading, a Close button, the form.
 import { type ReactNode, useCallback, useState } from "react";
-import { Button } from "./button";
+import { Button, type ButtonProps } from "./button";
 
 /** Whether the panel is open, and a `focusKey` bumped on every `show()` so the form moves focus to its first field even when the panel is already open. */
 export function usePanel() {
@@ -45,4 +45,49 @@ export function FormPanel({
       {children}
     </section>
   );
+}
+
+/** A list page's heading row: the h1 (with `headingId` for the list's aria-labelledby), an optional line under it,
+ *  and the page's buttons on the right. */
+export function PageHeader({
+  title,
+  headingId,
+  description,
+  children,
+}: {
+  title: ReactNode;
+  headingId?: string;
+  description?: ReactNode;
+  children?: ReactNode;
+}) {
+  const heading = (
+    <h1 id={headingId} className="text-2xl font-semibold">
+      {title}
+    </h1>
+  );
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-3">
+      {description ? (
+        <div>
+          {heading}
+          <p className="mt-1 text-sm text-slate-600">{description}</p>
+        </div>
+      ) : (
+        heading
+      )}
+      {children}
+    </div>
+  );
+}
+
+/** The button that opens a `FormPanel`: says whether it is open and which panel (`controls`, the panel's id) it opens. */
+export function OpenPanelButton({
+  panel,
+  controls,
+  ...button
+}: { panel: { open: boolean; show: () => void }; controls: string } & Omit<
+  ButtonProps,
+  "onClick" | "aria-expanded" | "aria-controls"
+>) {
+  return <Button aria-expanded={panel.open} aria-controls={controls} onClick={panel.show} {...button} />;
 }

@@ -2,10 +2,9 @@
 
 import { useId, useState } from "react";
 import { RetryAlert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { SearchField, SelectField } from "@/components/ui/field";
+import { FilterSelect, SearchField } from "@/components/ui/field";
 import { Pager, pageInfo } from "@/components/ui/pager";
-import { FormPanel, usePanel } from "@/components/ui/panel";
+import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useDebounced } from "@/hooks/use-debounced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { usePage } from "@/hooks/use-page";
@@ -16,6 +15,11 @@ import { ROLE_LABELS, ROLES, type UserList, type UserRow } from "./types";
 import { UsersTable } from "./users-table";
 
 const PAGE_SIZE = 25;
+
+const STATUS_OPTIONS = [
+  ["active", "Active"],
+  ["disabled", "Disabled"],
+] as const;
 
 export function UsersClient({ currentUserId }: { currentUserId: string }) {
   const [q, setQ] = useState("");
@@ -37,30 +41,16 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 id={headingId} className="text-2xl font-semibold">
-          Users
-        </h1>
+      <PageHeader title="Users" headingId={headingId}>
         <div className="flex flex-wrap gap-2">
-          <Button
-            aria-expanded={newPanel.open}
-            aria-controls="new-user-panel"
-            onClick={newPanel.show}
-            data-testid="new-user-open"
-          >
+          <OpenPanelButton panel={newPanel} controls="new-user-panel" data-testid="new-user-open">
             New user
-          </Button>
-          <Button
-            variant="secondary"
-            aria-expanded={importPanel.open}
-            aria-controls="import-panel"
-            onClick={importPanel.show}
-            data-testid="import-open"
-          >
+          </OpenPanelButton>
+          <OpenPanelButton panel={importPanel} controls="import-panel" variant="secondary" data-testid="import-open">
             Import students from CSV
-          </Button>
+          </OpenPanelButton>
         </div>
-      </div>
+      </PageHeader>
 
       {newPanel.open && (
         <FormPanel
@@ -94,31 +84,24 @@ export function UsersClient({ currentUserId }: { currentUserId: string }) {
             onValue={setQ}
             data-testid="user-search"
           />
-          <SelectField
+          <FilterSelect
             id="role-filter"
             label="Role"
             value={role}
-            onChange={(e) => setRole(e.target.value)}
+            onValue={setRole}
+            all="All roles"
+            options={ROLES.map((r) => [r, ROLE_LABELS[r]] as const)}
             data-testid="role-filter"
-          >
-            <option value="">All roles</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </SelectField>
-          <SelectField
+          />
+          <FilterSelect
             id="status-filter"
             label="Status"
             value={status}
-            onChange={(e) => setStatus(e.target.value)}
+            onValue={setStatus}
+            all="Active and disabled"
+            options={STATUS_OPTIONS}
             data-testid="status-filter"
-          >
-            <option value="">Active and disabled</option>
-            <option value="active">Active</option>
-            <option value="disabled">Disabled</option>
-          </SelectField>
+          />
         </search>
 
         {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
