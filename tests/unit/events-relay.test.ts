@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PortalEvent } from "@/server/events/bus";
 import { decodePart, encodeEvent } from "@/server/cluster/relay";
+import type { PortalEvent } from "@/server/events/bus";
 
 const event = (data: unknown): PortalEvent => ({
   type: "machine.updated",

@@ -7,10 +7,11 @@
 // bridge uses the current password while it is still valid for a while, and otherwise sets a fresh one
 // without a limit first. Each step holds a cluster lock per machine, so the database and the display agree on
 // the password even with several portal instances.
+
+import { withClusterLock } from "@/server/cluster/lock";
 import { seal, unseal } from "@/server/crypto/seal";
 import { db } from "@/server/db/client";
 import { AppError } from "@/server/http/app-error";
-import { withClusterLock } from "@/server/cluster/lock";
 import { type MachineWith, providerAndSpec } from "@/server/machines/machine-core";
 import { displayPassword } from "@/server/providers/types";
 

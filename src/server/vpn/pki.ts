@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { join, resolve } from "node:path";
 import * as x509 from "@peculiar/x509";
 import { env } from "@/env";
-import { seal, unseal } from "@/server/crypto/seal";
 import { withLock } from "@/server/cluster/lock";
+import { seal, unseal } from "@/server/crypto/seal";
 
 const crypto = webcrypto as unknown as Crypto;
 x509.cryptoProvider.set(crypto);
