@@ -5,7 +5,9 @@ import { useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { RowMessages } from "@/components/ui/table";
 import { useLatestRequest } from "@/hooks/use-latest-request";
+import { useRowMessages } from "@/hooks/use-row-messages";
 import { api } from "@/lib/api";
 
 type Row = {
@@ -36,7 +38,7 @@ function since(iso: string): string {
 export function ConsolesView() {
   const { data, error, reload: load } = useLatestRequest<{ items: Row[] }>("/api/admin/consoles");
   const rows = data?.items ?? null;
-  const [rowError, setRowError] = useState<Record<string, string>>({});
+  const rowMessages = useRowMessages();
   const [busy, setBusy] = useState<string | null>(null);
 
   useEffect(() => {
@@ -48,7 +50,7 @@ export function ConsolesView() {
     setBusy(id);
     const res = await api(`/api/admin/consoles/${id}`, { method: "DELETE" });
     setBusy(null);
-    if (!res.ok) setRowError((e) => ({ ...e, [id]: res.error.message }));
+    if (!res.ok) rowMessages.show(id, res.error.message, true);
     await load();
   }
 
@@ -104,11 +106,7 @@ export function ConsolesView() {
                 >
                   Disconnect
                 </Button>
-                {rowError[r.id] ? (
-                  <p role="alert" className="mt-1 text-xs text-red-700">
-                    {rowError[r.id]}
-                  </p>
-                ) : null}
+                <RowMessages error={rowMessages.errors[r.id]} className="mt-1 text-xs" />
               </td>
             </tr>
           ))}

@@ -5,8 +5,10 @@ import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { RowMessages } from "@/components/ui/table";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
+import { useRowMessages } from "@/hooks/use-row-messages";
 import { api, queryString } from "@/lib/api";
 import { VpnSettingsForm } from "./settings-form";
 
@@ -55,7 +57,7 @@ export function VpnAdmin() {
   const certs = certList.data?.items ?? null;
   const [actionError, setActionError] = useState<string | null>(null);
   const error = actionError ?? overview.error ?? certList.error;
-  const [rowError, setRowError] = useState<Record<string, string>>({});
+  const rowMessages = useRowMessages();
   const [busy, setBusy] = useState<string | null>(null);
 
   const reloadOverview = overview.reload;
@@ -74,7 +76,7 @@ export function VpnAdmin() {
     setBusy(`${kind}:${id}`);
     const res = await api(`/api/admin/vpn/certificates/${id}/${kind}`, { method: "POST", json: {} });
     setBusy(null);
-    setRowError((e) => ({ ...e, [id]: res.ok ? "" : res.error.message }));
+    rowMessages.show(id, res.ok ? null : res.error.message, true);
     await load();
   }
 
@@ -314,11 +316,7 @@ export function VpnAdmin() {
                           </Button>
                         </>
                       )}
-                      {rowError[c.id] ? (
-                        <p role="alert" className="mt-1 text-xs text-red-700">
-                          {rowError[c.id]}
-                        </p>
-                      ) : null}
+                      <RowMessages error={rowMessages.errors[c.id]} className="mt-1 text-xs" />
                     </td>
                   </tr>
                 ))}
