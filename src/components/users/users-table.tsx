@@ -4,8 +4,18 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { OneTimeSecret } from "@/components/ui/one-time-secret";
+import { type Column, ListTable, RowMessages } from "@/components/ui/table";
+import { useRowMessages } from "@/hooks/use-row-messages";
 import { api } from "@/lib/api";
 import { formatDate, ROLE_LABELS, ROLES, type Role, type UserRow } from "./types";
+
+const COLUMNS: readonly Column[] = [
+  "User",
+  "Role",
+  "Status",
+  { label: "Last sign-in", hideBelow: "lg" },
+  { label: "Actions", srOnly: true },
+];
 
 type Pending = { kind: "role"; user: UserRow; role: Role } | { kind: "disable" | "enable" | "reset"; user: UserRow };
 
@@ -30,13 +40,12 @@ export function UsersTable({
   const [pending, setPending] = useState<Pending | null>(null);
   const [working, setWorking] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
-  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-  const [rowNotes, setRowNotes] = useState<Record<string, string>>({});
+  const rows = useRowMessages();
   const [secret, setSecret] = useState<{ email: string; password: string } | null>(null);
 
   function open(p: Pending) {
     setDialogError(null);
-    setRowErrors(({ [p.user.id]: _, ...rest }) => rest);
+    rows.clear(p.user.id);
     setPending(p);
   }
 
@@ -71,7 +80,7 @@ export function UsersTable({
             ? "Disabled."
             : "Enabled.";
     }
-    setRowNotes((n) => ({ ...n, [user.id]: note }));
+    rows.show(user.id, note);
   }
 
   const explain = (p: Pending) => {
@@ -110,122 +119,89 @@ export function UsersTable({
 
   return (
     <>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="users-table" aria-busy={busy || undefined}>
-          <caption className="sr-only">Users</caption>
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                User
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Role
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="hidden px-3 py-2 lg:table-cell">
-                Last sign-in
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((user) => {
-              const self = user.id === currentUserId;
-              return (
-                <tr
-                  key={user.id}
-                  data-testid={`user-row-${user.email}`}
-                  className={user.disabled ? "bg-slate-50 text-slate-500" : undefined}
+      <ListTable caption="Users" columns={COLUMNS} testId="users-table" busy={busy}>
+        {users.map((user) => {
+          const self = user.id === currentUserId;
+          return (
+            <tr
+              key={user.id}
+              data-testid={`user-row-${user.email}`}
+              className={user.disabled ? "bg-slate-50 text-slate-500" : undefined}
+            >
+              <td className="px-3 py-2 align-top">
+                <div className="font-medium text-slate-900">
+                  {user.name} {self && <span className="text-xs font-normal text-slate-500">(you)</span>}
+                </div>
+                <div className="break-all text-slate-600">{user.email}</div>
+                <RowMessages error={rows.errors[user.id]} note={rows.notes[user.id]} />
+              </td>
+              <td className="px-3 py-2 align-top">
+                <label htmlFor={`role-${user.id}`} className="sr-only">
+                  Role of {user.email}
+                </label>
+                <select
+                  id={`role-${user.id}`}
+                  value={user.role}
+                  disabled={self}
+                  title={self ? "You cannot change your own role." : undefined}
+                  onChange={(e) => open({ kind: "role", user, role: e.target.value as Role })}
+                  className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-100"
+                  data-testid="role-select"
                 >
-                  <td className="px-3 py-2 align-top">
-                    <div className="font-medium text-slate-900">
-                      {user.name} {self && <span className="text-xs font-normal text-slate-500">(you)</span>}
-                    </div>
-                    <div className="break-all text-slate-600">{user.email}</div>
-                    {rowErrors[user.id] && (
-                      <p role="alert" className="mt-1 text-red-700">
-                        {rowErrors[user.id]}
-                      </p>
-                    )}
-                    {rowNotes[user.id] && (
-                      <p role="status" className="mt-1 text-green-700">
-                        {rowNotes[user.id]}
-                      </p>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 align-top">
-                    <label htmlFor={`role-${user.id}`} className="sr-only">
-                      Role of {user.email}
-                    </label>
-                    <select
-                      id={`role-${user.id}`}
-                      value={user.role}
-                      disabled={self}
-                      title={self ? "You cannot change your own role." : undefined}
-                      onChange={(e) => open({ kind: "role", user, role: e.target.value as Role })}
-                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm disabled:bg-slate-100"
-                      data-testid="role-select"
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {ROLE_LABELS[r]}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="px-3 py-2 align-top">
-                    <span
-                      className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${user.disabled ? "bg-slate-200 text-slate-700" : "bg-green-100 text-green-800"}`}
-                    >
-                      {user.disabled ? "Disabled" : "Active"}
-                    </span>
-                    {user.mustChangePassword && <div className="mt-1 text-xs text-amber-700">Must change password</div>}
-                  </td>
-                  <td className="hidden px-3 py-2 align-top text-slate-600 lg:table-cell">
-                    {formatDate(user.lastLoginAt)}
-                  </td>
-                  <td className="px-3 py-2 align-top">
-                    <div className="flex flex-wrap justify-end gap-1.5">
-                      {!self &&
-                        (user.disabled ? (
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            onClick={() => open({ kind: "enable", user })}
-                            aria-label={`Enable ${user.email}`}
-                          >
-                            Enable
-                          </Button>
-                        ) : (
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            onClick={() => open({ kind: "disable", user })}
-                            aria-label={`Disable ${user.email}`}
-                          >
-                            Disable
-                          </Button>
-                        ))}
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABELS[r]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="px-3 py-2 align-top">
+                <span
+                  className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${user.disabled ? "bg-slate-200 text-slate-700" : "bg-green-100 text-green-800"}`}
+                >
+                  {user.disabled ? "Disabled" : "Active"}
+                </span>
+                {user.mustChangePassword && <div className="mt-1 text-xs text-amber-700">Must change password</div>}
+              </td>
+              <td className="hidden px-3 py-2 align-top text-slate-600 lg:table-cell">
+                {formatDate(user.lastLoginAt)}
+              </td>
+              <td className="px-3 py-2 align-top">
+                <div className="flex flex-wrap justify-end gap-1.5">
+                  {!self &&
+                    (user.disabled ? (
                       <Button
                         size="sm"
                         variant="secondary"
-                        onClick={() => open({ kind: "reset", user })}
-                        aria-label={`Reset password of ${user.email}`}
+                        onClick={() => open({ kind: "enable", user })}
+                        aria-label={`Enable ${user.email}`}
                       >
-                        Reset password
+                        Enable
                       </Button>
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                    ) : (
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => open({ kind: "disable", user })}
+                        aria-label={`Disable ${user.email}`}
+                      >
+                        Disable
+                      </Button>
+                    ))}
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    onClick={() => open({ kind: "reset", user })}
+                    aria-label={`Reset password of ${user.email}`}
+                  >
+                    Reset password
+                  </Button>
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </ListTable>
 
       <ConfirmDialog
         open={pending !== null}
@@ -236,7 +212,7 @@ export function UsersTable({
         error={dialogError}
         onConfirm={() => void confirm()}
         onCancel={() => {
-          if (pending && dialogError) setRowErrors((e) => ({ ...e, [pending.user.id]: dialogError }));
+          if (pending && dialogError) rows.show(pending.user.id, dialogError, true);
           setPending(null);
         }}
       >
