@@ -7,6 +7,7 @@
 import { env } from "@/env";
 import { db } from "@/server/db/client";
 import { hostTarget } from "@/server/hosts/target";
+import { logger } from "@/server/log";
 import { providerFor } from "@/server/providers";
 import { mapLimit } from "@/server/providers/exec";
 import { type HostStats, type MachineStats, names } from "@/server/providers/types";
@@ -155,7 +156,7 @@ function ensureTimer(): void {
   const s = state();
   if (s.timer) return;
   s.timer = setInterval(
-    () => void tick().catch((error) => console.warn("[stats]", error)),
+    () => void tick().catch((error) => logger().warn({ err: error }, "[stats] a sampling pass failed")),
     statsPeriodSeconds() * 1000,
   );
   s.timer.unref();
