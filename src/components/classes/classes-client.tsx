@@ -9,6 +9,7 @@ import { JobProgress } from "@/components/machines/job-progress";
 import { RetryAlert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
+import { ListTable } from "@/components/ui/table";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
@@ -22,6 +23,8 @@ const TD = "block py-1 align-top md:table-cell md:px-3 md:py-2";
 function CellLabel({ children }: { children: ReactNode }) {
   return <span className="mr-1 text-xs font-medium uppercase tracking-wide text-slate-500 md:hidden">{children}</span>;
 }
+
+const CLASS_COLUMNS = ["Class", "Template", "Students", "Pool ready", "Status"];
 
 export function StatusBadge({
   c,
@@ -163,73 +166,51 @@ export function ClassesClient({ role }: { role: Role }) {
       )}
 
       {items !== null && items.length > 0 && teaches && (
-        <div className="rounded-lg border border-slate-200 bg-white">
-          <table
-            className="block w-full text-left text-sm md:table"
-            data-testid="classes-table"
-            aria-busy={loading || undefined}
-          >
-            <caption className="sr-only">{archived ? "Archived classes" : "Classes"}</caption>
-            <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Class
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Template
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Students
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Pool ready
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-              </tr>
-            </thead>
-            <tbody className="block divide-y divide-slate-100 md:table-row-group">
-              {items.map((c) => (
-                <tr
-                  key={c.id}
-                  className={`block px-3 py-3 md:table-row md:p-0 ${justCreated.some((j) => j.class.id === c.id) ? "bg-brand-50" : ""}`}
-                  data-testid={`class-row-${c.name}`}
-                  data-class-id={c.id}
+        <ListTable
+          stacked
+          caption={archived ? "Archived classes" : "Classes"}
+          columns={CLASS_COLUMNS}
+          testId="classes-table"
+          busy={loading}
+        >
+          {items.map((c) => (
+            <tr
+              key={c.id}
+              className={`block px-3 py-3 md:table-row md:p-0 ${justCreated.some((j) => j.class.id === c.id) ? "bg-brand-50" : ""}`}
+              data-testid={`class-row-${c.name}`}
+              data-class-id={c.id}
+            >
+              <td className={TD}>
+                <Link
+                  href={`/classes/${encodeURIComponent(c.id)}`}
+                  className="font-medium break-words text-brand-700 hover:underline"
                 >
-                  <td className={TD}>
-                    <Link
-                      href={`/classes/${encodeURIComponent(c.id)}`}
-                      className="font-medium break-words text-brand-700 hover:underline"
-                    >
-                      {c.name}
-                    </Link>
-                    <div className="text-xs text-slate-500">
-                      {ROLE_LABEL[c.myRole]}
-                      {c.myRole !== "owner" && ` · owner ${c.owner.name}`}
-                    </div>
-                  </td>
-                  <td className={TD}>
-                    <CellLabel>Template</CellLabel>
-                    {c.template ? c.template.name : <span className="italic text-slate-500">template deleted</span>}
-                  </td>
-                  <td className={`${TD} tabular-nums`}>
-                    <CellLabel>Students</CellLabel>
-                    {c.students} / {c.maxStudents}
-                  </td>
-                  <td className={`${TD} tabular-nums`}>
-                    <CellLabel>Pool ready</CellLabel>
-                    {c.poolReady} / {c.poolSize}
-                  </td>
-                  <td className={TD}>
-                    <StatusBadge c={c} />
-                    <AttentionNote c={c} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  {c.name}
+                </Link>
+                <div className="text-xs text-slate-500">
+                  {ROLE_LABEL[c.myRole]}
+                  {c.myRole !== "owner" && ` · owner ${c.owner.name}`}
+                </div>
+              </td>
+              <td className={TD}>
+                <CellLabel>Template</CellLabel>
+                {c.template ? c.template.name : <span className="italic text-slate-500">template deleted</span>}
+              </td>
+              <td className={`${TD} tabular-nums`}>
+                <CellLabel>Students</CellLabel>
+                {c.students} / {c.maxStudents}
+              </td>
+              <td className={`${TD} tabular-nums`}>
+                <CellLabel>Pool ready</CellLabel>
+                {c.poolReady} / {c.poolSize}
+              </td>
+              <td className={TD}>
+                <StatusBadge c={c} />
+                <AttentionNote c={c} />
+              </td>
+            </tr>
+          ))}
+        </ListTable>
       )}
 
       {items !== null && items.length > 0 && !teaches && (

@@ -13,6 +13,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button, buttonClass } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { ListTable } from "@/components/ui/table";
 import { api } from "@/lib/api";
 import { canOpenConsole } from "@/lib/machine-states";
 import { type MachineRow, useMachinesStore } from "@/stores/machines-store";
@@ -53,6 +54,8 @@ function ConsoleLinks({ machine, who }: { machine: MachineRow; who: string }) {
 }
 
 type Dialog = { kind: "hours"; row: RosterRow } | { kind: "remove"; row: RosterRow } | null;
+
+const ROSTER_COLUMNS = ["Student", "Machine", "Hours this month", "Console", "Actions"];
 
 export function RosterSection({
   cls,
@@ -154,129 +157,102 @@ export function RosterSection({
           </EmptyState>
         )}
         {roster && roster.items.length > 0 && (
-          <div className="rounded-lg border border-slate-200 bg-white">
-            <table className="block w-full text-left text-sm md:table" data-testid="roster-table">
-              <caption className="sr-only">Students of {cls.name}</caption>
-              <thead className="hidden border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600 md:table-header-group">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Student
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Machine
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Hours this month
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Console
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Actions
-                  </th>
+          <ListTable stacked caption={<>Students of {cls.name}</>} columns={ROSTER_COLUMNS} testId="roster-table">
+            {roster.items.map((row) => {
+              const m = row.machine ? (byId[row.machine.id] ?? row.machine) : null;
+              return (
+                <tr
+                  key={row.user.id}
+                  className="block px-3 py-3 md:table-row md:p-0"
+                  data-testid={`roster-row-${row.user.email}`}
+                >
+                  <td className={TD}>
+                    <div className="font-medium break-words">{row.user.name}</div>
+                    <div className="break-all text-xs text-slate-500">{row.user.email}</div>
+                    <div className="text-xs text-slate-500">Joined {formatDate(row.joinedAt)}</div>
+                  </td>
+                  <td className={TD}>
+                    <CellLabel>Machine</CellLabel>
+                    {m ? (
+                      <>
+                        <StateBadge state={m.state} testId="roster-state" />
+                        <div className="text-xs text-slate-500">
+                          <Link
+                            href={`/machines/${encodeURIComponent(m.id)}`}
+                            className="text-brand-700 hover:underline"
+                          >
+                            {m.name}
+                          </Link>
+                        </div>
+                        {m.stateDetail && (
+                          <p className="max-w-xs break-words text-xs text-slate-600">{m.stateDetail}</p>
+                        )}
+                      </>
+                    ) : (
+                      <span className="text-slate-500">No machine</span>
+                    )}
+                    {!m && !cls.archivedAt && (
+                      <RecreateMachineButton classId={cls.id} user={row.user} onDone={reload} />
+                    )}
+                  </td>
+                  <td className={`${TD} tabular-nums`}>
+                    <CellLabel>Hours</CellLabel>
+                    {formatDuration(row.hoursUsedSeconds)} used
+                    <div className="text-xs text-slate-500">
+                      {row.hoursLeftSeconds === null ? "no limit" : `${formatDuration(row.hoursLeftSeconds)} left`}
+                    </div>
+                  </td>
+                  <td className={TD}>
+                    <CellLabel>Console</CellLabel>
+                    {row.consoleOpen ? (
+                      <span className="inline-flex items-center gap-1 text-green-800" data-testid="roster-console-open">
+                        <span aria-hidden="true" className="inline-block h-2 w-2 rounded-full bg-green-600" />
+                        Open now
+                      </span>
+                    ) : (
+                      <span className="text-slate-600">Closed</span>
+                    )}
+                    <div className="text-xs text-slate-500">
+                      Last: {row.lastConsoleAt ? formatDate(row.lastConsoleAt) : "never"}
+                    </div>
+                  </td>
+                  <td className={`${TD} space-y-1.5 md:min-w-[18rem]`}>
+                    {m && (
+                      <PowerActions
+                        machine={m}
+                        actions={["start", "stop", "revert"]}
+                        primaryStart
+                        revertText="The student's changes will be lost."
+                        label={`${row.user.name}'s machine`}
+                        testIdPrefix="lab"
+                      />
+                    )}
+                    {m && <ConsoleLinks machine={m} who={row.user.name} />}
+                    <div className="flex flex-wrap gap-1.5">
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => open({ kind: "hours", row })}
+                        aria-label={`Grant hours to ${row.user.name}`}
+                        data-testid="roster-grant"
+                      >
+                        Grant hours
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => open({ kind: "remove", row })}
+                        aria-label={`Remove ${row.user.name} from the class`}
+                        data-testid="roster-remove"
+                      >
+                        Remove
+                      </Button>
+                    </div>
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="block divide-y divide-slate-100 md:table-row-group">
-                {roster.items.map((row) => {
-                  const m = row.machine ? (byId[row.machine.id] ?? row.machine) : null;
-                  return (
-                    <tr
-                      key={row.user.id}
-                      className="block px-3 py-3 md:table-row md:p-0"
-                      data-testid={`roster-row-${row.user.email}`}
-                    >
-                      <td className={TD}>
-                        <div className="font-medium break-words">{row.user.name}</div>
-                        <div className="break-all text-xs text-slate-500">{row.user.email}</div>
-                        <div className="text-xs text-slate-500">Joined {formatDate(row.joinedAt)}</div>
-                      </td>
-                      <td className={TD}>
-                        <CellLabel>Machine</CellLabel>
-                        {m ? (
-                          <>
-                            <StateBadge state={m.state} testId="roster-state" />
-                            <div className="text-xs text-slate-500">
-                              <Link
-                                href={`/machines/${encodeURIComponent(m.id)}`}
-                                className="text-brand-700 hover:underline"
-                              >
-                                {m.name}
-                              </Link>
-                            </div>
-                            {m.stateDetail && (
-                              <p className="max-w-xs break-words text-xs text-slate-600">{m.stateDetail}</p>
-                            )}
-                          </>
-                        ) : (
-                          <span className="text-slate-500">No machine</span>
-                        )}
-                        {!m && !cls.archivedAt && (
-                          <RecreateMachineButton classId={cls.id} user={row.user} onDone={reload} />
-                        )}
-                      </td>
-                      <td className={`${TD} tabular-nums`}>
-                        <CellLabel>Hours</CellLabel>
-                        {formatDuration(row.hoursUsedSeconds)} used
-                        <div className="text-xs text-slate-500">
-                          {row.hoursLeftSeconds === null ? "no limit" : `${formatDuration(row.hoursLeftSeconds)} left`}
-                        </div>
-                      </td>
-                      <td className={TD}>
-                        <CellLabel>Console</CellLabel>
-                        {row.consoleOpen ? (
-                          <span
-                            className="inline-flex items-center gap-1 text-green-800"
-                            data-testid="roster-console-open"
-                          >
-                            <span aria-hidden="true" className="inline-block h-2 w-2 rounded-full bg-green-600" />
-                            Open now
-                          </span>
-                        ) : (
-                          <span className="text-slate-600">Closed</span>
-                        )}
-                        <div className="text-xs text-slate-500">
-                          Last: {row.lastConsoleAt ? formatDate(row.lastConsoleAt) : "never"}
-                        </div>
-                      </td>
-                      <td className={`${TD} space-y-1.5 md:min-w-[18rem]`}>
-                        {m && (
-                          <PowerActions
-                            machine={m}
-                            actions={["start", "stop", "revert"]}
-                            primaryStart
-                            revertText="The student's changes will be lost."
-                            label={`${row.user.name}'s machine`}
-                            testIdPrefix="lab"
-                          />
-                        )}
-                        {m && <ConsoleLinks machine={m} who={row.user.name} />}
-                        <div className="flex flex-wrap gap-1.5">
-                          <Button
-                            size="sm"
-                            variant="secondary"
-                            onClick={() => open({ kind: "hours", row })}
-                            aria-label={`Grant hours to ${row.user.name}`}
-                            data-testid="roster-grant"
-                          >
-                            Grant hours
-                          </Button>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            onClick={() => open({ kind: "remove", row })}
-                            aria-label={`Remove ${row.user.name} from the class`}
-                            data-testid="roster-remove"
-                          >
-                            Remove
-                          </Button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </ListTable>
         )}
       </section>
 
