@@ -1,6 +1,7 @@
 // Small pieces both token pages show: dates, scope and status badges, the "last used" cell, the table, the revoke dialog.
 import { type ReactNode, useState } from "react";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { type Column, ListTable } from "@/components/ui/table";
 import { api } from "@/lib/api";
 import type { TTokenRow } from "@/server/tokens/routes";
 
@@ -107,12 +108,7 @@ export function RevokeExplanation({ name, owner }: { name: string; owner?: React
   );
 }
 
-export type TokenColumn = { label: string; hideBelow?: "md" | "lg"; srOnly?: boolean };
-const COLUMN_CLASS = {
-  all: "px-3 py-2",
-  md: "hidden px-3 py-2 md:table-cell",
-  lg: "hidden px-3 py-2 lg:table-cell",
-} as const;
+export type TokenColumn = Exclude<Column, string | false>;
 
 /** The table both token lists use: the frame, the caption and the header row; the rows come as children. */
 export function TokensTableFrame({
@@ -127,21 +123,9 @@ export function TokensTableFrame({
   children: ReactNode;
 }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm" data-testid={testId} aria-busy={busy || undefined}>
-        <caption className="sr-only">API tokens</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-          <tr>
-            {columns.map((c) => (
-              <th key={c.label} scope="col" className={COLUMN_CLASS[c.hideBelow ?? "all"]}>
-                {c.srOnly ? <span className="sr-only">{c.label}</span> : c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">{children}</tbody>
-      </table>
-    </div>
+    <ListTable caption="API tokens" columns={columns} testId={testId} busy={busy}>
+      {children}
+    </ListTable>
   );
 }
 
