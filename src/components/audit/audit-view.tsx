@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { TableHead } from "@/components/ui/table";
 import { queryString } from "@/lib/api";
 import type { TAuditPage } from "@/server/audit/routes";
 
@@ -168,28 +169,11 @@ export function AuditView({
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table data-testid="audit-table" className="min-w-[48rem] w-full text-left text-sm">
               <caption className="sr-only">Audit events, newest first</caption>
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Time (UTC)
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Actor
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Action
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Target
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    IP
-                  </th>
-                  <th scope="col" className="px-3 py-2 font-medium">
-                    Details
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-600"
+                cellClass="px-3 py-2 font-medium"
+                columns={["Time (UTC)", "Actor", "Action", "Target", "IP", "Details"]}
+              />
               <tbody className="divide-y divide-slate-100">
                 {data.items.map((e) => (
                   <tr key={e.id} data-testid="audit-row" className="align-top">
