@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextAreaField } from "@/components/ui/field";
+import { TableHead } from "@/components/ui/table";
 import { api } from "@/lib/api";
 import { csvCell } from "@/lib/csv";
 import type { ImportResult } from "./types";
@@ -193,25 +194,10 @@ export function ImportPanel({ onImported, focusKey }: { onImported: () => void; 
           <div className="max-h-[32rem] overflow-auto rounded-lg border border-slate-200">
             <table className="w-full min-w-[40rem] text-left text-sm">
               <caption className="sr-only">Import results, one row per line of the file</caption>
-              <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Line
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Email
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Status
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Message
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Temporary password
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600"
+                columns={["Line", "Email", "Status", "Message", "Temporary password"]}
+              />
               <tbody className="divide-y divide-slate-100">
                 {rows.map((r) => (
                   <tr key={r.line} data-testid={`import-row-${r.line}`}>
