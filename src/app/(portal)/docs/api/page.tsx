@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { TableHead } from "@/components/ui/table";
 import { requirePageActor } from "@/server/auth/page-actor";
 import { ERRORS } from "@/server/http/app-error";
 import { type JsonSchema, type OpenApiOperation, openApiDocument } from "@/server/http/openapi";
@@ -95,25 +96,17 @@ function FieldTable({ rows, caption }: { rows: Row[]; caption: string }) {
         <caption className="mb-1 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
           {caption}
         </caption>
-        <thead className="border-b border-slate-200 text-xs text-slate-600">
-          <tr>
-            <th scope="col" className="py-1 pr-3 font-medium">
-              Name
-            </th>
-            <th scope="col" className="py-1 pr-3 font-medium">
-              In
-            </th>
-            <th scope="col" className="py-1 pr-3 font-medium">
-              Type
-            </th>
-            <th scope="col" className="py-1 pr-3 font-medium">
-              Required
-            </th>
-            <th scope="col" className="py-1 font-medium">
-              Description / constraints
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          className="border-b border-slate-200 text-xs text-slate-600"
+          cellClass="py-1 pr-3 font-medium"
+          columns={[
+            "Name",
+            "In",
+            "Type",
+            "Required",
+            { label: "Description / constraints", className: "py-1 font-medium" },
+          ]}
+        />
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={`${r.where}:${r.name}`} className="align-top">
