@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { RowMessages } from "@/components/ui/table";
+import { RowMessages, TableHead } from "@/components/ui/table";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useRowMessages } from "@/hooks/use-row-messages";
 import { api } from "@/lib/api";
@@ -61,18 +61,10 @@ export function ConsolesView() {
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm" data-testid="consoles-table">
-        <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-          <tr>
-            <th className="px-3 py-2">Who</th>
-            <th className="px-3 py-2">Machine</th>
-            <th className="px-3 py-2">Console</th>
-            <th className="px-3 py-2">Open for</th>
-            <th className="px-3 py-2">In / out</th>
-            <th className="px-3 py-2">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          className="bg-slate-50 text-xs uppercase text-slate-600"
+          columns={["Who", "Machine", "Console", "Open for", "In / out", { label: "Actions", srOnly: true }]}
+        />
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100 align-top">

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { RowMessages } from "@/components/ui/table";
+import { RowMessages, TableHead } from "@/components/ui/table";
 import { useLatestRequest } from "@/hooks/use-latest-request";
 import { useLiveEvents } from "@/hooks/use-live-events";
 import { useRowMessages } from "@/hooks/use-row-messages";
@@ -187,15 +187,10 @@ export function VpnAdmin() {
         ) : (
           <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-left text-sm" data-testid="vpn-clients">
-              <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-                <tr>
-                  <th className="px-3 py-2">Who</th>
-                  <th className="px-3 py-2">VPN address</th>
-                  <th className="px-3 py-2">From</th>
-                  <th className="px-3 py-2">Since</th>
-                  <th className="px-3 py-2">In / out</th>
-                </tr>
-              </thead>
+              <TableHead
+                className="bg-slate-50 text-xs uppercase text-slate-600"
+                columns={["Who", "VPN address", "From", "Since", "In / out"]}
+              />
               <tbody>
                 {ov.clients.map((c) => (
                   <tr key={c.commonName} className="border-t border-slate-100">
@@ -252,17 +247,10 @@ export function VpnAdmin() {
         ) : (
           <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-left text-sm" data-testid="vpn-certificates">
-              <thead className="bg-slate-50 text-xs uppercase text-slate-600">
-                <tr>
-                  <th className="px-3 py-2">User</th>
-                  <th className="px-3 py-2">Address</th>
-                  <th className="px-3 py-2">Status</th>
-                  <th className="px-3 py-2">Expires</th>
-                  <th className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                className="bg-slate-50 text-xs uppercase text-slate-600"
+                columns={["User", "Address", "Status", "Expires", { label: "Actions", srOnly: true }]}
+              />
               <tbody>
                 {certs.map((c) => (
                   <tr key={c.id} className="border-t border-slate-100 align-top">
