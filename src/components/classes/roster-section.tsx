@@ -55,6 +55,16 @@ function ConsoleLinks({ machine, who }: { machine: MachineRow; who: string }) {
 
 type Dialog = { kind: "hours"; row: RosterRow } | { kind: "remove"; row: RosterRow } | null;
 
+// The remove dialog's choices for the student's machine.
+const REMOVE_CHOICES = [
+  { value: "remove", label: "Remove their machine", detail: "It is deleted with everything on it." },
+  {
+    value: "keep",
+    label: "Keep it",
+    detail: "The teachers keep the machine to look at the student's work; delete it later from Machines.",
+  },
+] as const;
+
 const ROSTER_COLUMNS = ["Student", "Machine", "Hours this month", "Console", "Actions"];
 
 export function RosterSection({
@@ -126,6 +136,9 @@ export function RosterSection({
   const poolReady = roster
     ? roster.pool.filter((m) => (byId[m.id] ?? m).state === "STOPPED" || (byId[m.id] ?? m).state === "RUNNING").length
     : cls.poolReady;
+
+  // What both dialogs (grant hours, remove) share: the one pending action, its error, confirm and cancel.
+  const dialogProps = { pending, error: dialogError, onConfirm: () => void confirm(), onCancel: () => setDialog(null) };
 
   return (
     <div className="space-y-6">
@@ -313,10 +326,7 @@ export function RosterSection({
         open={dialog?.kind === "hours"}
         title={dialog ? `Grant hours to ${dialog.row.user.name}` : ""}
         confirmLabel="Grant hours"
-        pending={pending}
-        error={dialogError}
-        onConfirm={() => void confirm()}
-        onCancel={() => setDialog(null)}
+        {...dialogProps}
         testId="grant-dialog"
       >
         <p>Extra lab hours for this class, this month only.</p>
@@ -338,10 +348,7 @@ export function RosterSection({
         title={dialog ? `Remove ${dialog.row.user.name}?` : ""}
         confirmLabel={keep === "remove" ? "Remove student and machine" : "Remove student, keep machine"}
         tone="danger"
-        pending={pending}
-        error={dialogError}
-        onConfirm={() => void confirm()}
-        onCancel={() => setDialog(null)}
+        {...dialogProps}
         testId="remove-dialog"
       >
         <p>
@@ -349,36 +356,22 @@ export function RosterSection({
         </p>
         <fieldset className="space-y-2">
           <legend className="sr-only">Their machine</legend>
-          <label className="flex items-start gap-2">
-            <input
-              type="radio"
-              name="remove-machine"
-              value="remove"
-              checked={keep === "remove"}
-              onChange={() => setKeep("remove")}
-              className="mt-0.5 h-4 w-4"
-            />
-            <span>
-              <span className="font-medium text-slate-900">Remove their machine</span>
-              <span className="block text-slate-600">It is deleted with everything on it.</span>
-            </span>
-          </label>
-          <label className="flex items-start gap-2">
-            <input
-              type="radio"
-              name="remove-machine"
-              value="keep"
-              checked={keep === "keep"}
-              onChange={() => setKeep("keep")}
-              className="mt-0.5 h-4 w-4"
-            />
-            <span>
-              <span className="font-medium text-slate-900">Keep it</span>
-              <span className="block text-slate-600">
-                The teachers keep the machine to look at the student&apos;s work; delete it later from Machines.
+          {REMOVE_CHOICES.map((c) => (
+            <label key={c.value} className="flex items-start gap-2">
+              <input
+                type="radio"
+                name="remove-machine"
+                value={c.value}
+                checked={keep === c.value}
+                onChange={() => setKeep(c.value)}
+                className="mt-0.5 h-4 w-4"
+              />
+              <span>
+                <span className="font-medium text-slate-900">{c.label}</span>
+                <span className="block text-slate-600">{c.detail}</span>
               </span>
-            </span>
-          </label>
+            </label>
+          ))}
         </fieldset>
       </ConfirmDialog>
     </div>
