@@ -122,6 +122,14 @@ export function TemplateForm({
   }
 
   const bind = bindField(v, fields, (key, text) => set(key, text as Values[typeof key]));
+  // A whole-number field: the number keyboard, its bounds, and the bound value.
+  const numberField = (key: (typeof NUMBERS)[number], min: number, max?: number) => ({
+    type: "number",
+    inputMode: "numeric" as const,
+    min,
+    max,
+    ...bind(key),
+  });
 
   function setKind(kind: TemplateKind) {
     setV((old) => {
@@ -345,31 +353,12 @@ export function TemplateForm({
 
       <fieldset className="grid gap-3 sm:col-span-2 sm:grid-cols-4">
         <legend className="mb-1 text-sm font-semibold text-slate-800">Size of each machine</legend>
-        <TextField
-          id={`${p}-vcpus`}
-          label="vCPUs"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={64}
-          {...bind("vcpus")}
-        />
-        <TextField
-          id={`${p}-memory`}
-          label="RAM (MiB)"
-          type="number"
-          inputMode="numeric"
-          min={32}
-          step={256}
-          {...bind("memoryMb")}
-        />
+        <TextField id={`${p}-vcpus`} label="vCPUs" {...numberField("vcpus", 1, 64)} />
+        <TextField id={`${p}-memory`} label="RAM (MiB)" step={256} {...numberField("memoryMb", 32)} />
         <TextField
           id={`${p}-disk`}
           label="Disk (GB)"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          {...bind("diskGb")}
+          {...numberField("diskGb", 1)}
           hint={v.kind === "LIBVIRT" ? "Grows to the image's size if that is larger." : undefined}
         />
         <SelectField id={`${p}-os`} label="Operating system" {...bind("osType")}>
@@ -412,27 +401,11 @@ export function TemplateForm({
             placeholder="student"
             {...bind("sshUser")}
           />
-          <TextField
-            id={`${p}-ssh-port`}
-            label="SSH port"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={65535}
-            {...bind("sshPort")}
-          />
+          <TextField id={`${p}-ssh-port`} label="SSH port" {...numberField("sshPort", 1, 65535)} />
         </>
       )}
       {v.consoleKinds.includes("rdp") && (
-        <TextField
-          id={`${p}-rdp-port`}
-          label="RDP port"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={65535}
-          {...bind("rdpPort")}
-        />
+        <TextField id={`${p}-rdp-port`} label="RDP port" {...numberField("rdpPort", 1, 65535)} />
       )}
       {v.kind === "DOCKER" && (
         <TextField
