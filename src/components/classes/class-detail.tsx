@@ -5,10 +5,11 @@
 // machine states in the roster come from the shared machines store (live).
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { Alert } from "@/components/ui/alert";
 import { buttonClass } from "@/components/ui/button";
 import { useCoalesced } from "@/hooks/use-coalesced";
-import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { useLiveEvents } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
 import { ClassAttention } from "./class-attention";
@@ -38,7 +39,6 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
   const [tab, setTab] = useState<Tab>("roster");
   const [deleted, setDeleted] = useState(false);
   const upsert = useMachinesStore((s) => s.upsert);
-  const liveText = liveStatusText(useLiveStatus());
   const tabRefs = useRef<Record<string, HTMLButtonElement | null>>({});
   const path = `/api/classes/${encodeURIComponent(id)}`;
   const teaches = cls !== null && cls.myRole !== "student";
@@ -167,11 +167,7 @@ export function ClassDetail({ id, role, userId }: { id: string; role: Role; user
           This class is archived: its machines are stopped and its invite links do not work. Restore it under Settings.
         </Alert>
       )}
-      {liveText && (
-        <p role="status" className="text-sm text-amber-800">
-          {liveText}
-        </p>
-      )}
+      <LiveStatusNote />
     </div>
   );
 

@@ -2,11 +2,12 @@
 
 import { useCallback } from "react";
 import { EmptyState } from "@/components/empty-state";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { RetryAlert } from "@/components/ui/alert";
 import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestItems } from "@/hooks/use-latest-request";
-import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { useLiveEvents } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
 import { HostForm } from "./host-form";
 import { HostsTable } from "./hosts-table";
@@ -23,7 +24,6 @@ export function HostsClient() {
     remove,
   } = useLatestItems<HostRow>("/api/admin/hosts", { order: byName });
   const newPanel = usePanel();
-  const liveText = liveStatusText(useLiveStatus());
 
   const refreshHost = useCallback(
     async (id: string) => {
@@ -69,11 +69,7 @@ export function HostsClient() {
         </FormPanel>
       )}
 
-      {liveText && (
-        <p role="status" className="text-sm text-amber-800">
-          {liveText}
-        </p>
-      )}
+      <LiveStatusNote />
       {error && <RetryAlert onRetry={load}>{error}</RetryAlert>}
 
       {!hosts && !error && (

@@ -10,10 +10,10 @@ import { EmptyState } from "@/components/empty-state";
 import { LabCard } from "@/components/labs/lab-card";
 import { MachineTimers } from "@/components/labs/machine-timers";
 import { hoursFromQuota } from "@/components/labs/quota";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { RetryAlert } from "@/components/ui/alert";
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
-import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMyQuota } from "@/hooks/use-my-quota";
 import { api } from "@/lib/api";
 import { useMachineLiveSync, useMachinesStore } from "@/stores/machines-store";
@@ -24,7 +24,6 @@ export function LabsClient({ role }: { role: Role }) {
   const upsert = useMachinesStore((s) => s.upsert);
   const byId = useMachinesStore((s) => s.byId);
   const gone = useMachinesStore((s) => s.gone);
-  const liveText = liveStatusText(useLiveStatus());
   const { quota } = useMyQuota(); // follows machine events itself: the hours that are counting
   const [vpnEnabled, setVpnEnabled] = useState(false);
   // the machines go to the store, where live updates patch them
@@ -66,11 +65,7 @@ export function LabsClient({ role }: { role: Role }) {
           </Link>
         </div>
       </div>
-      {liveText && (
-        <p role="status" className="text-sm text-amber-800">
-          {liveText}
-        </p>
-      )}
+      <LiveStatusNote />
       {error && <RetryAlert onRetry={reload}>Could not load your labs: {error}</RetryAlert>}
       {items === null && !error && (
         <p role="status" className="text-sm text-slate-600">

@@ -4,9 +4,9 @@
 import Link from "next/link";
 import { type ReactNode, useState } from "react";
 import { WatchBanner } from "@/components/console/watch-banner";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { MachineStats } from "@/components/stats/machine-stats";
 import { Alert } from "@/components/ui/alert";
-import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { useMachine } from "@/stores/machines-store";
 import { DriftBadge, formatDate, formatMemory, kindLabel, type Role, StateBadge } from "./machine-bits";
 import { MachineNotLoaded } from "./machine-not-loaded";
@@ -24,7 +24,6 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
 export function MachineDetails({ id, role }: { id: string; role: Role }) {
   const { machine, gone, error, load } = useMachine(id);
   const [deletedHere, setDeletedHere] = useState(false);
-  const liveText = liveStatusText(useLiveStatus());
 
   const back = (
     <Link href="/machines" className="text-sm text-brand-700 hover:underline">
@@ -67,11 +66,7 @@ export function MachineDetails({ id, role }: { id: string; role: Role }) {
         <StateBadge state={m.state} testId="machine-state" />
       </div>
 
-      {liveText && (
-        <p role="status" className="text-sm text-amber-800">
-          {liveText}
-        </p>
-      )}
+      <LiveStatusNote />
 
       <WatchBanner machineId={m.id} />
 

@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import { EmptyState } from "@/components/empty-state";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FilterSelect, SearchField } from "@/components/ui/field";
@@ -10,7 +11,6 @@ import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/u
 import { useCoalesced } from "@/hooks/use-coalesced";
 import { useDebounced } from "@/hooks/use-debounced";
 import { useLatestRequest } from "@/hooks/use-latest-request";
-import { liveStatusText, useLiveStatus } from "@/hooks/use-live-events";
 import { usePage } from "@/hooks/use-page";
 import { queryString } from "@/lib/api";
 import { MACHINE_STATES, STATE_LABELS } from "@/lib/machine-states";
@@ -44,7 +44,6 @@ export function MachinesClient({ role }: { role: Role }) {
   const headingId = useId();
   const byId = useMachinesStore((s) => s.byId);
   const upsert = useMachinesStore((s) => s.upsert);
-  const liveText = liveStatusText(useLiveStatus());
   // Back to the first page whenever the scope, search or a filter changes.
   const [page, setPage] = usePage([scope, state, debouncedQ]);
   const url = `/api/machines${queryString({ scope, page, pageSize: PAGE_SIZE, state, q: debouncedQ })}`;
@@ -123,11 +122,7 @@ export function MachinesClient({ role }: { role: Role }) {
           />
         </search>
 
-        {liveText && (
-          <p role="status" className="text-sm text-amber-800">
-            {liveText}
-          </p>
-        )}
+        <LiveStatusNote />
         {error && <RetryAlert onRetry={reload}>{error}</RetryAlert>}
 
         <p className="text-sm text-slate-600" aria-live="polite" data-testid="machines-count">

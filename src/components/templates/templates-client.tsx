@@ -3,12 +3,13 @@
 import { useState } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { SignInHint } from "@/components/labs/sign-in-hint";
+import { LiveStatusNote } from "@/components/live-status-note";
 import { Alert, RetryAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { FormPanel, OpenPanelButton, PageHeader, usePanel } from "@/components/ui/panel";
 import { useLatestItems } from "@/hooks/use-latest-request";
-import { liveStatusText, useLiveEvents, useLiveStatus } from "@/hooks/use-live-events";
+import { useLiveEvents } from "@/hooks/use-live-events";
 import { api } from "@/lib/api";
 import { ImageUpload } from "./image-upload";
 import { IsoInstall } from "./iso-install";
@@ -42,7 +43,6 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
   const [deleting, setDeleting] = useState<TemplateRow | null>(null);
   const [deletePending, setDeletePending] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const liveText = liveStatusText(useLiveStatus());
 
   useLiveEvents(["template.updated", "live.reconnected"], (data, type) => {
     if (type === "live.reconnected") {
@@ -167,11 +167,7 @@ export function TemplatesClient({ role, uploadMaxMb }: { role: Role; uploadMaxMb
         </FormPanel>
       )}
 
-      {liveText && (
-        <p role="status" className="text-sm text-amber-800">
-          {liveText}
-        </p>
-      )}
+      <LiveStatusNote />
       {error && <RetryAlert onRetry={load}>{error}</RetryAlert>}
       {!templates && !error && (
         <p role="status" className="text-sm text-slate-600">
