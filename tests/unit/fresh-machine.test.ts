@@ -1,6 +1,7 @@
 // The README's two commands on a fresh machine: `npm test` (scripts/test.sh) asks setup-services.sh for every
 // service the suite uses, CI runs exactly what a newcomer runs, and the quick start installs what every shipped
 // feature needs (the lab VPN included).
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,5 +41,23 @@ describe("fresh machine", () => {
 
   it("the quick start installs what every shipped feature needs, the lab VPN included", () => {
     expect(partsAsked("scripts/quickstart.sh")).toEqual(expect.arrayContaining(["libvirt", "docker", "vpn", "assets"]));
+  });
+
+  it(".env.example reads the same in the shell (the quick start sources .env) as in the portal", () => {
+    // quickstart.sh runs `set -a; . ./.env` on a copy of .env.example: every line must be a plain assignment the
+    // shell takes silently and whole (a space in a value ran the rest as a command: "::1/128: No such file")
+    const lines = code(".env.example");
+    const run = spawnSync("bash", ["-c", "set -a; . ./.env.example; set +a; env -0"], { cwd: ROOT, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const shell = new Map(
+      run.stdout.split("\0").map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    );
+    for (const line of lines) {
+      const eq = line.indexOf("=");
+      expect(eq, line).toBeGreaterThan(0);
+      const [name, value] = [line.slice(0, eq), line.slice(eq + 1)];
+      expect(shell.get(name), name).toBe(value);
+    }
   });
 });
